@@ -1,0 +1,219 @@
+"""Date expressions: find them, parse them at their true precision, resolve relative ones.
+
+dateparser is used here and nowhere else, always with `languages=["en"]` (much faster
+and far fewer false dates) and only on short date spans, never on whole articles. It
+fills a bare "1988" with today's month and day, so the precision is worked out from
+the expression itself and kept beside the value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from pipeline.models import DateValue
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[6-9][0-9]{2}|20[0-9]{2})"
+_WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?"
+
+# Written-out date expressions, most specific first so alternation prefers them.
+DATE_RE = re.compile(
+    rf"""(?x)
+    \b(?:{_WEEKDAY}\s+)?(?:
+        {_MONTH}\s+{_DAY},?\s+{_YEAR}          # August 1, 2010 / May 05, 2021
+      | {_DAY}\s+{_MONTH},?\s+{_YEAR}          # 1 August 2010
+      | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
+      | {_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05
+      | (?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/{_YEAR}  # 07/01/2020
+      | {_MONTH}\s+{_DAY}(?![\d,]*\s*{_YEAR})  # January 12 (year from context)
+      | {_DAY}\s+{_MONTH}(?!,?\s*{_YEAR})      # 12 January
+    )(?![\w-])""",
+)
+YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/-]|\.\d)")
+
+_DURATION = re.compile(
+    r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|many))"
+    r"[\s-]*(?:year|month|week|day|decade|centur)|\b(?:years|decades|centuries)\b|"
+    r"\d{4}s\b|'\d0s\b|\bold\b|\bage\b|\bago\b|\brecent\b"
+)
+_RELATIVE = re.compile(
+    r"(?i)\b(?:today|yesterday|tonight|this\s+(?:morning|afternoon|evening|week|month|year)|"
+    r"(?:last|past|previous)\s+(?:week|month|year|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)|earlier\s+this\s+(?:week|month|year)|"
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
+_LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A parenthesised source citation with a date: "(RFA, July 23, 2021)"."""
+
+    start: int
+    end: int
+    date: DateValue | None  # the first dated item, resolved if it had no year
+
+
+def _as_datetime(base: date | None) -> datetime | None:
+    if base is None:
+        return None
+    return datetime(base.year, base.month, base.day)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    # Imported lazily: dateparser takes a moment to import and most callers never need it.
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"])
+
+
+def _dateparser(expr: str, base: date | None) -> tuple[date, str] | None:
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = _as_datetime(base)
+    from dateparser.date import DateDataParser
+
+    parser = DateDataParser(languages=["en"], settings=settings) if base else _parser()
+    data = parser.get_date_data(expr)
+    if data is None or data.date_obj is None:
+        return None
+    return data.date_obj.date(), (data.period or "day")
+
+
+def _format(d: date, precision: str) -> str:
+    if precision == "year":
+        return f"{d.year:04d}"
+    if precision == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    return d.isoformat()
+
+
+def parse_expression(
+    expr: str, base: date | None = None, start: int | None = None, end: int | None = None
+) -> DateValue | None:
+    """Parse one date expression ("August 1, 2010", "1988", "this week", "January 12").
+
+    `base` is the publication date that relative and year-less expressions resolve
+    against; without it they give None rather than a guess. Durations ("21-year",
+    "35 years"), decades ("the 1990s") and ages are not dates and give None.
+    """
+    text = " ".join(expr.split())
+    text = _LEADING.sub("", text).strip(" ,.;:()[]")
+    if not text or len(text) > 60:
+        return None
+    if _DURATION.search(text):
+        return None
+    if re.fullmatch(_YEAR, text):
+        return DateValue(text, "year", start, end)
+    has_year = re.search(_YEAR, text) is not None
+    relative = _RELATIVE.search(text) is not None
+    has_month = re.search(_MONTH, text) is not None
+    if not has_year and base is None:
+        return None
+    if not (has_year or relative or has_month):
+        return None
+    if has_month and not has_year and not relative and text.lower().strip(". ") == "may":
+        return None  # "may" is far more often the modal verb than the month
+    parsed = _dateparser(text, base)
+    if parsed is None:
+        return None
+    d, period = parsed
+    if period in ("day", "time"):
+        precision = "day"
+    elif period in ("month", "week"):
+        precision = "month"
+    else:
+        precision = "year"
+    if has_year and not re.search(rf"{_DAY}\b(?!\d)", re.sub(_YEAR, "", text)):
+        # "May 2023" and "Fri May, 2023" name a month, however dateparser filled it in.
+        precision = "month" if has_month else "year"
+    if re.search(r"(?i)\bweek\b", text):
+        precision = "month"  # a week is narrower than a month but has no ISO form here
+    elif re.search(r"(?i)\b(?:this|last|past|previous)\s+year\b", text):
+        precision = "year"
+    return DateValue(_format(d, precision), precision, start, end)
+
+
+def find_date_expressions(text: str, start: int = 0, end: int | None = None):
+    """Spans of written-out dates in text[start:end], as (start, end) pairs."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end()) for m in DATE_RE.finditer(text, start, end)]
+
+
+_CITATION = re.compile(r"\(([^()\n]{3,400})\)")
+_UNDATED = re.compile(r"(?i)\bundated\b|\bn\.d\.")
+
+
+def find_citations(text: str, start: int, end: int, base: date | None) -> list[Citation]:
+    """Dated source citations in parentheses within text[start:end].
+
+    A citation is a parenthesis whose items look like "Source, <date>" separated by
+    semicolons. The first dated item dates the citation; a year-less one
+    ("Global News, January 12") resolves against the publication date.
+    """
+    found = []
+    for m in _CITATION.finditer(text, start, end):
+        inner_start = m.start(1)
+        body = m.group(1)
+        first: DateValue | None = None
+        dated_items = 0
+        offset = 0
+        for item in body.split(";"):
+            item_start = inner_start + offset
+            offset += len(item) + 1
+            if "," not in item:
+                continue
+            if _UNDATED.search(item):
+                dated_items += 1
+                continue
+            # The date sits at the end of the item: take the last match.
+            dm = next(reversed(list(DATE_RE.finditer(item))), None)
+            if dm is None:
+                ym = list(YEAR_RE.finditer(item))
+                if not ym:
+                    continue
+                s, e = ym[-1].span()
+            else:
+                s, e = dm.span()
+            if item[e:].strip(" .,"):
+                continue  # text after the date: a sentence in parentheses, not a citation
+            dated_items += 1
+            if first is None:
+                first = parse_expression(item[s:e], base, item_start + s, item_start + e)
+        if dated_items:
+            found.append(Citation(m.start(), m.end(), first))
+    return found
+
+
+def relative_base(value: DateValue | None) -> date | None:
+    """The date relative expressions resolve against: the last day `value` covers.
+
+    A publication date known only to the month ("May 2023") must still put
+    "May 10" in 2023 and "this week" in May, so the period's end is the base.
+    """
+    if value is None:
+        return None
+    parts = [int(p) for p in value.value.split("-")]
+    try:
+        if len(parts) == 1:
+            return date(parts[0], 12, 31)
+        if len(parts) == 2:
+            nxt = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return nxt - timedelta(days=1)
+        return date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return None

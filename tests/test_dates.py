@@ -1,0 +1,62 @@
+from datetime import date
+
+import pytest
+
+from pipeline.dates import find_citations, find_date_expressions, parse_expression, relative_base
+from pipeline.models import DateValue
+
+MAY_2023 = relative_base(DateValue("2023-05", "month"))
+
+
+@pytest.mark.parametrize(
+    ("expr", "base", "value", "precision"),
+    [
+        ("1988", None, "1988", "year"),  # dateparser would invent a month and day
+        ("in 2014", None, "2014", "year"),
+        ("May 2023", None, "2023-05", "month"),
+        ("Fri May, 2023", None, "2023-05", "month"),
+        ("In October 1980", None, "1980-10", "month"),
+        ("August 1, 2010", None, "2010-08-01", "day"),
+        ("07/01/2020", None, "2020-07-01", "day"),
+        ("January 12", MAY_2023, "2023-01-12", "day"),
+        ("This week", MAY_2023, "2023-05", "month"),
+        ("last month", MAY_2023, "2023-04", "month"),
+        ("this year", MAY_2023, "2023", "year"),
+    ],
+)
+def test_parse_expression_keeps_precision(expr, base, value, precision):
+    parsed = parse_expression(expr, base)
+    assert (parsed.value, parsed.precision) == (value, precision)
+
+
+@pytest.mark.parametrize("expr", ["21-year", "35 years", "the 1990s", "May", "11 months"])
+def test_durations_decades_and_the_modal_may_are_not_dates(expr):
+    assert parse_expression(expr, MAY_2023) is None
+
+
+def test_relative_expression_without_publication_date_is_unknown():
+    assert parse_expression("January 12", None) is None
+    assert parse_expression("this week", None) is None
+
+
+def test_relative_base_is_end_of_period():
+    assert relative_base(DateValue("2023", "year")) == date(2023, 12, 31)
+    assert relative_base(DateValue("2024-02", "month")) == date(2024, 2, 29)
+
+
+def test_citation_gives_first_dated_item_with_valid_span():
+    text = "Winnipeg kept it (Global News, January 12; Global News, January 26). Next."
+    (cit,) = find_citations(text, 0, len(text), MAY_2023)
+    assert text[cit.start : cit.end].startswith("(Global News")
+    assert cit.date.value == "2023-01-12"
+    assert text[cit.date.start : cit.date.end] == "January 12"
+
+
+def test_parenthesis_that_is_not_a_citation_is_ignored():
+    text = "The council (which met in 2019, she said) voted."
+    assert find_citations(text, 0, len(text), None) == []
+
+
+def test_find_date_expressions():
+    text = "By Jo Bloggs\nAugust 1, 2010 and later 3 May 2019"
+    assert [text[s:e] for s, e in find_date_expressions(text)] == ["August 1, 2010", "3 May 2019"]
