@@ -167,8 +167,10 @@ class Relation:
     kind: str  # one of RELATION_KINDS
     a_start: int
     a_end: int
+    a_text: str  # text[a_start:a_end], the surface form in this document
     b_start: int | None
     b_end: int | None
+    b_text: str | None
     evidence_start: int
     evidence_end: int
     rule_id: str
