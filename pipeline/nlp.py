@@ -1,0 +1,131 @@
+"""The spaCy stage: parse selected paragraphs and hand back plain records.
+
+spaCy is used here and nowhere else. Downstream stages see `Parsed` records (tokens,
+sentences, entities with offsets into the cleaned text), so rules can be written and
+tested without a model, and the parser only runs on the paragraphs chosen upstream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.errors import ModelError
+from pipeline.models import Entity, Parsed, Sentence, Token
+
+# Components extraction never reads; skipping them is free speed.
+UNUSED_COMPONENTS = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    """One document's text and which of its paragraphs to parse."""
+
+    text: str
+    paragraphs: tuple[tuple[int, int], ...]
+    selected: tuple[int, ...]
+
+
+@lru_cache(maxsize=2)
+def load(model: str):
+    import spacy
+
+    try:
+        return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {model!r} is not installed; install it or set SISTERCITIES_MODEL"
+        ) from exc
+
+
+def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 1) -> list[Parsed]:
+    """Parse the selected paragraphs of each job, one spaCy call for the whole batch."""
+    segments: list[tuple[int, int, int]] = []  # (job index, paragraph index, char offset)
+    texts: list[str] = []
+    for j, job in enumerate(jobs):
+        for p in job.selected:
+            start, end = job.paragraphs[p]
+            segments.append((j, p, start))
+            texts.append(job.text[start:end])
+    per_job: list[dict] = [{"tokens": [], "sentences": [], "entities": []} for _ in jobs]
+    with nlp.memory_zone():
+        docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+        for (j, p, offset), doc in zip(segments, docs, strict=True):
+            _convert(doc, offset, p, per_job[j])
+    return [
+        Parsed(
+            text=job.text,
+            paragraphs=job.paragraphs,
+            parsed=tuple(job.selected),
+            tokens=tuple(acc["tokens"]),
+            sentences=tuple(acc["sentences"]),
+            entities=tuple(acc["entities"]),
+        )
+        for job, acc in zip(jobs, per_job, strict=True)
+    ]
+
+
+def _convert(doc, offset: int, paragraph: int, acc: dict) -> None:
+    tokens: list[Token] = acc["tokens"]
+    sentences: list[Sentence] = acc["sentences"]
+    base = len(tokens)
+    sent_of: dict[int, int] = {}
+    for sent in doc.sents:
+        first = sent.start
+        last = sent.end
+        # Whitespace-only "sentences" (blank lines inside a paragraph) carry nothing.
+        while first < last and doc[first].is_space:
+            first += 1
+        while last > first and doc[last - 1].is_space:
+            last -= 1
+        if first == last:
+            continue
+        index = len(sentences)
+        for i in range(sent.start, sent.end):
+            sent_of[i] = index
+        sentences.append(
+            Sentence(
+                start=offset + doc[first].idx,
+                end=offset + doc[last - 1].idx + len(doc[last - 1]),
+                tok_start=base + sent.start,
+                tok_end=base + sent.end,
+                paragraph=paragraph,
+            )
+        )
+    fallback = len(sentences) - 1
+    for tok in doc:
+        tokens.append(
+            Token(
+                i=base + tok.i,
+                start=offset + tok.idx,
+                end=offset + tok.idx + len(tok),
+                text=tok.text,
+                lower=tok.lower_,
+                lemma=tok.lemma_.lower(),
+                pos=tok.pos_,
+                tag=tok.tag_,
+                dep=tok.dep_,
+                head=base + tok.head.i,
+                ent_type=tok.ent_type_,
+                sent=sent_of.get(tok.i, max(fallback, 0)),
+                space=bool(tok.whitespace_),
+            )
+        )
+    for ent in doc.ents:
+        acc["entities"].append(
+            Entity(
+                label=ent.label_,
+                start=offset + ent.start_char,
+                end=offset + ent.end_char,
+                tok_start=base + ent.start,
+                tok_end=base + ent.end,
+                text=ent.text,
+            )
+        )
+
+
+def parse_one(nlp, text: str, paragraphs: Iterable[tuple[int, int]] | None = None) -> Parsed:
+    """Parse every paragraph of one text (tests and small jobs)."""
+    paras = tuple(paragraphs) if paragraphs is not None else ((0, len(text)),)
+    return parse(nlp, [ParseJob(text, paras, tuple(range(len(paras))))])[0]

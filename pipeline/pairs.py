@@ -1,0 +1,356 @@
+"""Find which places a text says are paired, sentence by sentence.
+
+Each sentence becomes a string of units (places and countries collapsed, see
+`pipeline.patterns`), the pair and partial pattern files run over it, and every match
+becomes a `RelationMention` that remembers its rule id, its evidence span and the
+relationship noun that events later attach to. A few discourse rules that patterns
+cannot express live here too: a "with Y" whose other side is only the nearest place in
+the sentence, and a one-sided relation whose partner is named later ("seek a U.S.
+sister city ... She selected the city of Columbia, Maryland").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.models import Parsed, Place, PlaceMention, Token
+from pipeline.patterns import Unit, UnitString, encode, lexicon, load_patterns
+from pipeline.places import Places
+
+_FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class RelationMention:
+    """One statement, in one sentence, that two places (or one and a country) are paired."""
+
+    a: PlaceMention
+    b: PlaceMention | None  # None for a partial relation
+    country_b: str | None  # the partner's country when only that is known
+    sentence: int
+    anchor: int | None  # token index of the relationship noun or verb
+    start: int  # evidence span (character offsets)
+    end: int
+    rule_id: str
+    kind: str
+    confidence: float
+    strong: bool  # said with sister/twin vocabulary, not just "partnership"
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceUnits:
+    sentence: int
+    units: UnitString
+    mentions: tuple[PlaceMention, ...]  # indexed by the P<n> codes in the string
+
+
+def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceUnits:
+    sent = parsed.sentences[sent_index]
+    tokens = parsed.tokens
+    place_at: dict[int, PlaceMention] = {}
+    for m in places.mentions:
+        if sent.tok_start <= m.tok_start < sent.tok_end and not m.in_org:
+            place_at[m.tok_start] = m
+    nation_at = {
+        c.tok_start: c for c in places.countries if sent.tok_start <= c.tok_start < sent.tok_end
+    }
+    units: list[Unit] = []
+    mentions: list[PlaceMention] = []
+    i = sent.tok_start
+    while i < sent.tok_end:
+        tok = tokens[i]
+        if i in place_at:
+            m = place_at[i]
+            end = min(max(m.span_end_tok, m.tok_end), sent.tok_end)
+            units.append(Unit(i, end, "P", len(mentions)))
+            mentions.append(m)
+            i = end
+            continue
+        if i in nation_at:
+            c = nation_at[i]
+            units.append(Unit(i, c.tok_end, "D" if c.demonym else "C", c.country))
+            i = c.tok_end
+            continue
+        if tok.text.isspace() or _is_footnote(tokens, i):
+            i = _skip_footnote(tokens, i)
+            continue
+        units.append(Unit(i, i + 1, "W", None))
+        i += 1
+    return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
+
+
+def _is_footnote(tokens: Sequence[Token], i: int) -> bool:
+    """ "[4]" footnote markers sit between a name and its apposition."""
+    tok = tokens[i]
+    if tok.text == "[" and i + 2 < len(tokens) and tokens[i + 2].text == "]":
+        return tokens[i + 1].text.isdigit()
+    return bool(_FOOTNOTE.match(tok.text)) and tok.text.startswith("[")
+
+
+def _skip_footnote(tokens: Sequence[Token], i: int) -> int:
+    if tokens[i].text == "[":
+        return i + 3
+    return i + 1
+
+
+def _group_units(us: UnitString, match: re.Match, name: str) -> list[int]:
+    if match.group(name) is None:
+        return []
+    return us.units_in(match.start(name), match.end(name))
+
+
+def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[RelationMention]:
+    """All relation mentions in the parsed sentences, in text order."""
+    lex = lexicon()
+    strong_words = set(lex["strong_words"])
+    pair_rules = load_patterns("pair_patterns.jsonl")
+    partial_rules = load_patterns("partial_patterns.jsonl")
+    tokens = parsed.tokens
+    out: list[RelationMention] = []
+    for s in range(len(parsed.sentences)):
+        su = sentence_units(parsed, places, s)
+        text = su.units.text
+        if "|P " not in text:
+            continue
+        found: dict[tuple, RelationMention] = {}
+        paired_units: set[int] = set()
+        for rule in pair_rules:
+            for m in _all_matches(rule.regex, su.units):
+                a_units = _members(su, m, "A", tokens)
+                b_units = _members(su, m, "B", tokens)
+                r_units = _group_units(su.units, m, "R") if "R" in m.re.groupindex else []
+                strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if not strong and not doc_strong:
+                    continue  # "partnership" alone only counts in a sister-city text
+                kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
+                conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
+                span = _span(su.units, m, tokens)
+                for ua in a_units:
+                    for ub in b_units:
+                        ma = su.mentions[su.units.units[ua].ref]
+                        mb = su.mentions[su.units.units[ub].ref]
+                        if ma.place.key == mb.place.key:
+                            continue
+                        key = _pair_key(ma.place, mb.place)
+                        if key in found:
+                            continue
+                        found[key] = RelationMention(
+                            ma, mb, mb.place.country, s, anchor, span[0], span[1], rule.id,
+                            kind, round(conf, 3), strong,
+                        )  # fmt: skip
+                        paired_units.update((ua, ub))
+        # "... signed an official sister city agreement with Taipei": the other side is
+        # the nearest place before it in the sentence.
+        for m in _with_partner_matches(su.units):
+            b_unit = su.units.unit_at(m.start("B"))
+            r_units = _group_units(su.units, m, "R")
+            strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+            if not strong and not doc_strong:
+                continue
+            mb = su.mentions[su.units.units[b_unit].ref]
+            before = [
+                u for u in range(su.units.unit_at(m.start())) if su.units.units[u].kind == "P"
+            ]
+            before = [
+                u for u in before if su.mentions[su.units.units[u].ref].place.key != mb.place.key
+            ]
+            if not before:
+                continue
+            ua = before[-1]
+            ma = su.mentions[su.units.units[ua].ref]
+            key = _pair_key(ma.place, mb.place)
+            if key in found or _already_paired_with(found, mb.place, anchor):
+                continue
+            span_start = tokens[su.units.units[ua].tok_start].start
+            span_end = tokens[su.units.units[b_unit].tok_end - 1].end
+            found[key] = RelationMention(
+                ma, mb, mb.place.country, s, anchor, span_start, span_end, "pair.with_nearest",
+                _kind(r_units, su.units, tokens, "sister"), 0.6 if strong else 0.5, strong,
+            )  # fmt: skip
+        for rule in partial_rules:
+            for m in _all_matches(rule.regex, su.units):
+                a_units = [
+                    u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"
+                ]
+                n_units = _group_units(su.units, m, "N")
+                if not a_units or not n_units:
+                    continue
+                country = su.units.units[n_units[0]].ref
+                r_units = _group_units(su.units, m, "R")
+                strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                for ua in a_units:
+                    ma = su.mentions[su.units.units[ua].ref]
+                    if ua in paired_units or ma.place.country == country:
+                        continue
+                    key = ("partial", ma.place.key, country)
+                    if key in found:
+                        continue
+                    span = _span(su.units, m, tokens)
+                    found[key] = RelationMention(
+                        ma, None, country, s, anchor, span[0], span[1], rule.id,
+                        _kind(r_units, su.units, tokens, "sister"),
+                        rule.data.get("confidence", 0.7), strong,
+                    )  # fmt: skip
+        out.extend(found.values())
+    out.sort(key=lambda r: (r.start, r.rule_id))
+    return out
+
+
+def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
+    """The places of a captured side; a coordination keeps only its real conjuncts."""
+    units = [u for u in _group_units(su.units, m, name) if su.units.units[u].kind == "P"]
+    if len(units) < 2:
+        return units
+    us = su.units
+    first = us.units[units[0]]
+    # "disputes between Prague and Beijing, and the Czech capital's decision ...":
+    # after "between" the first two belong to that phrase, not to the subject.
+    if first.tok_start > 0 and tokens[first.tok_start - 1].lower == "between":
+        return units[-1:]
+    # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
+    possessive = [u for u in units if _possessive(us.units[u], tokens)]
+    if possessive and len(possessive) < len(units):
+        return possessive[-1:] if name == "A" else units
+    return units
+
+
+def _possessive(unit: Unit, tokens) -> bool:
+    nxt = unit.tok_end
+    return nxt < len(tokens) and tokens[nxt].lower in ("'s", "’s", "'", "’")
+
+
+def _all_matches(regex: re.Pattern, us: UnitString):
+    """Matches starting at every unit, so overlapping statements are all found."""
+    seen = set()
+    for off in us.offsets:
+        m = regex.match(us.text, off)
+        if m is None:
+            continue
+        sig = tuple(m.span(g) for g in range(1, (m.re.groups or 0) + 1))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        yield m
+
+
+_WITH_PARTNER = None
+
+
+def _with_partner_matches(us: UnitString):
+    global _WITH_PARTNER
+    if _WITH_PARTNER is None:
+        from pipeline.patterns import compile_pattern
+
+        macros = lexicon()["macros"]
+        _WITH_PARTNER = compile_pattern(
+            "R=$REL with (its/their/the/a/an)? (new/former/own/old)? NATION? _{0,2} ,? B", macros
+        )
+    return _all_matches(_WITH_PARTNER, us)
+
+
+def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
+    """The same relationship noun already pairs this place (a rule found both sides)."""
+    return any(
+        rm.anchor == anchor and (rm.b is not None and rm.b.place.key == place.key)
+        for rm in found.values()
+    )
+
+
+def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[bool, int | None]:
+    if not r_units:
+        return True, None
+    words = [tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"]
+    strong = any(w in strong_words for w in words)
+    # The relationship noun is the last word of the phrase ("sister city relationship").
+    anchor = None
+    for u in reversed(r_units):
+        if us.units[u].kind == "W" and tokens[us.units[u].tok_start].text not in ("-", "/"):
+            anchor = us.units[u].tok_start
+            break
+    return strong, anchor
+
+
+_KIND_WORDS = (
+    ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
+    ("friendship", ("friendship", "friendly")),
+    ("sister", ("sister", "sister-city", "sistercity")),
+    ("partner", ("partner", "partners", "partnership", "partnerships")),
+)
+
+
+def _kind(r_units: list[int], us: UnitString, tokens, default: str) -> str:
+    words = {tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"}
+    for kind, vocab in _KIND_WORDS:
+        if words & set(vocab):
+            return kind
+    return default
+
+
+def _span(us: UnitString, m: re.Match, tokens) -> tuple[int, int]:
+    covered = us.units_in(m.start(), m.end())
+    first = us.units[covered[0]]
+    last = us.units[covered[-1]]
+    return tokens[first.tok_start].start, tokens[last.tok_end - 1].end
+
+
+def _pair_key(a: Place, b: Place) -> tuple:
+    return tuple(sorted((a.key, b.key)))
+
+
+def document_is_about_relationships(text: str) -> bool:
+    low = text.casefold()
+    return any(k in low for k in lexicon()["document_keywords"])
+
+
+_SELECT = frozenset("select choose pick find identify match settle recommend propose".split())
+
+
+def fill_partials(
+    parsed: Parsed, places: Places, relations: list[RelationMention]
+) -> list[RelationMention]:
+    """A sought partner named later becomes the other side of the pair.
+
+    "the city of Liyang was allowed to seek a U.S. sister city ... She selected the city
+    of Columbia, Maryland": a place of the sought country that a later sentence of the
+    same paragraph (or the next) says was selected completes the one-sided relation.
+    """
+    tokens = parsed.tokens
+    out = list(relations)
+    for rm in relations:
+        if rm.b is not None or rm.country_b is None:
+            continue
+        para = parsed.sentences[rm.sentence].paragraph
+        for m in places.mentions:
+            if m.tok_start < 0 or m.in_org or m.place.country != rm.country_b:
+                continue
+            s = tokens[m.tok_start].sent
+            if s <= rm.sentence or parsed.sentences[s].paragraph not in (para, para + 1):
+                continue
+            verb = _selecting_verb(m.tok_start, tokens)
+            if verb is None:
+                continue
+            out.append(
+                RelationMention(
+                    rm.a, m, m.place.country, s, None, tokens[verb].start, m.end,
+                    "pair.partial_filled", rm.kind, round(rm.confidence * 0.9, 3), rm.strong,
+                )
+            )  # fmt: skip
+            break
+    out.sort(key=lambda r: (r.start, r.rule_id))
+    return out
+
+
+def _selecting_verb(i: int, tokens) -> int | None:
+    tok = tokens[i]
+    for _ in range(4):
+        if tok.head == tok.i:
+            return None
+        head = tokens[tok.head]
+        if head.pos == "VERB" and head.lemma in _SELECT:
+            return head.i
+        if tok.dep not in ("dobj", "pobj", "prep", "appos", "compound", "conj"):
+            return None
+        tok = head
+    return None

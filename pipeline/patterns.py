@@ -1,0 +1,252 @@
+"""A small token-pattern language, compiled to regular expressions over sentences.
+
+A sentence is rewritten as a string of *units*, one per word, with each recognised
+place, country name and demonym collapsed into a single unit:
+
+    "Arnhem ended a 21-year sister-city relationship with Wuhan"
+    -> " @P0|place|P arnhem... "  (one space-separated unit per word or name)
+
+Patterns are written over units, e.g. ``A _{0,12} R=$REL with B`` and compiled once
+into a Python regex, so matching runs at regex speed. Atoms:
+
+    A, B            a place (captured as group A / B)
+    A+, B+          a coordination of places: "Beijing and Shanghai"
+    PLACE           a place, not captured
+    NATION          a country name or demonym ("China", "Chinese", "U.S.")
+    N=NATION        ... captured as N
+    word            a word, by its lowercase form: with, of, 's
+    ~lemma          a word by lemma: ~end matches end, ended, ending
+    $MACRO          a macro from the lexicon (alternatives of word sequences)
+    a/b/c           any of these words; SLASH is a literal "/"
+    _               any word or country (never a place); _{0,8} up to eight
+    *               any unit at all
+    (a | b c)       alternatives; ? {m,n} quantify an atom or group
+    !word / !$MACRO negative lookahead: the next unit is not that
+    X=atom          capture an atom or group under the name X
+
+Each pattern lives in a JSONL file with an id; the id travels with every match into
+the dataset as the reason for the extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# One unit: "<form>|<lemma>|<class>" with no spaces. Classes: P (place), C (country
+# name), D (demonym), W (word).
+_PLACE = r"@P\d+\|[^ ]*\|P "
+_NATION = r"@[CD][A-Z]{2}\|[^ ]*\|[CD] "
+_WORD = r"[^@ ][^ ]*\|[^ ]*\|W "
+_ANY = r"[^ ]+ "
+_COORD_SEP = r"(?:,\|[^ ]*\|W (?:and\|[^ ]*\|W )?|and\|[^ ]*\|W |&\|[^ ]*\|W )"
+
+
+def _lit(word: str) -> str:
+    return re.escape(word.replace("|", "¦")) + r"\|[^ ]*\|W "
+
+
+def _lemma(word: str) -> str:
+    return r"[^ @][^ ]*\|" + re.escape(word) + r"\|W "
+
+
+class PatternError(ValueError):
+    pass
+
+
+_TOKEN = re.compile(r"\s*(\(|\)|\||[^\s()|]+)")
+_QUANT = re.compile(r"^(.*?)(\?|\+|\*|\{\d*,?\d*\})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    id: str
+    source: str
+    regex: re.Pattern
+    data: dict  # everything else in the JSONL record (kind, confidence, ...)
+
+
+def compile_pattern(source: str, macros: dict[str, list[str]]) -> re.Pattern:
+    tokens = [m.group(1) for m in _TOKEN.finditer(source)]
+    pos = 0
+
+    def parse_seq(stop: tuple[str, ...]) -> str:
+        nonlocal pos
+        parts = []
+        while pos < len(tokens) and tokens[pos] not in stop:
+            parts.append(parse_item())
+        return "".join(parts)
+
+    def parse_alt() -> str:
+        nonlocal pos
+        options = [parse_seq((")", "|"))]
+        while pos < len(tokens) and tokens[pos] == "|":
+            pos += 1
+            options.append(parse_seq((")", "|")))
+        return "(?:" + "|".join(f"(?:{o})" for o in options) + ")"
+
+    def parse_item() -> str:
+        nonlocal pos
+        tok = tokens[pos]
+        name = None
+        if "=" in tok and not tok.startswith("="):
+            name, tok = tok.split("=", 1)
+            if not tok:
+                pos += 1
+                tok = tokens[pos]
+        if tok == "(":
+            pos += 1
+            body = parse_alt()
+            if pos >= len(tokens) or tokens[pos] != ")":
+                raise PatternError(f"unbalanced parenthesis in {source!r}")
+            pos += 1
+            quant = ""
+            if pos < len(tokens) and re.fullmatch(r"\?|\*|\{\d*,?\d*\}", tokens[pos]):
+                quant = tokens[pos]
+                pos += 1
+            out = body + quant
+        else:
+            pos += 1
+            m = _QUANT.match(tok)
+            core, quant = m.group(1), m.group(2) or ""
+            if core in ("A", "B") and quant == "+":
+                out = f"(?:{_PLACE}(?:{_COORD_SEP}{_PLACE})*)"
+                name = name or core
+                quant = ""
+            else:
+                out = _atom(core, macros, source)
+                if core in ("A", "B"):
+                    name = name or core
+                if core == "_" and quant.startswith("{"):
+                    quant += "?"  # gaps are lazy: the nearest match is the right one
+            out = f"(?:{out}){quant}" if quant else out
+        if name:
+            out = f"(?P<{name}>{out})"
+        return out
+
+    body = parse_seq(())
+    if pos != len(tokens):
+        raise PatternError(f"unexpected {tokens[pos]!r} in {source!r}")
+    return re.compile(body)
+
+
+def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
+    if core.startswith("!"):
+        return f"(?!{_atom(core[1:], macros, source)})"
+    if core in ("A", "B", "PLACE"):
+        return _PLACE
+    if core == "NATION":
+        return _NATION
+    if core == "COUNTRY":
+        return r"@C[A-Z]{2}\|[^ ]*\|C "
+    if core == "DEM":
+        return r"@D[A-Z]{2}\|[^ ]*\|D "
+    if core == "_":
+        # Any word or country, never a place: a gap cannot skip over another city.
+        return r"(?![;:]\|)(?:" + _WORD + "|" + _NATION + ")"
+    if core == "*":
+        return _ANY
+    if core == "SLASH":
+        return _lit("/")
+    if core.startswith("$"):
+        options = macros.get(core[1:])
+        if options is None:
+            raise PatternError(f"unknown macro {core} in {source!r}")
+        return "(?:" + "|".join(compile_pattern(o, macros).pattern for o in options) + ")"
+    if core.startswith("~"):
+        return "(?:" + "|".join(_lemma(w) for w in core[1:].split("/")) + ")"
+    return "(?:" + "|".join(_lit(w) for w in core.split("/")) + ")"
+
+
+def _read_jsonl(name: str) -> list[dict]:
+    text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+    records = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("//"):
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise PatternError(f"{name}:{lineno}: {exc}") from exc
+    return records
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    return json.loads(resources.files("pipeline.data").joinpath("lexicon.json").read_text())
+
+
+@lru_cache(maxsize=8)
+def load_patterns(name: str) -> tuple[Pattern, ...]:
+    macros = {k: v for k, v in lexicon()["macros"].items()}
+    patterns = []
+    seen = set()
+    for rec in _read_jsonl(name):
+        pid = rec["id"]
+        if pid in seen:
+            raise PatternError(f"{name}: duplicate pattern id {pid}")
+        seen.add(pid)
+        data = {k: v for k, v in rec.items() if k not in ("id", "pattern")}
+        patterns.append(Pattern(pid, rec["pattern"], compile_pattern(rec["pattern"], macros), data))
+    return tuple(patterns)
+
+
+# --- units -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    tok_start: int
+    tok_end: int
+    kind: str  # P, C, D, W
+    ref: int | str | None  # place mention index, or ISO code for C/D
+
+
+@dataclass(frozen=True, slots=True)
+class UnitString:
+    """A sentence as units, with the map from string offsets back to units."""
+
+    text: str
+    units: tuple[Unit, ...]
+    offsets: tuple[int, ...]  # offset in text where each unit starts
+
+    def unit_at(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.offsets, offset) - 1
+
+    def units_in(self, start: int, end: int) -> list[int]:
+        first = self.unit_at(start)
+        out = []
+        for k in range(max(first, 0), len(self.units)):
+            if self.offsets[k] >= end:
+                break
+            if self.offsets[k] >= start:
+                out.append(k)
+        return out
+
+
+def encode(units: list[Unit], tokens) -> UnitString:
+    parts = [" "]
+    offsets = []
+    pos = 1
+    for u in units:
+        if u.kind == "P":
+            code = f"@P{u.ref}|place|P"
+        elif u.kind in ("C", "D"):
+            code = f"@{u.kind}{u.ref}|nation|{u.kind}"
+        else:
+            tok = tokens[u.tok_start]
+            form = tok.lower.replace("|", "¦").replace(" ", "_") or "_"
+            lemma = tok.lemma.replace("|", "¦").replace(" ", "_") or "_"
+            if tok.lower in ("’s", "'s", "’", "'"):
+                form = lemma = "'s"
+            code = f"{form}|{lemma}|W"
+        offsets.append(pos)
+        parts.append(code + " ")
+        pos += len(code) + 1
+    return UnitString("".join(parts), tuple(units), tuple(offsets))

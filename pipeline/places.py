@@ -1,0 +1,585 @@
+"""Recognise and resolve places in parsed text.
+
+The small spaCy model misses or mislabels many cities (Wagga Wagga, Kiel, Qingdao and
+Rockhampton come out as PERSON). So a name becomes a place when the gazetteer knows it
+*and* the parser or the syntax agrees ("the city of X", "X, Illinois", "X city
+council", "its Chinese counterpart, X", "sister city of X"), or when the parser tags it
+as a place. Names inside institutions ("Xiamen University") are kept but flagged, and
+each name is resolved to one GeoNames entry using its qualifier ("Columbia, Maryland"),
+nearby country cues ("In the UK, Newcastle ...") and the document's countries.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.gazetteer import City, Gazetteer, NameSpan, norm
+from pipeline.models import Parsed, Place, PlaceMention, Token
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# A name matched only through an alternate spelling of a smaller place is more likely
+# a town the gazetteer lacks than that place.
+ALT_NAME_MIN_POPULATION = 100_000
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("pipeline.data").joinpath("place_cues.json").read_text())
+    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+@dataclass(frozen=True, slots=True)
+class CountryMention:
+    """A country named ("China") or implied by a demonym ("Chinese")."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    country: str
+    demonym: bool
+
+
+@dataclass(slots=True)
+class _Candidate:
+    tok_start: int
+    tok_end: int  # exclusive
+    key: str
+    cities: tuple[City, ...]
+    divisions: list = field(default_factory=list)
+    ner: str = ""  # label of the entity that covers it exactly ("" if none)
+    container: str = ""  # label of a larger entity containing it
+    container_text: str = ""
+    qual_end: int = 0  # token after the qualifiers
+    qual_country: str | None = None
+    qual_admin1: set = field(default_factory=set)
+    qual_parent: City | None = None
+    cue: str = ""
+    suffix_kind: str = ""  # "district", "county"... when the name carries such a suffix
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """All place knowledge about one document."""
+
+    mentions: tuple[PlaceMention, ...]  # in parsed text, in text order
+    countries: tuple[CountryMention, ...]  # in parsed text
+    context: tuple[PlaceMention, ...]  # cities named in unparsed paragraphs (no tokens)
+    focus: tuple[str, ...]  # the document's countries, most mentioned first
+
+
+def recognise(parsed: Parsed, gaz: Gazetteer, scan: list[NameSpan]) -> Places:
+    tokens = parsed.tokens
+    by_start = {t.start: t.i for t in tokens}
+    by_end = {t.end: t.i for t in tokens}
+    ent_at: dict[int, tuple] = {}
+    for ent in parsed.entities:
+        for i in range(ent.tok_start, ent.tok_end):
+            ent_at[i] = (ent.label, ent.tok_start, ent.tok_end, ent.text)
+
+    doc_countries = _document_countries(parsed.text, scan, gaz)
+
+    candidates: dict[tuple[int, int], _Candidate] = {}
+    countries: list[CountryMention] = []
+
+    def add(ts: int, te: int, key: str) -> None:
+        if (ts, te) in candidates or te <= ts:
+            return
+        cities = gaz.cities_for_key(key)
+        divisions = gaz.admin1.get(key, [])
+        if not cities and not divisions:
+            return
+        candidates[(ts, te)] = _Candidate(ts, te, key, cities, divisions)
+
+    # 1. Names found by the string scan, aligned to tokens.
+    parsed_ranges = [parsed.paragraphs[p] for p in parsed.parsed]
+    for span in scan:
+        if not any(s <= span.start and span.end <= e for s, e in parsed_ranges):
+            continue
+        ts, te = by_start.get(span.start), by_end.get(span.end)
+        if ts is None or te is None:
+            continue
+        te += 1
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            iso = gaz.countries.get(span.key) or gaz.demonyms[span.key]
+            countries.append(
+                CountryMention(span.start, span.end, ts, te, iso, span.key not in gaz.countries)
+            )
+            if span.key in gaz.countries and span.key not in ("georgia",):
+                continue
+        add(ts, te, span.key)
+
+    # 2. Names the parser tagged that the scan skipped ("Reading" is a weak name), and
+    #    tagged names with a place suffix ("Yangpu District", "Suzhou City").
+    for ent in parsed.entities:
+        if ent.label not in PLACE_LABELS + ("PERSON", "ORG", "NORP"):
+            continue
+        ts, te = ent.tok_start, ent.tok_end
+        while ts < te and tokens[ts].lower in ("the", "a", "an"):
+            ts += 1
+        if ts >= te:
+            continue
+        text = parsed.text[tokens[ts].start : tokens[te - 1].end]
+        key = norm(text)
+        if ent.label == "NORP":
+            iso = gaz.demonyms.get(key)
+            if iso and not any(c.tok_start == ts for c in countries):
+                countries.append(
+                    CountryMention(tokens[ts].start, tokens[te - 1].end, ts, te, iso, True)
+                )
+            continue
+        if ent.label in PLACE_LABELS and key in gaz.countries:
+            if not any(c.tok_start == ts for c in countries):
+                countries.append(
+                    CountryMention(
+                        tokens[ts].start, tokens[te - 1].end, ts, te, gaz.countries[key], False
+                    )
+                )
+            continue
+        if ent.label in PLACE_LABELS:
+            add(ts, te, key)
+        last = tokens[te - 1].lower
+        if te - ts >= 2 and last in cues()["place_suffixes"]:
+            # "Yangpu District", "Suzhou City": the suffix is part of the mention.
+            inner = norm(parsed.text[tokens[ts].start : tokens[te - 2].end])
+            cities = gaz.cities_for_key(inner)
+            divisions = gaz.admin1.get(inner, [])
+            if cities or divisions or (ent.label in PLACE_LABELS and tokens[ts].pos == "PROPN"):
+                candidates[(ts, te)] = _Candidate(
+                    ts, te, inner, cities, divisions, suffix_kind=last
+                )
+
+    # Longest candidate wins where two overlap.
+    chosen: list[_Candidate] = []
+    taken: set[int] = set()
+    for cand in sorted(
+        candidates.values(), key=lambda c: (-(c.tok_end - c.tok_start), c.tok_start)
+    ):
+        if any(i in taken for i in range(cand.tok_start, cand.tok_end)):
+            continue
+        chosen.append(cand)
+        taken.update(range(cand.tok_start, cand.tok_end))
+    chosen.sort(key=lambda c: c.tok_start)
+
+    # Entity context of each candidate.
+    for cand in chosen:
+        info = ent_at.get(cand.tok_start)
+        if info is None:
+            continue
+        label, es, ee, etext = info
+        inner_s = es
+        while inner_s < ee and tokens[inner_s].lower in ("the", "a", "an"):
+            inner_s += 1
+        if (inner_s, ee) == (cand.tok_start, cand.tok_end) or (
+            inner_s == cand.tok_start
+            and ee == cand.tok_end + 1
+            and tokens[ee - 1].lower in cues()["place_suffixes"]
+        ):
+            cand.ner = label
+        elif es <= cand.tok_start and cand.tok_end <= ee:
+            cand.container = label
+            cand.container_text = etext
+
+    # 3. Qualifiers and cues.
+    accepted: list[_Candidate] = []
+    qualifier_tokens: set[int] = set()
+    for cand in chosen:
+        if cand.tok_start in qualifier_tokens:
+            continue  # "Arizona" in "Phoenix, Arizona" qualifies, it is not a place of its own
+        if cand.divisions and not cand.cities and not cand.suffix_kind:
+            continue  # a state or province on its own is a qualifier, not a city
+        _qualify(cand, tokens, gaz, candidates)
+        qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
+        cue = _cue(cand, tokens, parsed, gaz)
+        if cue:
+            cand.cue = cue
+            accepted.append(cand)
+
+    # One sense per discourse: a name accepted once is a place wherever it recurs.
+    known = {c.key for c in accepted if not c.cue.startswith("org")}
+    for cand in chosen:
+        if cand.tok_start in qualifier_tokens:
+            continue
+        if not cand.cue and cand.key in known and cand.cities:
+            info = ent_at.get(cand.tok_start)
+            if info and info[0] == "PERSON" and info[2] - info[1] > cand.tok_end - cand.tok_start:
+                continue
+            if not tokens[cand.tok_start].text[:1].isupper():
+                continue
+            _qualify(cand, tokens, gaz, candidates)
+            cand.cue = "place.discourse"
+            accepted.append(cand)
+    accepted.sort(key=lambda c: c.tok_start)
+
+    # 4. Resolve each accepted name to a place.
+    local_country = _local_country_cues(tokens, countries, parsed)
+    resolved_by_key: dict[str, Place] = {}
+    mentions: list[PlaceMention] = []
+    for cand in accepted:
+        place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc_countries)
+        if place is None:
+            continue
+        # A later bare mention means the same place as an earlier qualified one.
+        if cand.qual_end == cand.tok_end and cand.key in resolved_by_key:
+            earlier = resolved_by_key[cand.key]
+            if local_country.get(cand.tok_start) in (None, earlier.country):
+                place = earlier
+        resolved_by_key.setdefault(cand.key, place)
+        mentions.append(
+            PlaceMention(
+                start=tokens[cand.tok_start].start,
+                end=tokens[cand.tok_end - 1].end,
+                text=parsed.text[tokens[cand.tok_start].start : tokens[cand.tok_end - 1].end],
+                place=place,
+                tok_start=cand.tok_start,
+                tok_end=cand.tok_end,
+                span_end_tok=max(cand.qual_end, cand.tok_end),
+                cue=cand.cue,
+                in_org=cand.cue.startswith("org"),
+            )
+        )
+
+    context = _context_mentions(parsed, gaz, scan, resolved_by_key, doc_countries)
+    mentions = _coreference(mentions, context, countries, tokens, parsed, gaz)
+    focus = tuple(c for c, _ in doc_countries.most_common())
+    countries.sort(key=lambda c: c.tok_start)
+    return Places(tuple(mentions), tuple(countries), tuple(context), focus)
+
+
+# --- qualifiers ---------------------------------------------------------------
+
+
+def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candidates) -> None:
+    """Absorb ", Illinois" / ", China" / ", Shanghai" / " in East China" after a name."""
+    end = cand.tok_end
+    cand.qual_end = end
+    sent = tokens[cand.tok_start].sent
+    n = len(tokens)
+    i = end
+    for _ in range(2):  # "Lhasa, Tibet Autonomous Region (TAR)", "Columbus, Ohio, USA"
+        if i < n and tokens[i].sent == sent and tokens[i].text == ",":
+            j = i + 1
+        elif i < n and tokens[i].lower == "in" and tokens[i].sent == sent:
+            j = i + 1
+            while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
+                j += 1
+        else:
+            break
+        matched = _qualifier_at(j, tokens, gaz, cand, tokens[i].lower == "in")
+        if matched is None:
+            break
+        stop, country, admin1, parent = matched
+        cand.qual_country = cand.qual_country or country
+        if admin1:
+            cand.qual_admin1.add(admin1)
+        if parent is not None:
+            cand.qual_parent = parent
+        i = stop
+        # "(TAR)" and footnote markers ride along with the qualifier.
+        if i + 2 < n and tokens[i].text == "(" and tokens[i + 2].text == ")":
+            i += 3
+        cand.qual_end = i
+
+
+def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
+    n = len(tokens)
+    best = None
+    for k in range(min(n, j + 4), j, -1):
+        if any(tokens[x].sent != tokens[j].sent for x in range(j, k)):
+            continue
+        if not tokens[j].text[:1].isupper():
+            return None
+        text = " ".join(t.text for t in tokens[j:k])
+        key = norm(text.replace(" .", ".").replace(" - ", "-"))
+        iso = gaz.countries.get(key)
+        if iso and (not cand.cities or any(c.country == iso for c in cand.cities) or not after_in):
+            best = (k, iso, None, None)
+            break
+        divisions = gaz.admin1.get(key, [])
+        if divisions:
+            cities = cand.cities
+            match = [
+                d
+                for d in divisions
+                if any((c.country, c.admin1) == (d.country, d.code) for c in cities)
+            ]
+            if match:
+                d = match[0]
+                best = (k, d.country, (d.country, d.code), None)
+                break
+            if not cities and (cand.suffix_kind or len(divisions) == 1):
+                d = divisions[0]
+                best = (k, d.country, (d.country, d.code), None)
+                break
+        if not after_in:
+            # "Yangpu District, Shanghai" / "Kunshan, Suzhou City": a bigger city of the
+            # same country qualifies a district or a smaller town.
+            parents = gaz.cities_for_key(key)
+            if parents and (cand.suffix_kind or _smaller_in(cand.cities, parents[0])):
+                best = (k, parents[0].country, None, parents[0])
+                if k < n and tokens[k].lower == "city":
+                    best = (k + 1, parents[0].country, None, parents[0])
+                break
+    return best
+
+
+def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
+    return any(
+        c.country == parent.country
+        and c.admin1 == parent.admin1
+        and c.population < parent.population
+        and c.geonameid != parent.geonameid
+        for c in cities
+    )
+
+
+# --- cues -----------------------------------------------------------------------
+
+
+def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer) -> str:
+    """Why this name is a place here, or "" when it is not (or not sure)."""
+    c = cues()
+    first = tokens[cand.tok_start]
+    if not first.text[:1].isupper():
+        return ""
+    if cand.container:
+        words = set(norm(cand.container_text).replace("-", " ").split())
+        if cand.container == "PERSON":
+            return ""  # "Paris Hilton", "Kai Pan"
+        if words & c["institution_words"]:
+            return "org.institution"  # "Xiamen University", "Tianjin Conservatory of Music"
+    before = [t.lower for t in tokens[max(0, cand.tok_start - 3) : cand.tok_start]]
+    nxt = tokens[cand.tok_end].lower if cand.tok_end < len(tokens) else ""
+    if cand.qual_end > cand.tok_end and (cand.qual_country or cand.qual_admin1 or cand.qual_parent):
+        return "place.qualified"
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
+        return "place.city_of"
+    if cand.suffix_kind:
+        return "place.suffix"
+    if nxt in c["after_place"] and nxt != "'s":
+        return "place.modifier"  # "Wagga Wagga city council", "Kiel city council"
+    if before and before[-1] == "," and len(before) >= 2 and before[-2] in c["place_heads"]:
+        return "place.apposition"  # "its Chinese counterpart, Qingdao"
+    framing = ("industrial", "port", "coastal", "capital")
+    if (
+        before
+        and before[-1] in c["place_heads"]
+        and len(before) >= 2
+        and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
+    ):
+        return "place.apposition"  # "Chinese industrial city Taiyuan"
+    if _relationship_context(cand, tokens):
+        return "place.relation"
+    if cand.key in gaz.weak:
+        return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
+    if cand.ner in PLACE_LABELS:
+        return "place.ner"
+    if cand.ner == "" and not cand.container and first.pos == "PROPN":
+        pop = cand.cities[0].population if cand.cities else 0
+        if pop >= 300_000 and cand.key not in gaz.weak:
+            return "place.known"
+    if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
+        # "the Kunming Municipal Government": a body of the city, the city is real.
+        return "place.in_government" if _governmental(cand.container_text) else ""
+    return ""
+
+
+def _governmental(text: str) -> bool:
+    words = set(norm(text).split())
+    return bool(
+        words
+        & {"council", "government", "municipal", "municipality", "mayor", "city", "office",
+           "congress", "assembly", "administration", "committee", "hall", "county"}
+    )  # fmt: skip
+
+
+_REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
+
+
+def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
+    """Right next to relationship vocabulary: "sister city of X", "X's sister city"."""
+    lo = max(0, cand.tok_start - 4)
+    before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
+    hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 4)
+    after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
+    if any(w in _REL_WORDS for w in before[-3:]) and (
+        before[-1] in ("of", "to", "with", ",")
+        or before[-1] in _REL_WORDS
+        or before[-1] in ("city", "cities", "town", "towns")
+    ):
+        return True
+    if after[:1] == ["-"] and len(after) > 1:
+        return True  # "Rockford-Changzhou relationship"
+    if after[:2] in (["'s", "sister"], ["’s", "sister"], ["'s", "twin"], ["’s", "twin"]):
+        return True
+    return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
+
+
+# --- resolution ------------------------------------------------------------------
+
+
+def _document_countries(text: str, scan: list[NameSpan], gaz: Gazetteer) -> Counter:
+    counts: Counter = Counter()
+    for span in scan:
+        iso = gaz.countries.get(span.key) or gaz.demonyms.get(span.key)
+        if iso:
+            counts[iso] += 1
+    return counts
+
+
+def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed) -> dict[int, str]:
+    """Country each name is framed by in its own sentence.
+
+    "In the UK, Newcastle ended ...", "the German port city of Kiel", "Chinese
+    industrial city Taiyuan", "Kunming in China".
+    """
+    out: dict[int, str] = {}
+    by_sent: dict[int, list[CountryMention]] = defaultdict(list)
+    for cm in countries:
+        by_sent[tokens[cm.tok_start].sent].append(cm)
+    for sent_i, cms in by_sent.items():
+        sent = parsed.sentences[sent_i]
+        # Sentence-initial frame: "In Australia, ..." / "In the Netherlands, ..."
+        frame = None
+        for cm in cms:
+            toks = tokens[sent.tok_start : cm.tok_start]
+            words = [t.lower for t in toks]
+            if (
+                not cm.demonym
+                and words in (["in"], ["in", "the"])
+                and cm.tok_end < len(tokens)
+                and tokens[cm.tok_end].text == ","
+            ):
+                frame = cm.country
+        for i in range(sent.tok_start, sent.tok_end):
+            if frame:
+                out[i] = frame
+        for cm in cms:
+            # A demonym right before a place noun frames the next name.
+            if cm.demonym:
+                for k in range(cm.tok_end, min(cm.tok_end + 5, sent.tok_end)):
+                    out[k] = cm.country
+    return out
+
+
+def _resolve(
+    cand: _Candidate, gaz: Gazetteer, local: str | None, doc_countries: Counter
+) -> Place | None:
+    kind = "district" if cand.suffix_kind in ("district", "new district") else "city"
+    if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
+        kind = cand.suffix_kind
+    if not cand.cities:
+        if cand.divisions and cand.suffix_kind:
+            d = cand.divisions[0]
+            return Place(d.name, d.country, None, d.code, "province")
+        if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
+            return None
+        country = cand.qual_country or local
+        return Place(_title(cand.key), country, None, None, kind)
+    total = sum(doc_countries.values()) or 1
+
+    def score(city: City) -> float:
+        s = math.log10(city.population + 10)
+        if (city.country, city.admin1) in cand.qual_admin1:
+            s += 10
+        if cand.qual_country and city.country == cand.qual_country:
+            s += 8
+        if cand.qual_parent is not None and city.country == cand.qual_parent.country:
+            s += 4 + (2 if city.admin1 == cand.qual_parent.admin1 else 0)
+        if local and city.country == local:
+            s += 5
+        s += 2.0 * doc_countries.get(city.country, 0) / total
+        return s
+
+    best = max(cand.cities, key=lambda c: (score(c), -c.geonameid))
+    if norm(best.name) != cand.key and best.population < ALT_NAME_MIN_POPULATION:
+        # Known only by an alternate name of a small place ("Liyang" is listed under
+        # Licheng): more likely a town the gazetteer lacks than that place.
+        return Place(_title(cand.key), best.country, None, None, kind)
+    return Place(best.name, best.country, best.geonameid, best.admin1, kind)
+
+
+def _title(key: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in key.split())
+
+
+# --- unparsed context and coreference -----------------------------------------------
+
+
+def _context_mentions(parsed, gaz: Gazetteer, scan, resolved_by_key, doc_countries):
+    """Cities named outside the parsed paragraphs, for coreference antecedents."""
+    parsed_ranges = [parsed.paragraphs[p] for p in parsed.parsed]
+    out = []
+    for span in scan:
+        if any(s <= span.start and span.end <= e for s, e in parsed_ranges):
+            continue
+        place = resolved_by_key.get(span.key)
+        if place is None:
+            cities = gaz.cities_for_key(span.key)
+            if not cities or span.key in gaz.countries or cities[0].population < 100_000:
+                continue
+            c = cities[0]
+            place = Place(c.name, c.country, c.geonameid, c.admin1)
+        out.append(
+            PlaceMention(
+                span.start,
+                span.end,
+                parsed.text[span.start : span.end],
+                place,
+                -1,
+                -1,
+                -1,
+                "context.scan",
+            )
+        )
+    return tuple(out)
+
+
+def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
+    """ "the Czech capital" -> Prague, when Prague was named earlier in the document."""
+    out = list(mentions)
+    everything = sorted([*mentions, *context], key=lambda m: m.start)
+    for cm in countries:
+        if not cm.demonym or cm.tok_start == 0:
+            continue
+        prev = tokens[cm.tok_start - 1]
+        if prev.lower not in ("the",):
+            continue
+        if cm.tok_end >= len(tokens):
+            continue
+        head = tokens[cm.tok_end]
+        if head.lower not in ("capital", "city", "port", "town", "metropolis"):
+            continue
+        nxt = tokens[head.i + 1] if head.i + 1 < len(tokens) else None
+        if (
+            nxt is not None
+            and nxt.lower in ("of", "city")
+            or (nxt is not None and nxt.pos == "PROPN")
+        ):
+            continue  # "the Czech capital of ..." / "the German city Kiel": not anaphoric
+        earlier = [m for m in everything if m.end <= prev.start and m.place.country == cm.country]
+        if head.lower == "capital":
+            cap = gaz.capital(cm.country)
+            earlier = [m for m in earlier if cap is not None and m.place.geonameid == cap.geonameid]
+        if not earlier:
+            continue
+        antecedent = earlier[-1].place
+        out.append(
+            PlaceMention(
+                start=prev.start,
+                end=head.end,
+                text=parsed.text[prev.start : head.end],
+                place=antecedent,
+                tok_start=prev.i,
+                tok_end=head.i + 1,
+                span_end_tok=head.i + 1,
+                cue="coref.demonym_" + head.lower,
+            )
+        )
+    out.sort(key=lambda m: m.start)
+    return out
