@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline import actors as actors_mod
-from pipeline import dating, gazetteer, nlp, pairs
+from pipeline import dating, gazetteer, nlp, pairs, placescan
 from pipeline import events as events_mod
 from pipeline import places as places_mod
 from pipeline.config import Settings
@@ -57,7 +57,7 @@ class Plan:
     doc: CleanDocument
     paragraphs: tuple[tuple[int, int], ...]
     selected: tuple[int, ...]
-    scan: tuple
+    places: placescan.DocPlaces
     strong: bool  # the document talks about sister/twin relationships at all
 
 
@@ -65,13 +65,16 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     """Pick the paragraphs worth parsing: relationship vocabulary plus places."""
     text = doc.text
     paras = paragraphs(text)
-    scan = tuple(gaz.scan(text)) if doc.ok else ()
+    docplaces = (
+        placescan.scan_document(text, gaz) if doc.ok else placescan.DocPlaces((), frozenset())
+    )
+    scan = docplaces.scan
     strong_re, weak_re = _KEYWORDS
     strong = bool(strong_re.search(text))
     if not doc.ok or not paras:
-        return Plan(doc, paras, (), scan, strong)
+        return Plan(doc, paras, (), docplaces, strong)
     if not prefilter:
-        return Plan(doc, paras, tuple(range(len(paras))), scan, strong)
+        return Plan(doc, paras, tuple(range(len(paras))), docplaces, strong)
     cities_in: dict[int, int] = defaultdict(int)
     starts = [p[0] for p in paras]
     import bisect
@@ -89,7 +92,7 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             continue  # no place, no pair (partials need one named place too)
         if strong_re.search(chunk) or (strong and weak_re.search(chunk)):
             selected.append(k)
-    return Plan(doc, paras, tuple(selected), scan, strong)
+    return Plan(doc, paras, tuple(selected), docplaces, strong)
 
 
 _KEYWORDS = _keyword_res()
@@ -126,7 +129,7 @@ class Extractor:
 
 def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extraction:
     doc = p.doc
-    places = places_mod.recognise(parsed, gaz, list(p.scan))
+    places = places_mod.recognise(parsed, gaz, p.places)
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.fill_partials(parsed, places, mentions)
     found = events_mod.find_events(parsed, mentions)

@@ -12,19 +12,16 @@ nearby country cues ("In the UK, Newcastle ...") and the document's countries.
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.gazetteer import City, Gazetteer, NameSpan, norm
+from pipeline.gazetteer import City, Gazetteer, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
+from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-# A name matched only through an alternate spelling of a smaller place is more likely
-# a town the gazetteer lacks than that place.
-ALT_NAME_MIN_POPULATION = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +66,13 @@ class Places:
 
     mentions: tuple[PlaceMention, ...]  # in parsed text, in text order
     countries: tuple[CountryMention, ...]  # in parsed text
-    context: tuple[PlaceMention, ...]  # cities named in unparsed paragraphs (no tokens)
+    context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
 
 
-def recognise(parsed: Parsed, gaz: Gazetteer, scan: list[NameSpan]) -> Places:
+def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
+    """Places in the parsed paragraphs, using what the whole text says about names."""
+    scan = doc.scan
     tokens = parsed.tokens
     by_start = {t.start: t.i for t in tokens}
     by_end = {t.end: t.i for t in tokens}
@@ -82,7 +81,6 @@ def recognise(parsed: Parsed, gaz: Gazetteer, scan: list[NameSpan]) -> Places:
         for i in range(ent.tok_start, ent.tok_end):
             ent_at[i] = (ent.label, ent.tok_start, ent.tok_end, ent.text)
 
-    doc_countries = _document_countries(parsed.text, scan, gaz)
 
     candidates: dict[tuple[int, int], _Candidate] = {}
     countries: list[CountryMention] = []
@@ -200,36 +198,36 @@ def recognise(parsed: Parsed, gaz: Gazetteer, scan: list[NameSpan]) -> Places:
             cand.cue = cue
             accepted.append(cand)
 
-    # One sense per discourse: a name accepted once is a place wherever it recurs.
-    known = {c.key for c in accepted if not c.cue.startswith("org")}
+    # One sense per discourse: a name the text marks as a place somewhere (or that a cue
+    # accepted in the same paragraph) is a place wherever it recurs.
+    para_known = {
+        (tokens[c.tok_start].sent, c.key) for c in accepted if not c.cue.startswith("org")
+    }
+    para_of = {i: parsed.sentences[i].paragraph for i in range(len(parsed.sentences))}
+    para_known = {(para_of[s], k) for s, k in para_known}
     for cand in chosen:
-        if cand.tok_start in qualifier_tokens:
+        if cand.tok_start in qualifier_tokens or cand.cue or not cand.cities:
             continue
-        if not cand.cue and cand.key in known and cand.cities:
-            info = ent_at.get(cand.tok_start)
-            if info and info[0] == "PERSON" and info[2] - info[1] > cand.tok_end - cand.tok_start:
-                continue
-            if not tokens[cand.tok_start].text[:1].isupper():
-                continue
-            _qualify(cand, tokens, gaz, candidates)
-            cand.cue = "place.discourse"
-            accepted.append(cand)
+        para = para_of[tokens[cand.tok_start].sent]
+        if cand.key not in doc.known and (para, cand.key) not in para_known:
+            continue
+        info = ent_at.get(cand.tok_start)
+        if info and info[0] == "PERSON" and info[2] - info[1] > cand.tok_end - cand.tok_start:
+            continue
+        if not tokens[cand.tok_start].text[:1].isupper() or cand.container:
+            continue
+        _qualify(cand, tokens, gaz, candidates)
+        cand.cue = "place.discourse"
+        accepted.append(cand)
     accepted.sort(key=lambda c: c.tok_start)
 
     # 4. Resolve each accepted name to a place.
     local_country = _local_country_cues(tokens, countries, parsed)
-    resolved_by_key: dict[str, Place] = {}
     mentions: list[PlaceMention] = []
     for cand in accepted:
-        place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc_countries)
+        place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc)
         if place is None:
             continue
-        # A later bare mention means the same place as an earlier qualified one.
-        if cand.qual_end == cand.tok_end and cand.key in resolved_by_key:
-            earlier = resolved_by_key[cand.key]
-            if local_country.get(cand.tok_start) in (None, earlier.country):
-                place = earlier
-        resolved_by_key.setdefault(cand.key, place)
         mentions.append(
             PlaceMention(
                 start=tokens[cand.tok_start].start,
@@ -244,11 +242,9 @@ def recognise(parsed: Parsed, gaz: Gazetteer, scan: list[NameSpan]) -> Places:
             )
         )
 
-    context = _context_mentions(parsed, gaz, scan, resolved_by_key, doc_countries)
-    mentions = _coreference(mentions, context, countries, tokens, parsed, gaz)
-    focus = tuple(c for c, _ in doc_countries.most_common())
+    mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), tuple(context), focus)
+    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
 
 
 # --- qualifiers ---------------------------------------------------------------
@@ -379,9 +375,10 @@ def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazet
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.ner in PLACE_LABELS:
         return "place.ner"
-    if cand.ner == "" and not cand.container and first.pos == "PROPN":
+    if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
+        # A big city the tagger missed or called an organisation ("Oxford said ...").
         pop = cand.cities[0].population if cand.cities else 0
-        if pop >= 300_000 and cand.key not in gaz.weak:
+        if pop >= WELL_KNOWN_POPULATION:
             return "place.known"
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
         # "the Kunming Municipal Government": a body of the city, the city is real.
@@ -423,15 +420,6 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
 # --- resolution ------------------------------------------------------------------
 
 
-def _document_countries(text: str, scan: list[NameSpan], gaz: Gazetteer) -> Counter:
-    counts: Counter = Counter()
-    for span in scan:
-        iso = gaz.countries.get(span.key) or gaz.demonyms.get(span.key)
-        if iso:
-            counts[iso] += 1
-    return counts
-
-
 def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed) -> dict[int, str]:
     """Country each name is framed by in its own sentence.
 
@@ -467,9 +455,7 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
     return out
 
 
-def _resolve(
-    cand: _Candidate, gaz: Gazetteer, local: str | None, doc_countries: Counter
-) -> Place | None:
+def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces) -> Place | None:
     kind = "district" if cand.suffix_kind in ("district", "new district") else "city"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
         kind = cand.suffix_kind
@@ -479,102 +465,62 @@ def _resolve(
             return Place(d.name, d.country, None, d.code, "province")
         if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
             return None
-        country = cand.qual_country or local
-        return Place(_title(cand.key), country, None, None, kind)
-    total = sum(doc_countries.values()) or 1
-
-    def score(city: City) -> float:
-        s = math.log10(city.population + 10)
-        if (city.country, city.admin1) in cand.qual_admin1:
-            s += 10
-        if cand.qual_country and city.country == cand.qual_country:
-            s += 8
-        if cand.qual_parent is not None and city.country == cand.qual_parent.country:
-            s += 4 + (2 if city.admin1 == cand.qual_parent.admin1 else 0)
-        if local and city.country == local:
-            s += 5
-        s += 2.0 * doc_countries.get(city.country, 0) / total
-        return s
-
-    best = max(cand.cities, key=lambda c: (score(c), -c.geonameid))
-    if norm(best.name) != cand.key and best.population < ALT_NAME_MIN_POPULATION:
-        # Known only by an alternate name of a small place ("Liyang" is listed under
-        # Licheng): more likely a town the gazetteer lacks than that place.
-        return Place(_title(cand.key), best.country, None, None, kind)
-    return Place(best.name, best.country, best.geonameid, best.admin1, kind)
+        return Place(title(cand.key), cand.qual_country or local, None, None, kind)
+    qual_country, qual_admin1 = cand.qual_country, set(cand.qual_admin1)
+    if not qual_country and not qual_admin1 and cand.qual_parent is None:
+        # A bare mention means the place a qualified mention elsewhere pinned down.
+        hinted_country, hinted_admin1 = doc.hints.get(cand.key, (None, None))
+        qual_country = hinted_country
+        if hinted_admin1:
+            qual_admin1.add(hinted_admin1)
+    return resolve(
+        cand.key, cand.cities, qual_country, qual_admin1, cand.qual_parent, local,
+        doc.countries, kind,
+    )  # fmt: skip
 
 
-def _title(key: str) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in key.split())
-
-
-# --- unparsed context and coreference -----------------------------------------------
-
-
-def _context_mentions(parsed, gaz: Gazetteer, scan, resolved_by_key, doc_countries):
-    """Cities named outside the parsed paragraphs, for coreference antecedents."""
-    parsed_ranges = [parsed.paragraphs[p] for p in parsed.parsed]
-    out = []
-    for span in scan:
-        if any(s <= span.start and span.end <= e for s, e in parsed_ranges):
-            continue
-        place = resolved_by_key.get(span.key)
-        if place is None:
-            cities = gaz.cities_for_key(span.key)
-            if not cities or span.key in gaz.countries or cities[0].population < 100_000:
-                continue
-            c = cities[0]
-            place = Place(c.name, c.country, c.geonameid, c.admin1)
-        out.append(
-            PlaceMention(
-                span.start,
-                span.end,
-                parsed.text[span.start : span.end],
-                place,
-                -1,
-                -1,
-                -1,
-                "context.scan",
-            )
-        )
-    return tuple(out)
+# --- coreference ----------------------------------------------------------------------
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
-    """ "the Czech capital" -> Prague, when Prague was named earlier in the document."""
+    """ "the Czech capital" -> Prague, when Prague was named earlier in the document.
+
+    Antecedents come from the string pass over the whole text, so the answer does not
+    depend on which paragraphs were parsed. A national demonym with "capital" means
+    that country's capital; a regional one ("the Scottish capital") or "city"/"town"
+    means the latest place of that country named before.
+    """
     out = list(mentions)
-    everything = sorted([*mentions, *context], key=lambda m: m.start)
+    regional = cues()["regional_demonyms"]
     for cm in countries:
-        if not cm.demonym or cm.tok_start == 0:
+        if not cm.demonym or cm.tok_start == 0 or cm.tok_end >= len(tokens):
             continue
         prev = tokens[cm.tok_start - 1]
-        if prev.lower not in ("the",):
-            continue
-        if cm.tok_end >= len(tokens):
-            continue
         head = tokens[cm.tok_end]
-        if head.lower not in ("capital", "city", "port", "town", "metropolis"):
+        if prev.lower != "the" or head.lower not in (
+            "capital",
+            "city",
+            "port",
+            "town",
+            "metropolis",
+        ):
             continue
         nxt = tokens[head.i + 1] if head.i + 1 < len(tokens) else None
-        if (
-            nxt is not None
-            and nxt.lower in ("of", "city")
-            or (nxt is not None and nxt.pos == "PROPN")
-        ):
+        if nxt is not None and (nxt.lower in ("of", "city") or nxt.pos == "PROPN"):
             continue  # "the Czech capital of ..." / "the German city Kiel": not anaphoric
-        earlier = [m for m in everything if m.end <= prev.start and m.place.country == cm.country]
-        if head.lower == "capital":
+        demonym = norm(parsed.text[tokens[cm.tok_start].start : tokens[cm.tok_end - 1].end])
+        earlier = [m for m in context if m.end <= prev.start and m.place.country == cm.country]
+        if head.lower == "capital" and demonym not in regional:
             cap = gaz.capital(cm.country)
             earlier = [m for m in earlier if cap is not None and m.place.geonameid == cap.geonameid]
         if not earlier:
             continue
-        antecedent = earlier[-1].place
         out.append(
             PlaceMention(
                 start=prev.start,
                 end=head.end,
                 text=parsed.text[prev.start : head.end],
-                place=antecedent,
+                place=earlier[-1].place,
                 tok_start=prev.i,
                 tok_end=head.i + 1,
                 span_end_tok=head.i + 1,

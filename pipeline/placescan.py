@@ -1,0 +1,181 @@
+"""Document-level place evidence, read at string speed from the whole cleaned text.
+
+The parser only sees the paragraphs worth parsing, so whatever one paragraph teaches
+about a name ("Columbia, Maryland" is the one in Maryland; "the German port city of
+Kiel" is a city, whatever the tagger thinks) must come from a pass over the whole
+text that does not depend on which paragraphs were parsed. That pass lives here:
+which names the text itself marks as places, the qualifiers that pin them down, the
+countries the document talks about, and every place named (for coreference).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.gazetteer import City, Gazetteer, NameSpan, norm
+from pipeline.models import Place, PlaceMention
+
+# A name known only by an alternate spelling of a smaller place is more likely a town
+# the gazetteer lacks than that place ("Liyang" is listed under Licheng).
+ALT_NAME_MIN_POPULATION = 100_000
+# Big enough that a capitalised mention is a place unless the text says otherwise.
+WELL_KNOWN_POPULATION = 100_000
+
+_AFTER_QUALIFIER = re.compile(r",\s*((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
+_AFTER_IN = re.compile(
+    r"\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
+    r"western)(?:ern)?\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})",
+    re.I,
+)
+_AFTER_ROLE = re.compile(
+    r"(?:\s+(?:City|city|Town|town|Municipal|municipal|County|county))?\s+"
+    r"(?:City Council|city council|Council|council|councillors?|councilors?|mayor|Mayor|"
+    r"officials|residents|municipality|Municipality|authorities|government|Government|"
+    r"City Hall|city hall)\b"
+)
+_AFTER_RELATION = re.compile(
+    r"(?:['’]s\s+(?:sister|twin|partner)|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties))"
+)
+_BEFORE_OF = re.compile(
+    r"(?:city|City|town|Town|village|municipality|port|capital|[Mm]ayor|borough|township)\s+of\s+$"
+)
+_BEFORE_RELATION = re.compile(
+    r"(?:(?:sister|twin|partner|friendship)[ -](?:city|cities|town|towns)(?:\s+(?:of|to))?,?"
+    r"|twinned\s+with|twinning\s+with|twin\s+town\s+of)\s+$",
+    re.I,
+)
+_BEFORE_NATIONAL = re.compile(
+    r"(\b[A-Z][a-z]+)\s+(?:[a-z-]+\s+){0,2}(?:city|town|port|capital)\s+(?:of\s+)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocPlaces:
+    scan: tuple[NameSpan, ...]
+    known: frozenset[str]  # names the text marks as places somewhere
+    hints: dict = field(default_factory=dict)  # key -> (country, admin1) from a qualifier
+    countries: Counter = field(default_factory=Counter)  # countries the document names
+    mentions: tuple[PlaceMention, ...] = ()  # every place named, by the string pass
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.countries.most_common())
+
+
+def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
+    spans = tuple(gaz.scan(text))
+    countries: Counter = Counter()
+    for span in spans:
+        iso = gaz.countries.get(span.key) or gaz.demonyms.get(span.key)
+        if iso:
+            countries[iso] += 1
+    known: set[str] = set()
+    hints: dict[str, tuple[str | None, str | None]] = {}
+    for span in spans:
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        cities = gaz.cities_for_key(span.key)
+        if not cities:
+            continue
+        hint = _string_qualifier(text, span, cities, gaz)
+        if hint is not None:
+            hints.setdefault(span.key, hint)
+            known.add(span.key)
+        elif _string_cue(text, span, gaz):
+            known.add(span.key)
+    mentions = []
+    for span in spans:
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        cities = gaz.cities_for_key(span.key)
+        if not cities:
+            continue
+        if span.key not in known and cities[0].population < WELL_KNOWN_POPULATION:
+            continue
+        country, admin1 = hints.get(span.key, (None, None))
+        place = resolve(
+            span.key, cities, country, {admin1} if admin1 else set(), None, None, countries
+        )
+        mentions.append(
+            PlaceMention(
+                span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
+            )
+        )
+    return DocPlaces(spans, frozenset(known), hints, countries, tuple(mentions))
+
+
+def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: Gazetteer):
+    """(country, admin1) when the name is followed by its state or country."""
+    m = _AFTER_QUALIFIER.match(text, span.end)
+    if m:
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            key = norm(" ".join(words[:n]).rstrip(","))
+            iso = gaz.countries.get(key)
+            if iso and any(c.country == iso for c in cities):
+                return (iso, None)
+            for div in gaz.admin1.get(key, []):
+                if any((c.country, c.admin1) == (div.country, div.code) for c in cities):
+                    return (div.country, (div.country, div.code))
+    m = _AFTER_IN.match(text, span.end)
+    if m:
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            iso = gaz.countries.get(norm(" ".join(words[:n])))
+            if iso and any(c.country == iso for c in cities):
+                return (iso, None)
+    before = text[max(0, span.start - 60) : span.start]
+    m = _BEFORE_NATIONAL.search(before)
+    if m:
+        iso = gaz.demonyms.get(norm(m.group(1)))
+        if iso and any(c.country == iso for c in cities):
+            return (iso, None)
+    return None
+
+
+def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
+    before = text[max(0, span.start - 40) : span.start]
+    if _BEFORE_OF.search(before) or _BEFORE_RELATION.search(before):
+        return True
+    if _AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end):
+        return True
+    return False
+
+
+def resolve(
+    key: str,
+    cities: tuple[City, ...],
+    qual_country: str | None,
+    qual_admin1: set,
+    parent: City | None,
+    local: str | None,
+    doc_countries: Counter,
+    kind: str = "city",
+) -> Place:
+    """The most plausible GeoNames entry for a name in its context."""
+    total = sum(doc_countries.values()) or 1
+
+    def score(city: City) -> float:
+        s = math.log10(city.population + 10)
+        if (city.country, city.admin1) in qual_admin1:
+            s += 10
+        if qual_country and city.country == qual_country:
+            s += 8
+        if parent is not None and city.country == parent.country:
+            s += 4 + (2 if city.admin1 == parent.admin1 else 0)
+        if local and city.country == local:
+            s += 5
+        s += 2.0 * doc_countries.get(city.country, 0) / total
+        return s
+
+    best = max(cities, key=lambda c: (score(c), -c.geonameid))
+    if norm(best.name) != key and best.population < ALT_NAME_MIN_POPULATION:
+        return Place(title(key), best.country, None, None, kind)
+    return Place(best.name, best.country, best.geonameid, best.admin1, kind)
+
+
+def title(key: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in key.split())
