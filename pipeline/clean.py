@@ -401,6 +401,8 @@ _TOKEN = re.compile(r"\w+")
 _PRECISION_MIN_SHARE = 0.25
 # Only short precision results are worth a second, balanced run.
 _PRECISION_CHECK_BELOW = 1500
+_TITLE_REPEAT_WITHIN = 3  # blocks from the top where a repeated headline is looked for
+_TITLE_REPEAT_OVERLAP = 0.7  # Jaccard overlap of word sets that counts as the same headline
 _MONTH_NAMES = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
 )  # fmt: skip
@@ -435,13 +437,29 @@ def _tokens(text: str) -> list[str]:
 
 
 def _drop_title_repeat(blocks: list[str], title: str | None) -> list[str]:
-    """The headline often opens the body too; it is kept as `title` already."""
-    if not title or not blocks:
+    """Drop the headline where it opens the body again; it is kept as `title` already.
+
+    Pages often print a slightly different headline than their <title> ("Julian
+    Assange: Sweden drops rape investigation" vs "Sweden drops Assange rape
+    investigation"), so near-equal word sets count, but only for a headline-like block
+    (no sentence end) among the first few.
+    """
+    wanted = set(_tokens(title or ""))
+    if not wanted:
         return blocks
-    wanted = _tokens(title)
-    if wanted and _tokens(blocks[0]) == wanted:
-        return blocks[1:]
-    return blocks
+    kept = []
+    for i, block in enumerate(blocks):
+        words = set(_tokens(block))
+        if (
+            i < _TITLE_REPEAT_WITHIN
+            and words
+            and len(words & wanted) >= _TITLE_REPEAT_OVERLAP * len(words | wanted)
+            and _words(block) <= 30
+            and not _PROSE_END.search(block)
+        ):
+            continue
+        kept.append(block)
+    return kept
 
 
 def _has_evidence(html: str, patterns: list[str]) -> bool:
