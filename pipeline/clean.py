@@ -92,8 +92,9 @@ def _looks_binary(data: bytes) -> bool:
     if data.startswith(_BINARY_MAGIC):
         return True
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > 0.02 * len(sample)
+    # Text may carry a stray control character (a bell, an ESC); binary data is full of them.
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 11, 12, 13))
+    return controls > max(4, 0.02 * len(sample))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -331,12 +332,15 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
     first_date_line = next(
         (i for i in header if _date_in_line(blocks[i], allow_byline=False) is not None), None
     )
-    candidates = [i for i in header if _title_like(blocks[i])]
+    # A headline has something under it: the last block of a document is never its title.
+    candidates = [i for i in header if _title_like(blocks[i]) and i < len(blocks) - 1]
     title_at = None
     if byline is not None:
         title_at = max((i for i in candidates if i < byline), default=None)
     if title_at is None:
+        # Headlines come before datelines; a date at the very top leaves all candidates.
         before = [i for i in candidates if first_date_line is None or i < first_date_line]
+        before = before or candidates
         title_at = max(before, key=lambda i: (_words(blocks[i]), -i), default=None)
     title = blocks[title_at] if title_at is not None else None
 
@@ -351,14 +355,22 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
                     date_at = i
                     break
     if date is None:
+        # A dateline sits under the headline; above it only a line that is nothing but a
+        # date counts ("07/01/2020 No. 157" there is a page header).
         for i in header:
-            if title_at is not None and i <= title_at:
-                continue  # a date above the headline is a page header, not a dateline
             date = _date_in_line(blocks[i], allow_byline=False)
-            if date is not None:
+            if date is not None and (
+                title_at is None or i > title_at or _only_date(blocks[i], date)
+            ):
                 date_at = i
                 break
+            date = None
     return title, author, date_at, date
+
+
+def _only_date(block: str, date: DateValue) -> bool:
+    rest = block[: date.start] + block[date.end :]
+    return not re.search(r"\w", rest)
 
 
 def plain_blocks(text: str) -> list[str]:
