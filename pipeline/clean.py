@@ -62,11 +62,12 @@ _META_CHARSET = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _HTML_START = re.compile(
-    rb"(?is)\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-    rb"<(?:!doctype\s+html|html|head|body|meta|title)\b"
+    r"(?is)\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"<(?:!doctype\s+html|html|head|body|meta|title)\b"
 )
-_HTML_ANYWHERE = re.compile(rb"(?i)<(?:html|body|head)[\s>]")
-_ANY_TAG = re.compile(rb"<[A-Za-z!/]")
+_HTML_ANYWHERE = re.compile(r"(?i)<(?:html|body|head)[\s>]")
+_ANY_TAG = re.compile(r"<[A-Za-z!/]")
+_MEDIA_CHARSET = re.compile(r"(?i)charset\s*=\s*[\"']?([\w.:-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def _mostly_utf8(data: bytes) -> bool:
     return good >= 2 * bad
 
 
-def decode(raw: RawDocument, html: bool) -> _Decoded:
+def decode(raw: RawDocument) -> _Decoded:
     """Decode robustly: UTF-8 first, then the declared or <meta> charset, then a guess.
 
     The declared charset is tried only after UTF-8 because servers and files often
@@ -143,10 +144,12 @@ def decode(raw: RawDocument, html: bool) -> _Decoded:
             return _Decoded(None, "undecodable")
     if _looks_binary(data):
         return _Decoded(None, "binary")
-    candidates = ["utf-8", _codec(raw.charset)]
-    if html:
-        meta = _META_CHARSET.search(data[:8192])
-        candidates.append(_codec(meta.group(1)) if meta else None)
+    declared = raw.charset
+    if declared is None and (m := _MEDIA_CHARSET.search(raw.media_type or "")):
+        declared = m.group(1)  # "text/html; charset=ISO-8859-1"
+    # Only HTML has <meta charset>, and a plain text that happens to contain one is rare.
+    meta = _META_CHARSET.search(data[:8192])
+    candidates = ["utf-8", _codec(declared), _codec(meta.group(1)) if meta else None]
     for encoding in dict.fromkeys(c for c in candidates if c):
         try:
             return _Decoded(data.decode(encoding), None, encoding)
@@ -164,12 +167,13 @@ def _normalise_text(text: str) -> str:
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)).replace("\ufeff", "")
 
 
-def _is_html(raw: RawDocument) -> bool:
-    head = raw.content[:4096].lstrip(codecs.BOM_UTF8)
+def _is_html(text: str, media_type: str | None) -> bool:
+    """Declared HTML with some markup, or text that clearly is HTML whatever was declared."""
+    head = text[:4096]
     if _HTML_START.match(head) or _HTML_ANYWHERE.search(head[:1024]):
         return True
-    declared = "html" in (raw.media_type or "").lower()
-    return declared and _ANY_TAG.search(raw.content[:65536]) is not None
+    declared = "html" in (media_type or "").lower()
+    return declared and _ANY_TAG.search(text[:65536]) is not None
 
 
 # --- Assembly ------------------------------------------------------------------------
@@ -203,13 +207,13 @@ def clean(raw: RawDocument) -> CleanDocument:
     """Raw bytes -> cleaned text, title, author and publication date (see module doc)."""
     if not raw.content or not raw.content.strip():
         return _skipped(raw, "empty")
-    html = _is_html(raw)
-    decoded = decode(raw, html)
+    decoded = decode(raw)
     if decoded.text is None:
         return _skipped(raw, decoded.reason or "undecodable")
     text = _normalise_text(decoded.text)
     if not text.strip():
         return _skipped(raw, "empty")
+    html = _is_html(text, raw.media_type)
     result = _clean_html(text) if html else _clean_plain(text)
     if result is None or not result.blocks:
         return _skipped(raw, "no-article-body")

@@ -74,6 +74,7 @@ def boilerplate_rule(block: str, scope: str, rules: Iterable[Rule] | None = None
 
 # --- Plain text: lines to blocks ---------------------------------------------------
 
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _WRAP_MAX = 100  # hard-wrapped text is wrapped narrower than this (72, 76, 80 are usual)
 
 
@@ -91,8 +92,13 @@ def looks_hard_wrapped(lines: list[str]) -> int | None:
     width = ordered[int(0.95 * (len(ordered) - 1))]
     if width > _WRAP_MAX or width < 30:
         return None
-    near = sum(1 for n in lengths if n >= 0.6 * width)
-    return width if near >= max(3, 0.4 * len(lengths)) else None
+    long_lines = [line for line in lines if len(line) >= 0.6 * width]
+    if len(long_lines) < max(3, 0.4 * len(lengths)):
+        return None
+    # Wrapped lines mostly end mid-sentence; short one-paragraph-per-line text mostly
+    # ends its lines with a full stop and must not be joined into one block.
+    ended = sum(1 for line in long_lines if _SENTENCE_END.search(line))
+    return width if ended < 0.5 * len(long_lines) else None
 
 
 def _join(left: str, right: str) -> str:
