@@ -14,9 +14,8 @@ from pipeline.sources import read_file
 from pipeline.textclean import RULES_PATH, boilerplate_rule, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():
-    SEEDS = ROOT / "corpus" / "documents"
+# The seeds ship with the repository (a copy of the shared seeds folder).
+SEEDS = ROOT / "corpus" / "documents"
 BENCH = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
 CASES = [
     json.loads(line) for line in (ROOT / "tests/data/clean_cases.jsonl").open(encoding="utf-8")
