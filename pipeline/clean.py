@@ -1,8 +1,9 @@
 """Cleaning: raw bytes -> the cleaned text every later offset points into.
 
-`clean(raw)` never raises on bad input. Empty, binary or undecodable bytes and pages
-without an article body come back as a CleanDocument with `status="skipped:<reason>"`
-and empty text; such a document's doc_id is `doc_id_for("skipped:<sha256 of the raw
+`clean(raw)` never raises on bad input. Empty, binary or undecodable bytes, pages
+without an article body and pages trafilatura fails on come back as a CleanDocument with
+`status="skipped:<reason>"` (empty, binary, undecodable, no-article-body, html-error) and
+empty text; such a document's doc_id is `doc_id_for("skipped:<sha256 of the raw
 bytes>")`, so two different bad inputs never share an id while the same bytes always get
 the same one.
 
@@ -214,7 +215,10 @@ def clean(raw: RawDocument) -> CleanDocument:
     if not text.strip():
         return _skipped(raw, "empty")
     html = _is_html(text, raw.media_type)
-    result = _clean_html(text) if html else _clean_plain(text)
+    try:
+        result = _clean_html(text) if html else _clean_plain(text)
+    except _HtmlFailed:
+        return _skipped(raw, "html-error")
     if result is None or not result.blocks:
         return _skipped(raw, "no-article-body")
     body, offsets = _assemble(result.blocks)
@@ -424,11 +428,16 @@ _MONTH_NAMES = (
 )  # fmt: skip
 
 
+class _HtmlFailed(Exception):
+    """trafilatura raised on this page."""
+
+
 def _trafilatura(html: str, precision: bool, metadata: bool):
     import trafilatura  # slow to import; plain-text runs never need it
 
-    # trafilatura's own fallbacks can fail on malformed markup in ways that are the
-    # input's fault, not ours: such a page is skipped, not a crash of the whole run.
+    # trafilatura's parsers and fallbacks can fail on malformed markup in ways that are
+    # the input's fault: such a page gets its own skip status (so it can be counted and
+    # looked at) instead of crashing the whole run.
     try:
         return trafilatura.bare_extraction(
             html,
@@ -437,8 +446,8 @@ def _trafilatura(html: str, precision: bool, metadata: bool):
             include_tables=True,
             with_metadata=metadata,
         )
-    except Exception:  # noqa: BLE001
-        return None
+    except Exception as err:
+        raise _HtmlFailed from err
 
 
 def _lines(text: str | None) -> list[str]:
