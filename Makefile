@@ -31,3 +31,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf extracted .pytest_cache .ruff_cache
+
+# Cleaning benchmark: clean() against trafilatura defaults on real news pages (prints figures).
+BENCH_DATA ?= ../shared/benchmarks/article-extraction
+
+.PHONY: bench-clean
+bench-clean: $(STAMP)
+	$(BIN)/python benchmarks/bench_clean.py $(BENCH_DATA)

@@ -1,0 +1,558 @@
+"""Cleaning: raw bytes -> the cleaned text every later offset points into.
+
+`clean(raw)` never raises on bad input. Empty, binary or undecodable bytes, pages
+without an article body and pages trafilatura fails on come back as a CleanDocument with
+`status="skipped:<reason>"` (empty, binary, undecodable, no-article-body, html-error) and
+empty text; such a document's doc_id is `doc_id_for("skipped:<sha256 of the raw
+bytes>")`, so two different bad inputs never share an id while the same bytes always get
+the same one.
+
+Cleaned-text contract (extraction depends on it): `\\n` line endings, one block
+(paragraph, heading, byline line) per line, blocks separated by exactly one blank line,
+no trailing whitespace and no leading or trailing blank lines. Words are never
+rewritten: no quote or Unicode normalisation of our own, so spans quote the article.
+
+HTML goes through trafilatura (precision mode, comments off) and its metadata; plain
+text goes through our own rule file (`data/boilerplate.jsonl`, see `textclean`) and a
+byline/dateline reader for title, author and publication date.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+
+from pipeline.dates import DATE_RE, parse_expression
+from pipeline.ids import doc_id_for
+from pipeline.models import CleanDocument, DateValue, RawDocument
+from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, unwrap
+
+# --- Bytes -> str ------------------------------------------------------------------
+
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",  # JPEG
+    b"PK\x03\x04",  # zip, docx, xlsx
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"\x7fELF",
+    b"OggS",
+    b"ID3",
+    b"\xd0\xcf\x11\xe0",  # OLE: .doc, .xls
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Browsers read these labels as windows-1252, and so do the pages that declare them.
+_WINDOWS_1252_ALIASES = {"latin_1", "iso8859-1", "ascii", "iso8859_1", "cp819"}
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_HTML_START = re.compile(
+    r"(?is)\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"<(?:!doctype\s+html|html|head|body|meta|title)\b"
+)
+_HTML_ANYWHERE = re.compile(r"(?i)<(?:html|body|head)[\s>]")
+_ANY_TAG = re.compile(r"<[A-Za-z!/]")
+_MEDIA_CHARSET = re.compile(r"(?i)charset\s*=\s*[\"']?([\w.:-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    text: str | None
+    reason: str | None  # skip reason when text is None
+    encoding: str | None = None
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except (LookupError, ValueError):
+        return None
+    return "cp1252" if name in _WINDOWS_1252_ALIASES else name
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    sample = data[:8192]
+    # Text may carry a stray control character (a bell, an ESC); binary data is full of them.
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 11, 12, 13))
+    return controls > max(4, 0.02 * len(sample))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: every other byte of ASCII text is NUL."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.6 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few stray bytes (a cut-off character, one pasted cp1252 quote)."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return good >= 2 * bad
+
+
+def decode(raw: RawDocument) -> _Decoded:
+    """Decode robustly: UTF-8 first, then the declared or <meta> charset, then a guess.
+
+    The declared charset is tried only after UTF-8 because servers and files often
+    declare latin-1 for UTF-8 bytes; the reverse mistake makes strict UTF-8 fail.
+    """
+    data = raw.content
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _Decoded(data[len(bom) :].decode(encoding), None, encoding)
+            except UnicodeDecodeError:
+                return _Decoded(None, "undecodable")
+    if b"\x00" in data[:8192]:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            return _Decoded(None, "binary")
+        try:
+            return _Decoded(data.decode(encoding), None, encoding)
+        except UnicodeDecodeError:
+            return _Decoded(None, "undecodable")
+    if _looks_binary(data):
+        return _Decoded(None, "binary")
+    declared = raw.charset
+    if declared is None and (m := _MEDIA_CHARSET.search(raw.media_type or "")):
+        declared = m.group(1)  # "text/html; charset=ISO-8859-1"
+    # Only HTML has <meta charset>, and a plain text that happens to contain one is rare.
+    meta = _META_CHARSET.search(data[:8192])
+    candidates = ["utf-8", _codec(declared), _codec(meta.group(1)) if meta else None]
+    for encoding in dict.fromkeys(c for c in candidates if c):
+        try:
+            return _Decoded(data.decode(encoding), None, encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    fallback = "utf-8" if _mostly_utf8(data) else "cp1252"
+    text = data.decode(fallback, "replace")
+    if text.count("\ufffd") > 0.05 * len(text):
+        return _Decoded(None, "undecodable")
+    return _Decoded(text, None, fallback)
+
+
+def _normalise_text(text: str) -> str:
+    """One kind of line break, no control characters; nothing else changes."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)).replace("\ufeff", "")
+
+
+def _is_html(text: str, media_type: str | None) -> bool:
+    """Declared HTML with some markup, or text that clearly is HTML whatever was declared."""
+    head = text[:4096]
+    if _HTML_START.match(head) or _HTML_ANYWHERE.search(head[:1024]):
+        return True
+    declared = "html" in (media_type or "").lower()
+    return declared and _ANY_TAG.search(text[:65536]) is not None
+
+
+# --- Assembly ------------------------------------------------------------------------
+
+
+def _has_words(block: str) -> bool:
+    return any(ch.isalnum() for ch in block)
+
+
+def _assemble(blocks: list[str]) -> tuple[str, list[int]]:
+    offsets = []
+    pos = 0
+    for block in blocks:
+        offsets.append(pos)
+        pos += len(block) + 2
+    return "\n\n".join(blocks), offsets
+
+
+def _skipped(raw: RawDocument, reason: str) -> CleanDocument:
+    digest = hashlib.sha256(raw.content).hexdigest()
+    return CleanDocument(
+        doc_id=doc_id_for(f"skipped:{digest}"),
+        source=raw.source,
+        source_name=raw.source_name,
+        text="",
+        status=f"skipped:{reason}",
+    )
+
+
+def clean(raw: RawDocument) -> CleanDocument:
+    """Raw bytes -> cleaned text, title, author and publication date (see module doc)."""
+    if not raw.content or not raw.content.strip():
+        return _skipped(raw, "empty")
+    decoded = decode(raw)
+    if decoded.text is None:
+        return _skipped(raw, decoded.reason or "undecodable")
+    text = _normalise_text(decoded.text)
+    if not text.strip():
+        return _skipped(raw, "empty")
+    html = _is_html(text, raw.media_type)
+    try:
+        result = _clean_html(text) if html else _clean_plain(text)
+    except _HtmlFailed:
+        return _skipped(raw, "html-error")
+    if result is None or not result.blocks:
+        return _skipped(raw, "no-article-body")
+    body, offsets = _assemble(result.blocks)
+    published = result.published
+    if published is not None and result.date_block is not None:
+        base = offsets[result.date_block]
+        published = DateValue(
+            published.value, published.precision, base + published.start, base + published.end
+        )
+    return CleanDocument(
+        doc_id=doc_id_for(body),
+        source=raw.source,
+        source_name=raw.source_name,
+        text=body,
+        title=result.title,
+        author=result.author,
+        published=published,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What one path found: blocks of text and metadata before assembly."""
+
+    blocks: list[str]
+    title: str | None = None
+    author: str | None = None
+    # A date read from the text has start/end relative to blocks[date_block].
+    published: DateValue | None = None
+    date_block: int | None = None
+
+
+# --- Plain text ----------------------------------------------------------------------
+
+_PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|posted by|author)\s*:?\s+"
+    r"(?P<names>[^\W\d_][\w.'’-]*(?:[ ,&]+(?:and\s+)?[^\W\d_][\w.'’-]*){0,11})"
+    r"(?P<rest>\s*(?:[,|•·–—-]|\bon\b).*)?$",
+    re.IGNORECASE,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,|&|\band\b)\s*", re.IGNORECASE)
+_NAME_PARTICLES = {"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "di", "du"}
+_DATE_LABEL = re.compile(
+    r"(?i)^(?:(?:published|posted|updated|date[d]?|first published|last updated)"
+    r"(?:\s+on)?\s*:?\s*|on\s+)?$"
+)
+_HEADER_BLOCKS = 12
+
+
+def _words(block: str) -> int:
+    return len(block.split())
+
+
+def _is_prose(block: str) -> bool:
+    n = _words(block)
+    return n >= 30 or (n >= 20 and _PROSE_END.search(block) is not None)
+
+
+def _byline_names(block: str) -> list[str] | None:
+    if len(block) > 120:
+        return None
+    m = _BYLINE.match(block)
+    if not m:
+        return None
+    names = [n.strip(" .") for n in _NAME_SPLIT.split(m.group("names")) if n.strip(" .")]
+    for name in names:
+        tokens = name.split()
+        if not 1 <= len(tokens) <= 5:
+            return None
+        if not all(t[0].isupper() or t.lower() in _NAME_PARTICLES for t in tokens):
+            return None
+    return names or None
+
+
+def _date_in_line(block: str, allow_byline: bool) -> DateValue | None:
+    """A publication-style date in a short header line, with its span in the block."""
+    if len(block) > 80:
+        return None
+    for m in DATE_RE.finditer(block):
+        before = block[: m.start()]
+        if not (_DATE_LABEL.match(before) or (allow_byline and _BYLINE.match(block))):
+            continue
+        value = parse_expression(m.group(0), None, m.start(), m.end())
+        if value is not None:
+            return value
+    return None
+
+
+def _title_like(block: str) -> bool:
+    n = _words(block)
+    return (
+        2 <= n <= 30
+        and len(block) <= 200
+        and (block[0].isupper() or block[0].isdigit() or block[0] in "\"'“‘")
+        and not block.endswith((".", ",", ";", ":"))
+        and "|" not in block
+        and _BYLINE.match(block) is None
+        and DATE_RE.match(block) is None
+    )
+
+
+def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None, DateValue | None]:
+    """Title, author, and the block index and value of the publication date."""
+    header = []
+    for i, block in enumerate(blocks[:_HEADER_BLOCKS]):
+        if _is_prose(block):
+            break
+        header.append(i)
+
+    byline, names = None, None
+    for i in header:
+        names = _byline_names(blocks[i])
+        if names:
+            byline = i
+            break
+    author = "; ".join(names) if names else None
+
+    first_date_line = next(
+        (i for i in header if _date_in_line(blocks[i], allow_byline=False) is not None), None
+    )
+    # A headline has something under it: the last block of a document is never its title.
+    candidates = [i for i in header if _title_like(blocks[i]) and i < len(blocks) - 1]
+    title_at = None
+    if byline is not None:
+        title_at = max((i for i in candidates if i < byline), default=None)
+    if title_at is None:
+        # Headlines come before datelines; a date at the very top leaves all candidates.
+        before = [i for i in candidates if first_date_line is None or i < first_date_line]
+        before = before or candidates
+        title_at = max(before, key=lambda i: (_words(blocks[i]), -i), default=None)
+    title = blocks[title_at] if title_at is not None else None
+
+    date_at, date = None, None
+    if byline is not None:
+        # The date printed with the byline (same line or right next to it) is the article's;
+        # a date elsewhere in the header can be the page's own (an issue date, today).
+        for i in (byline, byline + 1, byline - 1, byline + 2):
+            if i in header:
+                date = _date_in_line(blocks[i], allow_byline=i == byline)
+                if date is not None:
+                    date_at = i
+                    break
+    if date is None:
+        # A dateline sits under the headline; above it only a line that is nothing but a
+        # date counts ("07/01/2020 No. 157" there is a page header).
+        for i in header:
+            date = _date_in_line(blocks[i], allow_byline=False)
+            if date is not None and (
+                title_at is None or i > title_at or _only_date(blocks[i], date)
+            ):
+                date_at = i
+                break
+            date = None
+    return title, author, date_at, date
+
+
+def _only_date(block: str, date: DateValue) -> bool:
+    rest = block[: date.start] + block[date.end :]
+    return not re.search(r"\w", rest)
+
+
+def plain_blocks(text: str) -> list[str]:
+    """Blank-line-separated groups of lines -> blocks, unwrapping hard-wrapped text."""
+    lines = [line.strip() for line in text.split("\n")]
+    width = looks_hard_wrapped(lines)
+    blocks: list[str] = []
+    group: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            group.append(line)
+        elif group:
+            blocks.extend(unwrap(group, width))
+            group = []
+    return blocks
+
+
+def _clean_plain(text: str) -> Extracted:
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    for block in plain_blocks(text):
+        if not _has_words(block) or boilerplate_rule(block, "plain") is not None:
+            continue
+        key = " ".join(block.split()).casefold()
+        if len(block) <= 80 and not _PROSE_END.search(block):
+            if key in seen_short:
+                continue  # a running header or footer repeated on every page
+            seen_short.add(key)
+        kept.append(block)
+    title, author, date_at, date = _read_header(kept)
+    return Extracted(kept, title, author, date, date_at)
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+# Precision mode sometimes latches onto a small box (a reprint notice, a teaser) and
+# misses the article that balanced mode finds; below this share of the balanced text
+# the precision result is not trusted.
+_PRECISION_MIN_SHARE = 0.25
+# Only short precision results are worth a second, balanced run.
+_PRECISION_CHECK_BELOW = 1500
+_TITLE_REPEAT_WITHIN = 3  # blocks from the top where a repeated headline is looked for
+_TITLE_REPEAT_OVERLAP = 0.7  # Jaccard overlap of word sets that counts as the same headline
+_MONTH_NAMES = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+)  # fmt: skip
+
+
+class _HtmlFailed(Exception):
+    """trafilatura raised on this page."""
+
+
+def _trafilatura(html: str, precision: bool, metadata: bool):
+    import trafilatura  # slow to import; plain-text runs never need it
+
+    # trafilatura's parsers and fallbacks can fail on malformed markup in ways that are
+    # the input's fault: such a page gets its own skip status (so it can be counted and
+    # looked at) instead of crashing the whole run.
+    try:
+        return trafilatura.bare_extraction(
+            html,
+            favor_precision=precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=metadata,
+        )
+    except Exception as err:
+        raise _HtmlFailed from err
+
+
+def _lines(text: str | None) -> list[str]:
+    if not text:
+        return []
+    lines = (line.strip() for line in _normalise_text(text).split("\n"))
+    return [line for line in lines if line]
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+def _drop_title_repeat(blocks: list[str], title: str | None) -> list[str]:
+    """Drop the headline where it opens the body again; it is kept as `title` already.
+
+    Pages often print a slightly different headline than their <title> ("Julian
+    Assange: Sweden drops rape investigation" vs "Sweden drops Assange rape
+    investigation"), so near-equal word sets count, but only for a headline-like block
+    (no sentence end) among the first few.
+    """
+    wanted = set(_tokens(title or ""))
+    if not wanted:
+        return blocks
+    kept = []
+    for i, block in enumerate(blocks):
+        words = set(_tokens(block))
+        if (
+            i < _TITLE_REPEAT_WITHIN
+            and words
+            and len(words & wanted) >= _TITLE_REPEAT_OVERLAP * len(words | wanted)
+            and _words(block) <= 30
+            and not _PROSE_END.search(block)
+        ):
+            continue
+        kept.append(block)
+    return kept
+
+
+def _has_evidence(html: str, patterns: list[str]) -> bool:
+    return any(re.search(p, html, re.IGNORECASE) for p in patterns)
+
+
+def _metadata_date(iso: str | None, html: str) -> DateValue | None:
+    """A metadata date at the precision the page supports.
+
+    htmldate fills a missing day or month with 01 (a URL like /2019/11/ gives
+    2019-11-01), so a first-of-month date is only trusted to the day when the page
+    itself writes that day somewhere.
+    """
+    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return None
+    year, month, day = iso.split("-")
+    if day != "01":
+        return DateValue(iso, "day")
+    name = _MONTH_NAMES[int(month) - 1]  # a prefix: Sep, Sept, September
+    m = str(int(month))
+    day_patterns = [
+        rf"{year}-{month}-01",
+        rf"{year}/{month}/01",
+        rf"{year}\.{month}\.01",
+        rf"\b0?1[./]0?{m}[./]{year}",
+        rf"\b0?{m}/0?1/{year}",
+        rf"\b{name}[a-z]*\.?\s+0?1(?:st)?,?\s+{year}",
+        rf"\b0?1(?:st)?\s+{name}[a-z]*\.?,?\s+{year}",
+    ]
+    if _has_evidence(html, day_patterns):
+        return DateValue(iso, "day")
+    if month != "01" or _has_evidence(
+        html, [rf"{year}-01\b", rf"{year}/01\b", rf"\bjan[a-z]*\.?,?\s+{year}"]
+    ):
+        return DateValue(iso[:7], "month")
+    return DateValue(year, "year")
+
+
+def _htmldate_fallback(html: str) -> str | None:
+    import htmldate
+    from lxml import html as lxml_html
+
+    # A tree, never a string: htmldate fetches a string that looks like a URL.
+    try:
+        tree = lxml_html.fromstring(html)
+        return htmldate.find_date(tree, original_date=True)
+    except Exception:  # noqa: BLE001 - malformed markup is the input's fault
+        return None
+
+
+def _clean_html(html: str) -> Extracted | None:
+    doc = _trafilatura(html, precision=True, metadata=True)
+    text = doc.text if doc is not None else None
+    if text is None or len(text) < _PRECISION_CHECK_BELOW:
+        balanced = _trafilatura(html, precision=False, metadata=doc is None)
+        if balanced is not None and balanced.text:
+            if text is None or len(text) < _PRECISION_MIN_SHARE * len(balanced.text):
+                text = balanced.text
+            if doc is None:
+                doc = balanced
+    if doc is None:
+        return None
+    title = " ".join(doc.title.split()) if doc.title else None
+    blocks = [
+        block
+        for block in _drop_title_repeat(_lines(text), title)
+        if _has_words(block) and boilerplate_rule(block, "html") is None
+    ]
+    iso = doc.date or _htmldate_fallback(html)
+    author = " ".join(doc.author.split()) if doc.author else None
+    return Extracted(blocks, title or None, author or None, _metadata_date(iso, html))
