@@ -363,17 +363,51 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
                     date_at = i
                     break
     if date is None:
-        # A dateline sits under the headline; above it only a line that is nothing but a
-        # date counts ("07/01/2020 No. 157" there is a page header).
+        # No byline date: a header line that is a date and little else ("Published 12 May
+        # 2021", "Mar. 8, 2022 4:51 PM CST", "World News | Thu Mar 3, 2022 | 4:12pm EST").
+        # A labelled publication date beats an unlabelled one (a meeting date); an
+        # "Updated" date never wins.
+        found = []
         for i in header:
-            date = _date_in_line(blocks[i], allow_byline=False)
-            if date is not None and (
-                title_at is None or i > title_at or _only_date(blocks[i], date)
-            ):
-                date_at = i
-                break
-            date = None
+            hit = _dateline(blocks[i])
+            if hit is not None:
+                found.append((0 if hit[1] else 1, i, hit[0]))
+        if found:
+            _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
     return title, author, date_at, date
+
+
+_TIME = re.compile(
+    r"(?i)\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b"
+)
+_PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|dated?)\b\W*$")
+_UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
+_ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
+_FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest)\b")
+
+
+def _dateline(block: str) -> tuple[DateValue, bool] | None:
+    """The date of a header line that is mostly a date, and whether it is labelled."""
+    if len(block) > 90:
+        return None
+    for m in DATE_RE.finditer(block):
+        before = block[: m.start()]
+        if _UPDATED.search(before):
+            continue
+        value = parse_expression(m.group(0), None, m.start(), m.end())
+        if value is None:
+            continue
+        rest = block[: m.start()] + " " + block[m.end() :]
+        if _ISSUE.search(rest):
+            continue  # "07/01/2020 No. 157": a periodical's issue header, not the article's
+        rest = _TIME.sub(" ", rest)
+        rest = _FILLER.sub(" ", rest)
+        words = re.findall(r"[^\W\d_]{2,}", rest)
+        labelled = bool(_PUBLISHED.search(before))
+        allowed = 6 if labelled else 4
+        if len(words) <= allowed:
+            return value, labelled
+    return None
 
 
 def _only_date(block: str, date: DateValue) -> bool:
@@ -399,8 +433,13 @@ def plain_blocks(text: str) -> list[str]:
 def _clean_plain(text: str) -> Extracted:
     kept: list[str] = []
     seen_short: set[str] = set()
-    for block in plain_blocks(text):
-        if not _has_words(block) or boilerplate_rule(block, "plain") is not None:
+    for n, block in enumerate(plain_blocks(text)):
+        if not _has_words(block):
+            continue
+        # "World News | Thu Mar 3, 2022 | 4:12pm EST" looks like a navigation bar but
+        # carries the publication date: near the top it stays.
+        dateline = n < _HEADER_BLOCKS and _dateline(block) is not None
+        if boilerplate_rule(block, "plain") is not None and not dateline:
             continue
         key = " ".join(block.split()).casefold()
         if len(block) <= 80 and not _PROSE_END.search(block):

@@ -81,7 +81,6 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         for i in range(ent.tok_start, ent.tok_end):
             ent_at[i] = (ent.label, ent.tok_start, ent.tok_end, ent.text)
 
-
     candidates: dict[tuple[int, int], _Candidate] = {}
     countries: list[CountryMention] = []
 

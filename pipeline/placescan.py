@@ -140,9 +140,7 @@ def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     before = text[max(0, span.start - 40) : span.start]
     if _BEFORE_OF.search(before) or _BEFORE_RELATION.search(before):
         return True
-    if _AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end):
-        return True
-    return False
+    return bool(_AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end))
 
 
 def resolve(

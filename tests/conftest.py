@@ -1,0 +1,37 @@
+"""Shared fixtures. The spaCy model and the gazetteer load once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import runner, sources
+from pipeline.config import Settings
+from pipeline.extract import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus" / "documents"
+SEEDS_GOLD = ROOT / "tests" / "data" / "seeds_gold.jsonl"
+DEVSET = ROOT / "tests" / "data" / "devset"
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor(Settings())
+
+
+@pytest.fixture(scope="session")
+def seed_documents():
+    return [runner.read_and_clean(p) for p in sources.discover(SEEDS)]
+
+
+@pytest.fixture(scope="session")
+def seed_extractions(extractor, seed_documents):
+    return extractor.extract(seed_documents)
+
+
+@pytest.fixture(scope="session")
+def devset_extractions(extractor):
+    docs = [runner.read_and_clean(p) for p in sources.discover(DEVSET / "docs")]
+    return extractor.extract(docs)

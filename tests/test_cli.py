@@ -1,0 +1,45 @@
+"""The command line: real runs, and one clear line for known errors."""
+
+import subprocess
+import sys
+
+from .conftest import ROOT, SEEDS, SEEDS_GOLD
+
+CLI = [sys.executable, "-c", "from pipeline.cli import main; main()"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_extract_writes_the_dataset_and_prints_a_summary(tmp_path):
+    proc = run("extract", str(SEEDS), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "documents  5 (5 ok)" in proc.stdout
+    assert "pairs" in proc.stdout and "events" in proc.stdout
+    assert (tmp_path / "out" / "relations.parquet").exists()
+
+
+def test_missing_input_is_one_error_line():
+    proc = run("extract", "/no/such/folder")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "Error: /no/such/folder does not exist"
+
+
+def test_bad_gold_file_is_one_error_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"doc": "x.txt", "pairs": [{"a": [], "b": ["Y"]}]}\n')
+    proc = run("evaluate", str(SEEDS), "--gold", str(gold))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: gold.jsonl:1, pair 1:")
+
+
+def test_evaluate_prints_the_figures():
+    proc = run("evaluate", str(SEEDS), "--gold", str(SEEDS_GOLD), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "pairs      P 1.000  R 1.000  F1 1.000" in proc.stdout
+
+
+def test_help_shows_examples():
+    proc = run("extract", "--help")
+    assert "sistercities extract corpus/documents --out extracted/" in proc.stdout

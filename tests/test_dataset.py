@@ -1,0 +1,88 @@
+"""The dataset writer: contract columns, upserts by document, atomic files, one writer."""
+
+import json
+
+import pytest
+
+from pipeline import dataset
+from pipeline.errors import DatasetError
+from pipeline.models import CleanDocument, Extraction
+from pipeline.schema import TABLES, markdown
+
+from .conftest import ROOT
+
+
+def _write(out, extractions):
+    writer = dataset.DatasetWriter(out)
+    for ex in extractions:
+        writer.add(ex)
+    return writer.commit()
+
+
+def test_tables_have_exactly_the_dictionary_columns(tmp_path, seed_extractions):
+    _write(tmp_path, seed_extractions)
+    tables = dataset.load(tmp_path)
+    for t in TABLES:
+        assert list(tables[t.name].columns) == t.column_names
+
+
+def test_every_offset_points_into_the_stored_text(tmp_path, seed_extractions):
+    _write(tmp_path, seed_extractions)
+    tables = dataset.load(tmp_path)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (tmp_path / "texts").glob("*.txt")}
+    for row in tables["relations"].itertuples():
+        assert texts[row.doc_id][row.a_start : row.a_end] == row.a_text
+    for row in tables["events"].itertuples():
+        assert texts[row.doc_id][row.trigger_start : row.trigger_end] == row.trigger_text
+    for row in tables["actors"].itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.name
+
+
+def test_a_second_run_keeps_documents_it_did_not_process(tmp_path, seed_extractions):
+    _write(tmp_path, seed_extractions)
+    _write(tmp_path, seed_extractions[:1])
+    tables = dataset.load(tmp_path)
+    assert len(tables["documents"]) == len(seed_extractions)
+    assert tables["relations"]["doc_id"].nunique() == sum(
+        1 for ex in seed_extractions if ex.relations
+    )
+
+
+def test_skipped_document_is_recorded_with_its_reason(tmp_path):
+    doc = CleanDocument("abc", "x.txt", "x.txt", "", status="skipped:empty")
+    _write(tmp_path, [Extraction(doc)])
+    row = dataset.load(tmp_path)["documents"].iloc[0]
+    assert row["status"] == "skipped:empty"
+
+
+def test_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
+    with (
+        dataset.lock(tmp_path),
+        pytest.raises(DatasetError, match="another run"),
+        dataset.lock(tmp_path),
+    ):
+        pass
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+    (tmp_path / dataset.LOCK_NAME).write_text("999999999")
+    with dataset.lock(tmp_path):
+        assert (tmp_path / dataset.LOCK_NAME).read_text() != "999999999"
+
+
+def test_no_temporary_files_are_left_behind(tmp_path, seed_extractions):
+    _write(tmp_path, seed_extractions)
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_datapackage_describes_every_column(tmp_path, seed_extractions):
+    _write(tmp_path, seed_extractions)
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    described = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]
+    }
+    assert described == {t.name: t.column_names for t in TABLES}
+
+
+def test_docs_data_dictionary_is_generated_from_the_schema():
+    assert (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == markdown() + "\n"
