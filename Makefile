@@ -21,7 +21,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sistercities extract corpus/documents --out extracted
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium (playwright's own browser download fails here).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
