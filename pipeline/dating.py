@@ -52,6 +52,7 @@ class _SentDate:
     value: DateValue
     tok: int  # head token of the date expression
     relative: bool
+    since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
 class Dater:
@@ -107,7 +108,8 @@ class Dater:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
-            out.append(_SentDate(value, tok, relative))
+            since = text[max(sent.start, start - 6) : start].strip().lower().endswith("since")
+            out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
 
@@ -154,6 +156,9 @@ class Dater:
         chain = self.clause_chain(ev.trigger)
         candidates = []
         for sd in self.sentence_dates(s):
+            if sd.since != (ev.rule_id == "trigger.establish.since"):
+                if sd.since or ev.type == "established":
+                    continue
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0

@@ -80,7 +80,7 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     import bisect
 
     for span in scan:
-        if span.key in gaz.countries or span.key in gaz.demonyms:
+        if span.weak or span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         k = bisect.bisect_right(starts, span.start) - 1
         if k >= 0:

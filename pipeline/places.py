@@ -179,8 +179,13 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         ):
             cand.ner = label
         elif es <= cand.tok_start and cand.tok_end <= ee:
-            cand.container = label
-            cand.container_text = etext
+            if _is_name_list(inner_s, ee, chosen, tokens):
+                # "Amiens, Rostov-on-Don and Novi Sad" tagged as one ORG is a list of
+                # places, not an organisation.
+                cand.ner = "LIST"
+            else:
+                cand.container = label
+                cand.container_text = etext
 
     # 3. Qualifiers and cues.
     accepted: list[_Candidate] = []
@@ -244,6 +249,22 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     countries.sort(key=lambda c: c.tok_start)
     return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
+
+
+_LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
+
+
+def _is_name_list(start: int, end: int, chosen: list[_Candidate], tokens) -> bool:
+    """Tokens start..end are only known names joined by commas, "and", or hyphens."""
+    covered: set[int] = set()
+    names = 0
+    for c in chosen:
+        if start <= c.tok_start and c.tok_end <= end:
+            covered.update(range(c.tok_start, c.tok_end))
+            names += 1
+    if names < 2:
+        return False
+    return all(i in covered or tokens[i].lower in _LIST_JOINERS for i in range(start, end))
 
 
 # --- qualifiers ---------------------------------------------------------------
@@ -374,6 +395,8 @@ def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazet
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.ner in PLACE_LABELS:
         return "place.ner"
+    if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
+        return "place.list"
     if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
         # A big city the tagger missed or called an organisation ("Oxford said ...").
         pop = cand.cities[0].population if cand.cities else 0

@@ -93,7 +93,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         cities = gaz.cities_for_key(span.key)
         if not cities:
             continue
-        if span.key not in known and cities[0].population < WELL_KNOWN_POPULATION:
+        if span.key not in known and (span.weak or cities[0].population < WELL_KNOWN_POPULATION):
             continue
         country, admin1 = hints.get(span.key, (None, None))
         place = resolve(
