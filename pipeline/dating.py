@@ -31,6 +31,7 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
 _PROGRESSION = frozenset(
@@ -104,6 +105,13 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
+            # "Tuesday night": the day modifies a time word that attaches to the verb.
+            while (
+                tok is not None
+                and self.tokens[tok].dep in _NOUN_MODIFIER
+                and (self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS)
+            ):
+                tok = self.tokens[tok].head
             if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
@@ -157,8 +165,7 @@ class Dater:
         candidates = []
         for sd in self.sentence_dates(s):
             if sd.since != (ev.rule_id == "trigger.establish.since"):
-                if sd.since or ev.type == "established":
-                    continue
+                continue  # "since 1995" dates the beginning, and only the beginning
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0

@@ -147,9 +147,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     used: set[int] = set()  # trigger tokens already turned into events
 
     def add(trig_tok: int, rm: RelationMention, suffix: str = "") -> None:
-        ev = _classify(trig_tok, rm, tokens, children, parsed, rule_suffix=suffix)
-        if ev is not None:
-            events.append(ev)
+        found = _classify(trig_tok, rm, tokens, children, parsed, rule_suffix=suffix)
+        if found:
+            events.extend(found)
             used.add(trig_tok)
 
     # 1. The word that governs each relation's noun ("severed their agreements"), or a
@@ -369,14 +369,14 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
 
 def _classify(
     trig_tok: int, rm: RelationMention, tokens, children, parsed: Parsed, rule_suffix: str = ""
-) -> EventMention | None:
+) -> list[EventMention]:
     tok = tokens[trig_tok]
     trig = _trigger_for(
         tok, tokens, ("establish", "terminate", "suspend", "propose", "block", "retain"),
         below=".below" in rule_suffix,
     )  # fmt: skip
     if trig is None:
-        return None
+        return []
     mods: list[str] = []
     if _in_quoted_proposal(tok, tokens, parsed):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
@@ -416,21 +416,17 @@ def _classify(
         subordinate = _in_temporal_clause(tok, tokens, children)
     etype = _decide(trig, mods)
     if etype is None:
-        return None
+        return []
     start, end = _trigger_span(tok, tokens, trig)
-    conf = 0.9 if not mods else 0.8
+    conf = round((0.9 if not mods else 0.8) * rm.confidence**0.5, 3)
     rule = f"{trig.id}{rule_suffix}" + ("+" + "+".join(dict.fromkeys(mods)) if mods else "")
-    return EventMention(
-        rm,
-        etype,
-        tok.i,
-        start,
-        end,
-        tok.sent,
-        rule,
-        round(conf * rm.confidence**0.5, 3),
-        subordinate,
-    )
+    out = [EventMention(rm, etype, tok.i, start, end, tok.sent, rule, conf, subordinate)]
+    # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
+    # too, and is an event of its own.
+    if "propose" in mods and etype in ("retained", "blocked"):
+        proposed = "termination_proposed" if etype == "retained" else "proposed"
+        out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
+    return out
 
 
 _QUOTES = frozenset("\"“”‘’'")
@@ -538,7 +534,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 for c in children.get(i, ())
                 if tokens[c].dep in ("nsubj", "nsubjpass", "dobj")
             ]
-            if not any(a.lemma in _ANAPHORS for a in args):
+            if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
                 continue
@@ -569,6 +565,19 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 )
             )  # fmt: skip
     return out
+
+
+def _anaphor(tok: Token, tokens, children) -> bool:
+    """ "the decision", "this move", "it": pointing back, with no content of its own
+    ("a motion to end the partnership with X" says what it is about)."""
+    if tok.lemma not in _ANAPHORS:
+        return False
+    if tok.pos == "PRON":
+        return True
+    kids = [tokens[c] for c in children.get(tok.i, ())]
+    if any(k.dep in ("acl", "relcl", "prep") for k in kids):
+        return False
+    return any(k.dep == "det" and k.lower in _DEFINITE for k in kids)
 
 
 def _dedupe(events: list[EventMention]) -> list[EventMention]:

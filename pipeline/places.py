@@ -190,14 +190,18 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
     # 3. Qualifiers and cues.
     accepted: list[_Candidate] = []
     qualifier_tokens: set[int] = set()
+    region_anaphors: list[_Candidate] = []
     for cand in chosen:
         if cand.tok_start in qualifier_tokens:
             continue  # "Arizona" in "Phoenix, Arizona" qualifies, it is not a place of its own
+        if cand.divisions and _region_anaphor(cand, tokens):
+            region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
+            continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
             continue  # a state or province on its own is a qualifier, not a city
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
-        cue = _cue(cand, tokens, parsed, gaz)
+        cue = _cue(cand, tokens, parsed, gaz, doc)
         if cue:
             cand.cue = cue
             accepted.append(cand)
@@ -247,6 +251,7 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         )
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
+    mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
     return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
 
@@ -357,7 +362,9 @@ def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
 # --- cues -----------------------------------------------------------------------
 
 
-def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer) -> str:
+def _cue(
+    cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
+) -> str:
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
@@ -397,6 +404,15 @@ def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazet
         return "place.ner"
     if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
         return "place.list"
+    if (
+        cand.ner == "PERSON"
+        and cand.tok_end - cand.tok_start == 1
+        and cand.key not in doc.person_like
+        and not (before and before[-1].rstrip(".") in c["person_titles"])
+        and cand.cities
+        and cand.cities[0].population >= WELL_KNOWN_POPULATION
+    ):
+        return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
         # A big city the tagger missed or called an organisation ("Oxford said ...").
         pop = cand.cities[0].population if cand.cities else 0
@@ -502,6 +518,48 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
 
 
 # --- coreference ----------------------------------------------------------------------
+
+_ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
+
+
+def _region_anaphor(cand: _Candidate, tokens) -> bool:
+    before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
+    after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
+    return (
+        before is not None
+        and before.lower == "the"
+        and after is not None
+        and after.lower in _ANAPHOR_HEADS
+    )
+
+
+def _region_coreference(mentions, context, anaphors, tokens, parsed):
+    """ "the Ontario city" -> the latest city of Ontario named before."""
+    out = list(mentions)
+    for cand in anaphors:
+        start = tokens[cand.tok_start - 1].start
+        head = tokens[cand.tok_end]
+        regions = {(d.country, d.code) for d in cand.divisions}
+        earlier = [
+            m for m in context
+            if m.end <= start and (m.place.country, m.place.admin1) in regions
+        ]  # fmt: skip
+        if not earlier:
+            continue
+        out.append(
+            PlaceMention(
+                start=start,
+                end=head.end,
+                text=parsed.text[start : head.end],
+                place=earlier[-1].place,
+                tok_start=cand.tok_start - 1,
+                tok_end=head.i + 1,
+                span_end_tok=head.i + 1,
+                cue="coref.region_" + head.lower,
+            )
+        )
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):

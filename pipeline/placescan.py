@@ -59,6 +59,7 @@ class DocPlaces:
     hints: dict = field(default_factory=dict)  # key -> (country, admin1) from a qualifier
     countries: Counter = field(default_factory=Counter)  # countries the document names
     mentions: tuple[PlaceMention, ...] = ()  # every place named, by the string pass
+    person_like: frozenset[str] = frozenset()  # names the text also uses for people
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -104,7 +105,63 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
                 span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
             )
         )
-    return DocPlaces(spans, frozenset(known), hints, countries, tuple(mentions))
+    return DocPlaces(
+        spans, frozenset(known), hints, countries, tuple(mentions), _person_like(text, spans, gaz)
+    )
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_PREV_WORD = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
+_NOT_A_NAME = frozenset(
+    "city town council county district municipality mayor mayors councillor councillors "
+    "councilor councilors university college school airport port harbour harbor province "
+    "state region prefecture metropolitan municipal government hall police police "
+    "the a an in on at of and but for with from by to as is was said says".split()
+)
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end != -1 else len(text)]
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if len(words) < 3:
+        return True  # too short to tell a name from a heading
+    return sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
+    """City names the text also uses as a person's first name or surname.
+
+    "London Breed", "Florence Hughes", "Councillor Sydney Marsh": a name written next
+    to a capitalised word that is no place, role or month, outside title-case
+    headlines, is a person here, so the tagger's PERSON label is believed for it.
+    """
+    out = set()
+    for span in spans:
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        if _title_case_line(text, span.start):
+            continue
+        neighbours = []
+        m = _NEXT_WORD.match(text, span.end)
+        if m:
+            neighbours.append(m.group(1))
+        m = _PREV_WORD.search(text, max(0, span.start - 30), span.start)
+        if m and not re.search(r"[.!?:]\s*$", text[max(0, m.start() - 3) : m.start()]):
+            neighbours.append(m.group(1))
+        for word in neighbours:
+            key = norm(word)
+            if key in _NOT_A_NAME or key in _MONTHS_DAYS or gaz.is_known(key):
+                continue
+            if key in gaz.demonyms or key in gaz.stop or key in gaz.weak:
+                continue
+            out.add(span.key)
+    return frozenset(out)
 
 
 def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: Gazetteer):
