@@ -417,6 +417,12 @@ def _classify(
     etype = _decide(trig, mods)
     if etype is None:
         return []
+    if (
+        trig.cls == "establish"
+        and tok.lemma in _STATE_VERBS
+        and _present_passive(tok, tokens, children)
+    ):
+        rule_suffix += ".needs_date"  # "X is twinned with Y" states a fact; "in 1962" dates an act
     start, end = _trigger_span(tok, tokens, trig)
     conf = round((0.9 if not mods else 0.8) * rm.confidence**0.5, 3)
     rule = f"{trig.id}{rule_suffix}" + ("+" + "+".join(dict.fromkeys(mods)) if mods else "")
@@ -427,6 +433,16 @@ def _classify(
         proposed = "termination_proposed" if etype == "retained" else "proposed"
         out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
     return out
+
+
+_STATE_VERBS = frozenset("twin pair link partner".split())
+
+
+def _present_passive(tok: Token, tokens, children) -> bool:
+    aux = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep in ("auxpass", "aux")]
+    return any(a.lower in ("is", "are", "'s", "’s", "been", "remains", "remain") for a in aux) or (
+        not aux and tok.tag == "VBN"
+    )
 
 
 _QUOTES = frozenset("\"“”‘’'")

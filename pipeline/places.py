@@ -68,6 +68,7 @@ class Places:
     countries: tuple[CountryMention, ...]  # in parsed text
     context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
+    list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
 
 
 def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
@@ -150,6 +151,35 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                 candidates[(ts, te)] = _Candidate(
                     ts, te, inner, cities, divisions, suffix_kind=last
                 )
+
+    # 3. "Songpa-gu, a district of Seoul": a name the text itself describes as a place.
+    for sent in parsed.sentences:
+        for i in range(sent.tok_start + 1, sent.tok_end - 3):
+            if not (
+                tokens[i].text == ","
+                and tokens[i + 1].lower in ("a", "the")
+                and tokens[i + 2].lower in _DESCRIBED
+                and tokens[i + 3].lower in ("of", "in", "near", "outside")
+            ):
+                continue
+            j = i
+            while j > sent.tok_start and (
+                (
+                    tokens[j - 1].pos == "PROPN"
+                    and (tokens[j - 1].text[:1].isupper() or tokens[j - 2].text == "-")
+                )
+                or (tokens[j - 1].text == "-" and j - 2 >= sent.tok_start)
+            ):
+                j -= 1
+            if j == i or (j, i) in candidates:
+                continue
+            key = norm(parsed.text[tokens[j].start : tokens[i - 1].end])
+            parent = gaz.cities_for_key(norm(tokens[i + 4].text)) if i + 4 < sent.tok_end else ()
+            cand = _Candidate(
+                j, i, key, gaz.cities_for_key(key), [], suffix_kind=tokens[i + 2].lower
+            )
+            cand.qual_parent = parent[0] if parent else None
+            candidates[(j, i)] = cand
 
     # Longest candidate wins where two overlap.
     chosen: list[_Candidate] = []
@@ -253,9 +283,13 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
+    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items)
 
 
+_DESCRIBED = frozenset(
+    "district suburb borough ward neighbourhood neighborhood town village municipality county "
+    "township commune prefecture".split()
+)
 _LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
 
 
@@ -494,7 +528,9 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
 
 
 def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces) -> Place | None:
-    kind = "district" if cand.suffix_kind in ("district", "new district") else "city"
+    kind = "district" if cand.suffix_kind in ("district", "new district", "ward") else "city"
+    if cand.suffix_kind in ("suburb", "neighbourhood", "neighborhood"):
+        kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
         kind = cand.suffix_kind
     if not cand.cities:
@@ -503,7 +539,8 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
             return Place(d.name, d.country, None, d.code, "province")
         if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
             return None
-        return Place(title(cand.key), cand.qual_country or local, None, None, kind)
+        parent = cand.qual_parent.country if cand.qual_parent is not None else None
+        return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
     qual_country, qual_admin1 = cand.qual_country, set(cand.qual_admin1)
     if not qual_country and not qual_admin1 and cand.qual_parent is None:
         # A bare mention means the place a qualified mention elsewhere pinned down.

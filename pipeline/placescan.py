@@ -60,6 +60,9 @@ class DocPlaces:
     countries: Counter = field(default_factory=Counter)  # countries the document names
     mentions: tuple[PlaceMention, ...] = ()  # every place named, by the string pass
     person_like: frozenset[str] = frozenset()  # names the text also uses for people
+    list_items: tuple[
+        tuple[int, int], ...
+    ] = ()  # lines of a list of partners ("X is twinned with:")
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -75,6 +78,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             countries[iso] += 1
     known: set[str] = set()
     hints: dict[str, tuple[str | None, str | None]] = {}
+    first_bare: set[str] = set()
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
@@ -83,10 +87,17 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             continue
         hint = _string_qualifier(text, span, cities, gaz)
         if hint is not None:
-            hints.setdefault(span.key, hint)
             known.add(span.key)
-        elif _string_cue(text, span, gaz):
-            known.add(span.key)
+            # Writers pin a place down where they first name it; a qualifier that only
+            # comes later ("Christchurch, England" in a story about Christchurch, New
+            # Zealand) marks the other place of that name, not the bare mentions.
+            if span.key not in first_bare:
+                hints.setdefault(span.key, hint)
+        else:
+            if span.key not in hints:
+                first_bare.add(span.key)
+            if _string_cue(text, span, gaz):
+                known.add(span.key)
     mentions = []
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -105,9 +116,51 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
                 span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
             )
         )
+    items = list_items(text)
+    for span in spans:
+        # The first name on a line of a partner list is a place: "Lorient, France".
+        if any(s <= span.start < e and not text[s : span.start].strip(_BULLETS) for s, e in items):
+            known.add(span.key)
     return DocPlaces(
-        spans, frozenset(known), hints, countries, tuple(mentions), _person_like(text, spans, gaz)
-    )
+        spans, frozenset(known), hints, countries, tuple(mentions),
+        _person_like(text, spans, gaz), items,
+    )  # fmt: skip
+
+
+_BULLETS = " \t-–—•·*▪◦‣>0123456789.)"
+_LIST_INTRO = re.compile(
+    r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired)[^\n]{0,80}:\s*$"
+)
+_MAX_ITEM_WORDS = 16
+
+
+def list_items(text: str) -> tuple[tuple[int, int], ...]:
+    """Lines listing partners after an intro line ending in a colon.
+
+    "Bloomington is twinned with:" followed by one short line per partner
+    ("Santa Clara, Cuba (since 1999)"); the list ends at the first long or empty-named
+    line.
+    """
+    out = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    k = 0
+    while k < len(lines):
+        s, e = lines[k]
+        if _LIST_INTRO.search(text[s:e]):
+            j = k + 1
+            while j < len(lines):
+                ls, le = lines[j]
+                line = text[ls:le].strip()
+                if not line or len(line.split()) > _MAX_ITEM_WORDS or line.endswith(":"):
+                    break
+                if not line.lstrip(_BULLETS)[:1].isupper():
+                    break
+                out.append((ls, le))
+                j += 1
+            k = j
+        else:
+            k += 1
+    return tuple(out)
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
