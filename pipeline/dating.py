@@ -31,6 +31,7 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
@@ -105,11 +106,12 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
-            # "Tuesday night": the day modifies a time word that attaches to the verb.
+            # "Tuesday night": the day modifies a time word that attaches to the verb; so
+            # does "last Tuesday's meeting": the meeting is when it happened.
             while (
                 tok is not None
                 and self.tokens[tok].dep in _NOUN_MODIFIER
-                and (self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS)
+                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
             ):
                 tok = self.tokens[tok].head
             if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:

@@ -157,6 +157,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for rm in relations:
         if rm.anchor is None:
             continue
+        anchor = tokens[rm.anchor]
+        if anchor.pos == "VERB" and _trigger_for(anchor, tokens, _DIRECT) is not None:
+            add(rm.anchor, rm)  # "a proposal to twin with Hangzhou": the verb is the event
+            continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
             add(trig_tok, rm)
@@ -203,6 +207,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     return _dedupe(events)
 
 
+_DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
 _DEFINITE = frozenset("the this that these those".split())
 _BOTH = frozenset("two both".split())
 _PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
@@ -299,6 +304,34 @@ _SINCE_HEADS = frozenset(
 
 def _YEARLIKE(text: str) -> bool:  # noqa: N802 - reads as a predicate on a token's text
     return len(text) == 4 and text.isdigit() and text[:2] in ("18", "19", "20")
+
+
+_CLAUSE_HEADS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
+
+
+def _clause_head(i: int, tokens) -> int:
+    tok = tokens[i]
+    for _ in range(30):
+        if tok.dep in _CLAUSE_HEADS or tok.head == tok.i:
+            return tok.i
+        tok = tokens[tok.head]
+    return tok.i
+
+
+def clause_has_trigger(parsed: Parsed, rm: RelationMention) -> bool:
+    """Does the clause stating the relation say that something happened to it?
+
+    "Vilnius ended all of its agreements with Russian cities" does; "Vilnius said it was
+    reviewing its agreements with Russian cities" does not.
+    """
+    tokens = parsed.tokens
+    sent = parsed.sentences[rm.sentence]
+    i = rm.anchor if rm.anchor is not None else rm.a.tok_start
+    head = _clause_head(i, tokens)
+    return any(
+        _trigger_for(t, tokens, _DIRECT) is not None and _clause_head(t.i, tokens) == head
+        for t in tokens[sent.tok_start : sent.tok_end]
+    )
 
 
 def _key(rm: RelationMention):
