@@ -201,7 +201,15 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     add(below, target, suffix + ".below")
 
     # 4. "its twin town since 1965": the relationship began then.
-    events.extend(_since(parsed, by_sentence, ordered, children, used))
+    since = _since(parsed, by_sentence, ordered, children, used)
+    # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
+    # the participle beside it says the same thing without its date.
+    dated = {(e.sentence, _key(e.relation)) for e in since}
+    events = [
+        e for e in events
+        if not (e.type == "established" and (e.sentence, _key(e.relation)) in dated)
+    ]  # fmt: skip
+    events.extend(since)
     events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
