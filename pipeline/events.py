@@ -419,7 +419,7 @@ def _classify(
     if trig is None:
         return []
     mods: list[str] = []
-    if _in_quoted_proposal(tok, tokens, parsed):
+    if _in_quoted_proposal(tok, tokens, parsed) or _proposal_before(tok, tokens):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
@@ -484,6 +484,27 @@ def _present_passive(tok: Token, tokens, children) -> bool:
     return any(a.lower in ("is", "are", "'s", "’s", "been", "remains", "remain") for a in aux) or (
         not aux and tok.tag == "VBN"
     )
+
+
+_PROPOSAL_HEADS = frozenset(
+    "motion resolution proposal plan bid call push petition move attempt effort bill "
+    "initiative campaign request demand threat".split()
+)
+
+
+def _proposal_before(tok: Token, tokens) -> bool:
+    """ "a resolution on Monday to sever", "a call last month to end": a proposal noun
+    shortly before "to <trigger>", however the parser attached the infinitive."""
+    i = tok.i - 1
+    if i < 0 or tokens[i].lower != "to":
+        return False
+    for j in range(i - 1, max(i - 6, -1), -1):
+        t = tokens[j]
+        if t.sent != tok.sent or t.pos in ("VERB", "AUX") or t.text in (",", ";", ":"):
+            return False
+        if t.pos == "NOUN" and t.lemma in _PROPOSAL_HEADS:
+            return True
+    return False
 
 
 _QUOTES = frozenset("\"“”‘’'")
