@@ -169,11 +169,14 @@ _CITATION = re.compile(r"\(([^()\n]{3,400})\)")
 _UNDATED = re.compile(r"(?i)\bundated\b|\bn\.d\.")
 
 
-def find_citations(text: str, start: int, end: int, base: date | None) -> list[Citation]:
+def find_citations(
+    text: str, start: int, end: int, base: date | None, is_place=None
+) -> list[Citation]:
     """Dated source citations in parentheses within text[start:end].
 
     A citation is a parenthesis whose items look like "Source, <date>" separated by
-    semicolons. The first dated item dates the citation; a year-less one
+    semicolons; `is_place(source)` rules out "(Finland, 1989)". The first dated item
+    dates the citation; a year-less one
     ("Global News, January 12") resolves against the publication date.
     """
     found = []
@@ -202,6 +205,9 @@ def find_citations(text: str, start: int, end: int, base: date | None) -> list[C
                 s, e = dm.span()
             if item[e:].strip(" .,"):
                 continue  # text after the date: a sentence in parentheses, not a citation
+            source = item[:s].strip(" ,")
+            if is_place is not None and is_place(source):
+                continue  # "Turku (Finland, 1989)": a place and a year, not a source
             dated_items += 1
             if first is None:
                 first = parse_expression(item[s:e], base, item_start + s, item_start + e)

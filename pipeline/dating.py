@@ -67,8 +67,11 @@ class _SentDate:
 class Dater:
     """Dates events of one document; caches per-sentence and per-paragraph work."""
 
-    def __init__(self, parsed: Parsed, published: DateValue | None, base: date | None):
+    def __init__(
+        self, parsed: Parsed, published: DateValue | None, base: date | None, is_place=None
+    ):
         self.parsed = parsed
+        self.is_place = is_place
         self.published = published
         self.base = base
         self.tokens = parsed.tokens
@@ -83,7 +86,9 @@ class Dater:
     def citations(self, paragraph: int) -> list[Citation]:
         if paragraph not in self._citations:
             s, e = self.parsed.paragraphs[paragraph]
-            self._citations[paragraph] = find_citations(self.parsed.text, s, e, self.base)
+            self._citations[paragraph] = find_citations(
+                self.parsed.text, s, e, self.base, self.is_place
+            )
         return self._citations[paragraph]
 
     def sentence_dates(self, s: int) -> list[_SentDate]:
@@ -186,6 +191,8 @@ class Dater:
         return chain
 
     def date(self, ev: EventMention, event_sentences: set[int]) -> EventDate | None:
+        if ev.own_date is not None:
+            return EventDate(ev.own_date, "explicit")
         s = ev.sentence
         sent = self.parsed.sentences[s]
         trig_clause = self.clause_of(ev.trigger)

@@ -10,11 +10,12 @@ move failed") attach to the latest event in the same paragraph.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.models import Parsed, Token
+from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
 from pipeline.patterns import _read_jsonl, lexicon
 
@@ -62,6 +63,7 @@ class EventMention:
     rule_id: str
     confidence: float
     subordinate: bool  # inside an "after ..." clause: the sentence's date is not its date
+    own_date: DateValue | None = None  # the date is the trigger itself ("Pskov (1996–2022)")
 
 
 @lru_cache(maxsize=1)
@@ -201,6 +203,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     add(below, target, suffix + ".below")
 
     # 4. "its twin town since 1965": the relationship began then.
+    events.extend(_list_years(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
     # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
     # the participle beside it says the same thing without its date.
@@ -304,6 +307,56 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+_RANGE_DASHES = frozenset("- – — to until".split())
+
+
+_YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
+
+
+def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
+    """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
+    "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
+    when it ended."""
+    text = parsed.text
+    out = []
+    for rm in relations:
+        if not rm.rule_id.startswith("pair.list") or rm.b is None:
+            continue
+        start = rm.b.end  # the year may sit inside the qualifier: "Turku (Finland, 1989)"
+        if start >= rm.end:
+            continue
+        conf = round(0.8 * rm.confidence**0.5, 3)
+        span = text[start : rm.end]
+        rng = _YEAR_RANGE.search(span)
+        m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
+        if m is None:
+            continue
+        s1, e1 = start + m.start(1), start + m.end(1)
+        since = text[max(start, s1 - 6) : s1].strip().lower() == "since"
+        t_start = s1 - 6 if since else s1
+        tok = _token_at(parsed, s1)
+        began = DateValue(text[s1:e1], "year", s1, e1)
+        rule = "trigger.establish.since" if since else "trigger.establish.list_year"
+        out.append(
+            EventMention(rm, "established", tok, t_start, e1, rm.sentence, rule, conf, False, began)
+        )
+        if rng:
+            s2, e2 = start + rng.start(2), start + rng.end(2)
+            ended = DateValue(text[s2:e2], "year", s2, e2)
+            out.append(
+                EventMention(rm, "terminated", tok, s2, e2, rm.sentence,
+                             "trigger.terminate.list_year", conf, False, ended)
+            )  # fmt: skip
+    return out
+
+
+def _token_at(parsed: Parsed, offset: int) -> int:
+    for t in parsed.tokens:
+        if t.start <= offset < t.end:
+            return t.i
+    return 0
 
 
 _SINCE_HEADS = frozenset(

@@ -20,6 +20,7 @@ from pipeline import events as events_mod
 from pipeline import places as places_mod
 from pipeline.config import Settings
 from pipeline.dates import relative_base
+from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
 from pipeline.patterns import lexicon
@@ -151,12 +152,12 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.fill_partials(parsed, places, mentions)
     found = events_mod.find_events(parsed, mentions)
-    return _rows(doc, parsed, places, mentions, found)
+    return _rows(doc, parsed, places, mentions, found, gaz)
 
 
-def _rows(doc, parsed, places, mentions, found) -> Extraction:
+def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     base = relative_base(doc.published)
-    dater = dating.Dater(parsed, doc.published, base)
+    dater = dating.Dater(parsed, doc.published, base, is_place=lambda s: gaz.is_known(norm(s)))
 
     # Relations: one row per unordered pair (or per place and partner country).
     groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)

@@ -260,16 +260,9 @@ def _list_relations(
                 if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
                     continue  # the line does not start with the partner's name
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
-        anchor = next(
-            (
-                u.tok_start
-                for u in reversed(intro)
-                if u.kind == "W"
-                and tokens[u.tok_start].lower
-                in strong_words | _LIST_WORDS | {"cities", "towns", "city", "town"}
-            ),
-            None,
-        )
+        # No anchor: the intro's verb ("is twinned with five cities:") is no event of the
+        # items; a year on an item's line is (see events).
+        anchor = None
         for b, start, end, rule in items:
             if b.place.key == a.place.key or b.in_org:
                 continue

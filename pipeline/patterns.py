@@ -42,7 +42,7 @@ _PLACE = r"@P\d+\|[^ ]*\|P "
 _NATION = r"@[CD][A-Z]{2}\|[^ ]*\|[CD] "
 _WORD = r"[^@ ][^ ]*\|[^ ]*\|W "
 _ANY = r"[^ ]+ "
-_COORD_SEP = r"(?:,\|[^ ]*\|W (?:and\|[^ ]*\|W )?|and\|[^ ]*\|W |&\|[^ ]*\|W )"
+_COORD_SEP = r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?|and\|[^ ]*\|W |&\|[^ ]*\|W )"
 
 
 def _lit(word: str) -> str:

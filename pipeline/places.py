@@ -317,6 +317,20 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
     n = len(tokens)
     i = end
     for _ in range(2):  # "Lhasa, Tibet Autonomous Region (TAR)", "Columbus, Ohio, USA"
+        if i < n and tokens[i].sent == sent and tokens[i].text == "(":
+            # "Bergen (Norway)", "Turku (Finland, 1989)": a country or state in brackets.
+            matched = _qualifier_at(i + 1, tokens, gaz, cand, False)
+            if matched is None:
+                break
+            stop, country, admin1, _ = matched
+            close = next((k for k in range(stop, min(stop + 4, n)) if tokens[k].text == ")"), None)
+            if close is None:
+                break
+            cand.qual_country = cand.qual_country or country
+            if admin1:
+                cand.qual_admin1.add(admin1)
+            cand.qual_end = i = close + 1
+            break
         if i < n and tokens[i].sent == sent and tokens[i].text == ",":
             j = i + 1
         elif i < n and tokens[i].lower == "in" and tokens[i].sent == sent:
@@ -336,7 +350,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             cand.qual_parent = parent
         i = stop
         # "(TAR)" and footnote markers ride along with the qualifier.
-        if i + 2 < n and tokens[i].text == "(" and tokens[i + 2].text == ")":
+        if (
+            i + 2 < n
+            and tokens[i].text == "("
+            and tokens[i + 2].text == ")"
+            and tokens[i + 1].text.isalpha()
+            and tokens[i + 1].text.isupper()
+        ):
             i += 3
         cand.qual_end = i
 
@@ -484,8 +504,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True
     if after[:1] == ["-"] and len(after) > 1:
         return True  # "Rockford-Changzhou relationship"
-    if after[:2] in (["'s", "sister"], ["’s", "sister"], ["'s", "twin"], ["’s", "twin"]):
-        return True
+    if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
+        return True  # "Kiel's sister city", "Tartu's other partner cities"
+    if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
+        return True  # "Tartu is twinned with", "Reading, twinned with"
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
 
 

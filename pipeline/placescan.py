@@ -24,7 +24,7 @@ ALT_NAME_MIN_POPULATION = 100_000
 # Big enough that a capitalised mention is a place unless the text says otherwise.
 WELL_KNOWN_POPULATION = 100_000
 
-_AFTER_QUALIFIER = re.compile(r",\s*((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
+_AFTER_QUALIFIER = re.compile(r"(?:,\s*|\s*\()((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
 _AFTER_IN = re.compile(
     r"\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
     r"western)(?:ern)?\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})",
@@ -37,7 +37,10 @@ _AFTER_ROLE = re.compile(
     r"City Hall|city hall)\b"
 )
 _AFTER_RELATION = re.compile(
-    r"(?:['’]s\s+(?:sister|twin|partner)|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties))"
+    r"(?:['’]s\s+(?:\w+\s+){0,2}(?:sister|twin|partner)"
+    r"|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties)"
+    r"|,?\s+(?:is|was|are|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"(?:twinned|paired|partnered|linked)\s+with)"
 )
 _BEFORE_OF = re.compile(
     r"(?:city|City|town|Town|village|municipality|port|capital|[Mm]ayor|borough|township)\s+of\s+$"
