@@ -31,6 +31,7 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
 _PROGRESSION = frozenset(
@@ -52,6 +53,7 @@ class _SentDate:
     value: DateValue
     tok: int  # head token of the date expression
     relative: bool
+    since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
 class Dater:
@@ -103,11 +105,19 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
+            # "Tuesday night": the day modifies a time word that attaches to the verb.
+            while (
+                tok is not None
+                and self.tokens[tok].dep in _NOUN_MODIFIER
+                and (self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS)
+            ):
+                tok = self.tokens[tok].head
             if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
-            out.append(_SentDate(value, tok, relative))
+            since = text[max(sent.start, start - 6) : start].strip().lower().endswith("since")
+            out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
 
@@ -154,6 +164,8 @@ class Dater:
         chain = self.clause_chain(ev.trigger)
         candidates = []
         for sd in self.sentence_dates(s):
+            if sd.since != (ev.rule_id == "trigger.establish.since"):
+                continue  # "since 1995" dates the beginning, and only the beginning
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0

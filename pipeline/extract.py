@@ -80,14 +80,18 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     import bisect
 
     for span in scan:
-        if span.key in gaz.countries or span.key in gaz.demonyms:
+        if span.weak or span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         k = bisect.bisect_right(starts, span.start) - 1
         if k >= 0:
             cities_in[k] += 1
     selected = []
+    items = docplaces.list_items
     for k, (s, e) in enumerate(paras):
         chunk = text[s:e]
+        if any(s <= i_s < e for i_s, _ in items):
+            selected.append(k)  # a line of a partner list names its partner only
+            continue
         if not cities_in.get(k):
             continue  # no place, no pair (partials need one named place too)
         if strong_re.search(chunk) or (strong and weak_re.search(chunk)):
@@ -172,7 +176,7 @@ def _rows(doc, parsed, places, mentions, found) -> Extraction:
         key = redirect.get(key, key)
         rel = relations[key]
         when = dater.date(ev, event_sentences)
-        if ev.rule_id.endswith(".needs_date") and when is None:
+        if ".needs_date" in ev.rule_id and when is None:
             continue
         event_id = content_hash("event", rel.relation_id, ev.type, ev.trigger_start, ev.trigger_end)
         events.append(
