@@ -115,6 +115,7 @@ def parse_expression(
     "35 years"), decades ("the 1990s") and ages are not dates and give None.
     """
     text = " ".join(expr.split())
+    text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
     text = _LEADING.sub("", text).strip(" ,.;:()[]")
     if not text or len(text) > 60:
         return None

@@ -157,6 +157,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for rm in relations:
         if rm.anchor is None:
             continue
+        anchor = tokens[rm.anchor]
+        if anchor.pos == "VERB" and _trigger_for(anchor, tokens, _DIRECT) is not None:
+            add(rm.anchor, rm)  # "a proposal to twin with Hangzhou": the verb is the event
+            continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
             add(trig_tok, rm)
@@ -197,12 +201,21 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     add(below, target, suffix + ".below")
 
     # 4. "its twin town since 1965": the relationship began then.
-    events.extend(_since(parsed, by_sentence, ordered, children, used))
+    since = _since(parsed, by_sentence, ordered, children, used)
+    # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
+    # the participle beside it says the same thing without its date.
+    dated = {(e.sentence, _key(e.relation)) for e in since}
+    events = [
+        e for e in events
+        if not (e.type == "established" and (e.sentence, _key(e.relation)) in dated)
+    ]  # fmt: skip
+    events.extend(since)
     events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
 
 
+_DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
 _DEFINITE = frozenset("the this that these those".split())
 _BOTH = frozenset("two both".split())
 _PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
@@ -301,6 +314,34 @@ def _YEARLIKE(text: str) -> bool:  # noqa: N802 - reads as a predicate on a toke
     return len(text) == 4 and text.isdigit() and text[:2] in ("18", "19", "20")
 
 
+_CLAUSE_HEADS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
+
+
+def _clause_head(i: int, tokens) -> int:
+    tok = tokens[i]
+    for _ in range(30):
+        if tok.dep in _CLAUSE_HEADS or tok.head == tok.i:
+            return tok.i
+        tok = tokens[tok.head]
+    return tok.i
+
+
+def clause_has_trigger(parsed: Parsed, rm: RelationMention) -> bool:
+    """Does the clause stating the relation say that something happened to it?
+
+    "Vilnius ended all of its agreements with Russian cities" does; "Vilnius said it was
+    reviewing its agreements with Russian cities" does not.
+    """
+    tokens = parsed.tokens
+    sent = parsed.sentences[rm.sentence]
+    i = rm.anchor if rm.anchor is not None else rm.a.tok_start
+    head = _clause_head(i, tokens)
+    return any(
+        _trigger_for(t, tokens, _DIRECT) is not None and _clause_head(t.i, tokens) == head
+        for t in tokens[sent.tok_start : sent.tok_end]
+    )
+
+
 def _key(rm: RelationMention):
     b = rm.b.place.key if rm.b is not None else rm.country_b
     return tuple(sorted((rm.a.place.key, str(b))))
@@ -378,7 +419,7 @@ def _classify(
     if trig is None:
         return []
     mods: list[str] = []
-    if _in_quoted_proposal(tok, tokens, parsed):
+    if _in_quoted_proposal(tok, tokens, parsed) or _proposal_before(tok, tokens):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
@@ -443,6 +484,27 @@ def _present_passive(tok: Token, tokens, children) -> bool:
     return any(a.lower in ("is", "are", "'s", "’s", "been", "remains", "remain") for a in aux) or (
         not aux and tok.tag == "VBN"
     )
+
+
+_PROPOSAL_HEADS = frozenset(
+    "motion resolution proposal plan bid call push petition move attempt effort bill "
+    "initiative campaign request demand threat".split()
+)
+
+
+def _proposal_before(tok: Token, tokens) -> bool:
+    """ "a resolution on Monday to sever", "a call last month to end": a proposal noun
+    shortly before "to <trigger>", however the parser attached the infinitive."""
+    i = tok.i - 1
+    if i < 0 or tokens[i].lower != "to":
+        return False
+    for j in range(i - 1, max(i - 6, -1), -1):
+        t = tokens[j]
+        if t.sent != tok.sent or t.pos in ("VERB", "AUX") or t.text in (",", ";", ":"):
+            return False
+        if t.pos == "NOUN" and t.lemma in _PROPOSAL_HEADS:
+            return True
+    return False
 
 
 _QUOTES = frozenset("\"“”‘’'")

@@ -177,24 +177,26 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"
                 ]
                 n_units = _group_units(su.units, m, "N")
+                if "N2" in m.re.groupindex:
+                    n_units += _group_units(su.units, m, "N2")  # "Russian and Belarusian cities"
                 if not a_units or not n_units:
                     continue
-                country = su.units.units[n_units[0]].ref
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
-                for ua in a_units:
-                    ma = su.mentions[su.units.units[ua].ref]
-                    if ua in paired_units or ma.place.country == country:
-                        continue
-                    key = ("partial", ma.place.key, country)
-                    if key in found:
-                        continue
-                    span = _span(su.units, m, tokens)
-                    found[key] = RelationMention(
-                        ma, None, country, s, anchor, span[0], span[1], rule.id,
-                        _kind(r_units, su.units, tokens, "sister"),
-                        rule.data.get("confidence", 0.7), strong,
-                    )  # fmt: skip
+                for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
+                    for ua in a_units:
+                        ma = su.mentions[su.units.units[ua].ref]
+                        if ua in paired_units or ma.place.country == country:
+                            continue
+                        key = ("partial", ma.place.key, country)
+                        if key in found:
+                            continue
+                        span = _span(su.units, m, tokens)
+                        found[key] = RelationMention(
+                            ma, None, country, s, anchor, span[0], span[1], rule.id,
+                            _kind(r_units, su.units, tokens, "sister"),
+                            rule.data.get("confidence", 0.7), strong,
+                        )  # fmt: skip
         out.extend(found.values())
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out

@@ -280,7 +280,8 @@ def resolve(
         return s
 
     best = max(cities, key=lambda c: (score(c), -c.geonameid))
-    if norm(best.name) != key and best.population < ALT_NAME_MIN_POPULATION:
+    bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
+    if norm(best.name) not in (key, bare) and best.population < ALT_NAME_MIN_POPULATION:
         return Place(title(key), best.country, None, None, kind)
     return Place(best.name, best.country, best.geonameid, best.admin1, kind)
 
