@@ -206,13 +206,13 @@ def timeline_chart(counts: Mapping[int, Counter]) -> Chart:
                 rects.append(Rect(x, y, bar - 1, h, colour, f"{year}: {c[key]} {name.lower()}"))
                 y += h
     lines.append(Line(left, axis_y, width - right, axis_y))
-    step = _nice_step(max(up_max, down_max))
-    for v in range(step, up_max + 1, step):
-        labels.append(Label(left - 6, axis_y - v * unit + 4, str(v), "end"))
-        lines.append(Line(left - 3, axis_y - v * unit, left, axis_y - v * unit))
-    for v in range(step, down_max + 1, step):
-        labels.append(Label(left - 6, axis_y + v * unit + 4, str(v), "end"))
-        lines.append(Line(left - 3, axis_y + v * unit, left, axis_y + v * unit))
+    # Each side gets its own ticks: one side can be ten times the other.
+    for side_max, sign in ((up_max, -1), (down_max, 1)):
+        step = _nice_step(side_max)
+        for v in range(step, side_max + 1, step):
+            y = axis_y + sign * v * unit
+            labels.append(Label(left - 6, y + 4, str(v), "end"))
+            lines.append(Line(left - 3, y, left, y))
     every = next(k for k in (1, 2, 5, 10, 20, 25, 50, 100) if k * bar >= 34)
     for year in range(first, last + 1):
         if year % every == 0 or (year == first and n < every):
@@ -300,11 +300,13 @@ def country_chart(rows: Sequence[CountryRow], limit: int = 20) -> Chart:
                 x += n * scale
         labels.append(Label(x + 4, y + bar_h - 4, str(row.total), "start"))
     height = len(rows) * (bar_h + gap)
+    shown = [s for s in STATUSES if any(r.by_status.get(s) for r in rows)]
     return Chart(
         width,
         height,
         tuple(rects),
         tuple(labels),
+        legend=tuple((s, STATUS_COLOURS[s]) for s in shown),
         description=", ".join(f"{r.name} {r.total}" for r in rows),
     )
 
