@@ -44,3 +44,9 @@ BENCH_DATA ?= ../shared/benchmarks/article-extraction
 .PHONY: bench-clean
 bench-clean: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py $(BENCH_DATA)
+
+# Registry benchmark: build time, report size, derived years against gold (prints figures).
+.PHONY: bench-registry
+bench-registry: $(STAMP)
+	$(BIN)/python benchmarks/bench_registry.py corpus/documents tests/data/seeds_gold.jsonl
+	$(BIN)/python benchmarks/bench_registry.py tests/data/devset/docs tests/data/devset/gold.jsonl

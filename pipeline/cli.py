@@ -113,6 +113,12 @@ def evaluate(
     typer.echo(report.summary())
 
 
+from pipeline import cli_registry  # noqa: E402  (commands in their own module)
+
+app.command()(cli_registry.registry)
+app.command()(cli_registry.report)
+
+
 def main() -> None:
     try:
         app()

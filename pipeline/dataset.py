@@ -24,7 +24,15 @@ import pyarrow.parquet as pq
 from pipeline import EXTRACTOR_VERSION
 from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
-from pipeline.schema import ACTORS, DOCUMENTS, EVENTS, RELATIONS, TABLES, Table, datapackage
+from pipeline.schema import (
+    ACTORS,
+    DOCUMENTS,
+    EVENTS,
+    RELATIONS,
+    TABLES,
+    Table,
+    datapackage,
+)
 
 # mkstemp creates files readable by the owner only; datasets are meant to be shared.
 _UMASK = os.umask(0)
@@ -214,6 +222,45 @@ class DatasetWriter:
         return counts
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """A table's rows as plain dicts, missing values as None, for code that stays out of pandas."""
+    return [
+        {
+            k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v)
+            for k, v in row.items()
+        }
+        for row in df.to_dict("records")
+    ]
+
+
+def read_text(out_dir: str | Path, doc_id: str) -> str | None:
+    """The cleaned text a document's offsets point into, or None if it is not stored."""
+    path = Path(out_dir) / "texts" / f"{doc_id}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[str, int]:
+    """Replace tables built from the others (the registry) as Parquet and CSV, whole.
+
+    The caller holds the lock. Each file is atomic on its own; the Parquet file is
+    the reference and the CSV a convenience copy of it.
+    """
+    out = Path(out_dir)
+    counts = {}
+    for table, rows in tables.items():
+        df = frame(table, rows)
+        arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
+        _atomic_write_table(out / f"{table.name}.parquet", arrow)
+        _atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
+        counts[table.name] = len(df)
+    descriptor = json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
+    _atomic_write_bytes(out / "datapackage.json", descriptor.encode("utf-8"))
+    return counts
+
+
 def _sort_key(table: Table) -> tuple[str, ...]:
     if table is DOCUMENTS:
         return ("source", "doc_id")
@@ -226,4 +273,14 @@ def _sort_key(table: Table) -> tuple[str, ...]:
     return table.key
 
 
-__all__ = ["DatasetWriter", "EVENTS", "RELATIONS", "load", "lock", "read_table"]
+__all__ = [
+    "DatasetWriter",
+    "EVENTS",
+    "RELATIONS",
+    "load",
+    "lock",
+    "read_table",
+    "read_text",
+    "records",
+    "write_derived",
+]

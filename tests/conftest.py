@@ -35,3 +35,11 @@ def seed_extractions(extractor, seed_documents):
 def devset_extractions(extractor):
     docs = [runner.read_and_clean(p) for p in sources.discover(DEVSET / "docs")]
     return extractor.extract(docs)
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(tmp_path_factory) -> Path:
+    """The seed documents extracted into a dataset folder (registry included)."""
+    out = tmp_path_factory.mktemp("seed-dataset")
+    runner.extract_paths(sorted(SEEDS.glob("*.txt")), out)
+    return out
