@@ -113,6 +113,13 @@ def evaluate(
     typer.echo(report.summary())
 
 
+# Reviewing and exports (pipeline/review/cli.py).
+from pipeline.review import cli as review_cli  # noqa: E402
+
+app.add_typer(review_cli.review_app, name="review")
+app.command("export")(review_cli.export)
+
+
 def main() -> None:
     try:
         app()

@@ -174,11 +174,17 @@ def new_decision(
         raise ReviewError(f"no candidate {candidate_id}")
     if action not in ("accept", "reject", "edit"):
         raise ReviewError(f"action must be accept, reject or edit, not {action!r}")
-    clean = clean_changes(c.kind, changes or {}, values(c)) if action == "edit" else {}
-    if action == "edit" and not clean:
-        action = "accept"  # an edit that changes nothing is an accept
     if changes and action != "edit" and any(changes.values()):
         raise ReviewError(f"{action} takes no changes; use edit")
+    clean: dict = {}
+    if action == "accept":
+        # Accepting confirms the values shown, which include earlier edits.
+        clean = dict(rs.state(candidate_id).changes)
+        action = "edit" if clean else "accept"
+    elif action == "edit":
+        clean = clean_changes(c.kind, changes or {}, values(c))
+        if not clean:
+            action = "accept"  # edited back to the extracted values
     return NewDecision(
         candidate_kind=c.kind,
         candidate_id=c.candidate_id,
