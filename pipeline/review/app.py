@@ -32,7 +32,15 @@ from pipeline.review.store import DecisionStore, ReviewError
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
-FILTER_STATUSES = ("unreviewed", "accepted", "rejected", "edited", "added", "disagreement", "changed")
+FILTER_STATUSES = (
+    "unreviewed",
+    "accepted",
+    "rejected",
+    "edited",
+    "added",
+    "disagreement",
+    "changed",
+)
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -330,7 +338,7 @@ def card(rs: decisions.Resolved, c: Candidate) -> dict:
         "paragraph": spans.render(text, c.paragraph_start, c.paragraph_end, c.marks)
         if (c.paragraph_start, c.paragraph_end) != (c.evidence_start, c.evidence_end)
         else None,
-        "doc_link": f"/doc/{c.doc_id}?" + urlencode({"focus": c.candidate_id}) + f"#c-{c.candidate_id}",
+        "doc_link": f"/doc/{c.doc_id}?{urlencode({'focus': c.candidate_id})}#c-{c.candidate_id}",
         "events": events,
     }  # fmt: skip
 

@@ -261,7 +261,9 @@ def build(out: Path, tables: dict) -> CandidateSet:
         if rel is None:
             raise DatasetError(f"event {e['event_id']} points at a missing relation")
         text = cs.text(e["doc_id"])
-        found.append(event_candidate(text, docs[e["doc_id"]], rel, e, actors.get(e["event_id"], [])))
+        found.append(
+            event_candidate(text, docs[e["doc_id"]], rel, e, actors.get(e["event_id"], []))
+        )
     found.sort(key=queue_key)
     cs.items = {c.candidate_id: c for c in found}
     return cs

@@ -33,7 +33,9 @@ review_app = typer.Typer(
 )
 
 _DB_HELP = "Decision store: SQLAlchemy URL or SQLite file (default: $SISTERCITIES_REVIEW_DB or DATASET/review.sqlite)."  # noqa: E501
-_REVIEWER_HELP = "Reviewer name recorded with each decision (default: $SISTERCITIES_REVIEWER or the login name)."  # noqa: E501
+_REVIEWER_HELP = (
+    "Reviewer name recorded with each decision (default: $SISTERCITIES_REVIEWER or the login name)."  # noqa: E501
+)
 
 
 @review_app.command()
@@ -61,9 +63,7 @@ def serve(
     from pipeline.review.app import LOCAL_HOSTS, create_app
 
     local = host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(
-        dataset, db, config.reviewer(reviewer), allowed_hosts=None if local else ["*"]
-    )
+    app = create_app(dataset, db, config.reviewer(reviewer), allowed_hosts=None if local else ["*"])
     sock = _bind(host, port)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -112,8 +112,8 @@ def import_csv(
 
     Invalid rows are listed with their spreadsheet row number; then nothing is applied.
     """  # fmt: skip
-    from pipeline.review import config, decisions, queuecsv
     from pipeline.review import candidates as cands
+    from pipeline.review import config, decisions, queuecsv
     from pipeline.review.store import DecisionStore
 
     cs = cands.load(dataset)
@@ -184,12 +184,20 @@ def status(
         counts[st.status] += 1
         disputed += st.disagreement
         changed += st.changed
-    typer.echo(f"candidates {len(rs.candidates)}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    typer.echo(f"decisions  {len(all_decisions)} stored; disagreements {disputed}; changed since review {changed}")  # noqa: E501
+    typer.echo(
+        f"candidates {len(rs.candidates)}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+    typer.echo(
+        f"decisions  {len(all_decisions)} stored; disagreements {disputed}; "
+        f"changed since review {changed}"
+    )
     typer.echo(f"orphaned   {len(rs.orphans)}")
     for d in rs.orphans:
         pair = d.snapshot.get("pair", "?")
-        typer.echo(f"  #{d.decision_id} {d.action} {d.candidate_kind} {pair} by {d.reviewer} {d.created_at[:10]} ({d.source})")  # noqa: E501
+        typer.echo(
+            f"  #{d.decision_id} {d.action} {d.candidate_kind} {pair} "
+            f"by {d.reviewer} {d.created_at[:10]} ({d.source})"
+        )
 
 
 def export(

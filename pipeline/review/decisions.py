@@ -364,7 +364,9 @@ def resolve(cs: CandidateSet, decisions: list[Decision]) -> Resolved:
             attached[c.candidate_id].append(("id", ds))
             continue
         cs.items[c.candidate_id] = c
-        attached[c.candidate_id].append(("id" if c.candidate_id == add.candidate_id else "reanchored", ds))
+        attached[c.candidate_id].append(
+            ("id" if c.candidate_id == add.candidate_id else "reanchored", ds)
+        )
     cs.items = dict(sorted(cs.items.items(), key=lambda kv: queue_key(kv[1])))
     states = {cid: _state(cs.items[cid], links, live) for cid, links in attached.items()}
     orphans.sort(key=lambda d: d.decision_id)
@@ -413,7 +415,10 @@ def _reanchor(cs: CandidateSet, add: Decision, by_fp, by_source) -> Candidate | 
 def _state(c: Candidate, links: list[tuple[str, list[Decision]]], live: set[int]) -> State:
     history = sorted((d for _, ds in links for d in ds), key=lambda d: d.decision_id)
     alive = [d for d in history if d.decision_id in live]
-    st = State(history=history, via=min((v for v, _ in links), key=("id", "fingerprint", "reanchored").index))
+    st = State(
+        history=history,
+        via=min((v for v, _ in links), key=("id", "fingerprint", "reanchored").index),
+    )
     if not alive:
         return st
     last = alive[-1]

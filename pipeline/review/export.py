@@ -98,7 +98,11 @@ def export(
         else:
             write(path, csv_text(tables[t.name]), result, encoding="utf-8-sig")
     package = schema.datapackage(fmt) if is_reviewed else _base_package(fmt)
-    write(folder / "datapackage.json", json.dumps(package, indent=2, ensure_ascii=False) + "\n", result)
+    write(
+        folder / "datapackage.json",
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n",
+        result,
+    )
     _copy_texts(cs, tables["documents"], folder / "texts", result)
     return result
 

@@ -15,9 +15,7 @@ from pipeline.ids import content_hash
 from pipeline.models import EVENT_TYPES, RELATION_KINDS
 from pipeline.review import candidates as cands
 
-_LABELS = "\n".join(
-    f'    <Label value="{v}"/>' for v in ("City", "Date", "Actor", *EVENT_TYPES)
-)
+_LABELS = "\n".join(f'    <Label value="{v}"/>' for v in ("City", "Date", "Actor", *EVENT_TYPES))
 _RELATIONS = "\n".join(
     f'    <Relation value="{v}"/>' for v in (*RELATION_KINDS, "event", "date", "actor")
 )
@@ -94,7 +92,9 @@ class _Task:
         if key in self._regions:
             return self._regions[key]
         value = {"start": start, "end": end, "text": self.text[start:end], "labels": [label]}
-        cands.check_span(self.text, start, end, value["text"], f"Label Studio region in {self.doc_id}")
+        cands.check_span(
+            self.text, start, end, value["text"], f"Label Studio region in {self.doc_id}"
+        )
         rid = content_hash(self.doc_id, start, end, label, length=10)
         item = {
             "id": rid,

@@ -97,8 +97,7 @@ def parse(rs: dec.Resolved, path: Path, reviewer: str) -> Parsed:
             continue
         if new.candidate_id in seen:
             out.problems.append(
-                f"row {n}: the same candidate as row {seen[new.candidate_id]} "
-                f"({new.candidate_id})"
+                f"row {n}: the same candidate as row {seen[new.candidate_id]} ({new.candidate_id})"
             )
             continue
         seen[new.candidate_id] = n

@@ -55,13 +55,12 @@ def apply(
         origin = "reviewer" if e["rule_id"] == "reviewer" else "extraction"
         events.append(_reviewed_row(e, st, origin))
     actors = [a for a in cands.records(tables["actors"]) if a["event_id"] in kept_ev]
-    out = {
+    return {
         "documents": dataset.frame(schema.DOCUMENTS, docs.values()),
-        "relations": _frame(schema.RELATIONS, relations, ("doc_id", "evidence_start", "relation_id")),
-        "events": _frame(schema.EVENTS, events, ("doc_id", "trigger_start", "event_id")),
+        "relations": _frame(schema.RELATIONS, relations, ("doc_id", "evidence_start")),
+        "events": _frame(schema.EVENTS, events, ("doc_id", "trigger_start")),
         "actors": dataset.frame(schema.ACTORS, actors),
-    }  # fmt: skip
-    return out
+    }
 
 
 def _keep(st: State, accepted_only: bool) -> bool:
@@ -99,6 +98,7 @@ def _reviewed_row(row: dict, st: State, origin: str) -> dict:
 
 
 def _frame(table, rows, sort) -> pd.DataFrame:
+    sort = (*sort, table.key[0])
     df = dataset.frame(table, rows)
     for c in table.columns:
         if c.type == "boolean":
