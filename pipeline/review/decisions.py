@@ -33,7 +33,6 @@ from pipeline.review.candidates import (
     REVIEWER,
     Candidate,
     CandidateSet,
-    check_span,
     event_candidate,
     queue_key,
     relation_fingerprint,
@@ -316,10 +315,6 @@ def new_undo(rs: Resolved, candidate_id: str, reviewer: str) -> NewDecision:
     )
 
 
-def record(store: DecisionStore, new: NewDecision) -> Decision:
-    return store.append(new)
-
-
 # --- re-attachment ----------------------------------------------------------------
 
 
@@ -403,9 +398,7 @@ def _reanchor(cs: CandidateSet, add: Decision, by_fp, by_source) -> Candidate | 
             return None
         shift = at - add.snapshot["evidence_start"]
         start, end = start + shift, end + shift
-    try:
-        check_span(text, start, end, ch["trigger_text"], "added event")
-    except Exception:
+    if not (0 <= start < end <= len(text)) or text[start:end] != ch["trigger_text"]:
         return None
     event_id = content_hash("event", rel.candidate_id, ch["type"], start, end)
     row = added_row(event_id, rel, ch["type"], ch["date"], start, end, ch["trigger_text"])

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from pipeline import dataset
 from pipeline import schema as base_schema
-from pipeline.errors import DatasetError, InputError
+from pipeline.errors import InputError
 from pipeline.review import candidates as cands
 from pipeline.review import labelstudio, reviewed, schema
 
@@ -211,4 +211,4 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-__all__ = ["FORMATS", "DatasetError", "export"]
+__all__ = ["FORMATS", "export"]
