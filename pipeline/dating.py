@@ -31,6 +31,8 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
+_TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
 _PROGRESSION = frozenset(
@@ -52,6 +54,7 @@ class _SentDate:
     value: DateValue
     tok: int  # head token of the date expression
     relative: bool
+    since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
 class Dater:
@@ -103,11 +106,20 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
+            # "Tuesday night": the day modifies a time word that attaches to the verb; so
+            # does "last Tuesday's meeting": the meeting is when it happened.
+            while (
+                tok is not None
+                and self.tokens[tok].dep in _NOUN_MODIFIER
+                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
+            ):
+                tok = self.tokens[tok].head
             if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
-            out.append(_SentDate(value, tok, relative))
+            since = text[max(sent.start, start - 6) : start].strip().lower().endswith("since")
+            out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
 
@@ -154,6 +166,8 @@ class Dater:
         chain = self.clause_chain(ev.trigger)
         candidates = []
         for sd in self.sentence_dates(s):
+            if sd.since != (ev.rule_id == "trigger.establish.since"):
+                continue  # "since 1995" dates the beginning, and only the beginning
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0
@@ -170,7 +184,62 @@ class Dater:
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
                 return EventDate(cit.date, "citation")
-        return self._frame(ev, sent, event_sentences)
+        framed = self._frame(ev, sent, event_sentences)
+        if framed is not None:
+            return framed
+        return self._publication(ev)
+
+    def _publication(self, ev: EventMention) -> EventDate | None:
+        """A dated news report tells its news in the simple past without a date ("the
+        motion was defeated", "Edinburgh had suspended its link"): it happened around
+        the publication date. The present perfect ("some have ended their partnership")
+        and anything in an "after ..." clause look further back and stay undated."""
+        if self.published is None or self.published.precision == "year" or ev.subordinate:
+            return None
+        if not self._simple_past(ev.trigger):
+            return None
+        year = self.published.value[:4]
+        return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _simple_past(self, i: int) -> bool:
+        # The tense is carried by the trigger or by the verb it depends on ("voted to
+        # suspend", "moved to sever").
+        tok = self.tokens[i]
+        for _ in range(3):
+            aux = [
+                self.tokens[c]
+                for c in self.children.get(tok.i, ())
+                if self.tokens[c].dep in ("aux", "auxpass")
+            ]
+            if any(
+                a.lower
+                in (
+                    "has",
+                    "have",
+                    "'ve",
+                    "’ve",
+                    "will",
+                    "would",
+                    "could",
+                    "may",
+                    "might",
+                    "should",
+                    "can",
+                )
+                for a in aux
+            ):
+                return False
+            if tok.tag == "VBD" or (
+                tok.tag == "VBN" and any(a.lower in ("had", "was", "were") for a in aux)
+            ):
+                return True
+            if (
+                tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
+                or tok.head == tok.i
+            ):
+                return False
+            tok = self.tokens[tok.head]
+        return False
 
     def _frame(self, ev: EventMention, sent, event_sentences: set[int]) -> EventDate | None:
         s = ev.sentence

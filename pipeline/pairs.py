@@ -109,8 +109,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     partial_rules = load_patterns("partial_patterns.jsonl")
     tokens = parsed.tokens
     out: list[RelationMention] = []
+    all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
+    out.extend(_list_relations(parsed, places, all_units, strong_words))
     for s in range(len(parsed.sentences)):
-        su = sentence_units(parsed, places, s)
+        su = all_units[s]
         text = su.units.text
         if "|P " not in text:
             continue
@@ -175,26 +177,108 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"
                 ]
                 n_units = _group_units(su.units, m, "N")
+                if "N2" in m.re.groupindex:
+                    n_units += _group_units(su.units, m, "N2")  # "Russian and Belarusian cities"
                 if not a_units or not n_units:
                     continue
-                country = su.units.units[n_units[0]].ref
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
-                for ua in a_units:
-                    ma = su.mentions[su.units.units[ua].ref]
-                    if ua in paired_units or ma.place.country == country:
-                        continue
-                    key = ("partial", ma.place.key, country)
-                    if key in found:
-                        continue
-                    span = _span(su.units, m, tokens)
-                    found[key] = RelationMention(
-                        ma, None, country, s, anchor, span[0], span[1], rule.id,
-                        _kind(r_units, su.units, tokens, "sister"),
-                        rule.data.get("confidence", 0.7), strong,
-                    )  # fmt: skip
+                for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
+                    for ua in a_units:
+                        ma = su.mentions[su.units.units[ua].ref]
+                        if ua in paired_units or ma.place.country == country:
+                            continue
+                        key = ("partial", ma.place.key, country)
+                        if key in found:
+                            continue
+                        span = _span(su.units, m, tokens)
+                        found[key] = RelationMention(
+                            ma, None, country, s, anchor, span[0], span[1], rule.id,
+                            _kind(r_units, su.units, tokens, "sister"),
+                            rule.data.get("confidence", 0.7), strong,
+                        )  # fmt: skip
         out.extend(found.values())
     out.sort(key=lambda r: (r.start, r.rule_id))
+    return out
+
+
+_LIST_WORDS = frozenset("partners partner twinned paired partnered".split())
+
+
+def _list_relations(
+    parsed: Parsed, places: Places, all_units, strong_words
+) -> list[RelationMention]:
+    """Partners listed after a colon: inline ("twinned with five cities: Lorient in
+    France; Cambridge, Massachusetts; ...") or one per line after an intro line."""
+    tokens = parsed.tokens
+    out = []
+    for su in all_units:
+        units = su.units.units
+        colon = next(
+            (k for k, u in enumerate(units) if u.kind == "W" and tokens[u.tok_start].text == ":"),
+            None,
+        )
+        if colon is None:
+            continue
+        intro = units[:colon]
+        words = {tokens[u.tok_start].lower for u in intro if u.kind == "W"}
+        if not (words & strong_words or words & _LIST_WORDS):
+            continue
+        intro_places = [u for u in intro if u.kind == "P"]
+        if len(intro_places) != 1:
+            continue
+        a = su.mentions[intro_places[0].ref]
+        items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
+        rest = units[colon + 1 :]
+        if any(u.kind == "P" for u in rest):
+            seps = (
+                {";"}
+                if any(tokens[u.tok_start].text == ";" for u in rest if u.kind == "W")
+                else {",", "and"}
+            )
+            group: list[Unit] = []
+            for u in [*rest, None]:
+                if u is None or (u.kind == "W" and tokens[u.tok_start].lower in seps):
+                    first = next((g for g in group if g.kind == "P"), None)
+                    if first is not None:
+                        start = tokens[group[0].tok_start].start
+                        end = tokens[group[-1].tok_end - 1].end
+                        items.append((su.mentions[first.ref], start, end, "pair.list_inline"))
+                    group = []
+                elif not (u.kind == "W" and tokens[u.tok_start].lower in ("and", "or")):
+                    group.append(u)
+        elif colon == len(units) - 1 or all(u.kind == "W" for u in rest):
+            # One partner per following line, as far as the list goes.
+            for nxt in all_units[su.sentence + 1 :]:
+                sent = parsed.sentences[nxt.sentence]
+                if not any(s <= sent.start < e for s, e in places.list_items):
+                    break
+                first = next((u for u in nxt.units.units if u.kind == "P"), None)
+                if first is None:
+                    continue
+                before = nxt.units.units[: nxt.units.units.index(first)]
+                if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
+                    continue  # the line does not start with the partner's name
+                items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
+        anchor = next(
+            (
+                u.tok_start
+                for u in reversed(intro)
+                if u.kind == "W"
+                and tokens[u.tok_start].lower
+                in strong_words | _LIST_WORDS | {"cities", "towns", "city", "town"}
+            ),
+            None,
+        )
+        for b, start, end, rule in items:
+            if b.place.key == a.place.key or b.in_org:
+                continue
+            out.append(
+                RelationMention(
+                    a, b, b.place.country, tokens[b.tok_start].sent, anchor, start, end, rule,
+                    "sister", 0.85, True,
+                )
+            )  # fmt: skip
     return out
 
 

@@ -68,6 +68,7 @@ class Places:
     countries: tuple[CountryMention, ...]  # in parsed text
     context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
+    list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
 
 
 def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
@@ -151,6 +152,35 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                     ts, te, inner, cities, divisions, suffix_kind=last
                 )
 
+    # 3. "Songpa-gu, a district of Seoul": a name the text itself describes as a place.
+    for sent in parsed.sentences:
+        for i in range(sent.tok_start + 1, sent.tok_end - 3):
+            if not (
+                tokens[i].text == ","
+                and tokens[i + 1].lower in ("a", "the")
+                and tokens[i + 2].lower in _DESCRIBED
+                and tokens[i + 3].lower in ("of", "in", "near", "outside")
+            ):
+                continue
+            j = i
+            while j > sent.tok_start and (
+                (
+                    tokens[j - 1].pos == "PROPN"
+                    and (tokens[j - 1].text[:1].isupper() or tokens[j - 2].text == "-")
+                )
+                or (tokens[j - 1].text == "-" and j - 2 >= sent.tok_start)
+            ):
+                j -= 1
+            if j == i or (j, i) in candidates:
+                continue
+            key = norm(parsed.text[tokens[j].start : tokens[i - 1].end])
+            parent = gaz.cities_for_key(norm(tokens[i + 4].text)) if i + 4 < sent.tok_end else ()
+            cand = _Candidate(
+                j, i, key, gaz.cities_for_key(key), [], suffix_kind=tokens[i + 2].lower
+            )
+            cand.qual_parent = parent[0] if parent else None
+            candidates[(j, i)] = cand
+
     # Longest candidate wins where two overlap.
     chosen: list[_Candidate] = []
     taken: set[int] = set()
@@ -179,20 +209,29 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         ):
             cand.ner = label
         elif es <= cand.tok_start and cand.tok_end <= ee:
-            cand.container = label
-            cand.container_text = etext
+            if _is_name_list(inner_s, ee, chosen, tokens):
+                # "Amiens, Rostov-on-Don and Novi Sad" tagged as one ORG is a list of
+                # places, not an organisation.
+                cand.ner = "LIST"
+            else:
+                cand.container = label
+                cand.container_text = etext
 
     # 3. Qualifiers and cues.
     accepted: list[_Candidate] = []
     qualifier_tokens: set[int] = set()
+    region_anaphors: list[_Candidate] = []
     for cand in chosen:
         if cand.tok_start in qualifier_tokens:
             continue  # "Arizona" in "Phoenix, Arizona" qualifies, it is not a place of its own
+        if cand.divisions and _region_anaphor(cand, tokens):
+            region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
+            continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
             continue  # a state or province on its own is a qualifier, not a city
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
-        cue = _cue(cand, tokens, parsed, gaz)
+        cue = _cue(cand, tokens, parsed, gaz, doc)
         if cue:
             cand.cue = cue
             accepted.append(cand)
@@ -242,8 +281,29 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         )
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
+    mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
+    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items)
+
+
+_DESCRIBED = frozenset(
+    "district suburb borough ward neighbourhood neighborhood town village municipality county "
+    "township commune prefecture".split()
+)
+_LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
+
+
+def _is_name_list(start: int, end: int, chosen: list[_Candidate], tokens) -> bool:
+    """Tokens start..end are only known names joined by commas, "and", or hyphens."""
+    covered: set[int] = set()
+    names = 0
+    for c in chosen:
+        if start <= c.tok_start and c.tok_end <= end:
+            covered.update(range(c.tok_start, c.tok_end))
+            names += 1
+    if names < 2:
+        return False
+    return all(i in covered or tokens[i].lower in _LIST_JOINERS for i in range(start, end))
 
 
 # --- qualifiers ---------------------------------------------------------------
@@ -336,7 +396,9 @@ def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
 # --- cues -----------------------------------------------------------------------
 
 
-def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer) -> str:
+def _cue(
+    cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
+) -> str:
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
@@ -374,6 +436,17 @@ def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazet
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.ner in PLACE_LABELS:
         return "place.ner"
+    if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
+        return "place.list"
+    if (
+        cand.ner == "PERSON"
+        and cand.tok_end - cand.tok_start == 1
+        and cand.key not in doc.person_like
+        and not (before and before[-1].rstrip(".") in c["person_titles"])
+        and cand.cities
+        and cand.cities[0].population >= WELL_KNOWN_POPULATION
+    ):
+        return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
         # A big city the tagger missed or called an organisation ("Oxford said ...").
         pop = cand.cities[0].population if cand.cities else 0
@@ -455,7 +528,9 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
 
 
 def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces) -> Place | None:
-    kind = "district" if cand.suffix_kind in ("district", "new district") else "city"
+    kind = "district" if cand.suffix_kind in ("district", "new district", "ward") else "city"
+    if cand.suffix_kind in ("suburb", "neighbourhood", "neighborhood"):
+        kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
         kind = cand.suffix_kind
     if not cand.cities:
@@ -464,7 +539,8 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
             return Place(d.name, d.country, None, d.code, "province")
         if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
             return None
-        return Place(title(cand.key), cand.qual_country or local, None, None, kind)
+        parent = cand.qual_parent.country if cand.qual_parent is not None else None
+        return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
     qual_country, qual_admin1 = cand.qual_country, set(cand.qual_admin1)
     if not qual_country and not qual_admin1 and cand.qual_parent is None:
         # A bare mention means the place a qualified mention elsewhere pinned down.
@@ -479,6 +555,48 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
 
 
 # --- coreference ----------------------------------------------------------------------
+
+_ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
+
+
+def _region_anaphor(cand: _Candidate, tokens) -> bool:
+    before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
+    after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
+    return (
+        before is not None
+        and before.lower == "the"
+        and after is not None
+        and after.lower in _ANAPHOR_HEADS
+    )
+
+
+def _region_coreference(mentions, context, anaphors, tokens, parsed):
+    """ "the Ontario city" -> the latest city of Ontario named before."""
+    out = list(mentions)
+    for cand in anaphors:
+        start = tokens[cand.tok_start - 1].start
+        head = tokens[cand.tok_end]
+        regions = {(d.country, d.code) for d in cand.divisions}
+        earlier = [
+            m for m in context
+            if m.end <= start and (m.place.country, m.place.admin1) in regions
+        ]  # fmt: skip
+        if not earlier:
+            continue
+        out.append(
+            PlaceMention(
+                start=start,
+                end=head.end,
+                text=parsed.text[start : head.end],
+                place=earlier[-1].place,
+                tok_start=cand.tok_start - 1,
+                tok_end=head.i + 1,
+                span_end_tok=head.i + 1,
+                cue="coref.region_" + head.lower,
+            )
+        )
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
