@@ -6,7 +6,7 @@ document id and what was found, so they survive a re-run on the same cleaned tex
 change when the cleaned text changes at all. The fingerprint does not depend on ids or
 offsets: it hashes the sentence(s) that state the candidate (whitespace-normalised)
 plus what the candidate points at inside them (the city mentions; for an event also
-the trigger and its position in the sentence). `decisions.resolve` uses the id first
+its type, the trigger and its position in the sentence). `decisions.resolve` uses the id first
 and the fingerprint second (see docs/review.md).
 
 Every span is checked against the stored text (`text[start:end]` must equal the
@@ -139,19 +139,19 @@ def relation_fingerprint(text: str, rel: dict) -> tuple[str, int, int]:
 
 
 def event_fingerprint(
-    text: str, rel: dict, trigger_start: int, trigger_end: int
+    text: str, rel: dict, type: str, trigger_start: int, trigger_end: int
 ) -> tuple[str, int, int]:
-    """(fingerprint, evidence start, evidence end) of an event on relation rel.
+    """(fingerprint, evidence start, evidence end) of an event of a type on relation rel.
 
-    The event type is left out on purpose: a rule change that re-types the same
-    trigger is the same candidate, flagged as changed since its decision.
+    The type is part of it: one trigger can carry two events ("stalled a plan to
+    establish": proposed and blocked), and each is judged on its own.
     """
     s, e = sentence_bounds(text, trigger_start, trigger_end)
     names = sorted([normalise(rel["a_text"]), normalise(rel["b_text"])])
     trigger = normalise(text[trigger_start:trigger_end])
     offset = len(normalise(text[s:trigger_start] + "x")) - 1  # position in normalised text
     return (
-        content_hash("review:event", normalise(text[s:e]), trigger, offset, *names),
+        content_hash("review:event", normalise(text[s:e]), type, trigger, offset, *names),
         s,
         e,
     )
@@ -331,7 +331,7 @@ def relation_candidate(text, doc, rel, events_of, actors) -> Candidate:
 
 
 def event_candidate(text, doc, rel, ev, actors, origin: str = EXTRACTION) -> Candidate:
-    fp, s, e = event_fingerprint(text, rel, ev["trigger_start"], ev["trigger_end"])
+    fp, s, e = event_fingerprint(text, rel, ev["type"], ev["trigger_start"], ev["trigger_end"])
     marks = _city_marks(text, rel) + event_marks(text, ev, actors)
     ps, pe = paragraph_bounds(text, s)
     marks += _mentions(text, rel, ps, pe, marks)
