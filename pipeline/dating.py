@@ -17,6 +17,7 @@ only a date of its own clause, else none.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,12 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_OTHER_TIME = frozenset("after before following prior".split())
+_MONTH_ONLY = re.compile(
+    r"\b(?:in|In|since|by|until|during|early|late|mid)[ -]"
+    r"(January|February|March|April|June|July|August|September|October|November|December)\b"
+    r"(?!\s+\d)"
+)
 _OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
@@ -91,6 +98,8 @@ class Dater:
                 spans[(ent.start, ent.end)] = None
         for span in find_date_expressions(text, sent.start, sent.end):
             spans[span] = None
+        for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
+            spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
             if not any(s0 <= m.start() and m.end() <= e0 for s0, e0 in spans):
                 spans[m.span()] = None
@@ -114,7 +123,7 @@ class Dater:
                 and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
             ):
                 tok = self.tokens[tok].head
-            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
+            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER or self._in_other_time(tok):
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
@@ -122,6 +131,23 @@ class Dater:
             out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
+
+    def _in_other_time(self, i: int) -> bool:
+        """ "eight years after the annexation of Crimea in 2014": a date inside an
+        "after/before ..." phrase is the time of that other thing."""
+        tok = self.tokens[i]
+        for _ in range(8):
+            if tok.head == tok.i or tok.dep in _CLAUSE_DEPS:
+                return False
+            head = self.tokens[tok.head]
+            if (
+                head.lower in _OTHER_TIME
+                and head.dep == "prep"
+                and any(self.tokens[c].dep == "npadvmod" for c in self.children.get(head.i, ()))
+            ):
+                return True  # "eight years after ...", not "after a debate at the meeting"
+            tok = head
+        return False
 
     def _head_token(self, start: int, end: int) -> int | None:
         lo = bisect.bisect_right(self._starts, start) - 1

@@ -170,7 +170,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
     #    twinning, agreed in 1989", "the two cities became sister cities") is about the
-    #    relation in focus: the latest one named in this or the two paragraphs before.
+    #    relation in focus: the latest one named in the last few paragraphs.
     ordered = sorted(relations, key=lambda r: r.start)
     for s, sent in enumerate(parsed.sentences):
         rms = by_sentence.get(s, [])
@@ -215,6 +215,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     return _dedupe(events)
 
 
+# How far back "the twinning" or "the two cities" may reach for the relation they mean.
+FOCUS_PARAGRAPHS = 3
 _DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
 _DEFINITE = frozenset("the this that these those".split())
 _BOTH = frozenset("two both".split())
@@ -244,7 +246,7 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         return None
     last = before[-1]
     para = parsed.sentences[last.sentence].paragraph
-    return last if sent.paragraph - para <= 2 else None
+    return last if sent.paragraph - para <= FOCUS_PARAGRAPHS else None
 
 
 # Participles under a relationship noun that say it was formed or ended: "the twinning,
@@ -400,6 +402,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             tok = head
             continue
         if dep in ("conj", "appos", "compound", "npadvmod"):
+            if dep == "conj" and head.pos not in ("NOUN", "PROPN"):
+                return None  # a noun coordinated with a verb is a misparse, not a governor
             tok = head
             continue
         if head.pos in ("AUX",) or head.lemma == "be":
@@ -419,7 +423,7 @@ def _classify(
     if trig is None:
         return []
     mods: list[str] = []
-    if _in_quoted_proposal(tok, tokens, parsed):
+    if _in_quoted_proposal(tok, tokens, parsed) or _proposal_before(tok, tokens):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
@@ -484,6 +488,27 @@ def _present_passive(tok: Token, tokens, children) -> bool:
     return any(a.lower in ("is", "are", "'s", "’s", "been", "remains", "remain") for a in aux) or (
         not aux and tok.tag == "VBN"
     )
+
+
+_PROPOSAL_HEADS = frozenset(
+    "motion resolution proposal plan bid call push petition move attempt effort bill "
+    "initiative campaign request demand threat".split()
+)
+
+
+def _proposal_before(tok: Token, tokens) -> bool:
+    """ "a resolution on Monday to sever", "a call last month to end": a proposal noun
+    shortly before "to <trigger>", however the parser attached the infinitive."""
+    i = tok.i - 1
+    if i < 0 or tokens[i].lower != "to":
+        return False
+    for j in range(i - 1, max(i - 6, -1), -1):
+        t = tokens[j]
+        if t.sent != tok.sent or t.pos in ("VERB", "AUX") or t.text in (",", ";", ":"):
+            return False
+        if t.pos == "NOUN" and t.lemma in _PROPOSAL_HEADS:
+            return True
+    return False
 
 
 _QUOTES = frozenset("\"“”‘’'")
@@ -602,7 +627,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                     e for e in all_events + out
                     if e.trigger_start < tok.start
                     and para - parsed.sentences[e.sentence].paragraph <= 2
-                    and e.type != "retained"
+                    and e.type in _REVERSIBLE
                 ),
                 key=lambda e: e.trigger_start,
             )  # fmt: skip
@@ -622,6 +647,10 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 )
             )  # fmt: skip
     return out
+
+
+# What "the decision was reversed" or "the motion failed" can point back to.
+_REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "proposed"))
 
 
 def _anaphor(tok: Token, tokens, children) -> bool:

@@ -88,14 +88,14 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     # Every paragraph a rule could use must be selected, so that parsing fewer
     # paragraphs never changes the output: pair statements (a place and relationship
     # vocabulary), partner-list lines, sentences about "the twinning" that name no place
-    # (they attach to the relation in focus) and, within two paragraphs of a selected
-    # one, "the partnership" or "the motion was defeated" referring back.
+    # (they attach to the relation in focus) and, a few paragraphs after a selected one,
+    # "the partnership" or "the motion was defeated" referring back.
     selected: list[int] = []
     items = docplaces.list_items
     last = -10
     for k, (s, e) in enumerate(paras):
         chunk = text[s:e]
-        follows = k - last <= 2
+        follows = k - last <= events_mod.FOCUS_PARAGRAPHS
         if (
             any(s <= i_s < e for i_s, _ in items)
             or strong_re.search(chunk)
