@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Review decisions (extracted/review.sqlite*) are kept: they are not reproducible.
 clean:
-	rm -rf extracted .pytest_cache .ruff_cache
+	rm -rf extracted/*.parquet extracted/texts extracted/exports extracted/datapackage.json
+	rm -rf .pytest_cache .ruff_cache
 
 # Cleaning benchmark: clean() against trafilatura defaults on real news pages (prints figures).
 BENCH_DATA ?= ../shared/benchmarks/article-extraction

@@ -113,10 +113,14 @@ def evaluate(
     typer.echo(report.summary())
 
 
-from pipeline import cli_registry  # noqa: E402  (commands in their own module)
+# Commands that live in their own modules.
+from pipeline import cli_registry  # noqa: E402
+from pipeline.review import cli as review_cli  # noqa: E402
 
 app.command()(cli_registry.registry)
 app.command()(cli_registry.report)
+app.add_typer(review_cli.review_app, name="review")
+app.command("export")(review_cli.export)
 
 
 def main() -> None:

@@ -1091,14 +1091,21 @@ def inputs_from_tables(tables: Mapping, text_of: Callable[[str], str | None]) ->
 
 
 def source_tables(out_dir: str | Path) -> dict:
-    """The tables the registry merges: the hook where reviewer decisions are applied.
+    """The tables the registry merges, with reviewer decisions applied when the
+    dataset has a review store (rejected rows removed, edits applied, added events in).
 
-    Today these are the extraction tables as written. The review workflow replaces
-    this with its reviewed tables (rejected rows removed, edits applied) by passing
-    `tables=` to `build_for` / `refresh`, so decisions are applied before merging.
+    Without a store the extraction tables are used as written; the store is never
+    created here, so extracting does not leave an empty review database behind.
     """
-    from pipeline import dataset
+    import os
 
+    from pipeline import dataset
+    from pipeline.review import config as review_config
+
+    if os.environ.get("SISTERCITIES_REVIEW_DB") or (Path(out_dir) / review_config.DB_FILE).exists():
+        from pipeline.review import reviewed_tables
+
+        return reviewed_tables(out_dir)
     return dataset.load(out_dir)
 
 
