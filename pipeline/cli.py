@@ -7,6 +7,7 @@ else is a bug and shows its traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -23,9 +24,14 @@ app = typer.Typer(
 )
 
 
-def _settings(model: str | None, prefilter: bool) -> Settings:
+def _settings(model: str | None, prefilter: bool, workers: int | None = None) -> Settings:
     base = Settings.from_env()
-    return Settings(model=model or base.model, batch_size=base.batch_size, prefilter=prefilter)
+    return dataclasses.replace(
+        base,
+        model=model or base.model,
+        prefilter=prefilter,
+        workers=base.workers if workers is None else workers,
+    )
 
 
 @app.command()
@@ -43,6 +49,12 @@ def extract(
         True, help="Parse only paragraphs that can hold a relationship."
     ),
     batch_size: int = typer.Option(32, min=1, help="Documents per batch."),
+    workers: int = typer.Option(
+        None, min=0, help="Processes (default: $SISTERCITIES_WORKERS or 0, one per core)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Re-extract files that are unchanged since the last run."
+    ),
 ) -> None:
     """Extract from every document under PATH into the dataset in --out.
 
@@ -53,21 +65,22 @@ def extract(
       SISTERCITIES_MODEL=en_core_web_md sistercities extract corpus/ -o out/
 
     Rows of the documents processed replace their earlier rows; every other
-    document already in --out is kept.
+    document already in --out is kept. Files unchanged since they were last
+    extracted into --out (same bytes, same code and settings) are skipped.
     """  # fmt: skip
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline import runner, sources
 
     paths = sources.discover(path)
-    settings = _settings(model, prefilter)
+    settings = _settings(model, prefilter, workers)
     with Progress(
         TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True, disable=not sys.stderr.isatty(),
     ) as bar:  # fmt: skip
         task = bar.add_task("extract", total=len(paths))
         summary = runner.extract_paths(
-            paths, out, settings, batch_size, progress=lambda n: bar.advance(task, n)
+            paths, out, settings, batch_size, progress=lambda n: bar.advance(task, n), force=force
         )
     typer.echo(f"wrote {out}/")
     for line in summary.lines():

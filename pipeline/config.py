@@ -13,6 +13,7 @@ class Settings:
     model: str = DEFAULT_MODEL  # spaCy pipeline package to load
     batch_size: int = 64  # paragraphs per nlp.pipe batch
     prefilter: bool = True  # parse only paragraphs that can hold a relationship
+    workers: int = 0  # extraction processes; 0: one per usable core, 1: this process only
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -20,4 +21,5 @@ class Settings:
             model=os.environ.get("SISTERCITIES_MODEL", DEFAULT_MODEL),
             batch_size=int(os.environ.get("SISTERCITIES_BATCH_SIZE", "64")),
             prefilter=os.environ.get("SISTERCITIES_PREFILTER", "1") not in ("0", "false", "no"),
+            workers=int(os.environ.get("SISTERCITIES_WORKERS", "0")),
         )

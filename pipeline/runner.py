@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import clean as cleaner
-from pipeline import dataset, registry, sources
+from pipeline import dataset, manifest, registry, sources
 from pipeline.config import Settings
 from pipeline.extract import Extractor
 from pipeline.ids import content_hash, doc_id_for
 from pipeline.models import CleanDocument, Extraction
+from pipeline.parallel import ParallelExtractor
+from pipeline.schema import DOCUMENTS
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Summary:
     partials: int = 0
     events: Counter = field(default_factory=Counter)  # type -> count
     actors: int = 0
+    unchanged: int = 0  # files skipped: same bytes, same code, rows already written
 
     def add(self, ex: Extraction) -> None:
         self.documents += 1
@@ -53,6 +56,8 @@ class Summary:
         else:
             out.append("events     0")
         out.append(f"actors     {self.actors}")
+        if self.unchanged:
+            out.append(f"unchanged  {self.unchanged} files, kept as extracted before")
         return out
 
 
@@ -84,24 +89,69 @@ def extract_paths(
     settings: Settings | None = None,
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> Summary:
-    """Clean and extract every file, then write the dataset into out_dir."""
+    """Clean and extract every file, then write the dataset into out_dir.
+
+    Files whose bytes are the same as when they were last extracted into out_dir, by
+    the same code and settings, are skipped (their rows stay); `force` redoes them.
+    Documents are extracted on every core (`Settings.workers`).
+    """
     settings = settings or Settings.from_env()
-    extractor = Extractor(settings)
     summary = Summary()
     with dataset.lock(out_dir):
-        writer = dataset.DatasetWriter(out_dir)
-        for batch in batched(list(paths), batch_size):
-            docs = [read_and_clean(p) for p in batch]
-            for ex in extractor.extract(docs):
+        before = manifest.Manifest.load(out_dir)
+        after = manifest.Manifest(manifest.fingerprint(settings))
+        if before.fingerprint == after.fingerprint:
+            after.files = dict(before.files)
+        todo: list[Path] = []
+        hashes: dict[str, str] = {}
+        tables = manifest.tables_hash(out_dir)
+        if force or not after.files:
+            known: set[str] = set()
+        elif tables == before.tables:  # as the last run left them: its documents are there
+            known = {entry["doc_id"] for entry in after.files.values()}
+        else:
+            known = _known_documents(out_dir)
+        for path in paths:
+            key = str(path)
+            try:
+                hashes[key] = manifest.file_hash(path)
+            except OSError:
+                todo.append(path)  # read_and_clean records why it cannot be read
+                continue
+            if not force and after.unchanged(out_dir, key, hashes[key], known):
+                summary.unchanged += 1
+            else:
+                todo.append(path)
+        if progress is not None and summary.unchanged:
+            progress(summary.unchanged)
+        if todo:
+            writer = dataset.DatasetWriter(out_dir)
+            extractor = ParallelExtractor(settings)
+            for path, ex in zip(
+                todo, extractor.stream(todo, read_and_clean, batch_size), strict=True
+            ):
                 writer.add(ex)
                 summary.add(ex)
-            if progress is not None:
-                progress(len(batch))
-        writer.commit()
+                key = str(path)
+                if key in hashes:
+                    after.record(key, hashes[key], ex.document)
+                if progress is not None:
+                    progress(1)
+            writer.commit()
+            tables = manifest.tables_hash(out_dir)
         # The registry is rebuilt from the whole dataset, so it never lags the tables.
-        registry.write(out_dir, registry.build_for(out_dir))
+        if todo or force or not before.registry_current(out_dir, tables, after.fingerprint):
+            registry.write(out_dir, registry.build_for(out_dir))
+        after.tables = tables
+        after.registry = manifest.registry_inputs(out_dir, tables, after.fingerprint)
+        after.save(out_dir)
     return summary
+
+
+def _known_documents(out_dir: str | Path) -> set[str]:
+    return set(dataset.read_table(out_dir, DOCUMENTS)["doc_id"])
 
 
 def extract_documents(

@@ -1,0 +1,190 @@
+"""Extraction on every core: worker processes forked after the model is loaded.
+
+A document's extraction depends on that document alone, so documents can go to any
+process and come back in their input order: the output is the same as one
+`Extractor` in one process (tests/test_parallel.py). The parent loads the spaCy model
+and the gazetteer once and forks the workers, which share those pages instead of
+loading their own copies (about a second each).
+
+Work goes out in small chunks, the longest first within a window of chunks, so one
+long document does not leave the other core idle at the end; at most two windows are
+in flight, so memory stays flat however many documents a run has. Workers can also read
+and clean the files themselves (`prepare`), which is most of the cost of HTML pages.
+With fewer than two documents or one usable core, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.extract import Extractor
+from pipeline.ids import doc_id_for
+from pipeline.models import CleanDocument, Extraction
+
+# A chunk (one task) closes at this many documents or characters: enough to batch the
+# parser calls of short documents, small enough that the workers finish together.
+CHUNK_DOCS = 8
+CHUNK_CHARS = 16_000
+# Chunks per worker in one window (ordered longest first, results held until drained).
+WINDOW_PER_WORKER = 16
+
+_WARM_TEXT = (
+    "Nantes and Cardiff signed a twinning agreement on 12 March 1964, Mayor Jean Dupont said.\n"
+    "The sister city partnership was suspended in June last year by the council."
+)
+WARM_UP = CleanDocument(
+    doc_id=doc_id_for(_WARM_TEXT), source="warm-up", source_name="warm-up", text=_WARM_TEXT
+)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(requested: int, n_items: int) -> int:
+    """Processes to use: `requested` (0: one per usable core), never more than items."""
+    wanted = requested if requested > 0 else available_cores()
+    return max(1, min(wanted, n_items))
+
+
+def item_size(item: Any) -> int:
+    """Characters of a document, or bytes of a file: the cost estimate for ordering."""
+    if isinstance(item, CleanDocument):
+        return len(item.text)
+    try:
+        return os.path.getsize(item)
+    except (OSError, TypeError):
+        return 0
+
+
+def chunks(items: Sequence, sizes: Sequence[int]) -> list[tuple[list, int]]:
+    """Consecutive items grouped into tasks, with each task's total size."""
+    out: list[tuple[list, int]] = []
+    current: list = []
+    total = 0
+    for item, size in zip(items, sizes, strict=True):
+        if current and (len(current) >= CHUNK_DOCS or total + size > CHUNK_CHARS):
+            out.append((current, total))
+            current, total = [], 0
+        current.append(item)
+        total += size
+    if current:
+        out.append((current, total))
+    return out
+
+
+class ParallelExtractor:
+    """`Extractor` over a pool of forked workers.
+
+    `extract(docs)` returns what `Extractor(settings).extract(docs)` returns;
+    `stream(items, prepare)` yields one extraction per item, in input order, with
+    `prepare(item)` (e.g. read and clean a path) run in the workers too. Each call
+    forks its own workers and ends them before it returns.
+    """
+
+    def __init__(self, settings: Settings | None = None, workers: int | None = None):
+        self.settings = settings or Settings.from_env()
+        self.requested = self.settings.workers if workers is None else workers
+        self.extractor = Extractor(self.settings)
+        self.warm = False
+
+    def warm_up(self) -> None:
+        """Load the model and run every stage once, so that what loads or compiles on
+        first use (dateparser's data, regexes) is done here, once, and shared by the
+        workers forked later rather than redone in each of them."""
+        if not self.warm:
+            self.extractor.extract([WARM_UP])
+            self.warm = True
+
+    def extract(self, docs: Sequence[CleanDocument]) -> list[Extraction]:
+        return list(self.stream(docs))
+
+    def stream(
+        self,
+        items: Sequence,
+        prepare: Callable[[Any], CleanDocument] | None = None,
+        batch_size: int = 32,
+    ) -> Iterator[Extraction]:
+        items = list(items)
+        workers = worker_count(self.requested, len(items))
+        if workers == 1:
+            for i in range(0, len(items), batch_size):
+                batch = items[i : i + batch_size]
+                yield from self.extractor.extract([prepare(x) for x in batch] if prepare else batch)
+            return
+        tasks = chunks(items, [item_size(x) for x in items])
+        width = workers * WINDOW_PER_WORKER
+        windows = iter([tasks[i : i + width] for i in range(0, len(tasks), width)])
+        pool = self._pool(workers, prepare)
+        try:
+            in_flight: deque[list[Future]] = deque()
+            for window in (next(windows, None), next(windows, None)):
+                if window:
+                    in_flight.append(_submit(pool, window))
+            while in_flight:
+                for future in in_flight.popleft():
+                    yield from future.result()
+                window = next(windows, None)
+                if window:
+                    in_flight.append(_submit(pool, window))
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    def _pool(self, workers: int, prepare) -> ProcessPoolExecutor:
+        self.warm_up()
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(self.extractor, prepare),
+        )
+        # Objects that exist at the fork are never collected by the workers' garbage
+        # collector, so it does not write to (and copy) the pages they share with us.
+        gc.freeze()
+        try:
+            pool.submit(_ready).result()  # the first task forks every worker
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+        finally:
+            gc.unfreeze()
+        return pool
+
+
+def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]]) -> list[Future]:
+    """Submit the longest tasks first; the futures come back in input order."""
+    futures: list[Future | None] = [None] * len(window)
+    for j in sorted(range(len(window)), key=lambda j: -window[j][1]):
+        futures[j] = pool.submit(_work, window[j][0])
+    return futures  # type: ignore[return-value]
+
+
+_extractor: Extractor | None = None
+_prepare: Callable[[Any], CleanDocument] | None = None
+
+
+def _start_worker(extractor: Extractor, prepare) -> None:
+    global _extractor, _prepare
+    _extractor, _prepare = extractor, prepare
+    # Ctrl-C is the parent's to handle: it stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ready() -> None:
+    return None
+
+
+def _work(chunk: list) -> list[Extraction]:
+    assert _extractor is not None, "worker started without an extractor"
+    return _extractor.extract([_prepare(x) for x in chunk] if _prepare else chunk)

@@ -1,0 +1,70 @@
+"""Extraction over worker processes gives what one process gives, in the same order."""
+
+import dataclasses
+
+import pytest
+
+from pipeline import parallel, runner, sources
+from pipeline.config import Settings
+from pipeline.models import CleanDocument
+
+from .conftest import DEVSET, SEEDS
+
+
+def _rows(extractions):
+    return [
+        (
+            ex.document,
+            [dataclasses.astuple(r) for r in ex.relations],
+            [dataclasses.astuple(e) for e in ex.events],
+            [dataclasses.astuple(a) for a in ex.actors],
+        )
+        for ex in extractions
+    ]
+
+
+def test_two_workers_give_the_single_process_rows(seed_extractions, devset_extractions):
+    single = list(devset_extractions) + list(seed_extractions)
+    docs = [ex.document for ex in single]
+    both = parallel.ParallelExtractor(Settings(workers=2)).extract(docs)
+    assert _rows(both) == _rows(single)
+
+
+def test_workers_read_and_clean_files_in_input_order(extractor):
+    paths = sources.discover(SEEDS) + sources.discover(DEVSET / "docs")[:6]
+    here = extractor.extract([runner.read_and_clean(p) for p in paths])
+    there = parallel.ParallelExtractor(Settings(workers=2)).stream(paths, runner.read_and_clean)
+    assert _rows(there) == _rows(here)
+
+
+def _broken(path):
+    raise ValueError(f"cannot prepare {path}")
+
+
+def test_an_error_in_a_worker_raises_in_the_caller():
+    paths = sources.discover(SEEDS)
+    with pytest.raises(ValueError, match="cannot prepare"):
+        list(parallel.ParallelExtractor(Settings(workers=2)).stream(paths, _broken))
+
+
+def test_chunks_close_at_the_document_or_size_limit():
+    items = list(range(20))
+    sizes = [100] * 10 + [parallel.CHUNK_CHARS] + [100] * 9
+    chunks = parallel.chunks(items, sizes)
+    assert [c for c, _ in chunks] == [items[:8], items[8:10], [10], items[11:19], [19]]
+    assert sum(size for _, size in chunks) == sum(sizes)
+
+
+def test_worker_count_is_never_more_than_the_items():
+    assert parallel.worker_count(4, 1) == 1
+    assert parallel.worker_count(0, 100) == parallel.available_cores()
+    assert parallel.worker_count(3, 100) == 3
+
+
+def test_item_size_is_characters_of_a_document_or_bytes_of_a_file(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 42)
+    doc = CleanDocument(doc_id="d", source="s", source_name="s", text="abc")
+    assert parallel.item_size(doc) == 3
+    assert parallel.item_size(path) == 42
+    assert parallel.item_size(tmp_path / "missing.txt") == 0
