@@ -52,3 +52,9 @@ bench-clean: $(STAMP)
 bench-registry: $(STAMP)
 	$(BIN)/python benchmarks/bench_registry.py corpus/documents tests/data/seeds_gold.jsonl
 	$(BIN)/python benchmarks/bench_registry.py tests/data/devset/docs tests/data/devset/gold.jsonl
+
+# Throughput benchmark: raw spaCy against our extraction, the CLI path and the flow on the
+# same texts; memory as the corpus grows; unchanged reruns (prints figures, ~10 minutes).
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_throughput.py $(BENCH_DATA)

@@ -199,7 +199,7 @@ def run_stage(name: str, corpus: Path, repeat: int, out: Path | None = None, gol
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
-            done.wait(0.05)
+            done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -85,23 +85,51 @@ def chunks(items: Sequence, sizes: Sequence[int]) -> list[tuple[list, int]]:
 
 
 class ParallelExtractor:
-    """`Extractor` over a pool of forked workers.
+    """`Extractor` over a pool of worker processes.
 
     `extract(docs)` returns what `Extractor(settings).extract(docs)` returns;
     `stream(items, prepare)` yields one extraction per item, in input order, with
-    `prepare(item)` (e.g. read and clean a path) run in the workers too. Each call
-    forks its own workers and ends them before it returns.
+    `prepare(item)` (a module-level function, e.g. read and clean a path) run in the
+    workers too. Used as a context manager, one pool serves every call until the end of
+    the `with` block; otherwise each call starts its own workers and ends them.
+
+    `start_method` "fork" (the default) starts workers in milliseconds, sharing the
+    loaded model; "spawn" or "forkserver" suit a caller that runs threads of its own
+    (forking a threaded process can copy a lock that some thread holds), at the price of
+    each worker loading the model itself: keep such a pool open across calls.
     """
 
-    def __init__(self, settings: Settings | None = None, workers: int | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        workers: int | None = None,
+        start_method: str = "fork",
+    ):
         self.settings = settings or Settings.from_env()
         self.requested = self.settings.workers if workers is None else workers
+        self.start_method = start_method
         self.extractor = Extractor(self.settings)
         self.warm = False
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers = 0
+        self._keep = False
+
+    def __enter__(self) -> ParallelExtractor:
+        self._keep = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._keep = False
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def warm_up(self) -> None:
         """Load the model and run every stage once, so that what loads or compiles on
-        first use (dateparser's data, regexes) is done here, once, and shared by the
+        first use (dateparser's data, regexes) is done once, here, and shared by the
         workers forked later rather than redone in each of them."""
         if not self.warm:
             self.extractor.extract([WARM_UP])
@@ -124,59 +152,72 @@ class ParallelExtractor:
                 yield from self.extractor.extract([prepare(x) for x in batch] if prepare else batch)
             return
         tasks = chunks(items, [item_size(x) for x in items])
-        width = workers * WINDOW_PER_WORKER
+        pool, started = self._start(workers)
+        width = started * WINDOW_PER_WORKER
         windows = iter([tasks[i : i + width] for i in range(0, len(tasks), width)])
-        pool = self._pool(workers, prepare)
         try:
             in_flight: deque[list[Future]] = deque()
             for window in (next(windows, None), next(windows, None)):
                 if window:
-                    in_flight.append(_submit(pool, window))
+                    in_flight.append(_submit(pool, window, prepare))
             while in_flight:
                 for future in in_flight.popleft():
                     yield from future.result()
                 window = next(windows, None)
                 if window:
-                    in_flight.append(_submit(pool, window))
-        finally:
-            pool.shutdown(cancel_futures=True)
+                    in_flight.append(_submit(pool, window, prepare))
+        except BaseException:
+            self.close()
+            raise
+        if not self._keep:
+            self.close()
 
-    def _pool(self, workers: int, prepare) -> ProcessPoolExecutor:
-        self.warm_up()
+    def _start(self, workers: int) -> tuple[ProcessPoolExecutor, int]:
+        if self._pool is not None:
+            return self._pool, self._workers
+        if self.start_method == "fork":
+            self.warm_up()
+            initargs: tuple = (self.extractor, None)
+        else:
+            initargs = (None, self.settings)
         pool = ProcessPoolExecutor(
             workers,
-            mp_context=multiprocessing.get_context("fork"),
+            mp_context=multiprocessing.get_context(self.start_method),
             initializer=_start_worker,
-            initargs=(self.extractor, prepare),
+            initargs=initargs,
         )
         # Objects that exist at the fork are never collected by the workers' garbage
         # collector, so it does not write to (and copy) the pages they share with us.
         gc.freeze()
         try:
-            pool.submit(_ready).result()  # the first task forks every worker
+            for f in [pool.submit(_ready) for _ in range(workers)]:
+                f.result()  # every worker started (and, unless forked, loaded its model)
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         finally:
             gc.unfreeze()
-        return pool
+        self._pool, self._workers = pool, workers
+        return pool, workers
 
 
-def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]]) -> list[Future]:
+def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]], prepare) -> list[Future]:
     """Submit the longest tasks first; the futures come back in input order."""
     futures: list[Future | None] = [None] * len(window)
     for j in sorted(range(len(window)), key=lambda j: -window[j][1]):
-        futures[j] = pool.submit(_work, window[j][0])
+        futures[j] = pool.submit(_work, window[j][0], prepare)
     return futures  # type: ignore[return-value]
 
 
 _extractor: Extractor | None = None
-_prepare: Callable[[Any], CleanDocument] | None = None
 
 
-def _start_worker(extractor: Extractor, prepare) -> None:
-    global _extractor, _prepare
-    _extractor, _prepare = extractor, prepare
+def _start_worker(extractor: Extractor | None, settings: Settings | None) -> None:
+    global _extractor
+    if extractor is None:  # not forked: load our own model and warm it up
+        extractor = Extractor(settings)
+        extractor.extract([WARM_UP])
+    _extractor = extractor
     # Ctrl-C is the parent's to handle: it stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -185,6 +226,6 @@ def _ready() -> None:
     return None
 
 
-def _work(chunk: list) -> list[Extraction]:
+def _work(chunk: list, prepare) -> list[Extraction]:
     assert _extractor is not None, "worker started without an extractor"
-    return _extractor.extract([_prepare(x) for x in chunk] if _prepare else chunk)
+    return _extractor.extract([prepare(x) for x in chunk] if prepare else chunk)

@@ -1,6 +1,7 @@
 """Extraction over worker processes gives what one process gives, in the same order."""
 
 import dataclasses
+import multiprocessing
 
 import pytest
 
@@ -8,7 +9,7 @@ from pipeline import parallel, runner, sources
 from pipeline.config import Settings
 from pipeline.models import CleanDocument
 
-from .conftest import DEVSET, SEEDS
+from .conftest import SEEDS
 
 
 def _rows(extractions):
@@ -30,11 +31,27 @@ def test_two_workers_give_the_single_process_rows(seed_extractions, devset_extra
     assert _rows(both) == _rows(single)
 
 
-def test_workers_read_and_clean_files_in_input_order(extractor):
-    paths = sources.discover(SEEDS) + sources.discover(DEVSET / "docs")[:6]
-    here = extractor.extract([runner.read_and_clean(p) for p in paths])
+def test_workers_read_and_clean_files_in_input_order(seed_extractions):
+    paths = sources.discover(SEEDS)
     there = parallel.ParallelExtractor(Settings(workers=2)).stream(paths, runner.read_and_clean)
-    assert _rows(there) == _rows(here)
+    assert _rows(there) == _rows(seed_extractions)
+
+
+def test_a_kept_pool_serves_every_call_and_ends_with_the_block(seed_extractions):
+    docs = [ex.document for ex in seed_extractions]
+    with parallel.ParallelExtractor(Settings(workers=2)) as pool:
+        first = pool.extract(docs[:2])
+        workers = {p.pid for p in multiprocessing.active_children()}
+        second = pool.extract(docs[2:])
+        assert {p.pid for p in multiprocessing.active_children()} == workers
+    assert multiprocessing.active_children() == []
+    assert _rows(first + second) == _rows(seed_extractions)
+
+
+def test_spawned_workers_load_their_own_model_and_give_the_same_rows(seed_extractions):
+    docs = [ex.document for ex in seed_extractions[:2]]
+    with parallel.ParallelExtractor(Settings(workers=2), start_method="spawn") as pool:
+        assert _rows(pool.extract(docs)) == _rows(seed_extractions[:2])
 
 
 def _broken(path):
