@@ -282,6 +282,7 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
+    mentions = _own_city(mentions, doc, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
     return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items)
 
@@ -617,6 +618,94 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
                 cue="coref.region_" + head.lower,
             )
         )
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+_OWN_HEADS = frozenset("city town municipality borough council".split())
+_OWN_MODIFIERS = frozenset("city town municipal county borough".split())
+_OWN_RELATION = frozenset(
+    "sister twin twinned twinning partner partnership partnerships link links ties "
+    "relationship relationships jumelage friendship".split()
+)
+
+
+def focal_place(doc: DocPlaces) -> Place | None:
+    """The place a document is about: the one it names most often (earliest on a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, PlaceMention] = {}
+    for m in doc.mentions:
+        counts[m.place.key] = counts.get(m.place.key, 0) + 1
+        first.setdefault(m.place.key, m)
+    if not counts:
+        return None
+    key = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[key].place
+
+
+def _own_city(mentions, doc: DocPlaces, tokens, parsed):
+    """ "the city's ties with its Slovak partner", "The city is also a sister city of
+    Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
+    passage is about, when no place is named in the sentence before the phrase.
+
+    That is the first place the paragraph names ("In Canada, a Winnipeg councillor ...
+    the city's mayor"); council minutes, city statements and encyclopedia sections often
+    name none, and then it is the place the document names most often.
+    """
+    focal = focal_place(doc)
+    out = list(mentions)
+    taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.span_end_tok)}
+    for sent in parsed.sentences:
+        span = range(sent.tok_start, sent.tok_end)
+        words = {tokens[i].lower for i in span}
+        if not words & _OWN_RELATION:
+            continue
+        for i in span:
+            tok = tokens[i]
+            if i in taken:
+                continue
+            start = end = None
+            if tok.lower == "the" and i + 1 < sent.tok_end:
+                j = i + 1
+                if (
+                    tokens[j].lower in _OWN_MODIFIERS
+                    and j + 1 < sent.tok_end
+                    and tokens[j + 1].lower == "council"
+                ):
+                    j += 1
+                head = tokens[j]
+                nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
+                if head.lower not in _OWN_HEADS or nxt in ("of", "centre", "center", "hall"):
+                    continue
+                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass")):
+                    continue
+                start, end = i, j + 1
+            elif tok.lower == "its" and i == sent.tok_start:
+                start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
+            else:
+                continue
+            if any(m.tok_start >= 0 and sent.tok_start <= m.tok_start < start for m in mentions):
+                continue  # a place named earlier in the sentence is the likelier antecedent
+            # The paragraph's own city (the first it names) comes first; a paragraph naming
+            # none (minutes, encyclopedia sections) speaks of the document's city.
+            p_start, _ = parsed.paragraphs[sent.paragraph]
+            in_para = [m for m in doc.mentions if p_start <= m.start < tokens[start].start]
+            antecedent = in_para[0].place if in_para else focal
+            if antecedent is None:
+                continue
+            out.append(
+                PlaceMention(
+                    start=tokens[start].start,
+                    end=tokens[end - 1].end,
+                    text=parsed.text[tokens[start].start : tokens[end - 1].end],
+                    place=antecedent,
+                    tok_start=start,
+                    tok_end=end,
+                    span_end_tok=end,
+                    cue="coref.own_city",
+                )
+            )
+            taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
 
