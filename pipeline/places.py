@@ -69,6 +69,7 @@ class Places:
     context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
     list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
+    focal: Place | None = None  # the place the document names most often
 
 
 def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
@@ -181,6 +182,36 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             cand.qual_parent = parent[0] if parent else None
             candidates[(j, i)] = cand
 
+    # 4. Names the gazetteer lacks, where the text itself says they are places: the name
+    #    opening a line of a partner list ("Annapolis Royal, Nova Scotia, Canada – since
+    #    1990") or one followed by its country ("Stykkishólmur (Iceland)").
+    person_spans = {
+        i for e in parsed.entities if e.label == "PERSON" for i in range(e.tok_start, e.tok_end)
+    }
+    for sent in parsed.sentences:
+        listed = any(a <= sent.start < b for a, b in doc.list_items)
+        i = sent.tok_start
+        while i < sent.tok_end:
+            run = _name_run(i, sent, tokens)
+            if run is None:
+                i += 1
+                continue
+            j = run
+            first_in_line = listed and all(
+                not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i)
+            )
+            if (
+                (i, j) not in candidates
+                and not (set(range(i, j)) & person_spans)
+                and (first_in_line or _country_follows(j, sent, tokens, gaz))
+            ):
+                key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+                if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
+                    cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
+                    cand.cue = "place.list_item" if first_in_line else ""
+                    candidates[(i, j)] = cand
+            i = j
+
     # Longest candidate wins where two overlap.
     chosen: list[_Candidate] = []
     taken: set[int] = set()
@@ -228,7 +259,9 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
             continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
-            continue  # a state or province on its own is a qualifier, not a city
+            if not _province_context(cand, tokens, parsed):
+                continue  # a state or province on its own is a qualifier, not a city
+            cand.suffix_kind = "province"  # "sister-province ties with Alberta"
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
         cue = _cue(cand, tokens, parsed, gaz, doc)
@@ -284,13 +317,81 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     mentions = _own_city(mentions, doc, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items)
+    return Places(
+        tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items,
+        focal_place(doc),
+    )  # fmt: skip
 
 
 _DESCRIBED = frozenset(
     "district suburb borough ward neighbourhood neighborhood town village municipality county "
     "township commune prefecture".split()
 )
+_PROVINCE_WORDS = frozenset(
+    "province provinces provincial state states prefecture prefectures region regions "
+    "sister-province sister-state".split()
+)
+
+
+def _province_context(cand: _Candidate, tokens, parsed: Parsed) -> bool:
+    """A state or province is a partner of its own in talk of sister provinces/states."""
+    sent = parsed.sentences[tokens[cand.tok_start].sent]
+    words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+    before = tokens[cand.tok_start - 2 : cand.tok_start] if cand.tok_start >= 2 else ()
+    if len(before) == 2 and before[1].lower == "of" and before[0].lower in _PROVINCE_WORDS:
+        return True  # "the Canadian province of Alberta"
+    return bool(words & _PROVINCE_WORDS) and bool(
+        words & {"sister", "friendship", "twinned", "twin"}
+    )
+
+
+def _name_run(i: int, sent, tokens) -> int | None:
+    """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
+    Casas", "Abingdon-on-Thames"), or None."""
+    tok = tokens[i]
+    if not (tok.text[:1].isupper() and tok.pos in ("PROPN", "NOUN", "ADJ", "X")):
+        return None
+    j = i + 1
+    while j < sent.tok_end and j - i < 6:
+        t = tokens[j]
+        if t.text[:1].isupper() and t.pos in ("PROPN", "NOUN", "X"):
+            j += 1
+        elif t.text in ("-", "–") or t.lower in (
+            "de",
+            "la",
+            "las",
+            "los",
+            "del",
+            "upon",
+            "on",
+            "am",
+            "an",
+            "der",
+            "sur",
+        ):
+            if j + 1 < sent.tok_end and tokens[j + 1].text[:1].isupper():
+                j += 2
+            else:
+                break
+        else:
+            break
+    return j
+
+
+def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
+    """ "(Iceland)" or ", Iceland" right after the name."""
+    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ","):
+        return False
+    for n in (3, 2, 1):
+        if j + 1 + n > sent.tok_end:
+            continue
+        words = " ".join(t.text for t in tokens[j + 1 : j + 1 + n])
+        key = norm(words.replace(" .", "."))
+        if key in gaz.countries or key in gaz.admin1:
+            return True
+    return False
+
+
 _LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
 
 
@@ -423,6 +524,8 @@ def _cue(
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
+    if cand.cue == "place.list_item":
+        return cand.cue
     if not first.text[:1].isupper():
         return ""
     if cand.container:
