@@ -52,28 +52,13 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW[c.type], nullable=c.nullable) for c in table.columns])
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
+def _atomic_write(path: Path, write) -> None:
+    """Write through `write(tmp_path)` to a temporary file, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, _FILE_MODE)
@@ -82,6 +67,14 @@ def _atomic_write_table(path: Path, table: pa.Table) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def document_row(doc: CleanDocument) -> dict:
@@ -200,7 +193,7 @@ class DatasetWriter:
             path = self.out / "texts" / f"{doc.doc_id}.txt"
             data = doc.text.encode("utf-8")
             if not path.exists() or path.read_bytes() != data:
-                _atomic_write_bytes(path, data)
+                atomic_write_bytes(path, data)
 
     def commit(self) -> dict[str, int]:
         """Merge with what the folder already holds and write every table."""
@@ -215,10 +208,10 @@ class DatasetWriter:
                 drop=True
             )
             arrow = pa.Table.from_pandas(merged, schema=arrow_schema(table), preserve_index=False)
-            _atomic_write_table(self.out / f"{table.name}.parquet", arrow)
+            atomic_write_table(self.out / f"{table.name}.parquet", arrow)
             counts[table.name] = len(merged)
         descriptor = json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
-        _atomic_write_bytes(self.out / "datapackage.json", descriptor.encode("utf-8"))
+        atomic_write_bytes(self.out / "datapackage.json", descriptor.encode("utf-8"))
         return counts
 
 
@@ -253,11 +246,11 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
     for table, rows in tables.items():
         df = frame(table, rows)
         arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
-        _atomic_write_table(out / f"{table.name}.parquet", arrow)
-        _atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
+        atomic_write_table(out / f"{table.name}.parquet", arrow)
+        atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
         counts[table.name] = len(df)
     descriptor = json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
-    _atomic_write_bytes(out / "datapackage.json", descriptor.encode("utf-8"))
+    atomic_write_bytes(out / "datapackage.json", descriptor.encode("utf-8"))
     return counts
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
-from pipeline.patterns import _read_jsonl, lexicon
+from pipeline.patterns import lexicon, read_jsonl
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -69,7 +69,7 @@ class EventMention:
 @lru_cache(maxsize=1)
 def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
     out: dict[str, list] = defaultdict(list)
-    for rec in _read_jsonl("triggers.jsonl"):
+    for rec in read_jsonl("triggers.jsonl"):
         trig = Trigger(
             rec["id"],
             rec["class"],
@@ -85,7 +85,7 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
 @lru_cache(maxsize=1)
 def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
     out: dict[str, list] = defaultdict(list)
-    for rec in _read_jsonl("modality.jsonl"):
+    for rec in read_jsonl("modality.jsonl"):
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), rec["class"]))
     return out

@@ -459,11 +459,6 @@ def _pair_key(a: Place, b: Place) -> tuple:
     return tuple(sorted((a.key, b.key)))
 
 
-def document_is_about_relationships(text: str) -> bool:
-    low = text.casefold()
-    return any(k in low for k in lexicon()["document_keywords"])
-
-
 _SELECT = frozenset("select choose pick find identify match settle recommend propose".split())
 
 

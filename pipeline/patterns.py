@@ -167,7 +167,7 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
     return "(?:" + "|".join(_lit(w) for w in core.split("/")) + ")"
 
 
-def _read_jsonl(name: str) -> list[dict]:
+def read_jsonl(name: str) -> list[dict]:
     text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
     records = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -191,7 +191,7 @@ def load_patterns(name: str) -> tuple[Pattern, ...]:
     macros = {k: v for k, v in lexicon()["macros"].items()}
     patterns = []
     seen = set()
-    for rec in _read_jsonl(name):
+    for rec in read_jsonl(name):
         pid = rec["id"]
         if pid in seen:
             raise PatternError(f"{name}: duplicate pattern id {pid}")
