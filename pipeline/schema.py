@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATASET_VERSION = "1.0.0"
+DATASET_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,12 @@ DOCUMENTS = Table(
         Column("n_chars", "integer", "Length of the cleaned text in characters."),
         Column(
             "extractor_version", "string", "Version of the extraction rules that produced the rows."
+        ),
+        Column(
+            "superseded_by",
+            "string",
+            "doc_id of the newer version that replaced this document at its source; null while current. A superseded document keeps its rows in every table (reviews stay attached); current rows are those of documents whose superseded_by is null.",
+            True,
         ),
     ),
 )
@@ -174,7 +180,34 @@ ACTORS = Table(
     ),
 )  # fmt: skip
 
-TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
+SOURCES = Table(
+    "sources",
+    ("source",),
+    "One row per source location an ingestion run (`sistercities run`) has seen: each folder, file, web page, feed and sitemap, with the state the latest run that checked it left it in. Rows of sources a run did not list stay as they were.",
+    (
+        Column("source", "string", "Path or URL, as listed or as a feed/sitemap/folder gave it."),
+        Column("kind", "string", "folder, file, page, feed or sitemap."),
+        Column("listing", "string", "Name of the sources.toml entry it came from."),
+        Column("tags", "string", "Tags of that entry, '; '-separated.", True),
+        Column("state", "string", "Outcome of the latest run: 'ok' (read and extracted, or listed), 'unchanged' (nothing to redo), 'failed:<reason>' (timeout, connection-error, http-404, too-large, robots-unreachable, unreadable, ...) or 'skipped:<reason>' (robots-disallowed, pdf, image, private-address, no-article-body, ...)."),
+        Column("detail", "string", "What went wrong, for a person to read.", True),
+        Column("doc_id", "string", "Document this source currently yields (kept through failures, so the last good version stays current).", True),
+        Column("http_status", "integer", "Status of the final HTTP response.", True),
+        Column("final_url", "string", "URL after redirects.", True),
+        Column("media_type", "string", "Declared media type of the body.", True),
+        Column("etag", "string", "ETag of the current version, sent as If-None-Match next time.", True),
+        Column("last_modified", "string", "Last-Modified of the current version, sent as If-Modified-Since.", True),
+        Column("raw_sha256", "string", "SHA-256 of the raw bytes of the current version; web responses are kept as raw/<raw_sha256>.gz.", True),
+        Column("n_bytes", "integer", "Size of those raw bytes.", True),
+        Column("run_id", "string", "Run that last checked the source (the Prefect flow run id)."),
+        Column("checked_at", "string", "When that run started (ISO 8601, UTC)."),
+        Column("changed_at", "string", "Start of the run that first saw the current version.", True),
+    ),
+)  # fmt: skip
+
+# Tables keyed by document: a run replaces the rows of the documents it processed.
+DOC_TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
+TABLES = (*DOC_TABLES, SOURCES)
 
 
 def datapackage(name: str = "sistercities") -> dict:
@@ -219,8 +252,10 @@ def markdown() -> str:
         "the same content ships as `datapackage.json` next to the files.",
         "",
         "Files in an output folder: `documents.parquet`, `relations.parquet`, "
-        "`events.parquet`, `actors.parquet`, `texts/<doc_id>.txt` (the cleaned text "
-        "every offset points into) and `datapackage.json`.",
+        "`events.parquet`, `actors.parquet`, `sources.parquet`, `texts/<doc_id>.txt` "
+        "(the cleaned text every offset points into), `raw/<sha256>.gz` (web responses "
+        "as fetched, so any document can be cleaned again without fetching) and "
+        "`datapackage.json`.",
         "",
     ]
     for t in TABLES:
