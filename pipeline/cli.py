@@ -113,6 +113,13 @@ def evaluate(
     typer.echo(report.summary())
 
 
+# Ingestion runs through the Prefect flow (pipeline/cli_ingest.py).
+from pipeline import cli_ingest  # noqa: E402
+
+app.command(name="run")(cli_ingest.run)
+app.command(name="serve")(cli_ingest.serve)
+
+
 def main() -> None:
     try:
         app()
