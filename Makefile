@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sistercities extract corpus/documents --out extracted
+	$(BIN)/sistercities run --sources corpus/sources.toml --out extracted
 
 # Browser tests drive Debian's chromium (playwright's own browser download fails here).
 CHROMIUM := /usr/bin/chromium
@@ -44,3 +44,9 @@ BENCH_DATA ?= ../shared/benchmarks/article-extraction
 .PHONY: bench-clean
 bench-clean: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py $(BENCH_DATA)
+
+# Ingestion benchmark: cold run vs unchanged rerun, with and without Prefect, on the
+# sample corpus and on the benchmark pages served locally (prints figures).
+.PHONY: bench-ingest
+bench-ingest: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py $(BENCH_DATA)
