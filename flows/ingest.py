@@ -177,9 +177,7 @@ def serve(
     _flow(dask_address).serve(
         name=name,
         cron=cron,
-        parameters={
-            "sources": str(Path(sources).resolve()),
-            "out": str(Path(out).resolve()),
-            "batch_size": batch_size,
-        },
+        # Paths as given, like `sistercities run`: source rows are keyed by them, and
+        # scheduled runs start in this process's working directory.
+        parameters={"sources": str(sources), "out": str(out), "batch_size": batch_size},
     )
