@@ -138,21 +138,21 @@ def _record(
     n_bytes: int | None = None,
 ) -> SourceRecord:
     """A source row. With new_version it records what this run read; otherwise the last
-    good version (document, validators, raw hash) is kept and only the state changes."""
+    good version (document, media type, validators, raw hash) is kept and only the
+    state of this run changes."""
     old = known.record
     r = result or FetchResult(source, state_)
     if new_version or old is None:
-        version = (doc_id, r.etag, r.last_modified, raw_sha256, n_bytes)
+        version = (doc_id, r.media_type, r.charset, r.etag, r.last_modified, raw_sha256, n_bytes)
         changed_at = run.started if new_version else None
-        media_type = r.media_type
     else:
         etag, last_modified = old.etag, old.last_modified
         if state_ == "unchanged":  # the server may have sent fresh validators
             etag, last_modified = r.etag or etag, r.last_modified or last_modified
-        version = (old.doc_id, etag, last_modified, old.raw_sha256, old.n_bytes)
+        version = (old.doc_id, old.media_type, old.charset, etag, last_modified,
+                   old.raw_sha256, old.n_bytes)  # fmt: skip
         changed_at = old.changed_at
-        media_type = r.media_type or old.media_type
-    doc_id, etag, last_modified, raw_sha256, n_bytes = version
+    doc_id, media_type, charset, etag, last_modified, raw_sha256, n_bytes = version
     return SourceRecord(
         source=source,
         kind=kind,
@@ -164,6 +164,7 @@ def _record(
         http_status=r.http_status,
         final_url=r.final_url,
         media_type=media_type,
+        charset=charset,
         etag=etag,
         last_modified=last_modified,
         raw_sha256=raw_sha256,
@@ -330,6 +331,20 @@ def url_name(url: str) -> str:
     parts = urlsplit(url)
     segment = PurePosixPath(parts.path).name
     return segment or parts.hostname or url
+
+
+def stored_raw(out_dir: str | Path, record: SourceRecord) -> RawDocument | None:
+    """A web source's current version as it was fetched, to be cleaned again."""
+    content = dataset.load_raw(out_dir, record.raw_sha256) if record.raw_sha256 else None
+    if content is None or record.kind != "page":
+        return None
+    return RawDocument(
+        source=record.source,
+        source_name=url_name(record.source),
+        content=content,
+        media_type=record.media_type or "application/octet-stream",
+        charset=record.charset,
+    )
 
 
 def keep_raw(out_dir: str | Path, batch: FetchedBatch) -> None:

@@ -44,6 +44,7 @@ class SourceRecord:
     http_status: int | None
     final_url: str | None
     media_type: str | None
+    charset: str | None
     etag: str | None
     last_modified: str | None
     raw_sha256: str | None

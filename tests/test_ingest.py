@@ -4,7 +4,7 @@ outcome of each fetched source."""
 import dataclasses
 import gzip
 
-from pipeline import dataset, ingest, sourcelist, state
+from pipeline import clean, dataset, ingest, sourcelist, state
 from pipeline.config import Settings
 
 from .conftest import SEEDS, seed_html
@@ -114,3 +114,16 @@ def test_each_fetched_source_gets_its_outcome_and_only_articles_are_extracted(tm
     (story, blank) = processed.extractions
     assert {(r.city_a, r.city_b) for r in story.relations} >= {("Linköping", "Guangzhou")}
     assert blank.document.status == "skipped:empty"  # recorded, as `extract` records it
+
+
+def test_kept_response_cleans_again_to_the_same_document(tmp_path, site):
+    article = site.add("/story.html", seed_html(sorted(SEEDS.glob("*.txt"))[4]).encode("cp1252"),
+                       content_type="text/html; charset=windows-1252")  # fmt: skip
+    lst = listing(tmp_path, f"url = '{article}'")
+    run, out = ingest.new_run(), tmp_path / "out"
+    found = ingest.discover(lst, state.load(out), run, out)
+    fetched = ingest.fetch_batch(found.refs, lst.fetch, found.host_state)
+    ingest.keep_raw(out, fetched)
+    (outcome,) = ingest.process_batch(fetched, Settings(), run).outcomes
+    raw = ingest.stored_raw(out, outcome.record)
+    assert clean.clean(raw).doc_id == outcome.record.doc_id

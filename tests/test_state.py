@@ -10,7 +10,7 @@ from pipeline.state import Known, Prior, SourceRecord, conditional, supersession
 def record(source, doc_id, **kw):
     base = dict(
         source=source, kind="page", listing="l", tags=None, state="ok", detail=None,
-        doc_id=doc_id, http_status=200, final_url=source, media_type="text/html",
+        doc_id=doc_id, http_status=200, final_url=source, media_type="text/html", charset=None,
         etag='"e"', last_modified=None, raw_sha256="r", n_bytes=1, run_id="1",
         checked_at="t", changed_at="t",
     )  # fmt: skip
