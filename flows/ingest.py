@@ -29,7 +29,7 @@ from pipeline import dataset, ingest, sourcelist, state
 from pipeline.config import FetchSettings, Settings
 from pipeline.errors import InputError
 from pipeline.fetch import HostState
-from pipeline.report import RunReport
+from pipeline.runreport import RunReport
 
 # Batches cleaned and extracted ahead of the writer; bounds the rows held in memory.
 WINDOW = 16

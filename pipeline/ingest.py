@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 from pipeline import clean as cleaner
-from pipeline import dataset, feeds, report, runner, sources, state
+from pipeline import dataset, feeds, runner, runreport, sources, state
 from pipeline.config import FetchSettings, Settings
 from pipeline.errors import InputError
 from pipeline.extract import Extractor
@@ -456,7 +456,7 @@ def finish(
     discovery: Discovery,
     processed: Sequence[ProcessedBatch],
     seconds: float,
-) -> report.RunReport:
+) -> runreport.RunReport:
     """Mark superseded versions, write tables (only if anything changed) and source states."""
     outcomes = [o for b in processed for o in b.outcomes]
     records = [*discovery.records, *(o.record for o in outcomes)]
@@ -469,7 +469,7 @@ def finish(
         writer.commit()
     dataset.write_sources(out_dir, (dataclasses.asdict(r) for r in records))
     extracted = [ex for b in processed for ex in b.extractions if ex.document.ok]
-    return report.build(out_dir, run, records, outcomes, extracted, len(replaced), seconds)
+    return runreport.build(out_dir, run, records, outcomes, extracted, len(replaced), seconds)
 
 
 def _count(values: Iterable[str]) -> str:
