@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Review decisions (extracted/review.sqlite*) are kept: they are not reproducible.
 clean:
-	rm -rf extracted .pytest_cache .ruff_cache
+	rm -rf extracted/*.parquet extracted/texts extracted/exports extracted/datapackage.json
+	rm -rf .pytest_cache .ruff_cache
 
 # Cleaning benchmark: clean() against trafilatura defaults on real news pages (prints figures).
 BENCH_DATA ?= ../shared/benchmarks/article-extraction
@@ -44,6 +46,12 @@ BENCH_DATA ?= ../shared/benchmarks/article-extraction
 .PHONY: bench-clean
 bench-clean: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py $(BENCH_DATA)
+
+# Registry benchmark: build time, report size, derived years against gold (prints figures).
+.PHONY: bench-registry
+bench-registry: $(STAMP)
+	$(BIN)/python benchmarks/bench_registry.py corpus/documents tests/data/seeds_gold.jsonl
+	$(BIN)/python benchmarks/bench_registry.py tests/data/devset/docs tests/data/devset/gold.jsonl
 
 # Ingestion benchmark: cold run vs unchanged rerun, with and without Prefect, on the
 # sample corpus and on the benchmark pages served locally (prints figures).

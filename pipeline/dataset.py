@@ -31,7 +31,6 @@ from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
 from pipeline.schema import (
     ACTORS,
-    DOC_TABLES,
     DOCUMENTS,
     EVENTS,
     RELATIONS,
@@ -139,8 +138,7 @@ def read_table(out_dir: str | Path, table: Table) -> pd.DataFrame:
 
 def read_records(out_dir: str | Path, table: Table) -> list[dict]:
     """A table's rows as plain dicts of Python values (None for nulls)."""
-    df = read_table(out_dir, table)
-    return pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False).to_pylist()
+    return records(read_table(out_dir, table))
 
 
 def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -258,7 +256,7 @@ class DatasetWriter:
 
     def __init__(self, out_dir: str | Path):
         self.out = Path(out_dir)
-        self.rows: dict[str, list[dict]] = {t.name: [] for t in DOC_TABLES}
+        self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
         self.doc_ids: set[str] = set()
         self.superseded: dict[str, str] = {}  # old doc_id -> new doc_id
         self.revived: set[str] = set()  # doc_ids current again
@@ -291,7 +289,7 @@ class DatasetWriter:
     def commit(self) -> dict[str, int]:
         """Merge with what the folder already holds and write every table."""
         counts = {}
-        for table in DOC_TABLES:
+        for table in TABLES:
             old = read_table(self.out, table)
             keep = ~old["doc_id"].isin(self.doc_ids)
             new = frame(table, self.rows[table.name])
@@ -317,6 +315,44 @@ class DatasetWriter:
         return pd.Series(values, index=merged.index, dtype="string")
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """A table's rows as plain dicts, missing values as None, for code that stays out of pandas."""
+    return [
+        {
+            k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v)
+            for k, v in row.items()
+        }
+        for row in df.to_dict("records")
+    ]
+
+
+def read_text(out_dir: str | Path, doc_id: str) -> str | None:
+    """The cleaned text a document's offsets point into, or None if it is not stored."""
+    path = Path(out_dir) / "texts" / f"{doc_id}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[str, int]:
+    """Replace tables built from the others (the registry) as Parquet and CSV, whole.
+
+    The caller holds the lock. Each file is atomic on its own; the Parquet file is
+    the reference and the CSV a convenience copy of it.
+    """
+    out = Path(out_dir)
+    counts = {}
+    for table, rows in tables.items():
+        df = frame(table, rows)
+        arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
+        _atomic_write_table(out / f"{table.name}.parquet", arrow)
+        _atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
+        counts[table.name] = len(df)
+    _write_descriptor(out)
+    return counts
+
+
 def _sort_key(table: Table) -> tuple[str, ...]:
     if table is DOCUMENTS:
         return ("source", "doc_id")
@@ -331,4 +367,14 @@ def _sort_key(table: Table) -> tuple[str, ...]:
     return table.key
 
 
-__all__ = ["DatasetWriter", "EVENTS", "RELATIONS", "load", "lock", "read_table"]
+__all__ = [
+    "DatasetWriter",
+    "EVENTS",
+    "RELATIONS",
+    "load",
+    "lock",
+    "read_table",
+    "read_text",
+    "records",
+    "write_derived",
+]

@@ -56,6 +56,8 @@ _RELATIVE = re.compile(
     r"friday|saturday|sunday)|earlier\s+this\s+(?:week|month|year)|"
     r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_YEARS_BACK = re.compile(r"(?i)(a|an|one|two|three|four|five|\d)\s+years?\s+(?:earlier|before|ago)")
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
 
 
@@ -113,9 +115,17 @@ def parse_expression(
     "35 years"), decades ("the 1990s") and ages are not dates and give None.
     """
     text = " ".join(expr.split())
+    text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
     text = _LEADING.sub("", text).strip(" ,.;:()[]")
     if not text or len(text) > 60:
         return None
+    back = _YEARS_BACK.fullmatch(text)
+    if back:
+        # "a year earlier", "two years ago": counted back from the publication date.
+        if base is None:
+            return None
+        n = _NUMBER_WORDS.get(back.group(1).lower()) or int(back.group(1))
+        return DateValue(f"{base.year - n:04d}", "year", start, end)
     if _DURATION.search(text):
         return None
     if re.fullmatch(_YEAR, text):
@@ -159,11 +169,14 @@ _CITATION = re.compile(r"\(([^()\n]{3,400})\)")
 _UNDATED = re.compile(r"(?i)\bundated\b|\bn\.d\.")
 
 
-def find_citations(text: str, start: int, end: int, base: date | None) -> list[Citation]:
+def find_citations(
+    text: str, start: int, end: int, base: date | None, is_place=None
+) -> list[Citation]:
     """Dated source citations in parentheses within text[start:end].
 
     A citation is a parenthesis whose items look like "Source, <date>" separated by
-    semicolons. The first dated item dates the citation; a year-less one
+    semicolons; `is_place(source)` rules out "(Finland, 1989)". The first dated item
+    dates the citation; a year-less one
     ("Global News, January 12") resolves against the publication date.
     """
     found = []
@@ -192,6 +205,9 @@ def find_citations(text: str, start: int, end: int, base: date | None) -> list[C
                 s, e = dm.span()
             if item[e:].strip(" .,"):
                 continue  # text after the date: a sentence in parentheses, not a citation
+            source = item[:s].strip(" ,")
+            if is_place is not None and is_place(source):
+                continue  # "Turku (Finland, 1989)": a place and a year, not a source
             dated_items += 1
             if first is None:
                 first = parse_expression(item[s:e], base, item_start + s, item_start + e)

@@ -17,6 +17,7 @@ only a date of its own clause, else none.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,14 @@ from pipeline.dates import (
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
 
+_OTHER_TIME = frozenset("after before following prior".split())
+_MONTH_ONLY = re.compile(
+    r"\b(?:in|In|since|by|until|during|early|late|mid)[ -]"
+    r"(January|February|March|April|June|July|August|September|October|November|December)\b"
+    r"(?!\s+\d)"
+)
+_OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
+_TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
 _PROGRESSION = frozenset(
@@ -52,13 +61,17 @@ class _SentDate:
     value: DateValue
     tok: int  # head token of the date expression
     relative: bool
+    since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
 class Dater:
     """Dates events of one document; caches per-sentence and per-paragraph work."""
 
-    def __init__(self, parsed: Parsed, published: DateValue | None, base: date | None):
+    def __init__(
+        self, parsed: Parsed, published: DateValue | None, base: date | None, is_place=None
+    ):
         self.parsed = parsed
+        self.is_place = is_place
         self.published = published
         self.base = base
         self.tokens = parsed.tokens
@@ -73,7 +86,9 @@ class Dater:
     def citations(self, paragraph: int) -> list[Citation]:
         if paragraph not in self._citations:
             s, e = self.parsed.paragraphs[paragraph]
-            self._citations[paragraph] = find_citations(self.parsed.text, s, e, self.base)
+            self._citations[paragraph] = find_citations(
+                self.parsed.text, s, e, self.base, self.is_place
+            )
         return self._citations[paragraph]
 
     def sentence_dates(self, s: int) -> list[_SentDate]:
@@ -88,6 +103,8 @@ class Dater:
                 spans[(ent.start, ent.end)] = None
         for span in find_date_expressions(text, sent.start, sent.end):
             spans[span] = None
+        for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
+            spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
             if not any(s0 <= m.start() and m.end() <= e0 for s0, e0 in spans):
                 spans[m.span()] = None
@@ -103,13 +120,39 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
-            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER:
+            # "Tuesday night": the day modifies a time word that attaches to the verb; so
+            # does "last Tuesday's meeting": the meeting is when it happened.
+            while (
+                tok is not None
+                and self.tokens[tok].dep in _NOUN_MODIFIER
+                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
+            ):
+                tok = self.tokens[tok].head
+            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER or self._in_other_time(tok):
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
-            out.append(_SentDate(value, tok, relative))
+            since = text[max(sent.start, start - 6) : start].strip().lower().endswith("since")
+            out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
+
+    def _in_other_time(self, i: int) -> bool:
+        """ "eight years after the annexation of Crimea in 2014": a date inside an
+        "after/before ..." phrase is the time of that other thing."""
+        tok = self.tokens[i]
+        for _ in range(8):
+            if tok.head == tok.i or tok.dep in _CLAUSE_DEPS:
+                return False
+            head = self.tokens[tok.head]
+            if (
+                head.lower in _OTHER_TIME
+                and head.dep == "prep"
+                and any(self.tokens[c].dep == "npadvmod" for c in self.children.get(head.i, ()))
+            ):
+                return True  # "eight years after ...", not "after a debate at the meeting"
+            tok = head
+        return False
 
     def _head_token(self, start: int, end: int) -> int | None:
         lo = bisect.bisect_right(self._starts, start) - 1
@@ -148,12 +191,16 @@ class Dater:
         return chain
 
     def date(self, ev: EventMention, event_sentences: set[int]) -> EventDate | None:
+        if ev.own_date is not None:
+            return EventDate(ev.own_date, "explicit")
         s = ev.sentence
         sent = self.parsed.sentences[s]
         trig_clause = self.clause_of(ev.trigger)
         chain = self.clause_chain(ev.trigger)
         candidates = []
         for sd in self.sentence_dates(s):
+            if sd.since != (ev.rule_id == "trigger.establish.since"):
+                continue  # "since 1995" dates the beginning, and only the beginning
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0
@@ -170,7 +217,62 @@ class Dater:
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
                 return EventDate(cit.date, "citation")
-        return self._frame(ev, sent, event_sentences)
+        framed = self._frame(ev, sent, event_sentences)
+        if framed is not None:
+            return framed
+        return self._publication(ev)
+
+    def _publication(self, ev: EventMention) -> EventDate | None:
+        """A dated news report tells its news in the simple past without a date ("the
+        motion was defeated", "Edinburgh had suspended its link"): it happened around
+        the publication date. The present perfect ("some have ended their partnership")
+        and anything in an "after ..." clause look further back and stay undated."""
+        if self.published is None or self.published.precision == "year" or ev.subordinate:
+            return None
+        if not self._simple_past(ev.trigger):
+            return None
+        year = self.published.value[:4]
+        return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _simple_past(self, i: int) -> bool:
+        # The tense is carried by the trigger or by the verb it depends on ("voted to
+        # suspend", "moved to sever").
+        tok = self.tokens[i]
+        for _ in range(3):
+            aux = [
+                self.tokens[c]
+                for c in self.children.get(tok.i, ())
+                if self.tokens[c].dep in ("aux", "auxpass")
+            ]
+            if any(
+                a.lower
+                in (
+                    "has",
+                    "have",
+                    "'ve",
+                    "’ve",
+                    "will",
+                    "would",
+                    "could",
+                    "may",
+                    "might",
+                    "should",
+                    "can",
+                )
+                for a in aux
+            ):
+                return False
+            if tok.tag == "VBD" or (
+                tok.tag == "VBN" and any(a.lower in ("had", "was", "were") for a in aux)
+            ):
+                return True
+            if (
+                tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
+                or tok.head == tok.i
+            ):
+                return False
+            tok = self.tokens[tok.head]
+        return False
 
     def _frame(self, ev: EventMention, sent, event_sentences: set[int]) -> EventDate | None:
         s = ev.sentence

@@ -10,11 +10,12 @@ move failed") attach to the latest event in the same paragraph.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.models import Parsed, Token
+from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
 from pipeline.patterns import _read_jsonl, lexicon
 
@@ -48,6 +49,7 @@ class Trigger:
     cls: str
     needs: tuple[str, ...]
     needs_decision: bool
+    below_only: bool = False  # only as a participle under the noun ("agreed in 1947")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class EventMention:
     rule_id: str
     confidence: float
     subordinate: bool  # inside an "after ..." clause: the sentence's date is not its date
+    own_date: DateValue | None = None  # the date is the trigger itself ("Pskov (1996–2022)")
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +71,11 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
     out: dict[str, list] = defaultdict(list)
     for rec in _read_jsonl("triggers.jsonl"):
         trig = Trigger(
-            rec["id"], rec["class"], tuple(rec.get("needs", ())), rec.get("needs_decision", False)
+            rec["id"],
+            rec["class"],
+            tuple(rec.get("needs", ())),
+            rec.get("needs_decision", False),
+            rec.get("needs_below", False),
         )
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), trig))
@@ -84,9 +91,13 @@ def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
     return out
 
 
-def _trigger_for(tok: Token, tokens: tuple[Token, ...], classes: tuple[str, ...]) -> Trigger | None:
+def _trigger_for(
+    tok: Token, tokens: tuple[Token, ...], classes: tuple[str, ...], below: bool = False
+) -> Trigger | None:
     for pos, trig in _triggers().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
+            continue
+        if trig.below_only and not below:
             continue
         if trig.cls not in classes:
             continue
@@ -135,46 +146,262 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     by_sentence: dict[int, list[RelationMention]] = defaultdict(list)
     for rm in relations:
         by_sentence[rm.sentence].append(rm)
+    used: set[int] = set()  # trigger tokens already turned into events
 
-    linked_triggers: set[tuple[int, int]] = set()
+    def add(trig_tok: int, rm: RelationMention, suffix: str = "") -> None:
+        found = _classify(trig_tok, rm, tokens, children, parsed, rule_suffix=suffix)
+        if found:
+            events.extend(found)
+            used.add(trig_tok)
+
+    # 1. The word that governs each relation's noun ("severed their agreements"), or a
+    #    participle right under it ("the twinning, agreed in 1947").
     for rm in relations:
         if rm.anchor is None:
             continue
+        anchor = tokens[rm.anchor]
+        if anchor.pos == "VERB" and _trigger_for(anchor, tokens, _DIRECT) is not None:
+            add(rm.anchor, rm)  # "a proposal to twin with Hangzhou": the verb is the event
+            continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
-        if trig_tok is None:
-            continue
-        ev = _classify(trig_tok, rm, tokens, children, parsed)
-        if ev is not None:
-            events.append(ev)
-            linked_triggers.add((trig_tok, id(rm)))
+        if trig_tok is not None:
+            add(trig_tok, rm)
+        for trig_tok in _triggers_below(rm.anchor, tokens, children):
+            add(trig_tok, rm, ".below")
 
-    # A trigger on a relationship noun no rule anchored ("... to create a sister-city
-    # agreement") belongs to the sentence's only relation.
-    for s, rms in by_sentence.items():
-        distinct = {(_key(r)) for r in rms}
-        if len(distinct) != 1:
+    # 2. Another relationship noun in a sentence about one relation ("... to create a
+    #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
+    #    twinning, agreed in 1989", "the two cities became sister cities") is about the
+    #    relation in focus: the latest one named in the last few paragraphs.
+    ordered = sorted(relations, key=lambda r: r.start)
+    for s, sent in enumerate(parsed.sentences):
+        rms = by_sentence.get(s, [])
+        if rms and len({_key(r) for r in rms}) != 1:
             continue
-        sent = parsed.sentences[s]
         anchors = {r.anchor for r in rms}
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if (
-                tok.pos != "NOUN"
-                or i in anchors
-                or not _is_relationship_noun(tok, tokens, strong_words)
-            ):
+            if tok.pos not in ("NOUN", "PROPN") or i in anchors:
                 continue
+            if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=not rms):
+                continue
+            if rms:
+                target, suffix = rms[0], ".sentence"
+            else:
+                if not _refers_back(tok, tokens, children, sent):
+                    continue
+                target, suffix = _focus(parsed, ordered, sent), ".focus"
+                if target is None:
+                    continue
             trig_tok = _governing_trigger(i, tokens)
-            if trig_tok is None or any(t == trig_tok for t, _ in linked_triggers):
-                continue
-            ev = _classify(trig_tok, rms[0], tokens, children, parsed, rule_suffix=".sentence")
-            if ev is not None:
-                events.append(ev)
-                linked_triggers.add((trig_tok, id(rms[0])))
+            if trig_tok is not None and trig_tok not in used:
+                if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
+                    continue  # "the establishment of ... partnerships" in general
+                add(trig_tok, target, suffix)
+            for below in _triggers_below(i, tokens, children):
+                if below not in used:
+                    add(below, target, suffix + ".below")
 
-    events.extend(_anaphoric(parsed, events, by_sentence, children))
+    # 4. "its twin town since 1965": the relationship began then.
+    events.extend(_list_years(parsed, relations))
+    since = _since(parsed, by_sentence, ordered, children, used)
+    # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
+    # the participle beside it says the same thing without its date.
+    dated = {(e.sentence, _key(e.relation)) for e in since}
+    events = [
+        e for e in events
+        if not (e.type == "established" and (e.sentence, _key(e.relation)) in dated)
+    ]  # fmt: skip
+    events.extend(since)
+    events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+# How far back "the twinning" or "the two cities" may reach for the relation they mean.
+FOCUS_PARAGRAPHS = 3
+_DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
+_DEFINITE = frozenset("the this that these those".split())
+_BOTH = frozenset("two both".split())
+_PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
+
+
+def _refers_back(tok: Token, tokens, children, sent) -> bool:
+    """ "the twinning", "this partnership", or a sentence about "the two cities".
+
+    Only a definite singular noun points at one relation; "its 49 sister-city
+    relationships" is about many.
+    """
+    plural = tok.tag in ("NNS", "NNPS") and tok.lower not in ("ties", "relations")
+    for c in children.get(tok.i, ()):
+        if tokens[c].dep == "det" and tokens[c].lower in _DEFINITE and not plural:
+            return True
+    for t in tokens[sent.tok_start : sent.tok_end]:
+        if t.lower in _PAIR_NOUNS and any(tokens[c].lower in _BOTH for c in children.get(t.i, ())):
+            return True
+    return False
+
+
+def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMention | None:
+    """The relation last named before this sentence, within two paragraphs."""
+    before = [r for r in ordered if r.end <= sent.start]
+    if not before:
+        return None
+    last = before[-1]
+    para = parsed.sentences[last.sentence].paragraph
+    return last if sent.paragraph - para <= FOCUS_PARAGRAPHS else None
+
+
+# Participles under a relationship noun that say it was formed or ended: "the twinning,
+# agreed in 1947", "the link, which dates from 1988", "the agreement signed in 1985".
+_BELOW_DEPS = frozenset(("acl", "relcl"))
+
+
+def _triggers_below(anchor: int, tokens, children) -> list[int]:
+    out = []
+    for c in children.get(anchor, ()):
+        tok = tokens[c]
+        if tok.dep not in _BELOW_DEPS:
+            continue
+        if _trigger_for(tok, tokens, ("establish", "terminate", "suspend"), below=True):
+            out.append(c)
+    return out
+
+
+def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMention]:
+    """ "Exeter's twin town since 1965", "twinned since 1962": established then."""
+    tokens = parsed.tokens
+    out = []
+    for s, sent in enumerate(parsed.sentences):
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if tok.lower != "since" or tok.dep != "prep":
+                continue
+            objs = [tokens[c] for c in children.get(i, ()) if tokens[c].dep == "pobj"]
+            if not objs or not (objs[0].ent_type == "DATE" or _YEARLIKE(objs[0].text)):
+                continue
+            head = tokens[tok.head]
+            words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+            if not words & _SINCE_CONTEXT:
+                continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
+            if not (
+                head.lemma in _SINCE_HEADS
+                or head.lower in lexicon()["strong_words"]
+                or head.lower in lexicon()["strong_heads"]
+            ):
+                continue
+            rms = by_sentence.get(s, [])
+            if rms:
+                target = min(
+                    rms,
+                    key=lambda r: min(
+                        abs(tokens[r.anchor].i - i) if r.anchor is not None else 99,
+                        abs(r.end - tok.start) // 5,
+                    ),
+                )
+            else:
+                target = _focus(parsed, ordered, sent)
+                if target is None:
+                    continue
+            out.append(
+                EventMention(
+                    target, "established", i, tok.start, tok.end, s,
+                    "trigger.establish.since", round(0.8 * target.confidence ** 0.5, 3), False,
+                )
+            )  # fmt: skip
+    return out
+
+
+_RANGE_DASHES = frozenset("- – — to until".split())
+
+
+_YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
+
+
+def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
+    """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
+    "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
+    when it ended."""
+    text = parsed.text
+    out = []
+    for rm in relations:
+        if not rm.rule_id.startswith("pair.list") or rm.b is None:
+            continue
+        start = rm.b.end  # the year may sit inside the qualifier: "Turku (Finland, 1989)"
+        if start >= rm.end:
+            continue
+        conf = round(0.8 * rm.confidence**0.5, 3)
+        span = text[start : rm.end]
+        rng = _YEAR_RANGE.search(span)
+        m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
+        if m is None:
+            continue
+        s1, e1 = start + m.start(1), start + m.end(1)
+        since = text[max(start, s1 - 6) : s1].strip().lower() == "since"
+        t_start = s1 - 6 if since else s1
+        tok = _token_at(parsed, s1)
+        began = DateValue(text[s1:e1], "year", s1, e1)
+        rule = "trigger.establish.since" if since else "trigger.establish.list_year"
+        out.append(
+            EventMention(rm, "established", tok, t_start, e1, rm.sentence, rule, conf, False, began)
+        )
+        if rng:
+            s2, e2 = start + rng.start(2), start + rng.end(2)
+            ended = DateValue(text[s2:e2], "year", s2, e2)
+            out.append(
+                EventMention(rm, "terminated", tok, s2, e2, rm.sentence,
+                             "trigger.terminate.list_year", conf, False, ended)
+            )  # fmt: skip
+    return out
+
+
+def _token_at(parsed: Parsed, offset: int) -> int:
+    for t in parsed.tokens:
+        if t.start <= offset < t.end:
+            return t.i
+    return 0
+
+
+_SINCE_CONTEXT = frozenset(
+    "sister twin twins twinned twinning partner partners partnership partnerships "
+    "relationship relationships ties link links agreement friendship jumelage".split()
+)
+_SINCE_HEADS = frozenset(
+    "be have twin pair link partner remain exist relationship partnership twinning tie link "
+    "agreement friendship relation".split()
+)
+
+
+def _YEARLIKE(text: str) -> bool:  # noqa: N802 - reads as a predicate on a token's text
+    return len(text) == 4 and text.isdigit() and text[:2] in ("18", "19", "20")
+
+
+_CLAUSE_HEADS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
+
+
+def _clause_head(i: int, tokens) -> int:
+    tok = tokens[i]
+    for _ in range(30):
+        if tok.dep in _CLAUSE_HEADS or tok.head == tok.i:
+            return tok.i
+        tok = tokens[tok.head]
+    return tok.i
+
+
+def clause_has_trigger(parsed: Parsed, rm: RelationMention) -> bool:
+    """Does the clause stating the relation say that something happened to it?
+
+    "Vilnius ended all of its agreements with Russian cities" does; "Vilnius said it was
+    reviewing its agreements with Russian cities" does not.
+    """
+    tokens = parsed.tokens
+    sent = parsed.sentences[rm.sentence]
+    i = rm.anchor if rm.anchor is not None else rm.a.tok_start
+    head = _clause_head(i, tokens)
+    return any(
+        _trigger_for(t, tokens, _DIRECT) is not None and _clause_head(t.i, tokens) == head
+        for t in tokens[sent.tok_start : sent.tok_end]
+    )
 
 
 def _key(rm: RelationMention):
@@ -182,16 +409,26 @@ def _key(rm: RelationMention):
     return tuple(sorted((rm.a.place.key, str(b))))
 
 
-def _is_relationship_noun(tok: Token, tokens, strong_words) -> bool:
-    if tok.lower not in {
-        "agreement", "agreements", "relationship", "relationships", "partnership",
-        "partnerships", "ties", "relations", "twinning", "link", "links", "pact", "accord",
-        "city", "cities", "town", "towns",
-    }:  # fmt: skip
+_RELATIONSHIP_NOUNS = frozenset(
+    "agreement agreements relationship relationships partnership partnerships ties relations "
+    "twinning link links pact accord city cities town towns twin".split()
+)
+_WEAK_ALONE = frozenset(
+    "agreement relationship partnership ties relations twinning link pact accord twin".split()
+)
+
+
+def _is_relationship_noun(tok: Token, tokens, strong_words, weak_ok: bool = False) -> bool:
+    if tok.lower not in _RELATIONSHIP_NOUNS:
         return False
-    # The noun phrase must say sister/twin/partner ("a sister-city agreement").
+    if tok.lower in ("twinning", "twin"):
+        return True
+    # The noun phrase must say sister/twin/partner ("a sister-city agreement"), unless a
+    # sentence naming no place refers back with a definite "the partnership".
     lo = max(0, tok.i - 4)
-    return any(t.lower in strong_words and t.sent == tok.sent for t in tokens[lo : tok.i + 1])
+    if any(t.lower in strong_words and t.sent == tok.sent for t in tokens[lo : tok.i + 1]):
+        return True
+    return weak_ok and tok.lower in _WEAK_ALONE
 
 
 def _governing_trigger(anchor: int, tokens) -> int | None:
@@ -225,6 +462,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             tok = head
             continue
         if dep in ("conj", "appos", "compound", "npadvmod"):
+            if dep == "conj" and head.pos not in ("NOUN", "PROPN"):
+                return None  # a noun coordinated with a verb is a misparse, not a governor
             tok = head
             continue
         if head.pos in ("AUX",) or head.lemma == "be":
@@ -235,14 +474,17 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
 
 def _classify(
     trig_tok: int, rm: RelationMention, tokens, children, parsed: Parsed, rule_suffix: str = ""
-) -> EventMention | None:
+) -> list[EventMention]:
     tok = tokens[trig_tok]
     trig = _trigger_for(
-        tok, tokens, ("establish", "terminate", "suspend", "propose", "block", "retain")
-    )
+        tok, tokens, ("establish", "terminate", "suspend", "propose", "block", "retain"),
+        below=".below" in rule_suffix,
+    )  # fmt: skip
     if trig is None:
-        return None
+        return []
     mods: list[str] = []
+    if _in_quoted_proposal(tok, tokens, parsed) or _proposal_before(tok, tokens):
+        mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
     for c in children.get(tok.i, ()):  # "could end", "may suspend"
@@ -279,21 +521,70 @@ def _classify(
         subordinate = _in_temporal_clause(tok, tokens, children)
     etype = _decide(trig, mods)
     if etype is None:
-        return None
+        return []
+    if (
+        trig.cls == "establish"
+        and tok.lemma in _STATE_VERBS
+        and _present_passive(tok, tokens, children)
+    ):
+        rule_suffix += ".needs_date"  # "X is twinned with Y" states a fact; "in 1962" dates an act
     start, end = _trigger_span(tok, tokens, trig)
-    conf = 0.9 if not mods else 0.8
+    conf = round((0.9 if not mods else 0.8) * rm.confidence**0.5, 3)
     rule = f"{trig.id}{rule_suffix}" + ("+" + "+".join(dict.fromkeys(mods)) if mods else "")
-    return EventMention(
-        rm,
-        etype,
-        tok.i,
-        start,
-        end,
-        tok.sent,
-        rule,
-        round(conf * rm.confidence**0.5, 3),
-        subordinate,
+    out = [EventMention(rm, etype, tok.i, start, end, tok.sent, rule, conf, subordinate)]
+    # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
+    # too, and is an event of its own.
+    if "propose" in mods and etype in ("retained", "blocked"):
+        proposed = "termination_proposed" if etype == "retained" else "proposed"
+        out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
+    return out
+
+
+_STATE_VERBS = frozenset("twin pair link partner".split())
+
+
+def _present_passive(tok: Token, tokens, children) -> bool:
+    aux = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep in ("auxpass", "aux")]
+    return any(a.lower in ("is", "are", "'s", "’s", "been", "remains", "remain") for a in aux) or (
+        not aux and tok.tag == "VBN"
     )
+
+
+_PROPOSAL_HEADS = frozenset(
+    "motion resolution proposal plan bid call push petition move attempt effort bill "
+    "initiative campaign request demand threat".split()
+)
+
+
+def _proposal_before(tok: Token, tokens) -> bool:
+    """ "a resolution on Monday to sever", "a call last month to end": a proposal noun
+    shortly before "to <trigger>", however the parser attached the infinitive."""
+    i = tok.i - 1
+    if i < 0 or tokens[i].lower != "to":
+        return False
+    for j in range(i - 1, max(i - 6, -1), -1):
+        t = tokens[j]
+        if t.sent != tok.sent or t.pos in ("VERB", "AUX") or t.text in (",", ";", ":"):
+            return False
+        if t.pos == "NOUN" and t.lemma in _PROPOSAL_HEADS:
+            return True
+    return False
+
+
+_QUOTES = frozenset("\"“”‘’'")
+_PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill".split())
+
+
+def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
+    """The trigger is quoted text introduced as a motion or proposal."""
+    sent = parsed.sentences[tok.sent]
+    opening = None
+    for t in tokens[sent.tok_start : tok.i]:
+        if t.text in _QUOTES:
+            opening = t.i if opening is None else None  # toggles: open, close
+    if opening is None:
+        return False
+    return any(t.lemma in _PROPOSAL_NOUNS for t in tokens[sent.tok_start : opening])
 
 
 def _decide(trig: Trigger, mods: list[str]) -> str | None:
@@ -369,9 +660,7 @@ def _trigger_span(tok: Token, tokens, trig: Trigger) -> tuple[int, int]:
     return start, end
 
 
-def _anaphoric(
-    parsed: Parsed, events: list[EventMention], by_sentence, children
-) -> list[EventMention]:
+def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[EventMention]:
     """ "The decision was later reversed", "the move failed": about the latest event."""
     tokens = parsed.tokens
     out: list[EventMention] = []
@@ -387,15 +676,21 @@ def _anaphoric(
                 for c in children.get(i, ())
                 if tokens[c].dep in ("nsubj", "nsubjpass", "dobj")
             ]
-            if not any(a.lemma in _ANAPHORS for a in args):
+            if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
                 continue
+            # Council minutes put the vote a paragraph or two after the motion.
             para = sent.paragraph
-            earlier = [
-                e for e in all_events + out
-                if e.trigger_start < tok.start and parsed.sentences[e.sentence].paragraph == para
-            ]  # fmt: skip
+            earlier = sorted(
+                (
+                    e for e in all_events + out
+                    if e.trigger_start < tok.start
+                    and para - parsed.sentences[e.sentence].paragraph <= 2
+                    and e.type in _REVERSIBLE
+                ),
+                key=lambda e: e.trigger_start,
+            )  # fmt: skip
             if not earlier:
                 continue
             prev = earlier[-1]
@@ -412,6 +707,23 @@ def _anaphoric(
                 )
             )  # fmt: skip
     return out
+
+
+# What "the decision was reversed" or "the motion failed" can point back to.
+_REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "proposed"))
+
+
+def _anaphor(tok: Token, tokens, children) -> bool:
+    """ "the decision", "this move", "it": pointing back, with no content of its own
+    ("a motion to end the partnership with X" says what it is about)."""
+    if tok.lemma not in _ANAPHORS:
+        return False
+    if tok.pos == "PRON":
+        return True
+    kids = [tokens[c] for c in children.get(tok.i, ())]
+    if any(k.dep in ("acl", "relcl", "prep") for k in kids):
+        return False
+    return any(k.dep == "det" and k.lower in _DEFINITE for k in kids)
 
 
 def _dedupe(events: list[EventMention]) -> list[EventMention]:

@@ -20,6 +20,7 @@ from pipeline import events as events_mod
 from pipeline import places as places_mod
 from pipeline.config import Settings
 from pipeline.dates import relative_base
+from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
 from pipeline.patterns import lexicon
@@ -80,19 +81,37 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     import bisect
 
     for span in scan:
-        if span.key in gaz.countries or span.key in gaz.demonyms:
+        if span.weak or span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         k = bisect.bisect_right(starts, span.start) - 1
         if k >= 0:
             cities_in[k] += 1
-    selected = []
+    # Every paragraph a rule could use must be selected, so that parsing fewer
+    # paragraphs never changes the output: pair statements (a place and relationship
+    # vocabulary), partner-list lines, sentences about "the twinning" that name no place
+    # (they attach to the relation in focus) and, a few paragraphs after a selected one,
+    # "the partnership" or "the motion was defeated" referring back.
+    selected: list[int] = []
+    items = docplaces.list_items
+    last = -10
     for k, (s, e) in enumerate(paras):
         chunk = text[s:e]
-        if not cities_in.get(k):
-            continue  # no place, no pair (partials need one named place too)
-        if strong_re.search(chunk) or (strong and weak_re.search(chunk)):
+        follows = k - last <= events_mod.FOCUS_PARAGRAPHS
+        if (
+            any(s <= i_s < e for i_s, _ in items)
+            or strong_re.search(chunk)
+            or (strong and cities_in.get(k) and weak_re.search(chunk))
+            or (strong and follows and (weak_re.search(chunk) or _REVERSAL.search(chunk)))
+        ):
             selected.append(k)
+            last = k
     return Plan(doc, paras, tuple(selected), docplaces, strong)
+
+
+_REVERSAL = re.compile(
+    r"(?i)\b(?:revers|overturn|defeat|fail|reject|rescind|undo|undid|voted\s+down|withdr|"
+    r"lost|collaps|scrap|shelv|veto|block|stall)"
+)
 
 
 _KEYWORDS = _keyword_res()
@@ -133,12 +152,12 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.fill_partials(parsed, places, mentions)
     found = events_mod.find_events(parsed, mentions)
-    return _rows(doc, parsed, places, mentions, found)
+    return _rows(doc, parsed, places, mentions, found, gaz)
 
 
-def _rows(doc, parsed, places, mentions, found) -> Extraction:
+def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     base = relative_base(doc.published)
-    dater = dating.Dater(parsed, doc.published, base)
+    dater = dating.Dater(parsed, doc.published, base, is_place=lambda s: gaz.is_known(norm(s)))
 
     # Relations: one row per unordered pair (or per place and partner country).
     groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)
@@ -172,7 +191,7 @@ def _rows(doc, parsed, places, mentions, found) -> Extraction:
         key = redirect.get(key, key)
         rel = relations[key]
         when = dater.date(ev, event_sentences)
-        if ev.rule_id.endswith(".needs_date") and when is None:
+        if ".needs_date" in ev.rule_id and when is None:
             continue
         event_id = content_hash("event", rel.relation_id, ev.type, ev.trigger_start, ev.trigger_end)
         events.append(
@@ -212,6 +231,25 @@ def _rows(doc, parsed, places, mentions, found) -> Extraction:
                     end=am.end,
                 )
             )
+    # A partial relation is an event whose other side goes unnamed (GUIDELINES.md): one
+    # with nothing happening to it ("reviewing its agreements with Russian cities") is
+    # no fact worth a row.
+    with_events = {e.relation_id for e in events}
+    eventful = {
+        k
+        for k, rms in groups.items()
+        if any(events_mod.clause_has_trigger(parsed, rm) for rm in rms)
+    }
+    relations = {
+        k: r
+        for k, r in relations.items()
+        if r.city_b is not None or r.relation_id in with_events or k in eventful
+    }
+    kept = {r.relation_id for r in relations.values()}
+    actors = [
+        a for a in actors if any(e.event_id == a.event_id and e.relation_id in kept for e in events)
+    ]
+    events = [e for e in events if e.relation_id in kept]
     rel_rows = sorted(relations.values(), key=lambda r: (r.evidence_start, r.relation_id))
     events.sort(key=lambda e: (e.trigger_start, e.relation_id, e.type))
     actors.sort(key=lambda a: (a.start, a.event_id))

@@ -66,6 +66,7 @@ class NameSpan:
     start: int
     end: int
     key: str  # norm() of the text
+    weak: bool = False  # also a common word ("Reading"): a place only if the syntax says so
 
 
 def _data_rows(name: str):
@@ -177,15 +178,8 @@ class Gazetteer:
                 if alias:
                     self.admin1[norm(alias)].append(div)
 
-        self.weak: frozenset[str] = frozenset(
-            word
-            for line in resources.files("pipeline.data")
-            .joinpath("weak_names.txt")
-            .read_text(encoding="utf-8")
-            .splitlines()
-            if not line.startswith("#")
-            for word in line.split()
-        )
+        self.stop = _word_list("stop_names.txt")
+        self.weak = _word_list("weak_names.txt")
         self._max_words = 6
 
     # --- lookups ---------------------------------------------------------------
@@ -256,9 +250,14 @@ class Gazetteer:
                 s, e = words[i][0], words[j][1]
                 last = text[words[j][0] : words[j][1]]
                 if last[0].isupper():
-                    for stop in (e, e - 1) if text[e - 1] == "." else (e,):
+                    stops = [e]
+                    if text[e - 1] == ".":
+                        stops.append(e - 1)  # "Prague." ends a sentence
+                    if last.endswith(("'s", "’s")):
+                        stops.append(e - 2)  # "Kyiv's city council"
+                    for stop in stops:
                         key = norm(text[s:stop])
-                        if key in self.weak:
+                        if key in self.stop:
                             continue
                         if self.is_known(key) or key in self.demonyms:
                             best = (j, stop, key)
@@ -270,9 +269,16 @@ class Gazetteer:
                 i += 1
                 continue
             j, stop, key = best
-            found.append(NameSpan(ws, stop, key))
+            found.append(NameSpan(ws, stop, key, key in self.weak))
             i = j + 1
         return found
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 from pipeline import clean as cleaner
-from pipeline import dataset, feeds, runner, runreport, sources, state
+from pipeline import dataset, feeds, registry, runner, runreport, sources, state
 from pipeline.config import FetchSettings, Settings
 from pipeline.errors import InputError
 from pipeline.extract import Extractor
@@ -457,7 +457,8 @@ def finish(
     processed: Sequence[ProcessedBatch],
     seconds: float,
 ) -> runreport.RunReport:
-    """Mark superseded versions, write tables (only if anything changed) and source states."""
+    """Mark superseded versions, write the tables and rebuild the registry (only if
+    anything changed), write the source states and build the run report."""
     outcomes = [o for b in processed for o in b.outcomes]
     records = [*discovery.records, *(o.record for o in outcomes)]
     replaced, revived = state.supersessions(prior, records)
@@ -467,6 +468,8 @@ def finish(
         writer.revive(doc_id)
     if writer.changed:
         writer.commit()
+        # As after `extract`: the registry is rebuilt from the whole dataset.
+        registry.write(out_dir, registry.build_for(out_dir))
     dataset.write_sources(out_dir, (dataclasses.asdict(r) for r in records))
     extracted = [ex for b in processed for ex in b.extractions if ex.document.ok]
     return runreport.build(out_dir, run, records, outcomes, extracted, len(replaced), seconds)

@@ -109,8 +109,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     partial_rules = load_patterns("partial_patterns.jsonl")
     tokens = parsed.tokens
     out: list[RelationMention] = []
+    all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
+    out.extend(_list_relations(parsed, places, all_units, strong_words))
     for s in range(len(parsed.sentences)):
-        su = sentence_units(parsed, places, s)
+        su = all_units[s]
         text = su.units.text
         if "|P " not in text:
             continue
@@ -175,27 +177,125 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"
                 ]
                 n_units = _group_units(su.units, m, "N")
+                if "N2" in m.re.groupindex:
+                    n_units += _group_units(su.units, m, "N2")  # "Russian and Belarusian cities"
                 if not a_units or not n_units:
                     continue
-                country = su.units.units[n_units[0]].ref
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
-                for ua in a_units:
-                    ma = su.mentions[su.units.units[ua].ref]
-                    if ua in paired_units or ma.place.country == country:
-                        continue
-                    key = ("partial", ma.place.key, country)
-                    if key in found:
-                        continue
-                    span = _span(su.units, m, tokens)
-                    found[key] = RelationMention(
-                        ma, None, country, s, anchor, span[0], span[1], rule.id,
-                        _kind(r_units, su.units, tokens, "sister"),
-                        rule.data.get("confidence", 0.7), strong,
-                    )  # fmt: skip
+                for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
+                    for ua in a_units:
+                        ma = su.mentions[su.units.units[ua].ref]
+                        if ua in paired_units or ma.place.country == country:
+                            continue
+                        key = ("partial", ma.place.key, country)
+                        if key in found:
+                            continue
+                        span = _span(su.units, m, tokens)
+                        found[key] = RelationMention(
+                            ma, None, country, s, anchor, span[0], span[1], rule.id,
+                            _kind(r_units, su.units, tokens, "sister"),
+                            rule.data.get("confidence", 0.7), strong,
+                        )  # fmt: skip
         out.extend(found.values())
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
+
+
+_LIST_WORDS = frozenset("partners partner twinned paired partnered".split())
+
+
+def _list_relations(
+    parsed: Parsed, places: Places, all_units, strong_words
+) -> list[RelationMention]:
+    """Partners listed after a colon ("twinned with five cities: Lorient in France;
+    Cambridge, Massachusetts; ...") or one per line after an intro line or heading
+    ("Vannes is twinned with:", "Former twin towns", a table of partner cities)."""
+    tokens = parsed.tokens
+    out = []
+    in_list = [
+        any(s <= parsed.sentences[su.sentence].start < e for s, e in places.list_items)
+        for su in all_units
+    ]
+    for k, su in enumerate(all_units):
+        if in_list[k]:
+            continue
+        units = su.units.units
+        colon = next(
+            (i for i, u in enumerate(units) if u.kind == "W" and tokens[u.tok_start].text == ":"),
+            None,
+        )
+        intro = units[:colon] if colon is not None else units
+        rest = units[colon + 1 :] if colon is not None else []
+        words = {tokens[u.tok_start].lower for u in intro if u.kind == "W"}
+        if not (words & strong_words or words & _LIST_WORDS):
+            continue
+        intro_places = [su.mentions[u.ref] for u in intro if u.kind == "P"]
+        items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
+        if colon is not None and any(u.kind == "P" for u in rest):
+            items = _inline_items(su, rest, tokens)
+        elif k + 1 < len(all_units) and in_list[k + 1]:
+            # One partner per following line, as far as the list goes.
+            for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
+                if not listed:
+                    break
+                first = next((u for u in nxt.units.units if u.kind == "P"), None)
+                if first is None:
+                    continue
+                before = nxt.units.units[: nxt.units.units.index(first)]
+                if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
+                    continue  # the line does not start with the partner's name
+                sent = parsed.sentences[nxt.sentence]
+                items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
+        if not items:
+            continue
+        if len(intro_places) == 1:
+            a = intro_places[0]
+        elif not intro_places and places.focal is not None:
+            a = _focal_mention(places, su, parsed)  # "Former twin towns": the document's city
+        else:
+            continue
+        # No anchor: the intro's verb ("is twinned with five cities:") is no event of the
+        # items; a year on an item's line is (see events).
+        for b, start, end, rule in items:
+            if b.place.key == a.place.key or b.in_org:
+                continue
+            out.append(
+                RelationMention(
+                    a, b, b.place.country, tokens[b.tok_start].sent, None, start, end, rule,
+                    "sister", 0.85 if a.tok_start >= 0 else 0.7, True,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
+    items = []
+    semicolons = any(tokens[u.tok_start].text == ";" for u in rest if u.kind == "W")
+    seps = {";"} if semicolons else {",", "and"}
+    group: list[Unit] = []
+    for u in [*rest, None]:
+        if u is None or (u.kind == "W" and tokens[u.tok_start].lower in seps):
+            first = next((g for g in group if g.kind == "P"), None)
+            if first is not None:
+                start = tokens[group[0].tok_start].start
+                end = tokens[group[-1].tok_end - 1].end
+                items.append((su.mentions[first.ref], start, end, "pair.list_inline"))
+            group = []
+        elif not (u.kind == "W" and tokens[u.tok_start].lower in ("and", "or")):
+            group.append(u)
+    return items
+
+
+def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
+    """The document's own city as the subject of a list headed only by a heading; its
+    span is the first time the document names it."""
+    focal = places.focal
+    first = next((m for m in places.context if m.place.key == focal.key), None)
+    if first is not None:
+        return PlaceMention(first.start, first.end, first.text, focal, -1, -1, -1, "focal")
+    sent = parsed.sentences[su.sentence]
+    return PlaceMention(sent.start, sent.start, "", focal, -1, -1, -1, "focal")
 
 
 def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:

@@ -42,7 +42,13 @@ _PLACE = r"@P\d+\|[^ ]*\|P "
 _NATION = r"@[CD][A-Z]{2}\|[^ ]*\|[CD] "
 _WORD = r"[^@ ][^ ]*\|[^ ]*\|W "
 _ANY = r"[^ ]+ "
-_COORD_SEP = r"(?:,\|[^ ]*\|W (?:and\|[^ ]*\|W )?|and\|[^ ]*\|W |&\|[^ ]*\|W )"
+# Between coordinated places: ", ", "; ", " and ", ", and with "; a bracketed year or
+# note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
+_COORD_SEP = (
+    r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
+    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
+    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
+)
 
 
 def _lit(word: str) -> str:

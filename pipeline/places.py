@@ -68,6 +68,8 @@ class Places:
     countries: tuple[CountryMention, ...]  # in parsed text
     context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
+    list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
+    focal: Place | None = None  # the place the document names most often
 
 
 def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
@@ -151,6 +153,65 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                     ts, te, inner, cities, divisions, suffix_kind=last
                 )
 
+    # 3. "Songpa-gu, a district of Seoul": a name the text itself describes as a place.
+    for sent in parsed.sentences:
+        for i in range(sent.tok_start + 1, sent.tok_end - 3):
+            if not (
+                tokens[i].text == ","
+                and tokens[i + 1].lower in ("a", "the")
+                and tokens[i + 2].lower in _DESCRIBED
+                and tokens[i + 3].lower in ("of", "in", "near", "outside")
+            ):
+                continue
+            j = i
+            while j > sent.tok_start and (
+                (
+                    tokens[j - 1].pos == "PROPN"
+                    and (tokens[j - 1].text[:1].isupper() or tokens[j - 2].text == "-")
+                )
+                or (tokens[j - 1].text == "-" and j - 2 >= sent.tok_start)
+            ):
+                j -= 1
+            if j == i or (j, i) in candidates:
+                continue
+            key = norm(parsed.text[tokens[j].start : tokens[i - 1].end])
+            parent = gaz.cities_for_key(norm(tokens[i + 4].text)) if i + 4 < sent.tok_end else ()
+            cand = _Candidate(
+                j, i, key, gaz.cities_for_key(key), [], suffix_kind=tokens[i + 2].lower
+            )
+            cand.qual_parent = parent[0] if parent else None
+            candidates[(j, i)] = cand
+
+    # 4. Names the gazetteer lacks, where the text itself says they are places: the name
+    #    opening a line of a partner list ("Annapolis Royal, Nova Scotia, Canada – since
+    #    1990") or one followed by its country ("Stykkishólmur (Iceland)").
+    person_spans = {
+        i for e in parsed.entities if e.label == "PERSON" for i in range(e.tok_start, e.tok_end)
+    }
+    for sent in parsed.sentences:
+        listed = any(a <= sent.start < b for a, b in doc.list_items)
+        i = sent.tok_start
+        while i < sent.tok_end:
+            run = _name_run(i, sent, tokens)
+            if run is None:
+                i += 1
+                continue
+            j = run
+            first_in_line = listed and all(
+                not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i)
+            )
+            if (
+                (i, j) not in candidates
+                and not (set(range(i, j)) & person_spans)
+                and (first_in_line or _country_follows(j, sent, tokens, gaz))
+            ):
+                key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+                if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
+                    cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
+                    cand.cue = "place.list_item" if first_in_line else ""
+                    candidates[(i, j)] = cand
+            i = j
+
     # Longest candidate wins where two overlap.
     chosen: list[_Candidate] = []
     taken: set[int] = set()
@@ -179,20 +240,31 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         ):
             cand.ner = label
         elif es <= cand.tok_start and cand.tok_end <= ee:
-            cand.container = label
-            cand.container_text = etext
+            if _is_name_list(inner_s, ee, chosen, tokens):
+                # "Amiens, Rostov-on-Don and Novi Sad" tagged as one ORG is a list of
+                # places, not an organisation.
+                cand.ner = "LIST"
+            else:
+                cand.container = label
+                cand.container_text = etext
 
     # 3. Qualifiers and cues.
     accepted: list[_Candidate] = []
     qualifier_tokens: set[int] = set()
+    region_anaphors: list[_Candidate] = []
     for cand in chosen:
         if cand.tok_start in qualifier_tokens:
             continue  # "Arizona" in "Phoenix, Arizona" qualifies, it is not a place of its own
+        if cand.divisions and _region_anaphor(cand, tokens):
+            region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
+            continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
-            continue  # a state or province on its own is a qualifier, not a city
+            if not _province_context(cand, tokens, parsed):
+                continue  # a state or province on its own is a qualifier, not a city
+            cand.suffix_kind = "province"  # "sister-province ties with Alberta"
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
-        cue = _cue(cand, tokens, parsed, gaz)
+        cue = _cue(cand, tokens, parsed, gaz, doc)
         if cue:
             cand.cue = cue
             accepted.append(cand)
@@ -242,8 +314,98 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         )
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
+    mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
+    mentions = _own_city(mentions, doc, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus)
+    return Places(
+        tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items,
+        focal_place(doc),
+    )  # fmt: skip
+
+
+_DESCRIBED = frozenset(
+    "district suburb borough ward neighbourhood neighborhood town village municipality county "
+    "township commune prefecture".split()
+)
+_PROVINCE_WORDS = frozenset(
+    "province provinces provincial state states prefecture prefectures region regions "
+    "sister-province sister-state".split()
+)
+
+
+def _province_context(cand: _Candidate, tokens, parsed: Parsed) -> bool:
+    """A state or province is a partner of its own in talk of sister provinces/states."""
+    sent = parsed.sentences[tokens[cand.tok_start].sent]
+    words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+    before = tokens[cand.tok_start - 2 : cand.tok_start] if cand.tok_start >= 2 else ()
+    if len(before) == 2 and before[1].lower == "of" and before[0].lower in _PROVINCE_WORDS:
+        return True  # "the Canadian province of Alberta"
+    return bool(words & _PROVINCE_WORDS) and bool(
+        words & {"sister", "friendship", "twinned", "twin"}
+    )
+
+
+def _name_run(i: int, sent, tokens) -> int | None:
+    """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
+    Casas", "Abingdon-on-Thames"), or None."""
+    tok = tokens[i]
+    if not (tok.text[:1].isupper() and tok.pos in ("PROPN", "NOUN", "ADJ", "X")):
+        return None
+    j = i + 1
+    while j < sent.tok_end and j - i < 6:
+        t = tokens[j]
+        if t.text[:1].isupper() and t.pos in ("PROPN", "NOUN", "X"):
+            j += 1
+        elif t.text in ("-", "–") or t.lower in (
+            "de",
+            "la",
+            "las",
+            "los",
+            "del",
+            "upon",
+            "on",
+            "am",
+            "an",
+            "der",
+            "sur",
+        ):
+            if j + 1 < sent.tok_end and tokens[j + 1].text[:1].isupper():
+                j += 2
+            else:
+                break
+        else:
+            break
+    return j
+
+
+def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
+    """ "(Iceland)" or ", Iceland" right after the name."""
+    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ","):
+        return False
+    for n in (3, 2, 1):
+        if j + 1 + n > sent.tok_end:
+            continue
+        words = " ".join(t.text for t in tokens[j + 1 : j + 1 + n])
+        key = norm(words.replace(" .", "."))
+        if key in gaz.countries or key in gaz.admin1:
+            return True
+    return False
+
+
+_LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
+
+
+def _is_name_list(start: int, end: int, chosen: list[_Candidate], tokens) -> bool:
+    """Tokens start..end are only known names joined by commas, "and", or hyphens."""
+    covered: set[int] = set()
+    names = 0
+    for c in chosen:
+        if start <= c.tok_start and c.tok_end <= end:
+            covered.update(range(c.tok_start, c.tok_end))
+            names += 1
+    if names < 2:
+        return False
+    return all(i in covered or tokens[i].lower in _LIST_JOINERS for i in range(start, end))
 
 
 # --- qualifiers ---------------------------------------------------------------
@@ -257,6 +419,20 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
     n = len(tokens)
     i = end
     for _ in range(2):  # "Lhasa, Tibet Autonomous Region (TAR)", "Columbus, Ohio, USA"
+        if i < n and tokens[i].sent == sent and tokens[i].text == "(":
+            # "Bergen (Norway)", "Turku (Finland, 1989)": a country or state in brackets.
+            matched = _qualifier_at(i + 1, tokens, gaz, cand, False)
+            if matched is None:
+                break
+            stop, country, admin1, _ = matched
+            close = next((k for k in range(stop, min(stop + 4, n)) if tokens[k].text == ")"), None)
+            if close is None:
+                break
+            cand.qual_country = cand.qual_country or country
+            if admin1:
+                cand.qual_admin1.add(admin1)
+            cand.qual_end = i = close + 1
+            break
         if i < n and tokens[i].sent == sent and tokens[i].text == ",":
             j = i + 1
         elif i < n and tokens[i].lower == "in" and tokens[i].sent == sent:
@@ -276,7 +452,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             cand.qual_parent = parent
         i = stop
         # "(TAR)" and footnote markers ride along with the qualifier.
-        if i + 2 < n and tokens[i].text == "(" and tokens[i + 2].text == ")":
+        if (
+            i + 2 < n
+            and tokens[i].text == "("
+            and tokens[i + 2].text == ")"
+            and tokens[i + 1].text.isalpha()
+            and tokens[i + 1].text.isupper()
+        ):
             i += 3
         cand.qual_end = i
 
@@ -336,10 +518,14 @@ def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
 # --- cues -----------------------------------------------------------------------
 
 
-def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer) -> str:
+def _cue(
+    cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
+) -> str:
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
+    if cand.cue == "place.list_item":
+        return cand.cue
     if not first.text[:1].isupper():
         return ""
     if cand.container:
@@ -374,6 +560,17 @@ def _cue(cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazet
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.ner in PLACE_LABELS:
         return "place.ner"
+    if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
+        return "place.list"
+    if (
+        cand.ner == "PERSON"
+        and cand.tok_end - cand.tok_start == 1
+        and cand.key not in doc.person_like
+        and not (before and before[-1].rstrip(".") in c["person_titles"])
+        and cand.cities
+        and cand.cities[0].population >= WELL_KNOWN_POPULATION
+    ):
+        return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
         # A big city the tagger missed or called an organisation ("Oxford said ...").
         pop = cand.cities[0].population if cand.cities else 0
@@ -411,8 +608,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True
     if after[:1] == ["-"] and len(after) > 1:
         return True  # "Rockford-Changzhou relationship"
-    if after[:2] in (["'s", "sister"], ["’s", "sister"], ["'s", "twin"], ["’s", "twin"]):
-        return True
+    if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
+        return True  # "Kiel's sister city", "Tartu's other partner cities"
+    if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
+        return True  # "Tartu is twinned with", "Reading, twinned with"
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
 
 
@@ -455,7 +654,9 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
 
 
 def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces) -> Place | None:
-    kind = "district" if cand.suffix_kind in ("district", "new district") else "city"
+    kind = "district" if cand.suffix_kind in ("district", "new district", "ward") else "city"
+    if cand.suffix_kind in ("suburb", "neighbourhood", "neighborhood"):
+        kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
         kind = cand.suffix_kind
     if not cand.cities:
@@ -464,7 +665,8 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
             return Place(d.name, d.country, None, d.code, "province")
         if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
             return None
-        return Place(title(cand.key), cand.qual_country or local, None, None, kind)
+        parent = cand.qual_parent.country if cand.qual_parent is not None else None
+        return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
     qual_country, qual_admin1 = cand.qual_country, set(cand.qual_admin1)
     if not qual_country and not qual_admin1 and cand.qual_parent is None:
         # A bare mention means the place a qualified mention elsewhere pinned down.
@@ -479,6 +681,136 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
 
 
 # --- coreference ----------------------------------------------------------------------
+
+_ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
+
+
+def _region_anaphor(cand: _Candidate, tokens) -> bool:
+    before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
+    after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
+    return (
+        before is not None
+        and before.lower == "the"
+        and after is not None
+        and after.lower in _ANAPHOR_HEADS
+    )
+
+
+def _region_coreference(mentions, context, anaphors, tokens, parsed):
+    """ "the Ontario city" -> the latest city of Ontario named before."""
+    out = list(mentions)
+    for cand in anaphors:
+        start = tokens[cand.tok_start - 1].start
+        head = tokens[cand.tok_end]
+        regions = {(d.country, d.code) for d in cand.divisions}
+        earlier = [
+            m for m in context
+            if m.end <= start and (m.place.country, m.place.admin1) in regions
+        ]  # fmt: skip
+        if not earlier:
+            continue
+        out.append(
+            PlaceMention(
+                start=start,
+                end=head.end,
+                text=parsed.text[start : head.end],
+                place=earlier[-1].place,
+                tok_start=cand.tok_start - 1,
+                tok_end=head.i + 1,
+                span_end_tok=head.i + 1,
+                cue="coref.region_" + head.lower,
+            )
+        )
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+_OWN_HEADS = frozenset("city town municipality borough council".split())
+_OWN_MODIFIERS = frozenset("city town municipal county borough".split())
+_OWN_RELATION = frozenset(
+    "sister twin twinned twinning partner partnership partnerships link links ties "
+    "relationship relationships jumelage friendship".split()
+)
+
+
+def focal_place(doc: DocPlaces) -> Place | None:
+    """The place a document is about: the one it names most often (earliest on a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, PlaceMention] = {}
+    for m in doc.mentions:
+        counts[m.place.key] = counts.get(m.place.key, 0) + 1
+        first.setdefault(m.place.key, m)
+    if not counts:
+        return None
+    key = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[key].place
+
+
+def _own_city(mentions, doc: DocPlaces, tokens, parsed):
+    """ "the city's ties with its Slovak partner", "The city is also a sister city of
+    Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
+    passage is about, when no place is named in the sentence before the phrase.
+
+    That is the first place the paragraph names ("In Canada, a Winnipeg councillor ...
+    the city's mayor"); council minutes, city statements and encyclopedia sections often
+    name none, and then it is the place the document names most often.
+    """
+    focal = focal_place(doc)
+    out = list(mentions)
+    taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.span_end_tok)}
+    for sent in parsed.sentences:
+        span = range(sent.tok_start, sent.tok_end)
+        words = {tokens[i].lower for i in span}
+        if not words & _OWN_RELATION:
+            continue
+        for i in span:
+            tok = tokens[i]
+            if i in taken:
+                continue
+            start = end = None
+            if tok.lower == "the" and i + 1 < sent.tok_end:
+                j = i + 1
+                if (
+                    tokens[j].lower in _OWN_MODIFIERS
+                    and j + 1 < sent.tok_end
+                    and tokens[j + 1].lower == "council"
+                ):
+                    j += 1
+                head = tokens[j]
+                nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
+                if head.lower not in _OWN_HEADS or nxt in ("of", "centre", "center", "hall"):
+                    continue
+                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass")):
+                    continue
+                start, end = i, j + 1
+            elif tok.lower == "its" and i == sent.tok_start:
+                start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
+            else:
+                continue
+            if any(m.tok_start >= 0 and sent.tok_start <= m.tok_start < start for m in mentions):
+                continue  # a place named earlier in the sentence is the likelier antecedent
+            # The paragraph's own city (the first it names) comes first; a paragraph naming
+            # none (minutes, encyclopedia sections) speaks of the document's city.
+            p_start, _ = parsed.paragraphs[sent.paragraph]
+            in_para = [m for m in doc.mentions if p_start <= m.start < tokens[start].start]
+            antecedent = in_para[0].place if in_para else focal
+            if antecedent is None:
+                continue
+            out.append(
+                PlaceMention(
+                    start=tokens[start].start,
+                    end=tokens[end - 1].end,
+                    text=parsed.text[tokens[start].start : tokens[end - 1].end],
+                    place=antecedent,
+                    tok_start=start,
+                    tok_end=end,
+                    span_end_tok=end,
+                    cue="coref.own_city",
+                )
+            )
+            taken.update(range(start, end))
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):

@@ -24,7 +24,7 @@ ALT_NAME_MIN_POPULATION = 100_000
 # Big enough that a capitalised mention is a place unless the text says otherwise.
 WELL_KNOWN_POPULATION = 100_000
 
-_AFTER_QUALIFIER = re.compile(r",\s*((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
+_AFTER_QUALIFIER = re.compile(r"(?:,\s*|\s*\()((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
 _AFTER_IN = re.compile(
     r"\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
     r"western)(?:ern)?\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})",
@@ -37,7 +37,10 @@ _AFTER_ROLE = re.compile(
     r"City Hall|city hall)\b"
 )
 _AFTER_RELATION = re.compile(
-    r"(?:['’]s\s+(?:sister|twin|partner)|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties))"
+    r"(?:['’]s\s+(?:\w+\s+){0,2}(?:sister|twin|partner)"
+    r"|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties)"
+    r"|,?\s+(?:is|was|are|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"(?:twinned|paired|partnered|linked)\s+with)"
 )
 _BEFORE_OF = re.compile(
     r"(?:city|City|town|Town|village|municipality|port|capital|[Mm]ayor|borough|township)\s+of\s+$"
@@ -59,6 +62,10 @@ class DocPlaces:
     hints: dict = field(default_factory=dict)  # key -> (country, admin1) from a qualifier
     countries: Counter = field(default_factory=Counter)  # countries the document names
     mentions: tuple[PlaceMention, ...] = ()  # every place named, by the string pass
+    person_like: frozenset[str] = frozenset()  # names the text also uses for people
+    list_items: tuple[
+        tuple[int, int], ...
+    ] = ()  # lines of a list of partners ("X is twinned with:")
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -74,6 +81,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             countries[iso] += 1
     known: set[str] = set()
     hints: dict[str, tuple[str | None, str | None]] = {}
+    first_bare: set[str] = set()
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
@@ -82,10 +90,17 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             continue
         hint = _string_qualifier(text, span, cities, gaz)
         if hint is not None:
-            hints.setdefault(span.key, hint)
             known.add(span.key)
-        elif _string_cue(text, span, gaz):
-            known.add(span.key)
+            # Writers pin a place down where they first name it; a qualifier that only
+            # comes later ("Christchurch, England" in a story about Christchurch, New
+            # Zealand) marks the other place of that name, not the bare mentions.
+            if span.key not in first_bare:
+                hints.setdefault(span.key, hint)
+        else:
+            if span.key not in hints:
+                first_bare.add(span.key)
+            if _string_cue(text, span, gaz):
+                known.add(span.key)
     mentions = []
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -93,7 +108,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         cities = gaz.cities_for_key(span.key)
         if not cities:
             continue
-        if span.key not in known and cities[0].population < WELL_KNOWN_POPULATION:
+        if span.key not in known and (span.weak or cities[0].population < WELL_KNOWN_POPULATION):
             continue
         country, admin1 = hints.get(span.key, (None, None))
         place = resolve(
@@ -104,7 +119,137 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
                 span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
             )
         )
-    return DocPlaces(spans, frozenset(known), hints, countries, tuple(mentions))
+    items = list_items(text)
+    for span in spans:
+        # The first name on a line of a partner list is a place: "Lorient, France".
+        if any(s <= span.start < e and not text[s : span.start].strip(_BULLETS) for s, e in items):
+            known.add(span.key)
+    return DocPlaces(
+        spans, frozenset(known), hints, countries, tuple(mentions),
+        _person_like(text, spans, gaz), items,
+    )  # fmt: skip
+
+
+_BULLETS = " \t-–—•·*▪◦‣>0123456789.)"
+_LIST_INTRO = re.compile(
+    r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired|jumelage)"
+    r"[^\n]{0,80}:\s*(?:\[\d+\]\s*)*$"
+)
+_LIST_HEADING = re.compile(
+    r"(?i)^[^.!?:\n]{0,60}\b(?:sister|twin|partner|friendship|twinned|twinning|jumelage)"
+    r"[^.!?:\n]{0,60}$"
+)
+_TABLE_HEADER = frozenset(
+    "city town municipality country state province since year years notes note partner "
+    "partners region date established".split()
+)
+_MAX_ITEM_WORDS = 16
+_MAX_ROW_WORDS = 30
+
+
+def _is_intro(line: str) -> bool:
+    if _LIST_INTRO.search(line):
+        return True
+    # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too.
+    return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
+
+
+def _table_header(line: str) -> bool:
+    cells = [c.strip().lower() for c in line.split("|") if c.strip()]
+    return len(cells) >= 2 and all(c in _TABLE_HEADER for c in cells)
+
+
+def list_items(text: str) -> tuple[tuple[int, int], ...]:
+    """Lines listing partners after an intro line or heading.
+
+    "Bloomington is twinned with:" or "Former twin towns" followed by one short line per
+    partner ("- Santa Clara, Cuba (since 1999)"), or by the rows of a text table
+    ("Gaziantep | Turkey | 2012 |", its header row skipped); the list ends at the first
+    long line or a line that starts another list.
+    """
+    out = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    k = 0
+    while k < len(lines):
+        s, e = lines[k]
+        if _is_intro(text[s:e].strip()):
+            j = k + 1
+            style = None  # the first item sets it: table rows, bullets, or plain lines
+            while j < len(lines):
+                ls, le = lines[j]
+                line = text[ls:le].strip()
+                if _table_header(line):
+                    j += 1
+                    continue
+                limit = _MAX_ROW_WORDS if "|" in line else _MAX_ITEM_WORDS
+                if not line or len(line.split()) > limit or _is_intro(line):
+                    break
+                if not line.lstrip(_BULLETS)[:1].isupper():
+                    break
+                shape = "row" if "|" in line else "bullet" if line[0] in _BULLETS else "plain"
+                if style is not None and shape != style:
+                    break  # "Other cooperation" after the table ends the list
+                style = style or shape
+                out.append((ls, le))
+                j += 1
+            k = j
+        else:
+            k += 1
+    return tuple(out)
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_PREV_WORD = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
+_NOT_A_NAME = frozenset(
+    "city town council county district municipality mayor mayors councillor councillors "
+    "councilor councilors university college school airport port harbour harbor province "
+    "state region prefecture metropolitan municipal government hall police police "
+    "the a an in on at of and but for with from by to as is was said says".split()
+)
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end != -1 else len(text)]
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if len(words) < 3:
+        return True  # too short to tell a name from a heading
+    return sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
+    """City names the text also uses as a person's first name or surname.
+
+    "London Breed", "Florence Hughes", "Councillor Sydney Marsh": a name written next
+    to a capitalised word that is no place, role or month, outside title-case
+    headlines, is a person here, so the tagger's PERSON label is believed for it.
+    """
+    out = set()
+    for span in spans:
+        if span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        if _title_case_line(text, span.start):
+            continue
+        neighbours = []
+        m = _NEXT_WORD.match(text, span.end)
+        if m:
+            neighbours.append(m.group(1))
+        m = _PREV_WORD.search(text, max(0, span.start - 30), span.start)
+        if m and not re.search(r"[.!?:]\s*$", text[max(0, m.start() - 3) : m.start()]):
+            neighbours.append(m.group(1))
+        for word in neighbours:
+            key = norm(word)
+            if key in _NOT_A_NAME or key in _MONTHS_DAYS or gaz.is_known(key):
+                continue
+            if key in gaz.demonyms or key in gaz.stop or key in gaz.weak:
+                continue
+            out.add(span.key)
+    return frozenset(out)
 
 
 def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: Gazetteer):
@@ -170,7 +315,8 @@ def resolve(
         return s
 
     best = max(cities, key=lambda c: (score(c), -c.geonameid))
-    if norm(best.name) != key and best.population < ALT_NAME_MIN_POPULATION:
+    bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
+    if norm(best.name) not in (key, bare) and best.population < ALT_NAME_MIN_POPULATION:
         return Place(title(key), best.country, None, None, kind)
     return Place(best.name, best.country, best.geonameid, best.admin1, kind)
 

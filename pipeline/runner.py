@@ -1,4 +1,5 @@
-"""Run the whole pipeline over local files in batches: read -> clean -> extract -> write.
+"""Run the whole pipeline over local files in batches: read -> clean -> extract -> write,
+then rebuild the relationship registry of the whole dataset.
 
 The CLI and the flows share this. A document that cannot be read or cleaned is
 recorded with its status and the run goes on; only our own bugs raise.
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import clean as cleaner
-from pipeline import dataset, sources
+from pipeline import dataset, registry, sources
 from pipeline.config import Settings
 from pipeline.extract import Extractor
 from pipeline.ids import content_hash, doc_id_for
@@ -103,6 +104,8 @@ def extract_paths(
             if progress is not None:
                 progress(len(batch))
         writer.commit()
+        # The registry is rebuilt from the whole dataset, so it never lags the tables.
+        registry.write(out_dir, registry.build_for(out_dir))
     return summary
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATASET_VERSION = "1.1.0"
+DATASET_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +207,89 @@ SOURCES = Table(
 )  # fmt: skip
 
 # Tables keyed by document: a run replaces the rows of the documents it processed.
-DOC_TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
-TABLES = (*DOC_TABLES, SOURCES)
+TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
+
+_PLACE = "Places are merged across documents by GeoNames id when resolved, else by normalised name and country."
+
+RELATIONSHIPS = Table(
+    "relationships",
+    ("relationship_id",),
+    "The registry: one row per real-world pair of places (or place and unnamed partner "
+    "country), merged over every document that mentions it. Rebuilt from the tables above "
+    "by `sistercities registry` and after every `extract`; also written as relationships.csv. "
+    + _PLACE,
+    (
+        Column("relationship_id", "string", "Hash of the two place keys (gn:<geonameid> or nm:<name>|<country>), or of the place and partner country for a partial relationship."),
+        Column("partial", "boolean", "True when the partner is named only by its country ('a Chinese sister city'); such rows are never merged with named pairs."),
+        Column("place_a", "string", "Canonical name of the first place (the pair is ordered by name)."),
+        Column("country_a", "string", "ISO 3166 alpha-2 country of place_a.", True),
+        Column("geonameid_a", "integer", "GeoNames id of place_a when resolved.", True),
+        Column("admin1_a", "string", "GeoNames admin1 code of place_a's first-level division, when resolved.", True),
+        Column("region_a", "string", "Name of that division, when pipeline/data/admin1.tsv knows it.", True),
+        Column("place_b", "string", "Canonical name of the second place; null for a partial relationship.", True),
+        Column("country_b", "string", "ISO 3166 alpha-2 country of place_b, or of the unnamed partner.", True),
+        Column("geonameid_b", "integer", "GeoNames id of place_b when resolved.", True),
+        Column("admin1_b", "string", "GeoNames admin1 code of place_b.", True),
+        Column("region_b", "string", "Name of that division, when known.", True),
+        Column("names_a", "string", "Every surface form of place_a in the sources, '; '-separated."),
+        Column("names_b", "string", "Every surface form of place_b, '; '-separated.", True),
+        Column("kind", "string", "sister, twin, friendship or partner: the word most sources use."),
+        Column("kinds", "string", "Every kind word the sources use, '; '-separated."),
+        Column("established", "string", "First known establishment date (ISO): the earliest stated one, else the earliest derived one.", True),
+        Column("established_precision", "string", "year, month or day.", True),
+        Column("established_derived", "boolean", "True when the date is implied ('37-year partnership'), not stated; see established_basis."),
+        Column("established_basis", "string", "Where the date comes from: the document, or the arithmetic of a derived date.", True),
+        Column("status", "string", "active, suspended, terminated, contested, proposed, blocked or unknown; see the registry section of the README for the rules."),
+        Column("status_date", "string", "Date of the event that decided the status (null when undated or none).", True),
+        Column("status_basis", "string", "The event (type, date, document) the status rests on, or why it is unknown."),
+        Column("last_reported", "string", "Latest publication date among the documents that mention the pair.", True),
+        Column("n_events", "integer", "Events read from the documents (stated, not derived)."),
+        Column("n_documents", "integer", "Distinct documents that mention the pair."),
+        Column("n_sources", "integer", "Independent sources: distinct web hosts (each local file counts as its own), with documents stating the pair in identical words counted once."),
+        Column("doc_ids", "string", "The documents, '; '-separated, oldest publication first."),
+        Column("source_names", "string", "Their source_name values, same order."),
+        Column("confidence", "number", "Highest relation confidence over the documents."),
+        Column("flags", "string", "Contradictions needing review, '; '-separated codes: establishment_dates_differ, derived_establishment_differs, termination_dates_differ, termination_reversed, undated_event_disagrees, undated_events_disagree. Null when none.", True),
+        Column("flag_details", "string", "One sentence per flag naming the dates and documents involved, '; '-separated.", True),
+        Column("timeline_summary", "string", "The timeline in one line: '2000~ established (derived); 2021-07-23 terminated'."),
+    ),
+)  # fmt: skip
+
+TIMELINE = Table(
+    "timeline",
+    ("relationship_id", "seq"),
+    "The ordered timeline of each relationship: its events from every document, "
+    "establishment dates derived from durations, and one 'reported' row per document. "
+    "A flat table rather than a nested column so Parquet and CSV readers get typed "
+    "columns and can filter and join without parsing JSON; also written as timeline.csv. "
+    + _SPAN,
+    (
+        Column("relationship_id", "string", "The relationship (relationships.relationship_id)."),
+        Column("seq", "integer", "Position in the timeline, from 0: dated rows by date (ties in lifecycle order: proposed, blocked, established, termination_proposed, suspended, terminated, retained, reported), then undated rows by document and position."),
+        Column("type", "string", "An event type (events.type), or 'reported': the document states the pairing (dated by publication; never used for status)."),
+        Column("date", "string", "ISO date: the event's, the derived year, or the publication date for 'reported'.", True),
+        Column("date_precision", "string", "year, month or day.", True),
+        Column("date_source", "string", "explicit, citation, relative, publication (as in events.date_source) or derived.", True),
+        Column("derived", "boolean", "True for an implied fact computed by the registry (an establishment year from a duration)."),
+        Column("derivation", "string", "The arithmetic of a derived fact: \"2022 - 37 = 1985, from '37-year partnership' (reference: the terminated event's date)\".", True),
+        Column("decides_status", "boolean", "True on the row the relationship's status rests on."),
+        Column("relation_id", "string", "The document's relation row (relations.relation_id)."),
+        Column("event_id", "string", "The event row (events.event_id); null for derived and reported rows.", True),
+        Column("doc_id", "string", "Document it was read from."),
+        Column("source_name", "string", "That document's source_name."),
+        Column("published", "string", "That document's publication date.", True),
+        Column("start", "integer", "Start of the evidence: the trigger of an event, the duration phrase of a derived date, the relation's evidence phrase for 'reported'.", True),
+        Column("end", "integer", "End of the evidence.", True),
+        Column("text", "string", "text[start:end].", True),
+        Column("quote", "string", "The sentence around the evidence (at most 400 characters), for reading without the text file.", True),
+        Column("rule_id", "string", "Rule that found it: the event's trigger rule, the relation's pair rule, or a duration rule (pipeline/data/duration_patterns.jsonl)."),
+        Column("confidence", "number", "0-1: the event's or relation's confidence."),
+    ),
+)  # fmt: skip
+
+# Built from TABLES by the registry, not upserted per document by the writer.
+REGISTRY_TABLES = (RELATIONSHIPS, TIMELINE)
+ALL_TABLES = (*TABLES, SOURCES, *REGISTRY_TABLES)
 
 
 def datapackage(name: str = "sistercities") -> dict:
@@ -239,7 +320,7 @@ def datapackage(name: str = "sistercities") -> dict:
                     ],
                 },
             }
-            for t in TABLES
+            for t in ALL_TABLES
         ],
     }
 
@@ -253,13 +334,14 @@ def markdown() -> str:
         "the same content ships as `datapackage.json` next to the files.",
         "",
         "Files in an output folder: `documents.parquet`, `relations.parquet`, "
-        "`events.parquet`, `actors.parquet`, `sources.parquet`, `texts/<doc_id>.txt` "
-        "(the cleaned text every offset points into), `raw/<sha256>.gz` (web responses "
-        "as fetched, so any document can be cleaned again without fetching) and "
-        "`datapackage.json`.",
+        "`events.parquet`, `actors.parquet`, `texts/<doc_id>.txt` (the cleaned text "
+        "every offset points into), the registry built from them (`relationships.parquet`, "
+        "`timeline.parquet`, each also as `.csv`), `datapackage.json`, `sources.parquet` "
+        "(filled by ingestion runs) and `raw/<sha256>.gz` (web responses as fetched, so "
+        "any document can be cleaned again without fetching).",
         "",
     ]
-    for t in TABLES:
+    for t in ALL_TABLES:
         lines += [f"## {t.name}.parquet", "", t.description, "", f"Key: `{', '.join(t.key)}`", ""]
         lines += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
         for c in t.columns:

@@ -50,6 +50,40 @@ def devset_extractions(extractor):
 
 
 @pytest.fixture(scope="session")
+def seed_dataset(tmp_path_factory) -> Path:
+    """The seed documents extracted into a dataset folder (registry included)."""
+    out = tmp_path_factory.mktemp("seed-dataset")
+    runner.extract_paths(sorted(SEEDS.glob("*.txt")), out)
+    return out
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """One headless Debian Chromium for the whole session.
+
+    Playwright's sync API runs one event loop per process, so every browser test shares
+    this context instead of starting its own.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server and database for every flow test of the session."""
     from prefect.testing.utilities import prefect_test_harness

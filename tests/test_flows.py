@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import dataset
 from pipeline.errors import DatasetError
-from pipeline.schema import DOC_TABLES
+from pipeline.schema import TABLES
 
 from .conftest import SEEDS, bench_pages, seed_html
 
@@ -61,7 +61,7 @@ def test_folder_source_gives_the_rows_of_extract(tmp_path, seed_extractions):
         writer.add(ex)
     writer.commit()
     ingest(sources_file(tmp_path, f"path = '{SEEDS}'"), tmp_path / "run")
-    for table in DOC_TABLES:
+    for table in TABLES:
         expected = dataset.read_table(tmp_path / "extract", table)
         assert dataset.read_table(tmp_path / "run", table).equals(expected), table.name
 
@@ -208,7 +208,7 @@ def test_dask_cluster_gives_the_single_process_output(tmp_path, site):
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         ingest(sources, tmp_path / "dask", batch_size=3, dask_address=cluster.scheduler_address)
-    for table in DOC_TABLES:
+    for table in TABLES:
         single = dataset.read_table(tmp_path / "single", table)
         assert dataset.read_table(tmp_path / "dask", table).equals(single), table.name
     per_run = ["run_id", "checked_at", "changed_at"]
