@@ -129,6 +129,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
+                if len(a_units) == 1 and anchor is not None and rule.data.get("subject_a", True):
+                    # "Jeonju, the capital of North Jeolla Province, suspended ... with its
+                    # sister city Kanazawa": the clause's subject, not the nearest name.
+                    subj = _subject_place(anchor, tokens, su)
+                    if subj is not None and subj not in b_units:
+                        a_units = [subj]
                 for ua in a_units:
                     for ub in b_units:
                         ma = su.mentions[su.units.units[ua].ref]
@@ -161,6 +167,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             if not before:
                 continue
             ua = before[-1]
+            if anchor is not None:
+                subj = _subject_place(anchor, tokens, su)
+                if subj is not None and subj != b_unit:
+                    ua = subj
             ma = su.mentions[su.units.units[ua].ref]
             key = _pair_key(ma.place, mb.place)
             if key in found or _already_paired_with(found, mb.place, anchor):
@@ -350,6 +360,48 @@ def _with_partner_matches(us: UnitString):
     return _all_matches(_WITH_PARTNER, us)
 
 
+_SUBJECT_PATH = frozenset("dobj pobj prep attr acl xcomp ccomp advcl conj npadvmod oprd".split())
+
+
+def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
+    """The place unit that is the subject of the clause holding the relationship noun.
+
+    Walks up from the noun to its verb (and from a coordinated verb to the first one:
+    "The city is ... and has a friendship agreement with Y"), then reads the verb's
+    subject; a subject like "the Wagga Wagga city council" yields its place.
+    """
+    units = su.units.units
+    unit_of: dict[int, int] = {}
+    for k, u in enumerate(units):
+        if u.kind == "P":
+            m = su.mentions[u.ref]
+            for i in range(m.tok_start, m.tok_end):
+                unit_of[i] = k
+    tok = tokens[anchor]
+    for _ in range(8):
+        if tok.pos in ("VERB", "AUX"):
+            subjects = [t for t in tokens if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")]
+            if subjects:
+                return _place_in_phrase(subjects[0], tokens, unit_of)
+            if tok.dep == "conj":
+                tok = tokens[tok.head]
+                continue
+        if tok.dep not in _SUBJECT_PATH or tok.head == tok.i:
+            return None
+        tok = tokens[tok.head]
+    return None
+
+
+def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
+    if head.i in unit_of:
+        return unit_of[head.i]
+    # "the Wagga Wagga city council", "Officials from Zapopan": a place inside the subject.
+    for t in tokens[max(0, head.i - 6) : head.i + 4]:
+        if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
+            return unit_of[t.i]
+    return None
+
+
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
     """The same relationship noun already pairs this place (a rule found both sides)."""
     return any(
@@ -363,6 +415,9 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
         return True, None
     words = [tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"]
     strong = any(w in strong_words for w in words)
+    first = tokens[us.units[r_units[0]].tok_start]
+    if not strong and first.i > 0 and tokens[first.i - 1].lower in _NOT_CIVIC:
+        return False, None  # "the rail link between X and Y" joins places, not councils
     # The relationship noun is the last word of the phrase ("sister city relationship").
     anchor = None
     for u in reversed(r_units):
@@ -372,6 +427,11 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
     return strong, anchor
 
 
+_NOT_CIVIC = frozenset(
+    "rail railway train road bus coach flight air ferry shipping trade business transport "
+    "highway motorway bridge tunnel pipeline cable fibre fiber freight research academic "
+    "university school hospital sporting football commercial industrial".split()
+)
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
     ("friendship", ("friendship", "friendly")),

@@ -787,10 +787,18 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
             else:
                 continue
-            if any(m.tok_start >= 0 and sent.tok_start <= m.tok_start < start for m in mentions):
-                continue  # a place named earlier in the sentence is the likelier antecedent
-            # The paragraph's own city (the first it names) comes first; a paragraph naming
-            # none (minutes, encyclopedia sections) speaks of the document's city.
+            # A place the sentence names before, not as a partner ("Councillors in Dundee
+            # voted to suspend ties with the city's Russian twin") comes first; then the
+            # paragraph's own city (the first it names); a paragraph naming none (minutes,
+            # encyclopedia sections) speaks of the document's city.
+            earlier = [
+                m for m in mentions
+                if m.tok_start >= 0 and sent.tok_start <= m.tok_start < start
+                and tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
+                and not m.cue.startswith("coref")
+            ]  # fmt: skip
+            if earlier:
+                continue  # the name itself is the subject; patterns pair it directly
             p_start, _ = parsed.paragraphs[sent.paragraph]
             in_para = [m for m in doc.mentions if p_start <= m.start < tokens[start].start]
             antecedent = in_para[0].place if in_para else focal
