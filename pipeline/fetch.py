@@ -33,6 +33,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -133,7 +134,16 @@ class Fetcher:
 
     def fetch_all(self, requests: Sequence[FetchRequest | str]) -> list[FetchResult]:
         reqs = [FetchRequest(r) if isinstance(r, str) else r for r in requests]
-        return asyncio.run(self._fetch_all(reqs)) if reqs else []
+        if not reqs:
+            return []
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self._fetch_all(reqs))
+        # Called from inside an event loop (a notebook, an async caller): ours needs a
+        # thread of its own.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self._fetch_all(reqs)).result()
 
     async def _fetch_all(self, requests: list[FetchRequest]) -> list[FetchResult]:
         s = self.settings

@@ -220,3 +220,14 @@ def test_deflate_bodies_of_either_kind_are_read(site, encoding):
     packed = packer.compress(body) + packer.flush()
     url = site.add("/d", packed, headers={"Content-Encoding": "deflate"})
     assert fetch(url).content == body
+
+
+def test_fetching_works_from_inside_a_running_event_loop(site):
+    import asyncio
+
+    url = site.add("/a", "<p>x</p>")
+
+    async def caller():
+        return Fetcher(FAST).fetch(url)
+
+    assert asyncio.run(caller()).status == "ok"
