@@ -84,7 +84,8 @@ def _cats(categories: dict) -> str:
 
 
 def main() -> None:
-    bench = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "benchmarks"
+    default = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
+    bench = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     pages = sorted((bench / "html").glob("*.html.gz")) if bench.is_dir() else []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -98,10 +99,10 @@ def main() -> None:
         (empty / "a.txt").write_text("Nothing about twinning here.\n")
         one = work / "one.toml"
         one.write_text(f"[[source]]\npath = '{empty}'\n")
-        first_call, _ = timed(flow_run, one, work / "warmup")
-        print(f"first flow call (starts Prefect's temporary server): {first_call:.2f} s")
         loading, _ = timed(lambda: Extractor(Settings()).nlp)
         print(f"loading the spaCy model (once per process, before the scenarios): {loading:.2f} s")
+        first_call, _ = timed(flow_run, one, work / "warmup")
+        print(f"first flow call (starts Prefect's temporary server): {first_call:.2f} s")
 
         scenario("sample corpus", ROOT / "corpus" / "sources.toml", work)
         if not pages:
