@@ -193,6 +193,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if len(a_units) == 1 and anchor is not None:
+                    subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
+                    if subj is not None:
+                        a_units = [subj]
                 for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
                     for ua in a_units:
                         ma = su.mentions[su.units.units[ua].ref]
