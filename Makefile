@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sistercities extract corpus/documents --out extracted
+	$(BIN)/sistercities run --sources corpus/sources.toml --out extracted
 
 # Browser tests drive Debian's chromium (playwright's own browser download fails here).
 CHROMIUM := /usr/bin/chromium
@@ -52,6 +52,12 @@ bench-clean: $(STAMP)
 bench-registry: $(STAMP)
 	$(BIN)/python benchmarks/bench_registry.py corpus/documents tests/data/seeds_gold.jsonl
 	$(BIN)/python benchmarks/bench_registry.py tests/data/devset/docs tests/data/devset/gold.jsonl
+
+# Ingestion benchmark: cold run vs unchanged rerun, with and without Prefect, on the
+# sample corpus and on the benchmark pages served locally (prints figures).
+.PHONY: bench-ingest
+bench-ingest: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py $(BENCH_DATA)
 
 # Throughput benchmark: raw spaCy against our extraction, the CLI path and the flow on the
 # same texts; memory as the corpus grows; unchanged reruns (prints figures, ~10 minutes).

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pipeline.gazetteer import norm
 from pipeline.models import Parsed, PlaceMention
-from pipeline.patterns import _read_jsonl
+from pipeline.patterns import read_jsonl
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class ActorMention:
 def _roles() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
     table: dict[tuple[str, ...], tuple[str, str]] = {}
     longest = 1
-    for rec in _read_jsonl("roles.jsonl"):
+    for rec in read_jsonl("roles.jsonl"):
         for phrase in rec["words"]:
             words = tuple(norm(phrase).split())
             table[words] = (rec["role"], rec["kind"])

@@ -382,6 +382,7 @@ _TIME = re.compile(
 )
 _PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|dated?)\b\W*$")
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
+_YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d\s*(?:\||$)")
 _ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
 _FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest)\b")
 
@@ -439,7 +440,10 @@ def _clean_plain(text: str) -> Extracted:
         # "World News | Thu Mar 3, 2022 | 4:12pm EST" looks like a navigation bar but
         # carries the publication date: near the top it stays.
         dateline = n < _HEADER_BLOCKS and _dateline(block) is not None
-        if boilerplate_rule(block, "plain") is not None and not dateline:
+        # A table row ("Kansas City | United States | 1988 | notes") has the pipes of a
+        # navigation bar but a year a navigation bar never has.
+        table_row = "|" in block and _YEAR_IN_ROW.search(block) is not None
+        if boilerplate_rule(block, "plain") is not None and not (dateline or table_row):
             continue
         key = " ".join(block.split()).casefold()
         if len(block) <= 80 and not _PROSE_END.search(block):

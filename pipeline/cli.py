@@ -127,13 +127,15 @@ def evaluate(
 
 
 # Commands that live in their own modules.
-from pipeline import cli_registry  # noqa: E402
+from pipeline import cli_ingest, cli_registry  # noqa: E402
 from pipeline.review import cli as review_cli  # noqa: E402
 
 app.command()(cli_registry.registry)
 app.command()(cli_registry.report)
 app.add_typer(review_cli.review_app, name="review")
 app.command("export")(review_cli.export)
+app.command(name="run")(cli_ingest.run)
+app.command(name="serve")(cli_ingest.serve)
 
 
 def main() -> None:

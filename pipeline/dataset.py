@@ -1,16 +1,21 @@
-"""The dataset on disk: Parquet tables, cleaned texts and the data package descriptor.
+"""The dataset on disk: Parquet tables, cleaned texts, raw responses and the descriptor.
 
 pandas is used here and nowhere else. Every file is written to a temporary name and
 renamed into place, so a crash leaves either the old file or the new one, never half
 of one. A run upserts by document: rows of the documents it processed replace their
-earlier rows, and every other document's rows stay as they were. One writer at a time:
-a second run on the same folder is refused while the first holds the lock.
+earlier rows, and every other document's rows stay as they were; a superseded
+document keeps its rows and only gains `superseded_by`. Source rows (sources.parquet)
+are upserted by location the same way. One writer at a time: a second run on the same
+folder is refused while the first holds the lock. Datasets written before a column
+was added read back with that column empty.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gzip
+import hashlib
 import json
 import os
 import tempfile
@@ -29,6 +34,7 @@ from pipeline.schema import (
     DOCUMENTS,
     EVENTS,
     RELATIONS,
+    SOURCES,
     TABLES,
     Table,
     datapackage,
@@ -52,28 +58,13 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW[c.type], nullable=c.nullable) for c in table.columns])
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
+def _atomic_write(path: Path, write) -> None:
+    """Write through `write(tmp_path)` to a temporary file, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, _FILE_MODE)
@@ -82,6 +73,14 @@ def _atomic_write_table(path: Path, table: pa.Table) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def document_row(doc: CleanDocument) -> dict:
@@ -96,6 +95,7 @@ def document_row(doc: CleanDocument) -> dict:
         "status": doc.status,
         "n_chars": len(doc.text),
         "extractor_version": EXTRACTOR_VERSION,
+        "superseded_by": None,
     }
 
 
@@ -120,14 +120,70 @@ def read_table(out_dir: str | Path, table: Table) -> pd.DataFrame:
         df = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowInvalid) as exc:
         raise DatasetError(f"{path} is not a readable Parquet file: {exc}") from exc
-    missing = [c for c in table.column_names if c not in df.columns]
+    missing = [c.name for c in table.columns if c.name not in df.columns and not c.nullable]
     if missing:
         raise DatasetError(f"{path} lacks columns {', '.join(missing)}")
+    for c in table.columns:
+        if c.name not in df.columns:  # added in a later minor version of the dataset
+            df[c.name] = None
     return frame(table, df[table.column_names].to_dict("records"))
+
+
+def read_records(out_dir: str | Path, table: Table) -> list[dict]:
+    """A table's rows as plain dicts of Python values (None for nulls)."""
+    return records(read_table(out_dir, table))
 
 
 def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     return {t.name: read_table(out_dir, t) for t in TABLES}
+
+
+def write_sources(out_dir: str | Path, records: Iterable[dict]) -> int:
+    """Upsert source rows by location; rows of sources not given stay as they were."""
+    out = Path(out_dir)
+    new = frame(SOURCES, records)
+    old = read_table(out, SOURCES)
+    merged = pd.concat([old[~old["source"].isin(new["source"])], new], ignore_index=True)
+    _write_frame(out, SOURCES, merged)
+    _write_descriptor(out)
+    return len(merged)
+
+
+def _write_frame(out: Path, table: Table, df: pd.DataFrame) -> None:
+    df = df.drop_duplicates(subset=list(table.key), keep="last")
+    df = df.sort_values(list(_sort_key(table)), kind="stable").reset_index(drop=True)
+    arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
+    atomic_write_table(out / f"{table.name}.parquet", arrow)
+
+
+def _write_descriptor(out: Path) -> None:
+    data = (json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    path = out / "datapackage.json"
+    if not path.exists() or path.read_bytes() != data:
+        atomic_write_bytes(path, data)
+
+
+# --- Raw responses: kept so a document can be cleaned again without fetching ---------
+
+
+def raw_path(out_dir: str | Path, sha256: str) -> Path:
+    return Path(out_dir) / "raw" / f"{sha256}.gz"
+
+
+def store_raw(out_dir: str | Path, content: bytes) -> str:
+    """Keep bytes as raw/<sha256>.gz (once: the name is the content's hash)."""
+    sha = hashlib.sha256(content).hexdigest()
+    path = raw_path(out_dir, sha)
+    if not path.exists():
+        atomic_write_bytes(path, gzip.compress(content, compresslevel=6, mtime=0))
+    return sha
+
+
+def load_raw(out_dir: str | Path, sha256: str) -> bytes | None:
+    try:
+        return gzip.decompress(raw_path(out_dir, sha256).read_bytes())
+    except (OSError, EOFError):
+        return None
 
 
 @contextlib.contextmanager
@@ -142,9 +198,7 @@ def lock(out_dir: str | Path) -> Iterator[None]:
         except FileExistsError:
             holder = _lock_holder(path)
             if holder is not None and _alive(holder):
-                raise DatasetError(
-                    f"another run (pid {holder}) is writing to {out}; wait for it to finish"
-                ) from None
+                raise _busy(out, holder) from None
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)  # left behind by a run that died
             continue
@@ -158,6 +212,17 @@ def lock(out_dir: str | Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+
+
+def ensure_unlocked(out_dir: str | Path) -> None:
+    """Refuse early, before any work, when another live run holds the folder's lock."""
+    holder = _lock_holder(Path(out_dir) / LOCK_NAME)
+    if holder is not None and _alive(holder):
+        raise _busy(Path(out_dir), holder)
+
+
+def _busy(out: Path, holder: int) -> DatasetError:
+    return DatasetError(f"another run (pid {holder}) is writing to {out}; wait for it to finish")
 
 
 def _lock_holder(path: Path) -> int | None:
@@ -186,6 +251,18 @@ class DatasetWriter:
         self.out = Path(out_dir)
         self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
         self.doc_ids: set[str] = set()
+        self.superseded: dict[str, str] = {}  # old doc_id -> new doc_id
+        self.revived: set[str] = set()  # doc_ids current again
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.doc_ids or self.superseded or self.revived)
+
+    def supersede(self, old_doc_id: str, new_doc_id: str) -> None:
+        self.superseded[old_doc_id] = new_doc_id
+
+    def revive(self, doc_id: str) -> None:
+        self.revived.add(doc_id)
 
     def add(self, ex: Extraction) -> None:
         doc = ex.document
@@ -200,7 +277,7 @@ class DatasetWriter:
             path = self.out / "texts" / f"{doc.doc_id}.txt"
             data = doc.text.encode("utf-8")
             if not path.exists() or path.read_bytes() != data:
-                _atomic_write_bytes(path, data)
+                atomic_write_bytes(path, data)
 
     def commit(self) -> dict[str, int]:
         """Merge with what the folder already holds and write every table."""
@@ -210,16 +287,25 @@ class DatasetWriter:
             keep = ~old["doc_id"].isin(self.doc_ids)
             new = frame(table, self.rows[table.name])
             merged = pd.concat([old[keep], new], ignore_index=True) if len(old) else new
-            merged = merged.drop_duplicates(subset=list(table.key), keep="last")
-            merged = merged.sort_values(list(_sort_key(table)), kind="stable").reset_index(
-                drop=True
-            )
-            arrow = pa.Table.from_pandas(merged, schema=arrow_schema(table), preserve_index=False)
-            _atomic_write_table(self.out / f"{table.name}.parquet", arrow)
+            if table is DOCUMENTS:
+                merged["superseded_by"] = self._superseded_by(old, merged)
+            _write_frame(self.out, table, merged)
             counts[table.name] = len(merged)
-        descriptor = json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
-        _atomic_write_bytes(self.out / "datapackage.json", descriptor.encode("utf-8"))
+        if not (self.out / f"{SOURCES.name}.parquet").exists():
+            _write_frame(self.out, SOURCES, frame(SOURCES, []))
+        _write_descriptor(self.out)
         return counts
+
+    def _superseded_by(self, old: pd.DataFrame, merged: pd.DataFrame) -> pd.Series:
+        """Supersession survives re-extraction; only supersede() and revive() change it."""
+        before = {
+            d: s for d, s in zip(old["doc_id"], old["superseded_by"], strict=True) if not pd.isna(s)
+        }
+        values = []
+        for doc_id in merged["doc_id"]:
+            value = self.superseded.get(doc_id, before.get(doc_id))
+            values.append(None if doc_id in self.revived else value)
+        return pd.Series(values, index=merged.index, dtype="string")
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -253,11 +339,10 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
     for table, rows in tables.items():
         df = frame(table, rows)
         arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
-        _atomic_write_table(out / f"{table.name}.parquet", arrow)
-        _atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
+        atomic_write_table(out / f"{table.name}.parquet", arrow)
+        atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
         counts[table.name] = len(df)
-    descriptor = json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
-    _atomic_write_bytes(out / "datapackage.json", descriptor.encode("utf-8"))
+    _write_descriptor(out)
     return counts
 
 
@@ -270,6 +355,8 @@ def _sort_key(table: Table) -> tuple[str, ...]:
         return ("doc_id", "trigger_start", "event_id")
     if table is ACTORS:
         return ("doc_id", "start", "actor_id")
+    if table is SOURCES:
+        return ("source",)
     return table.key
 
 

@@ -41,7 +41,9 @@ _MONTH_ONLY = re.compile(
 _OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
-_CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj".split())
+# A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
+# time, like a relative clause.
+_CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
     "meanwhile recently today currently".split()

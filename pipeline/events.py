@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
-from pipeline.patterns import _read_jsonl, lexicon
+from pipeline.patterns import lexicon, read_jsonl
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -69,7 +69,7 @@ class EventMention:
 @lru_cache(maxsize=1)
 def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
     out: dict[str, list] = defaultdict(list)
-    for rec in _read_jsonl("triggers.jsonl"):
+    for rec in read_jsonl("triggers.jsonl"):
         trig = Trigger(
             rec["id"],
             rec["class"],
@@ -85,7 +85,7 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
 @lru_cache(maxsize=1)
 def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
     out: dict[str, list] = defaultdict(list)
-    for rec in _read_jsonl("modality.jsonl"):
+    for rec in read_jsonl("modality.jsonl"):
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), rec["class"]))
     return out
@@ -281,6 +281,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             if not objs or not (objs[0].ent_type == "DATE" or _YEARLIKE(objs[0].text)):
                 continue
             head = tokens[tok.head]
+            words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+            if not words & _SINCE_CONTEXT:
+                continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
             if not (
                 head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
@@ -359,6 +362,10 @@ def _token_at(parsed: Parsed, offset: int) -> int:
     return 0
 
 
+_SINCE_CONTEXT = frozenset(
+    "sister twin twins twinned twinning partner partners partnership partnerships "
+    "relationship relationships ties link links agreement friendship jumelage".split()
+)
 _SINCE_HEADS = frozenset(
     "be have twin pair link partner remain exist relationship partnership twinning tie link "
     "agreement friendship relation".split()

@@ -178,7 +178,14 @@ class Gazetteer:
                 if alias:
                     self.admin1[norm(alias)].append(div)
 
-        self.stop = _word_list("stop_names.txt")
+        self.stop = _word_list("stop_names.txt") | frozenset(
+            line.strip().casefold()
+            for line in resources.files("pipeline.data")
+            .joinpath("stop_phrases.txt")
+            .read_text(encoding="utf-8")
+            .splitlines()
+            if line.strip() and not line.startswith("#")
+        )
         self.weak = _word_list("weak_names.txt")
         self._max_words = 6
 

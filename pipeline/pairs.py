@@ -129,6 +129,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
+                if len(a_units) == 1 and anchor is not None and rule.data.get("subject_a", True):
+                    # "Jeonju, the capital of North Jeolla Province, suspended ... with its
+                    # sister city Kanazawa": the clause's subject, not the nearest name.
+                    subj = _subject_place(anchor, tokens, su)
+                    if subj is not None and subj not in b_units:
+                        a_units = [subj]
                 for ua in a_units:
                     for ub in b_units:
                         ma = su.mentions[su.units.units[ua].ref]
@@ -161,6 +167,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             if not before:
                 continue
             ua = before[-1]
+            if anchor is not None:
+                subj = _subject_place(anchor, tokens, su)
+                if subj is not None and subj != b_unit:
+                    ua = subj
             ma = su.mentions[su.units.units[ua].ref]
             key = _pair_key(ma.place, mb.place)
             if key in found or _already_paired_with(found, mb.place, anchor):
@@ -183,6 +193,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if len(a_units) == 1 and anchor is not None:
+                    subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
+                    if subj is not None:
+                        a_units = [subj]
                 for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
                     for ua in a_units:
                         ma = su.mentions[su.units.units[ua].ref]
@@ -208,50 +222,36 @@ _LIST_WORDS = frozenset("partners partner twinned paired partnered".split())
 def _list_relations(
     parsed: Parsed, places: Places, all_units, strong_words
 ) -> list[RelationMention]:
-    """Partners listed after a colon: inline ("twinned with five cities: Lorient in
-    France; Cambridge, Massachusetts; ...") or one per line after an intro line."""
+    """Partners listed after a colon ("twinned with five cities: Lorient in France;
+    Cambridge, Massachusetts; ...") or one per line after an intro line or heading
+    ("Vannes is twinned with:", "Former twin towns", a table of partner cities)."""
     tokens = parsed.tokens
     out = []
-    for su in all_units:
+    in_list = [
+        any(s <= parsed.sentences[su.sentence].start < e for s, e in places.list_items)
+        for su in all_units
+    ]
+    for k, su in enumerate(all_units):
+        if in_list[k]:
+            continue
         units = su.units.units
         colon = next(
-            (k for k, u in enumerate(units) if u.kind == "W" and tokens[u.tok_start].text == ":"),
+            (i for i, u in enumerate(units) if u.kind == "W" and tokens[u.tok_start].text == ":"),
             None,
         )
-        if colon is None:
-            continue
-        intro = units[:colon]
+        intro = units[:colon] if colon is not None else units
+        rest = units[colon + 1 :] if colon is not None else []
         words = {tokens[u.tok_start].lower for u in intro if u.kind == "W"}
         if not (words & strong_words or words & _LIST_WORDS):
             continue
-        intro_places = [u for u in intro if u.kind == "P"]
-        if len(intro_places) != 1:
-            continue
-        a = su.mentions[intro_places[0].ref]
+        intro_places = [su.mentions[u.ref] for u in intro if u.kind == "P"]
         items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
-        rest = units[colon + 1 :]
-        if any(u.kind == "P" for u in rest):
-            seps = (
-                {";"}
-                if any(tokens[u.tok_start].text == ";" for u in rest if u.kind == "W")
-                else {",", "and"}
-            )
-            group: list[Unit] = []
-            for u in [*rest, None]:
-                if u is None or (u.kind == "W" and tokens[u.tok_start].lower in seps):
-                    first = next((g for g in group if g.kind == "P"), None)
-                    if first is not None:
-                        start = tokens[group[0].tok_start].start
-                        end = tokens[group[-1].tok_end - 1].end
-                        items.append((su.mentions[first.ref], start, end, "pair.list_inline"))
-                    group = []
-                elif not (u.kind == "W" and tokens[u.tok_start].lower in ("and", "or")):
-                    group.append(u)
-        elif colon == len(units) - 1 or all(u.kind == "W" for u in rest):
+        if colon is not None and any(u.kind == "P" for u in rest):
+            items = _inline_items(su, rest, tokens)
+        elif k + 1 < len(all_units) and in_list[k + 1]:
             # One partner per following line, as far as the list goes.
-            for nxt in all_units[su.sentence + 1 :]:
-                sent = parsed.sentences[nxt.sentence]
-                if not any(s <= sent.start < e for s, e in places.list_items):
+            for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
+                if not listed:
                     break
                 first = next((u for u in nxt.units.units if u.kind == "P"), None)
                 if first is None:
@@ -259,20 +259,57 @@ def _list_relations(
                 before = nxt.units.units[: nxt.units.units.index(first)]
                 if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
                     continue  # the line does not start with the partner's name
+                sent = parsed.sentences[nxt.sentence]
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
+        if not items:
+            continue
+        if len(intro_places) == 1:
+            a = intro_places[0]
+        elif not intro_places and places.focal is not None:
+            a = _focal_mention(places, su, parsed)  # "Former twin towns": the document's city
+        else:
+            continue
         # No anchor: the intro's verb ("is twinned with five cities:") is no event of the
         # items; a year on an item's line is (see events).
-        anchor = None
         for b, start, end, rule in items:
             if b.place.key == a.place.key or b.in_org:
                 continue
             out.append(
                 RelationMention(
-                    a, b, b.place.country, tokens[b.tok_start].sent, anchor, start, end, rule,
-                    "sister", 0.85, True,
+                    a, b, b.place.country, tokens[b.tok_start].sent, None, start, end, rule,
+                    "sister", 0.85 if a.tok_start >= 0 else 0.7, True,
                 )
             )  # fmt: skip
     return out
+
+
+def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
+    items = []
+    semicolons = any(tokens[u.tok_start].text == ";" for u in rest if u.kind == "W")
+    seps = {";"} if semicolons else {",", "and"}
+    group: list[Unit] = []
+    for u in [*rest, None]:
+        if u is None or (u.kind == "W" and tokens[u.tok_start].lower in seps):
+            first = next((g for g in group if g.kind == "P"), None)
+            if first is not None:
+                start = tokens[group[0].tok_start].start
+                end = tokens[group[-1].tok_end - 1].end
+                items.append((su.mentions[first.ref], start, end, "pair.list_inline"))
+            group = []
+        elif not (u.kind == "W" and tokens[u.tok_start].lower in ("and", "or")):
+            group.append(u)
+    return items
+
+
+def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
+    """The document's own city as the subject of a list headed only by a heading; its
+    span is the first time the document names it."""
+    focal = places.focal
+    first = next((m for m in places.context if m.place.key == focal.key), None)
+    if first is not None:
+        return PlaceMention(first.start, first.end, first.text, focal, -1, -1, -1, "focal")
+    sent = parsed.sentences[su.sentence]
+    return PlaceMention(sent.start, sent.start, "", focal, -1, -1, -1, "focal")
 
 
 def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
@@ -327,6 +364,48 @@ def _with_partner_matches(us: UnitString):
     return _all_matches(_WITH_PARTNER, us)
 
 
+_SUBJECT_PATH = frozenset("dobj pobj prep attr acl xcomp ccomp advcl conj npadvmod oprd".split())
+
+
+def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
+    """The place unit that is the subject of the clause holding the relationship noun.
+
+    Walks up from the noun to its verb (and from a coordinated verb to the first one:
+    "The city is ... and has a friendship agreement with Y"), then reads the verb's
+    subject; a subject like "the Wagga Wagga city council" yields its place.
+    """
+    units = su.units.units
+    unit_of: dict[int, int] = {}
+    for k, u in enumerate(units):
+        if u.kind == "P":
+            m = su.mentions[u.ref]
+            for i in range(m.tok_start, m.tok_end):
+                unit_of[i] = k
+    tok = tokens[anchor]
+    for _ in range(8):
+        if tok.pos in ("VERB", "AUX"):
+            subjects = [t for t in tokens if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")]
+            if subjects:
+                return _place_in_phrase(subjects[0], tokens, unit_of)
+            if tok.dep == "conj":
+                tok = tokens[tok.head]
+                continue
+        if tok.dep not in _SUBJECT_PATH or tok.head == tok.i:
+            return None
+        tok = tokens[tok.head]
+    return None
+
+
+def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
+    if head.i in unit_of:
+        return unit_of[head.i]
+    # "the Wagga Wagga city council", "Officials from Zapopan": a place inside the subject.
+    for t in tokens[max(0, head.i - 6) : head.i + 4]:
+        if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
+            return unit_of[t.i]
+    return None
+
+
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
     """The same relationship noun already pairs this place (a rule found both sides)."""
     return any(
@@ -340,6 +419,9 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
         return True, None
     words = [tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"]
     strong = any(w in strong_words for w in words)
+    first = tokens[us.units[r_units[0]].tok_start]
+    if not strong and first.i > 0 and tokens[first.i - 1].lower in _NOT_CIVIC:
+        return False, None  # "the rail link between X and Y" joins places, not councils
     # The relationship noun is the last word of the phrase ("sister city relationship").
     anchor = None
     for u in reversed(r_units):
@@ -349,6 +431,11 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
     return strong, anchor
 
 
+_NOT_CIVIC = frozenset(
+    "rail railway train road bus coach flight air ferry shipping trade business transport "
+    "highway motorway bridge tunnel pipeline cable fibre fiber freight research academic "
+    "university school hospital sporting football commercial industrial".split()
+)
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
     ("friendship", ("friendship", "friendly")),
@@ -374,11 +461,6 @@ def _span(us: UnitString, m: re.Match, tokens) -> tuple[int, int]:
 
 def _pair_key(a: Place, b: Place) -> tuple:
     return tuple(sorted((a.key, b.key)))
-
-
-def document_is_about_relationships(text: str) -> bool:
-    low = text.casefold()
-    return any(k in low for k in lexicon()["document_keywords"])
 
 
 _SELECT = frozenset("select choose pick find identify match settle recommend propose".split())

@@ -42,7 +42,13 @@ _PLACE = r"@P\d+\|[^ ]*\|P "
 _NATION = r"@[CD][A-Z]{2}\|[^ ]*\|[CD] "
 _WORD = r"[^@ ][^ ]*\|[^ ]*\|W "
 _ANY = r"[^ ]+ "
-_COORD_SEP = r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?|and\|[^ ]*\|W |&\|[^ ]*\|W )"
+# Between coordinated places: ", ", "; ", " and ", ", and with "; a bracketed year or
+# note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
+_COORD_SEP = (
+    r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
+    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
+    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
+)
 
 
 def _lit(word: str) -> str:
@@ -161,7 +167,7 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
     return "(?:" + "|".join(_lit(w) for w in core.split("/")) + ")"
 
 
-def _read_jsonl(name: str) -> list[dict]:
+def read_jsonl(name: str) -> list[dict]:
     text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
     records = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -185,7 +191,7 @@ def load_patterns(name: str) -> tuple[Pattern, ...]:
     macros = {k: v for k, v in lexicon()["macros"].items()}
     patterns = []
     seen = set()
-    for rec in _read_jsonl(name):
+    for rec in read_jsonl(name):
         pid = rec["id"]
         if pid in seen:
             raise PatternError(f"{name}: duplicate pattern id {pid}")

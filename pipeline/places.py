@@ -69,6 +69,7 @@ class Places:
     context: tuple[PlaceMention, ...]  # every place the string pass found (no tokens)
     focus: tuple[str, ...]  # the document's countries, most mentioned first
     list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
+    focal: Place | None = None  # the place the document names most often
 
 
 def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
@@ -181,6 +182,36 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             cand.qual_parent = parent[0] if parent else None
             candidates[(j, i)] = cand
 
+    # 4. Names the gazetteer lacks, where the text itself says they are places: the name
+    #    opening a line of a partner list ("Annapolis Royal, Nova Scotia, Canada – since
+    #    1990") or one followed by its country ("Stykkishólmur (Iceland)").
+    person_spans = {
+        i for e in parsed.entities if e.label == "PERSON" for i in range(e.tok_start, e.tok_end)
+    }
+    for sent in parsed.sentences:
+        listed = any(a <= sent.start < b for a, b in doc.list_items)
+        i = sent.tok_start
+        while i < sent.tok_end:
+            run = _name_run(i, sent, tokens)
+            if run is None:
+                i += 1
+                continue
+            j = run
+            first_in_line = listed and all(
+                not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i)
+            )
+            if (
+                (i, j) not in candidates
+                and not (set(range(i, j)) & person_spans)
+                and (first_in_line or _country_follows(j, sent, tokens, gaz))
+            ):
+                key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+                if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
+                    cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
+                    cand.cue = "place.list_item" if first_in_line else ""
+                    candidates[(i, j)] = cand
+            i = j
+
     # Longest candidate wins where two overlap.
     chosen: list[_Candidate] = []
     taken: set[int] = set()
@@ -228,7 +259,9 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
             continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
-            continue  # a state or province on its own is a qualifier, not a city
+            if not _province_context(cand, tokens, parsed):
+                continue  # a state or province on its own is a qualifier, not a city
+            cand.suffix_kind = "province"  # "sister-province ties with Alberta"
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
         cue = _cue(cand, tokens, parsed, gaz, doc)
@@ -282,14 +315,83 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
+    mentions = _own_city(mentions, doc, tokens, parsed)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items)
+    return Places(
+        tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items,
+        focal_place(doc),
+    )  # fmt: skip
 
 
 _DESCRIBED = frozenset(
     "district suburb borough ward neighbourhood neighborhood town village municipality county "
     "township commune prefecture".split()
 )
+_PROVINCE_WORDS = frozenset(
+    "province provinces provincial state states prefecture prefectures region regions "
+    "sister-province sister-state".split()
+)
+
+
+def _province_context(cand: _Candidate, tokens, parsed: Parsed) -> bool:
+    """A state or province is a partner of its own in talk of sister provinces/states."""
+    sent = parsed.sentences[tokens[cand.tok_start].sent]
+    words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+    before = tokens[cand.tok_start - 2 : cand.tok_start] if cand.tok_start >= 2 else ()
+    if len(before) == 2 and before[1].lower == "of" and before[0].lower in _PROVINCE_WORDS:
+        return True  # "the Canadian province of Alberta"
+    return bool(words & _PROVINCE_WORDS) and bool(
+        words & {"sister", "friendship", "twinned", "twin"}
+    )
+
+
+def _name_run(i: int, sent, tokens) -> int | None:
+    """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
+    Casas", "Abingdon-on-Thames"), or None."""
+    tok = tokens[i]
+    if not (tok.text[:1].isupper() and tok.pos in ("PROPN", "NOUN", "ADJ", "X")):
+        return None
+    j = i + 1
+    while j < sent.tok_end and j - i < 6:
+        t = tokens[j]
+        if t.text[:1].isupper() and t.pos in ("PROPN", "NOUN", "X"):
+            j += 1
+        elif t.text in ("-", "–") or t.lower in (
+            "de",
+            "la",
+            "las",
+            "los",
+            "del",
+            "upon",
+            "on",
+            "am",
+            "an",
+            "der",
+            "sur",
+        ):
+            if j + 1 < sent.tok_end and tokens[j + 1].text[:1].isupper():
+                j += 2
+            else:
+                break
+        else:
+            break
+    return j
+
+
+def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
+    """ "(Iceland)" or ", Iceland" right after the name."""
+    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ","):
+        return False
+    for n in (3, 2, 1):
+        if j + 1 + n > sent.tok_end:
+            continue
+        words = " ".join(t.text for t in tokens[j + 1 : j + 1 + n])
+        key = norm(words.replace(" .", "."))
+        if key in gaz.countries or key in gaz.admin1:
+            return True
+    return False
+
+
 _LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
 
 
@@ -422,6 +524,8 @@ def _cue(
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
+    if cand.cue == "place.list_item":
+        return cand.cue
     if not first.text[:1].isupper():
         return ""
     if cand.container:
@@ -617,6 +721,102 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
                 cue="coref.region_" + head.lower,
             )
         )
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+_OWN_HEADS = frozenset("city town municipality borough council".split())
+_OWN_MODIFIERS = frozenset("city town municipal county borough".split())
+_OWN_RELATION = frozenset(
+    "sister twin twinned twinning partner partnership partnerships link links ties "
+    "relationship relationships jumelage friendship".split()
+)
+
+
+def focal_place(doc: DocPlaces) -> Place | None:
+    """The place a document is about: the one it names most often (earliest on a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, PlaceMention] = {}
+    for m in doc.mentions:
+        counts[m.place.key] = counts.get(m.place.key, 0) + 1
+        first.setdefault(m.place.key, m)
+    if not counts:
+        return None
+    key = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[key].place
+
+
+def _own_city(mentions, doc: DocPlaces, tokens, parsed):
+    """ "the city's ties with its Slovak partner", "The city is also a sister city of
+    Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
+    passage is about, when no place is named in the sentence before the phrase.
+
+    That is the first place the paragraph names ("In Canada, a Winnipeg councillor ...
+    the city's mayor"); council minutes, city statements and encyclopedia sections often
+    name none, and then it is the place the document names most often.
+    """
+    focal = focal_place(doc)
+    out = list(mentions)
+    taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.span_end_tok)}
+    for sent in parsed.sentences:
+        span = range(sent.tok_start, sent.tok_end)
+        words = {tokens[i].lower for i in span}
+        if not words & _OWN_RELATION:
+            continue
+        for i in span:
+            tok = tokens[i]
+            if i in taken:
+                continue
+            start = end = None
+            if tok.lower == "the" and i + 1 < sent.tok_end:
+                j = i + 1
+                if (
+                    tokens[j].lower in _OWN_MODIFIERS
+                    and j + 1 < sent.tok_end
+                    and tokens[j + 1].lower == "council"
+                ):
+                    j += 1
+                head = tokens[j]
+                nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
+                if head.lower not in _OWN_HEADS or nxt in ("of", "centre", "center", "hall"):
+                    continue
+                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass")):
+                    continue
+                start, end = i, j + 1
+            elif tok.lower == "its" and i == sent.tok_start:
+                start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
+            else:
+                continue
+            # A place the sentence names before, not as a partner ("Councillors in Dundee
+            # voted to suspend ties with the city's Russian twin") comes first; then the
+            # paragraph's own city (the first it names); a paragraph naming none (minutes,
+            # encyclopedia sections) speaks of the document's city.
+            earlier = [
+                m for m in mentions
+                if m.tok_start >= 0 and sent.tok_start <= m.tok_start < start
+                and tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
+                and not m.cue.startswith("coref")
+            ]  # fmt: skip
+            if earlier:
+                continue  # the name itself is the subject; patterns pair it directly
+            p_start, _ = parsed.paragraphs[sent.paragraph]
+            in_para = [m for m in doc.mentions if p_start <= m.start < tokens[start].start]
+            antecedent = in_para[0].place if in_para else focal
+            if antecedent is None:
+                continue
+            out.append(
+                PlaceMention(
+                    start=tokens[start].start,
+                    end=tokens[end - 1].end,
+                    text=parsed.text[tokens[start].start : tokens[end - 1].end],
+                    place=antecedent,
+                    tok_start=start,
+                    tok_end=end,
+                    span_end_tok=end,
+                    cue="coref.own_city",
+                )
+            )
+            taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
 

@@ -132,32 +132,64 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
 
 _BULLETS = " \t-–—•·*▪◦‣>0123456789.)"
 _LIST_INTRO = re.compile(
-    r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired)[^\n]{0,80}:\s*$"
+    r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired|jumelage)"
+    r"[^\n]{0,80}:\s*(?:\[\d+\]\s*)*$"
+)
+_LIST_HEADING = re.compile(
+    r"(?i)^[^.!?:\n]{0,60}\b(?:sister|twin|partner|friendship|twinned|twinning|jumelage)"
+    r"[^.!?:\n]{0,60}$"
+)
+_TABLE_HEADER = frozenset(
+    "city town municipality country state province since year years notes note partner "
+    "partners region date established".split()
 )
 _MAX_ITEM_WORDS = 16
+_MAX_ROW_WORDS = 30
+
+
+def _is_intro(line: str) -> bool:
+    if _LIST_INTRO.search(line):
+        return True
+    # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too.
+    return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
+
+
+def _table_header(line: str) -> bool:
+    cells = [c.strip().lower() for c in line.split("|") if c.strip()]
+    return len(cells) >= 2 and all(c in _TABLE_HEADER for c in cells)
 
 
 def list_items(text: str) -> tuple[tuple[int, int], ...]:
-    """Lines listing partners after an intro line ending in a colon.
+    """Lines listing partners after an intro line or heading.
 
-    "Bloomington is twinned with:" followed by one short line per partner
-    ("Santa Clara, Cuba (since 1999)"); the list ends at the first long or empty-named
-    line.
+    "Bloomington is twinned with:" or "Former twin towns" followed by one short line per
+    partner ("- Santa Clara, Cuba (since 1999)"), or by the rows of a text table
+    ("Gaziantep | Turkey | 2012 |", its header row skipped); the list ends at the first
+    long line or a line that starts another list.
     """
     out = []
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     k = 0
     while k < len(lines):
         s, e = lines[k]
-        if _LIST_INTRO.search(text[s:e]):
+        if _is_intro(text[s:e].strip()):
             j = k + 1
+            style = None  # the first item sets it: table rows, bullets, or plain lines
             while j < len(lines):
                 ls, le = lines[j]
                 line = text[ls:le].strip()
-                if not line or len(line.split()) > _MAX_ITEM_WORDS or line.endswith(":"):
+                if _table_header(line):
+                    j += 1
+                    continue
+                limit = _MAX_ROW_WORDS if "|" in line else _MAX_ITEM_WORDS
+                if not line or len(line.split()) > limit or _is_intro(line):
                     break
                 if not line.lstrip(_BULLETS)[:1].isupper():
                     break
+                shape = "row" if "|" in line else "bullet" if line[0] in _BULLETS else "plain"
+                if style is not None and shape != style:
+                    break  # "Other cooperation" after the table ends the list
+                style = style or shape
                 out.append((ls, le))
                 j += 1
             k = j

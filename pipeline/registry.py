@@ -1079,15 +1079,19 @@ def inputs_from_rows(
 def inputs_from_tables(tables: Mapping, text_of: Callable[[str], str | None]) -> Inputs:
     from pipeline import dataset
 
-    relations = dataset.records(tables["relations"])
+    # An ingestion run keeps the rows of an article's superseded versions (their reviews
+    # stay attached); only current versions are merged, so an edit is not a new source.
+    documents = dataset.records(tables["documents"])
+    old = {d["doc_id"] for d in documents if d.get("superseded_by")}
+    documents = [d for d in documents if d["doc_id"] not in old]
+    relations = [r for r in dataset.records(tables["relations"]) if r["doc_id"] not in old]
+    events = [e for e in dataset.records(tables["events"]) if e["doc_id"] not in old]
     texts = {}
     for doc_id in sorted({r["doc_id"] for r in relations}):
         text = text_of(doc_id)
         if text is not None:
             texts[doc_id] = text
-    return inputs_from_rows(
-        dataset.records(tables["documents"]), relations, dataset.records(tables["events"]), texts
-    )
+    return inputs_from_rows(documents, relations, events, texts)
 
 
 def source_tables(out_dir: str | Path) -> dict:

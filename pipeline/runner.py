@@ -65,19 +65,24 @@ def read_and_clean(path: Path) -> CleanDocument:
     """A file as a cleaned document; unreadable files become a skipped record."""
     try:
         raw = sources.read_file(path)
-    except (OSError, EOFError, ValueError) as exc:
-        reason = "unreadable"
-        return CleanDocument(
-            doc_id=doc_id_for(f"skipped:{reason}:{content_hash(str(path))}"),
-            source=str(path),
-            source_name=path.name,
-            text="",
-            status=f"skipped:{reason}",
-            title=str(exc)[:200] or None,
-        )
+    except sources.READ_ERRORS as exc:
+        return unreadable(path, str(exc))
     from pipeline import clean as cleaner
 
     return cleaner.clean(raw)
+
+
+def unreadable(path: Path, error: str) -> CleanDocument:
+    """The skipped record of a file that could not be read."""
+    reason = "unreadable"
+    return CleanDocument(
+        doc_id=doc_id_for(f"skipped:{reason}:{content_hash(str(path))}"),
+        source=str(path),
+        source_name=path.name,
+        text="",
+        status=f"skipped:{reason}",
+        title=error[:200] or None,
+    )
 
 
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:

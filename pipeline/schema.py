@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATASET_VERSION = "1.1.0"
+DATASET_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,12 @@ DOCUMENTS = Table(
         Column("n_chars", "integer", "Length of the cleaned text in characters."),
         Column(
             "extractor_version", "string", "Version of the extraction rules that produced the rows."
+        ),
+        Column(
+            "superseded_by",
+            "string",
+            "doc_id of the newer version that replaced this document at its source; null while current. A superseded document keeps its rows in every table (reviews stay attached); current rows are those of documents whose superseded_by is null.",
+            True,
         ),
     ),
 )
@@ -174,6 +180,33 @@ ACTORS = Table(
     ),
 )  # fmt: skip
 
+SOURCES = Table(
+    "sources",
+    ("source",),
+    "One row per source location an ingestion run (`sistercities run`) has seen: each folder, file, web page, feed and sitemap, with the state the latest run that checked it left it in. Rows of sources a run did not list stay as they were.",
+    (
+        Column("source", "string", "Path or URL, as listed or as a feed/sitemap/folder gave it."),
+        Column("kind", "string", "folder, file, page, feed or sitemap."),
+        Column("listing", "string", "Name of the sources.toml entry it came from."),
+        Column("tags", "string", "Tags of that entry, '; '-separated.", True),
+        Column("state", "string", "Outcome of the latest run: 'ok' (read and extracted, or listed), 'unchanged' (nothing to redo), 'failed:<reason>' (timeout, connection-error, http-404, too-large, robots-unreachable, unreadable, ...) or 'skipped:<reason>' (robots-disallowed, pdf, image, private-address, no-article-body, ...)."),
+        Column("detail", "string", "What went wrong, for a person to read.", True),
+        Column("doc_id", "string", "Document this source currently yields (kept through failures, so the last good version stays current).", True),
+        Column("http_status", "integer", "Status of the final HTTP response.", True),
+        Column("final_url", "string", "URL after redirects.", True),
+        Column("media_type", "string", "Declared media type of the current version, without parameters.", True),
+        Column("charset", "string", "Charset its Content-Type declared.", True),
+        Column("etag", "string", "ETag of the current version, sent as If-None-Match next time.", True),
+        Column("last_modified", "string", "Last-Modified of the current version, sent as If-Modified-Since.", True),
+        Column("raw_sha256", "string", "SHA-256 of the raw bytes of the current version; web responses are kept as raw/<raw_sha256>.gz.", True),
+        Column("n_bytes", "integer", "Size of those raw bytes.", True),
+        Column("run_id", "string", "Run that last checked the source (the Prefect flow run id)."),
+        Column("checked_at", "string", "When that run started (ISO 8601, UTC)."),
+        Column("changed_at", "string", "Start of the run that first saw the current version.", True),
+    ),
+)  # fmt: skip
+
+# Tables keyed by document: a run replaces the rows of the documents it processed.
 TABLES = (DOCUMENTS, RELATIONS, EVENTS, ACTORS)
 
 _PLACE = "Places are merged across documents by GeoNames id when resolved, else by normalised name and country."
@@ -256,7 +289,7 @@ TIMELINE = Table(
 
 # Built from TABLES by the registry, not upserted per document by the writer.
 REGISTRY_TABLES = (RELATIONSHIPS, TIMELINE)
-ALL_TABLES = TABLES + REGISTRY_TABLES
+ALL_TABLES = (*TABLES, SOURCES, *REGISTRY_TABLES)
 
 
 def datapackage(name: str = "sistercities") -> dict:
@@ -303,7 +336,9 @@ def markdown() -> str:
         "Files in an output folder: `documents.parquet`, `relations.parquet`, "
         "`events.parquet`, `actors.parquet`, `texts/<doc_id>.txt` (the cleaned text "
         "every offset points into), the registry built from them (`relationships.parquet`, "
-        "`timeline.parquet`, each also as `.csv`) and `datapackage.json`.",
+        "`timeline.parquet`, each also as `.csv`), `datapackage.json`, `sources.parquet` "
+        "(filled by ingestion runs) and `raw/<sha256>.gz` (web responses as fetched, so "
+        "any document can be cleaned again without fetching).",
         "",
     ]
     for t in ALL_TABLES:

@@ -10,6 +10,8 @@ from pipeline.errors import InputError
 from pipeline.models import RawDocument
 
 MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
+# What read_file raises for a file that exists but cannot be read (or unpacked).
+READ_ERRORS = (OSError, EOFError, ValueError)
 
 
 def media_type_for(path: Path) -> str | None:

@@ -86,3 +86,49 @@ def test_datapackage_describes_every_column(tmp_path, seed_extractions):
 
 def test_docs_data_dictionary_is_generated_from_the_schema():
     assert (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == markdown() + "\n"
+
+
+def test_dataset_from_before_a_column_was_added_reads_with_it_empty(tmp_path, seed_extractions):
+    import pyarrow.parquet as pq
+
+    _write(tmp_path, seed_extractions[:1])
+    path = tmp_path / "documents.parquet"
+    pq.write_table(pq.read_table(path).drop(["superseded_by"]), path)
+    docs = dataset.load(tmp_path)["documents"]
+    assert docs["superseded_by"].isna().all() and len(docs) == 1
+
+
+def test_superseded_document_keeps_its_rows_and_mark_when_written_again(tmp_path, seed_extractions):
+    old, new = seed_extractions[:2]
+    _write(tmp_path, [old, new])
+    writer = dataset.DatasetWriter(tmp_path)
+    writer.supersede(old.document.doc_id, new.document.doc_id)
+    writer.commit()
+    _write(tmp_path, [old])  # extracted again, e.g. by `sistercities extract`
+    tables = dataset.load(tmp_path)
+    docs = tables["documents"].set_index("doc_id")
+    assert docs.loc[old.document.doc_id, "superseded_by"] == new.document.doc_id
+    assert (tables["relations"]["doc_id"] == old.document.doc_id).sum() == len(old.relations)
+
+
+def test_source_rows_are_upserted_by_location(tmp_path):
+    from pipeline.state import SourceRecord
+
+    def row(source, state):
+        values = dict.fromkeys(dataset.SOURCES.column_names)
+        return {**values, "source": source, "kind": "page", "listing": "l", "state": state,
+                "run_id": "r", "checked_at": "t"}  # fmt: skip
+
+    dataset.write_sources(tmp_path, [row("a", "ok"), row("b", "ok")])
+    dataset.write_sources(tmp_path, [row("b", "failed:timeout")])
+    rows = dataset.read_records(tmp_path, dataset.SOURCES)
+    assert [(r["source"], r["state"]) for r in rows] == [("a", "ok"), ("b", "failed:timeout")]
+    assert SourceRecord(**rows[0]).source == "a"
+
+
+def test_raw_bytes_are_kept_once_under_their_hash(tmp_path):
+    sha = dataset.store_raw(tmp_path, b"<html>x</html>")
+    mtime = dataset.raw_path(tmp_path, sha).stat().st_mtime_ns
+    assert dataset.store_raw(tmp_path, b"<html>x</html>") == sha
+    assert dataset.raw_path(tmp_path, sha).stat().st_mtime_ns == mtime
+    assert dataset.load_raw(tmp_path, sha) == b"<html>x</html>"

@@ -44,3 +44,11 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
     docs = [ex.document for ex in devset_extractions]
     full = Extractor(Settings(prefilter=False)).extract(docs)
     assert _rows(full) == _rows(devset_extractions)
+
+
+def test_prefilter_same_rows_on_devset2(extractor):
+    folder = SEEDS.parents[1] / "tests" / "data" / "devset2" / "docs"
+    docs = [runner.read_and_clean(p) for p in sorted(folder.glob("*.txt"))]
+    assert _rows(Extractor(Settings(prefilter=False)).extract(docs)) == _rows(
+        extractor.extract(docs)
+    )

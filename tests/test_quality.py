@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from pipeline import runner, sources
 from pipeline.evaluate import load_gold, score
 
 from .conftest import DEVSET, ROOT, SEEDS_GOLD
@@ -32,6 +33,18 @@ def test_seed_scores_stay_above_floor(seed_extractions, metric):
 def test_devset_scores_stay_above_floor(devset_extractions, metric):
     report = score(devset_extractions, load_gold(DEVSET / "gold.jsonl"))
     assert _figures(report)[metric] >= FLOORS["devset"][metric]
+
+
+@pytest.fixture(scope="module")
+def devset2_report(extractor):
+    folder = ROOT / "tests" / "data" / "devset2"
+    docs = [runner.read_and_clean(p) for p in sources.discover(folder / "docs")]
+    return score(extractor.extract(docs), load_gold(folder / "gold.jsonl"))
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["devset2"]))
+def test_devset2_scores_stay_above_floor(devset2_report, metric):
+    assert _figures(devset2_report)[metric] >= FLOORS["devset2"][metric]
 
 
 def test_every_seed_gets_its_publication_date(seed_extractions):

@@ -75,6 +75,18 @@ def test_partial_relation_is_its_own_row(seed_rows):
     assert irvine[0]["country_b"] == "CN"
 
 
+def test_superseded_document_versions_are_left_out(seed_dataset, seed_rows):
+    old = _pair(seed_rows[0], PRAGUE, BEIJING)["doc_ids"].split("; ")[0]
+    tables = dataset.load(seed_dataset)
+    docs = tables["documents"]
+    docs.loc[docs["doc_id"] == old, "superseded_by"] = "a-newer-version"
+    built = registry.build(
+        registry.inputs_from_tables(tables, lambda d: dataset.read_text(seed_dataset, d))
+    )
+    row = _pair([registry.as_row(r) for r in built.relationships], PRAGUE, BEIJING)
+    assert row["n_documents"] == 2 and old not in row["doc_ids"]
+
+
 def test_registry_files_have_exactly_the_dictionary_columns(seed_dataset):
     for table in (RELATIONSHIPS, TIMELINE):
         assert pq.read_schema(seed_dataset / f"{table.name}.parquet").names == table.column_names

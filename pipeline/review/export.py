@@ -93,7 +93,7 @@ def export(
             arrow = pa.Table.from_pandas(
                 tables[t.name], schema=dataset.arrow_schema(t), preserve_index=False
             )
-            dataset._atomic_write_table(path, arrow)
+            dataset.atomic_write_table(path, arrow)
             result.files[path.name] = path.stat().st_size
         else:
             write(path, csv_text(tables[t.name]), result, encoding="utf-8-sig")
@@ -109,7 +109,7 @@ def export(
 
 def write(path: Path, text: str, result: Exported, encoding: str = "utf-8") -> None:
     data = text.encode(encoding)
-    dataset._atomic_write_bytes(path, data)
+    dataset.atomic_write_bytes(path, data)
     result.files[path.name] = len(data)
 
 

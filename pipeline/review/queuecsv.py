@@ -65,7 +65,7 @@ def write_queue(rs: dec.Resolved, path: Path, status: str | None = None) -> int:
         ])  # fmt: skip
     from pipeline import dataset
 
-    dataset._atomic_write_bytes(Path(path), csv_rows(COLUMNS, rows).encode("utf-8-sig"))
+    dataset.atomic_write_bytes(Path(path), csv_rows(COLUMNS, rows).encode("utf-8-sig"))
     return len(rows)
 
 
