@@ -53,7 +53,10 @@ def available_cores() -> int:
 
 
 def worker_count(requested: int, n_items: int) -> int:
-    """Processes to use: `requested` (0: one per usable core), never more than items."""
+    """Processes to use: `requested` (0: one per usable core), never more than items;
+    one inside a daemonic process (e.g. a pool worker), which may not have children."""
+    if multiprocessing.current_process().daemon:
+        return 1
     wanted = requested if requested > 0 else available_cores()
     return max(1, min(wanted, n_items))
 
