@@ -229,7 +229,7 @@ def run_stage(name: str, corpus: Path, repeat: int, out: Path | None = None, gol
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
-            done.wait(0.2)
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -295,6 +295,25 @@ def link_files(files: list[Path], folder: Path) -> Path:
     return folder
 
 
+def _spin(n: int) -> float:
+    started = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i
+    return time.perf_counter() - started
+
+
+def free_cores(n: int = 10_000_000) -> float:
+    """How many cores this machine gives us right now: the same loop in one process,
+    then in two at once (2.0 on an idle two-core machine, nearer 1 when it is shared)."""
+    import multiprocessing
+
+    one = _spin(n)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        both = max(pool.map(_spin, [n, n]))
+    return round(2 * one / both, 2)
+
+
 def flow_available() -> bool:
     try:
         import flows.ingest  # noqa: F401
@@ -339,7 +358,10 @@ def main() -> None:
 
     from pipeline import runner, sources
 
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
+        f"free cores {free_cores()} at start"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
         work = Path(tmp)
         t = time.perf_counter()
@@ -387,7 +409,7 @@ def main() -> None:
                 results[f"flow-rerun-{label}"] = run_stage("flow-rerun", folder, 1, out)
         print()
         report(results, args, flow)
-    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    print(f"load average {os.getloadavg()[0]:.2f}, free cores {free_cores()} at the end")
 
 
 def report(results: dict, args, flow: bool) -> None:
