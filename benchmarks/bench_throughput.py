@@ -8,7 +8,8 @@ Corpora (built once, before any timing): "mixed" is the benchmark's 181 news pag
 (DATA_DIR/html/*.html.gz, cleaned with pipeline.clean.clean) plus the seed documents,
 mostly off-topic like a real feed; "seeds" is the seed documents alone; "mixed xK" is
 the mixed corpus K times over, each copy's texts ending in a line "(copy k)" so that
-every copy is a new document (its own doc_id) and nothing is deduplicated away.
+every copy is a new document (its own doc_id) and nothing is deduplicated away; the
+copies are made as the extractor reads them (a stream, as from a feed).
 
 Stages (each timed over the same cleaned texts, model loading timed apart):
   raw          nlp.pipe of the full pipeline over every full text (one process)
@@ -86,7 +87,9 @@ def _digest(extractions) -> tuple[str, int, int]:
     return h.hexdigest()[:16], relations, events
 
 
-def stage(name: str, corpus: Path, repeat: int, out: Path | None, gold: Path | None) -> dict:
+def stage(
+    name: str, corpus: Path, repeat: int, out: Path | None, gold: Path | None, scale: int = 1
+) -> dict:
     from pipeline.config import Settings
 
     result: dict = {"stage": name}
@@ -116,7 +119,9 @@ def stage(name: str, corpus: Path, repeat: int, out: Path | None, gold: Path | N
             h = hashlib.sha256()
             n = [0, 0]
             found = []
-            for ex in extractor.stream(docs, batch_size=32):
+            # A larger corpus comes as a stream, as from a feed, not as a list in memory.
+            items = docs if scale == 1 else copies(docs, scale)
+            for ex in extractor.stream(items, batch_size=32):
                 h.update(repr((ex.relations, ex.events, ex.actors)).encode())
                 n[0] += len(ex.relations)
                 n[1] += len(ex.events)
@@ -125,7 +130,7 @@ def stage(name: str, corpus: Path, repeat: int, out: Path | None, gold: Path | N
             return h.hexdigest()[:16], n[0], n[1], found
 
         walls, cpus, (digest, relations, events, found) = _passes(work, repeat)
-        result.update(docs=len(docs), digest=digest, relations=relations, events=events)
+        result.update(docs=len(docs) * scale, digest=digest, relations=relations, events=events)
         if gold is not None:
             from pipeline import evaluate
 
@@ -214,13 +219,15 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run_stage(name: str, corpus: Path, repeat: int, out: Path | None = None, gold=None) -> dict:
+def run_stage(
+    name: str, corpus: Path, repeat: int, out: Path | None = None, gold=None, scale: int = 1
+) -> dict:
     cmd = [sys.executable, __file__, "--stage", name, "--input", str(corpus)]
-    cmd += ["--repeat", str(repeat)]
+    cmd += ["--repeat", str(repeat), "--scale", str(scale)]
     if out is not None:
         cmd += ["--out", str(out)]
     if gold is not None:
-        cmd += ["--gold", str(gold)]
+        cmd += ["--score-gold", str(gold)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     peak = [0]
@@ -264,20 +271,18 @@ def clean_pages(data: Path) -> list:
     return docs
 
 
-def copies(docs: list, k: int) -> list:
-    """k copies of docs; every copy after the first gets a line of its own at the end."""
+def copies(docs: list, k: int):
+    """k copies of docs, made as they are read; every copy after the first gets a line
+    of its own at the end, so it is a document of its own."""
     from pipeline.ids import doc_id_for
 
-    out = list(docs)
+    yield from docs
     for n in range(1, k):
         for d in docs:
             text = f"{d.text}\n(copy {n})" if d.ok else d.text
-            out.append(
-                dataclasses.replace(
-                    d, text=text, doc_id=doc_id_for(text), source_name=f"{n:02d}_{d.source_name}"
-                )
+            yield dataclasses.replace(
+                d, text=text, doc_id=doc_id_for(text), source_name=f"{n:02d}_{d.source_name}"
             )
-    return out
 
 
 def write_txt(docs: list, folder: Path) -> Path:
@@ -348,9 +353,10 @@ def main() -> None:
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--score-gold", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage:
-        result = stage(args.stage, args.input, args.repeat, args.out, args.gold)
+        result = stage(args.stage, args.input, args.repeat, args.out, args.score_gold, args.scale)
         print("RESULT " + json.dumps(result))
         return
     if args.data is None:
@@ -375,13 +381,12 @@ def main() -> None:
             f"below) + {len(seeds)} seeds; mixed {sum(len(d.text) for d in mixed)} chars, "
             f"seeds {sum(len(d.text) for d in seeds)} chars"
         )
-        scaled = copies(mixed, args.scale)
         pk = {}
-        for name, docs in (("mixed", mixed), ("seeds", seeds), ("scaled", scaled)):
+        for name, docs in (("mixed", mixed), ("seeds", seeds)):
             pk[name] = work / f"{name}.pkl"
             pk[name].write_bytes(pickle.dumps(docs))
         txt = write_txt(mixed, work / "mixed-txt")
-        txt_scaled = write_txt(scaled, work / "scaled-txt")
+        txt_scaled = write_txt(copies(mixed, args.scale), work / "scaled-txt")
         pages_html = sorted((args.data / "html").glob("*.html.gz"))
         html = link_files(pages_html + seed_files, work / "html")
 
@@ -394,7 +399,7 @@ def main() -> None:
                 g = gold if name in ("extract", "full") else None
                 results[f"{corpus}/{name}"] = run_stage(name, pk[corpus], reps, gold=g)
                 print(".", end="", flush=True)
-        results["scaled/extract"] = run_stage("extract", pk["scaled"], 1)
+        results["scaled/extract"] = run_stage("extract", pk["mixed"], 1, scale=args.scale)
         for label, folder in (("txt", txt), ("html", html), ("scaled", txt_scaled)):
             out = work / f"out-{label}"
             results[f"cli-{label}"] = run_stage("cli", folder, 1, out)

@@ -20,8 +20,9 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
 from typing import Any
 
 from pipeline.config import Settings
@@ -71,20 +72,19 @@ def item_size(item: Any) -> int:
         return 0
 
 
-def chunks(items: Sequence, sizes: Sequence[int]) -> list[tuple[list, int]]:
-    """Consecutive items grouped into tasks, with each task's total size."""
-    out: list[tuple[list, int]] = []
+def chunks(items: Iterable) -> Iterator[tuple[list, int]]:
+    """Consecutive items grouped into tasks, with each task's total size (lazily)."""
     current: list = []
     total = 0
-    for item, size in zip(items, sizes, strict=True):
+    for item in items:
+        size = item_size(item)
         if current and (len(current) >= CHUNK_DOCS or total + size > CHUNK_CHARS):
-            out.append((current, total))
+            yield current, total
             current, total = [], 0
         current.append(item)
         total += size
     if current:
-        out.append((current, total))
-    return out
+        yield current, total
 
 
 class ParallelExtractor:
@@ -143,31 +143,33 @@ class ParallelExtractor:
 
     def stream(
         self,
-        items: Sequence,
+        items: Iterable,
         prepare: Callable[[Any], CleanDocument] | None = None,
         batch_size: int = 32,
     ) -> Iterator[Extraction]:
-        items = list(items)
-        workers = worker_count(self.requested, len(items))
-        if workers == 1:
-            for i in range(0, len(items), batch_size):
-                batch = items[i : i + batch_size]
+        """Items are read as the workers need them, so an iterator of any length runs in
+        the memory of a few windows of documents."""
+        it = iter(items)
+        head = list(islice(it, 2))
+        # An iterator of unknown length gets every worker asked for.
+        n = len(items) if isinstance(items, Sized) else len(head) if len(head) < 2 else 1 << 30
+        if worker_count(self.requested, n) == 1:
+            rest = chain(head, it)
+            while batch := list(islice(rest, batch_size)):
                 yield from self.extractor.extract([prepare(x) for x in batch] if prepare else batch)
             return
-        tasks = chunks(items, [item_size(x) for x in items])
-        pool, started = self._start(workers)
+        pool, started = self._start(worker_count(self.requested, n))
+        tasks = chunks(chain(head, it))
         width = started * WINDOW_PER_WORKER
-        windows = iter([tasks[i : i + width] for i in range(0, len(tasks), width)])
         try:
             in_flight: deque[list[Future]] = deque()
-            for window in (next(windows, None), next(windows, None)):
-                if window:
+            for _ in range(2):
+                if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, prepare))
             while in_flight:
                 for future in in_flight.popleft():
                     yield from future.result()
-                window = next(windows, None)
-                if window:
+                if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, prepare))
         except BaseException:
             self.close()

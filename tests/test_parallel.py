@@ -65,11 +65,19 @@ def test_an_error_in_a_worker_raises_in_the_caller():
 
 
 def test_chunks_close_at_the_document_or_size_limit():
-    items = list(range(20))
-    sizes = [100] * 10 + [parallel.CHUNK_CHARS] + [100] * 9
-    chunks = parallel.chunks(items, sizes)
-    assert [c for c, _ in chunks] == [items[:8], items[8:10], [10], items[11:19], [19]]
-    assert sum(size for _, size in chunks) == sum(sizes)
+    docs = [
+        CleanDocument(doc_id=str(i), source="s", source_name="s", text="x" * size)
+        for i, size in enumerate([100] * 10 + [parallel.CHUNK_CHARS] + [100] * 9)
+    ]
+    chunks = list(parallel.chunks(iter(docs)))
+    assert [c for c, _ in chunks] == [docs[:8], docs[8:10], [docs[10]], docs[11:19], [docs[19]]]
+    assert sum(size for _, size in chunks) == sum(len(d.text) for d in docs)
+
+
+def test_a_generator_of_documents_streams_through_the_workers(seed_extractions):
+    docs = (ex.document for ex in seed_extractions)
+    out = parallel.ParallelExtractor(Settings(workers=2)).stream(docs)
+    assert _rows(out) == _rows(seed_extractions)
 
 
 def test_worker_count_is_never_more_than_the_items():
