@@ -29,7 +29,7 @@ _UP_MODALITY = frozenset(
 )
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
-    "this that idea push call initiative".split()
+    "this that idea push call initiative suspension freeze pause ban".split()
 )
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
@@ -119,7 +119,9 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
     return False
 
 
-def _modality_of(tok: Token) -> str | None:
+def _modality_of(tok: Token, tokens=None) -> str | None:
+    if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
+        return "fail"  # "voted against suspending ties": the move to end it failed
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue
@@ -507,7 +509,7 @@ def _classify(
         head = tokens[cur.head]
         if head.sent != cur.sent:
             break
-        m = _modality_of(head)
+        m = _modality_of(head, tokens)
         if m is not None:
             mods.append(m)
         if _negated(head, children, tokens):
@@ -590,7 +592,8 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
 def _decide(trig: Trigger, mods: list[str]) -> str | None:
     cls = trig.cls
     if "negate" in mods[:2]:
-        return None
+        # "considered but did not pursue an agreement": a proposal that went nowhere.
+        return "blocked" if cls == "propose" else None
     first = next((m for m in mods if m != "realize"), None)
     if cls in ("establish",):
         if first == "oppose":

@@ -688,11 +688,15 @@ _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality
 def _region_anaphor(cand: _Candidate, tokens) -> bool:
     before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
     after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
+    following = tokens[cand.tok_end + 1] if cand.tok_end + 1 < len(tokens) else None
     return (
         before is not None
         and before.lower == "the"
         and after is not None
         and after.lower in _ANAPHOR_HEADS
+        and not (
+            following is not None and following.lower == "of"
+        )  # "the Alberta city of Red Deer"
     )
 
 
