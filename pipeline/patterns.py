@@ -171,7 +171,9 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
     special = [w for w in words if w in _SPECIAL or w.startswith(("$", "~", "!"))]
     if special and len(words) > 1:
         # "NATION/the" would silently mean the words "nation" or "the".
-        raise PatternError(f"{core!r} mixes {special[0]} into a word list in {source!r}; use ( a | b )")
+        raise PatternError(
+            f"{core!r} mixes {special[0]} into a word list in {source!r}; use ( a | b )"
+        )
     return "(?:" + "|".join(_lit(w) for w in words) + ")"
 
 
