@@ -208,11 +208,20 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_list_years(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
     # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
-    # the participle beside it says the same thing without its date.
+    # the participle beside it says the same thing without its date. So does a list
+    # line's or a bracketed year.
     dated = {(e.sentence, _key(e.relation)) for e in since}
+    dated |= {
+        (e.sentence, _key(e.relation)) for e in events
+        if e.own_date is not None and e.type == "established"
+    }  # fmt: skip
     events = [
         e for e in events
-        if not (e.type == "established" and (e.sentence, _key(e.relation)) in dated)
+        if not (
+            e.type == "established"
+            and e.own_date is None
+            and (e.sentence, _key(e.relation)) in dated
+        )
     ]  # fmt: skip
     events.extend(since)
     events.extend(_anaphoric(parsed, events, children))
@@ -317,6 +326,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
 _RANGE_DASHES = frozenset("- – — to until".split())
 
 
+_BRACKET_YEAR = re.compile(
+    r"[^()\n;]{0,40}?\((?:since |from |in )?(?:1[89]|20)\d\d(?:\s*[-–—]\s*(?:1[89]|20)\d\d)?\)"
+)
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
 
@@ -327,13 +339,21 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     text = parsed.text
     out = []
     for rm in relations:
-        if not rm.rule_id.startswith("pair.list") or rm.b is None:
+        if rm.b is None:
             continue
-        start = rm.b.end  # the year may sit inside the qualifier: "Turku (Finland, 1989)"
-        if start >= rm.end:
+        if rm.rule_id.startswith("pair.list"):
+            start, stop = rm.b.end, rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
+        else:
+            # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
+            # bracketed year right after a coordinated name is that name's.
+            m = _BRACKET_YEAR.match(text, rm.b.end)
+            if m is None:
+                continue
+            start, stop = rm.b.end, m.end()
+        if start >= stop:
             continue
         conf = round(0.8 * rm.confidence**0.5, 3)
-        span = text[start : rm.end]
+        span = text[start:stop]
         rng = _YEAR_RANGE.search(span)
         m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
         if m is None:
