@@ -29,7 +29,7 @@ _UP_MODALITY = frozenset(
 )
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
-    "this that idea push call initiative".split()
+    "this that idea push call initiative suspension freeze pause ban".split()
 )
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
@@ -119,7 +119,9 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
     return False
 
 
-def _modality_of(tok: Token) -> str | None:
+def _modality_of(tok: Token, tokens=None) -> str | None:
+    if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
+        return "fail"  # "voted against suspending ties": the move to end it failed
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue
@@ -206,11 +208,20 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_list_years(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
     # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
-    # the participle beside it says the same thing without its date.
+    # the participle beside it says the same thing without its date. So does a list
+    # line's or a bracketed year.
     dated = {(e.sentence, _key(e.relation)) for e in since}
+    dated |= {
+        (e.sentence, _key(e.relation)) for e in events
+        if e.own_date is not None and e.type == "established"
+    }  # fmt: skip
     events = [
         e for e in events
-        if not (e.type == "established" and (e.sentence, _key(e.relation)) in dated)
+        if not (
+            e.type == "established"
+            and e.own_date is None
+            and (e.sentence, _key(e.relation)) in dated
+        )
     ]  # fmt: skip
     events.extend(since)
     events.extend(_anaphoric(parsed, events, children))
@@ -315,6 +326,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
 _RANGE_DASHES = frozenset("- – — to until".split())
 
 
+_BRACKET_YEAR = re.compile(
+    r"[^()\n;]{0,40}?\((?:since |from |in )?(?:1[89]|20)\d\d(?:\s*[-–—]\s*(?:1[89]|20)\d\d)?\)"
+)
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
 
@@ -325,13 +339,21 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     text = parsed.text
     out = []
     for rm in relations:
-        if not rm.rule_id.startswith("pair.list") or rm.b is None:
+        if rm.b is None:
             continue
-        start = rm.b.end  # the year may sit inside the qualifier: "Turku (Finland, 1989)"
-        if start >= rm.end:
+        if rm.rule_id.startswith("pair.list"):
+            start, stop = rm.b.end, rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
+        else:
+            # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
+            # bracketed year right after a coordinated name is that name's.
+            m = _BRACKET_YEAR.match(text, rm.b.end)
+            if m is None:
+                continue
+            start, stop = rm.b.end, m.end()
+        if start >= stop:
             continue
         conf = round(0.8 * rm.confidence**0.5, 3)
-        span = text[start : rm.end]
+        span = text[start:stop]
         rng = _YEAR_RANGE.search(span)
         m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
         if m is None:
@@ -507,7 +529,7 @@ def _classify(
         head = tokens[cur.head]
         if head.sent != cur.sent:
             break
-        m = _modality_of(head)
+        m = _modality_of(head, tokens)
         if m is not None:
             mods.append(m)
         if _negated(head, children, tokens):
@@ -590,7 +612,8 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
 def _decide(trig: Trigger, mods: list[str]) -> str | None:
     cls = trig.cls
     if "negate" in mods[:2]:
-        return None
+        # "considered but did not pursue an agreement": a proposal that went nowhere.
+        return "blocked" if cls == "propose" else None
     first = next((m for m in mods if m != "realize"), None)
     if cls in ("establish",):
         if first == "oppose":

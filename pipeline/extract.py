@@ -246,9 +246,8 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
         if r.city_b is not None or r.relation_id in with_events or k in eventful
     }
     kept = {r.relation_id for r in relations.values()}
-    actors = [
-        a for a in actors if any(e.event_id == a.event_id and e.relation_id in kept for e in events)
-    ]
+    kept_events = {e.event_id for e in events if e.relation_id in kept}
+    actors = [a for a in actors if a.event_id in kept_events]
     events = [e for e in events if e.relation_id in kept]
     rel_rows = sorted(relations.values(), key=lambda r: (r.evidence_start, r.relation_id))
     events.sort(key=lambda e: (e.trigger_start, e.relation_id, e.type))

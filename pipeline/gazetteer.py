@@ -266,6 +266,8 @@ class Gazetteer:
                         key = norm(text[s:stop])
                         if key in self.stop:
                             continue
+                        if len(key) <= 3 and key not in self._names and not text[s:stop].isupper():
+                            continue  # "On Tuesday" is not ON (Ontario); "ON" would be
                         if self.is_known(key) or key in self.demonyms:
                             best = (j, stop, key)
                             break

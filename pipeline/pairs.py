@@ -382,9 +382,12 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             for i in range(m.tok_start, m.tok_end):
                 unit_of[i] = k
     tok = tokens[anchor]
+    first, last = units[0].tok_start, units[-1].tok_end
     for _ in range(8):
         if tok.pos in ("VERB", "AUX"):
-            subjects = [t for t in tokens if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")]
+            subjects = [
+                t for t in tokens[first:last] if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
+            ]
             if subjects:
                 return _place_in_phrase(subjects[0], tokens, unit_of)
             if tok.dep == "conj":

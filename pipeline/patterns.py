@@ -59,6 +59,9 @@ def _lemma(word: str) -> str:
     return r"[^ @][^ ]*\|" + re.escape(word) + r"\|W "
 
 
+_SPECIAL = frozenset("A B PLACE NATION COUNTRY DEM SLASH _ *".split())
+
+
 class PatternError(ValueError):
     pass
 
@@ -164,7 +167,14 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
         return "(?:" + "|".join(compile_pattern(o, macros).pattern for o in options) + ")"
     if core.startswith("~"):
         return "(?:" + "|".join(_lemma(w) for w in core[1:].split("/")) + ")"
-    return "(?:" + "|".join(_lit(w) for w in core.split("/")) + ")"
+    words = core.split("/")
+    special = [w for w in words if w in _SPECIAL or w.startswith(("$", "~", "!"))]
+    if special and len(words) > 1:
+        # "NATION/the" would silently mean the words "nation" or "the".
+        raise PatternError(
+            f"{core!r} mixes {special[0]} into a word list in {source!r}; use ( a | b )"
+        )
+    return "(?:" + "|".join(_lit(w) for w in words) + ")"
 
 
 def read_jsonl(name: str) -> list[dict]:

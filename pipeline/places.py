@@ -612,6 +612,9 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True  # "Kiel's sister city", "Tartu's other partner cities"
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
         return True  # "Tartu is twinned with", "Reading, twinned with"
+    apposed = after[:1] == [","] and len(after) > 2 and after[1] in ("our", "its", "their", "the")
+    if apposed and any(w in _REL_WORDS for w in after[2:4]):
+        return True  # "Bremen, our partner city since 1976"
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
 
 
@@ -663,7 +666,11 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
         if cand.divisions and cand.suffix_kind:
             d = cand.divisions[0]
             return Place(d.name, d.country, None, d.code, "province")
-        if not cand.suffix_kind and cand.cue not in ("place.city_of", "place.qualified"):
+        if not cand.suffix_kind and cand.cue not in (
+            "place.city_of",
+            "place.qualified",
+            "place.list_item",
+        ):
             return None
         parent = cand.qual_parent.country if cand.qual_parent is not None else None
         return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
@@ -688,11 +695,15 @@ _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality
 def _region_anaphor(cand: _Candidate, tokens) -> bool:
     before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
     after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
+    following = tokens[cand.tok_end + 1] if cand.tok_end + 1 < len(tokens) else None
     return (
         before is not None
         and before.lower == "the"
         and after is not None
         and after.lower in _ANAPHOR_HEADS
+        and not (
+            following is not None and following.lower == "of"
+        )  # "the Alberta city of Red Deer"
     )
 
 
@@ -785,6 +796,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 start, end = i, j + 1
             elif tok.lower == "its" and i == sent.tok_start:
                 start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
+            elif tok.lower == "our" and any(
+                t.lower in _OWN_RELATION for t in tokens[i + 1 : min(i + 4, sent.tok_end)]
+            ):
+                start, end = i, i + 1  # a city speaking: "our partner city Kaliningrad"
             else:
                 continue
             # A place the sentence names before, not as a partner ("Councillors in Dundee
@@ -799,8 +814,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
             ]  # fmt: skip
             if earlier:
                 continue  # the name itself is the subject; patterns pair it directly
+            # Names in this very sentence are partners or already its subject: the
+            # antecedent comes from the sentences before ("Bremen, our partner city").
             p_start, _ = parsed.paragraphs[sent.paragraph]
-            in_para = [m for m in doc.mentions if p_start <= m.start < tokens[start].start]
+            in_para = [m for m in doc.mentions if p_start <= m.start < sent.start]
             antecedent = in_para[0].place if in_para else focal
             if antecedent is None:
                 continue

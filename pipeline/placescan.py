@@ -135,9 +135,16 @@ _LIST_INTRO = re.compile(
     r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired|jumelage)"
     r"[^\n]{0,80}:\s*(?:\[\d+\]\s*)*$"
 )
+# A heading made of relationship words only: "Twin towns – sister cities", "Former twin
+# towns", "Partner cities of Linz", "Sister states and provinces".
+_REL_PLURAL = (
+    r"(?:twin|sister|partner|friendship|twinned|partnership)[ -]?"
+    r"(?:towns?|cities|city|states?|provinces?|regions?|municipalities|communes?)"
+)
 _LIST_HEADING = re.compile(
-    r"(?i)^[^.!?:\n]{0,60}\b(?:sister|twin|partner|friendship|twinned|twinning|jumelage)"
-    r"[^.!?:\n]{0,60}$"
+    rf"(?i)^(?:(?:former|current|other|international|our)\s+)?{_REL_PLURAL}"
+    rf"(?:\s*(?:[–—-]|and|&|/)\s*(?:{_REL_PLURAL}|provinces|regions))?"
+    r"(?:\s+of\s+[A-Z][^.!?:\n]{0,40})?$"
 )
 _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
@@ -150,7 +157,10 @@ _MAX_ROW_WORDS = 30
 def _is_intro(line: str) -> bool:
     if _LIST_INTRO.search(line):
         return True
-    # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too.
+    # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too; a
+    # bulleted line ("- Paraná, Brazil – sister state, 1970") is an item, not a heading.
+    if line[:1] in "-–—•·*▪◦‣>":
+        return False
     return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
 
 
@@ -175,6 +185,7 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
         if _is_intro(text[s:e].strip()):
             j = k + 1
             style = None  # the first item sets it: table rows, bullets, or plain lines
+            found = []
             while j < len(lines):
                 ls, le = lines[j]
                 line = text[ls:le].strip()
@@ -190,8 +201,10 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                 if style is not None and shape != style:
                     break  # "Other cooperation" after the table ends the list
                 style = style or shape
-                out.append((ls, le))
+                found.append((ls, le))
                 j += 1
+            if len(found) >= 2:
+                out.extend(found)  # one line under a title is a caption, not a list
             k = j
         else:
             k += 1

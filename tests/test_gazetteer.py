@@ -1,0 +1,41 @@
+"""The offline gazetteer and its string-speed scan."""
+
+import pytest
+
+from pipeline import gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return gazetteer.load()
+
+
+def _names(gaz, text):
+    return [text[s.start : s.end] for s in gaz.scan(text)]
+
+
+def test_scan_finds_multiword_and_hyphenated_names(gaz):
+    text = "Talks between Newcastle upon Tyne and Rostov-on-Don began."
+    assert "Newcastle upon Tyne" in _names(gaz, text) and "Rostov-on-Don" in _names(gaz, text)
+
+
+def test_possessive_is_not_part_of_the_name(gaz):
+    assert "Kyiv" in _names(gaz, "Kyiv's city council voted.")
+
+
+def test_capitalised_function_words_are_not_places(gaz):
+    names = _names(gaz, "On Tuesday, The City Council met. In May the mayor spoke.")
+    assert "On" not in names and "The City" not in names and "In" not in names
+
+
+def test_weak_names_are_reported_as_weak(gaz):
+    (span,) = [s for s in gaz.scan("the Reading-Düsseldorf link") if s.key == "reading"]
+    assert span.weak
+
+
+def test_alias_table_ranks_before_population(gaz):
+    assert gaz.cities_named("St. Paul")[0].name == "Saint Paul"
+
+
+def test_capital_of_a_country(gaz):
+    assert gaz.capital("CZ").name == "Prague"
