@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint clean reliability
 
 install: $(STAMP)
 
@@ -64,3 +64,9 @@ bench-ingest: $(STAMP)
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_throughput.py $(BENCH_DATA)
+
+# Reliability, long version: hostile inputs, SIGKILL at 20 random points of a run over the
+# mixed corpus, full disks, concurrent runs; prints a table (rows lost must be 0).
+# The quick version is part of `make test` (tests/test_reliability.py).
+reliability: $(STAMP)
+	$(BIN)/python benchmarks/reliability.py $(BENCH_DATA)

