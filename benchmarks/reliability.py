@@ -12,7 +12,9 @@ Scenarios, each on the real command line:
 - full disk: the same addition on a small file system filled to leave less and less
   room (a tmpfs when this user may mount one, else a file-size limit); every failed
   run must print one "Error: ..." line and leave the earlier dataset as it was;
-- concurrent runs: two extractions started at once; one must refuse, one finish.
+- concurrent runs: two extractions started at once; one must refuse, one finish;
+- reviewers at work: a decision on every candidate written while `extract --force`
+  rewrites the dataset; every decision must be stored and attached afterwards.
 "Rows lost" counts rows of the uninterrupted run's tables missing after recovery, plus
 duplicated rows; it must be 0.
 """
@@ -217,6 +219,25 @@ def concurrent(work: Path, docs: Path, pairs: int) -> Row:
     return row
 
 
+def review_race(work: Path, docs: Path, repeats: int) -> Row:
+    """Reviewers deciding while the extraction reruns: no decision may be lost."""
+    row = Row("review during a rerun")
+    for i in range(repeats):
+        out = work / f"review{i}"
+        shutil.copytree(work / "reference", out)
+        race = faults.review_during(faults.extract_cmd(docs, out, "--force"), out)
+        row.tried += 1
+        row.faults += race.during > 0
+        row.recovered += race.returncode == 0 and race.kept == race.stored == race.decided
+        row.rows_lost += (race.decided - race.stored) + (race.decided - race.kept) + race.orphans
+        row.notes.append(
+            f"{race.decided} decisions, {race.during} while the run wrote; "
+            f"kept {race.kept}, orphaned {race.orphans}"
+        )
+        shutil.rmtree(out)
+    return row
+
+
 def hostile(work: Path) -> Row:
     row = Row("hostile inputs")
     if not HOSTILE.exists():
@@ -272,6 +293,7 @@ def main() -> None:
         results.append(disk_full(work, docs, base, args.disk_points))
         print("full disk done", flush=True)
         results.append(concurrent(work, docs, 3))
+        results.append(review_race(work, docs, 2))
     print()
     header = f"{'scenario':<28} {'tried':>6} {'faults':>7} {'recovered':>10} {'rows lost':>10}"
     print(header)

@@ -137,3 +137,44 @@ def run(cmd: list[str], fsize: int | None = None) -> subprocess.CompletedProcess
         preexec_fn=limit if fsize is not None else None,
         timeout=600,
     )
+
+
+@dataclass
+class ReviewRace:
+    returncode: int
+    stderr: str
+    decided: int  # decisions written
+    during: int  # of which while the run was going
+    stored: int  # decisions in the store afterwards
+    kept: int  # candidates whose review state is the decided one afterwards
+    orphans: int
+
+
+def review_during(cmd: list[str], out: Path, pause: float = 0.05) -> ReviewRace:
+    """Accept and reject every candidate of the dataset in `out`, one decision at a
+    time, while `cmd` (an extraction into `out`) runs; then check what survived."""
+    from pipeline.review import candidates, config, decisions
+    from pipeline.review.store import DecisionStore
+
+    url = config.db_url(out)
+    rs = decisions.resolve(candidates.load(out), [])
+    proc = subprocess.Popen(
+        cmd, env=env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    wanted: dict[str, str] = {}
+    during = 0
+    with DecisionStore(url) as store:
+        for i, c in enumerate(rs.candidates):
+            action = "accept" if i % 2 else "reject"
+            store.append(decisions.new_decision(rs, c.candidate_id, action, "alice"))
+            wanted[c.candidate_id] = "accepted" if i % 2 else "rejected"
+            during += proc.poll() is None
+            time.sleep(pause)
+    returncode = proc.wait(timeout=600)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    with DecisionStore(url) as store:
+        stored = store.all()
+    after = decisions.resolve(candidates.load(out), stored)
+    kept = sum(after.state(cid).status == status for cid, status in wanted.items())
+    orphans = len(after.orphans)
+    return ReviewRace(returncode, stderr, len(wanted), during, len(stored), kept, orphans)
