@@ -468,7 +468,7 @@ def retry_after(value: str | None) -> float | None:
 
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a year of 30 digits
         return None
 
 

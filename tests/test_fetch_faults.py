@@ -200,7 +200,7 @@ def test_429_with_retry_after_seconds_is_retried_after_the_wait(site):
 
 def test_429_with_retry_after_date_is_retried_after_the_wait(site):
     url = site.add("/busy", "<p>x</p>", failures=1, failure_status=429,
-                   retry_after=http_date(time.time() + 2))  # fmt: skip
+                   retry_after=lambda: http_date(time.time() + 2))  # fmt: skip
     result = fetch_with_a_good_page(site, url)
     assert (result.status, result.attempts) == ("ok", 2)
     first, second = site.requests("/busy")
@@ -217,7 +217,17 @@ def test_retry_after_beyond_the_longest_wait_gives_up_at_once(site, when):
     assert len(site.requests("/busy")) == 1
 
 
-@pytest.mark.parametrize("value", ["soon", "-5", "1.5", "Mon, 99 Foo 20x6 25:61:00 GMT", ""])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "soon",
+        "-5",
+        "1.5",
+        "",
+        "Mon, 99 Foo 20x6 25:61:00 GMT",
+        "Jan 999999999999999999999 00:00:00 0",
+    ],
+)
 def test_unreadable_retry_after_falls_back_to_backoff(site, value):
     url = site.add("/busy", "<p>x</p>", failures=1, failure_status=503, retry_after=value)
     assert (fetch_with_a_good_page(site, url).status, len(site.requests("/busy"))) == ("ok", 2)
@@ -382,6 +392,16 @@ def test_robots_txt_redirect_to_nowhere_fetchable_puts_the_site_off(site, locati
     assert site.requests("/a") == []
 
 
+def test_robots_txt_redirect_to_a_private_address_puts_the_site_off(site, public_loopback):
+    inside = f"http://localhost:{site.port}/inside-robots.txt"
+    site.add("/robots.txt", status=302, headers={"Location": inside})
+    site.add("/inside-robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    result = Fetcher(quick(allow_private=False)).fetch(site.add("/a", "<p>x</p>"))
+    assert result.status == "failed:robots-unreachable"
+    assert "private-address" in result.detail
+    assert [h.path for h in site.hits] == ["/robots.txt"]
+
+
 def test_huge_robots_txt_over_the_cap_counts_as_none(site):
     site.add("/robots.txt", b"Disallow: /x\n" * (QUICK.max_bytes // 10), content_type="text/plain")
     assert fetch_with_a_good_page(site, site.add("/a", "<p>x</p>")).status == "ok"
@@ -457,16 +477,23 @@ def test_ingestion_records_one_state_per_source_among_many_faults(tmp_path, site
         down.add("/robots.txt", "down", status=503)
         bad[down.add("/a.html", seed_html(seeds[3]))] = "failed:robots-unreachable"
         order = [good[0], *bad, good[1]]
+        listings = [  # feeds and sitemaps that fail as pages do
+            ("feed", site.add("/rss.xml", raw=reset()), "failed:connection-error"),
+            ("sitemap", site.add("/sitemap.xml", gzip.compress(b"\0" * 20_000_000), gzip=True,
+                                 content_type="application/xml"), "failed:too-large"),
+        ]  # fmt: skip
         path = tmp_path / "sources.toml"
         path.write_text(
             "[fetch]\nallow_private = true\ndelay = 0.0\nbackoff = 0.01\nretries = 0\n"
             "read_timeout = 1.0\ntotal_timeout = 1.0\nmax_bytes = 1000000\n"
-            + "".join(f"\n[[source]]\nurl = '{u}'\n" for u in order),
+            + "".join(f"\n[[source]]\nurl = '{u}'\n" for u in order)
+            + "".join(f"\n[[source]]\n{kind} = '{u}'\n" for kind, u, _ in listings),
             encoding="utf-8",
         )
         lst = sourcelist.load(path)
         run, out = ingest.new_run(), tmp_path / "out"
         found = ingest.discover(lst, state.load(out), run, out)
+        assert [(r.source, r.state) for r in found.records] == [(u, s) for _, u, s in listings]
         fetched = ingest.fetch_batch(found.refs, lst.fetch, found.host_state)
     processed = ingest.process_batch(fetched, Settings(), run)
     expected = [(good[0], "ok"), *bad.items(), (good[1], "ok")]
@@ -483,7 +510,8 @@ def test_ingestion_records_one_state_per_source_among_many_faults(tmp_path, site
     ingest.write_batch(writer, processed)
     ingest.finish(out, writer, state.load(out), run, found, [processed], 1.0)
     rows = dataset.read_records(out, state.SOURCES)
-    assert sorted((r["source"], r["state"]) for r in rows) == sorted(expected)
+    listed = [(u, s) for _, u, s in listings]
+    assert sorted((r["source"], r["state"]) for r in rows) == sorted(expected + listed)
 
 
 def test_host_name_no_resolver_accepts_is_a_dns_error(site, public_loopback):

@@ -37,7 +37,7 @@ class Page:
     trickle: float = 0.0  # between body chunks of 1 kB
     failures: int = 0  # answer this many requests with `failure_status` first
     failure_status: int = 503
-    retry_after: str | None = "0"  # the Retry-After of those failures
+    retry_after: str | Callable[[], str] | None = "0"  # their Retry-After (or its maker)
     gzip: bool = False  # send Content-Encoding: gzip
     length: bool = True  # send Content-Length
     raw: Callable[[BaseHTTPRequestHandler, Hit], None] | None = None  # writes the bytes itself
@@ -127,6 +127,15 @@ class Site:
         path = handler.path
         hit = Hit(self.host, path, dict(handler.headers.items()), time.time())
         self.meter.enter(self.host)
+        left = []
+
+        def leave() -> None:
+            # Called just before the last byte goes out: once the client has it, it may
+            # start its next request before this thread runs again.
+            if not left:
+                left.append(True)
+                self.meter.leave(self.host)
+
         try:
             with self._lock:
                 self.hits.append(hit)
@@ -134,11 +143,12 @@ class Site:
                 served = self._served[path]
             page = self.pages.get(path)
             if page is None:
-                return _send(handler, 404, {"Content-Type": "text/plain"}, b"not found")
+                return _send(handler, 404, {"Content-Type": "text/plain"}, b"not found", last=leave)
             time.sleep(page.delay)
             if served <= page.failures:
-                busy = {"Retry-After": page.retry_after} if page.retry_after is not None else {}
-                return _send(handler, page.failure_status, busy, b"busy")
+                wait = page.retry_after() if callable(page.retry_after) else page.retry_after
+                busy = {"Retry-After": wait} if wait is not None else {}
+                return _send(handler, page.failure_status, busy, b"busy", last=leave)
             if page.raw is not None:
                 return page.raw(handler, hit)
             validators = {}
@@ -151,7 +161,7 @@ class Site:
             if (page.etag and inm == page.etag) or (
                 page.last_modified and ims == page.last_modified and not inm
             ):
-                return _send(handler, 304, validators, b"")
+                return _send(handler, 304, validators, b"", last=leave)
             headers = {**validators, **page.headers}
             if page.content_type:
                 headers["Content-Type"] = page.content_type
@@ -159,31 +169,39 @@ class Site:
             if page.gzip:
                 headers["Content-Encoding"] = "gzip"
                 body = body if body[:2] == b"\x1f\x8b" else gzip.compress(body)
-            _send(handler, page.status, headers, body, page.length, page.trickle)
+            _send(handler, page.status, headers, body, page.length, page.trickle, leave)
         except OSError:
             hit.aborted = (
                 True  # the client gave up (broken pipe, reset), as it should on timeouts and caps
             )
         finally:
             hit.end = time.time()
-            self.meter.leave(self.host)
+            leave()
 
 
-def _send(handler, status, headers, body, length=True, trickle=0.0) -> None:
+def _send(handler, status, headers, body, length=True, trickle=0.0, last=None) -> None:
+    """Write a response; `last()` is called just before its last byte is written."""
+    last = last or (lambda: None)
     handler.send_response(status)
     for k, v in headers.items():
         handler.send_header(k, v)
     if length:
         handler.send_header("Content-Length", str(len(body)))
     handler.send_header("Connection", "close")
+    if status == 304 or not body:
+        last()
+        handler.end_headers()
+        return
     handler.end_headers()
-    if status == 304:
-        return
-    if not trickle:
-        handler.wfile.write(body)
-        return
-    for i in range(0, len(body), 1024):
-        handler.wfile.write(body[i : i + 1024])
+    step = 1024 if trickle else len(body)
+    for i in range(0, len(body), step):
+        piece = body[i : i + step]
+        if i + step >= len(body):
+            handler.wfile.write(piece[:-1])
+            last()
+            handler.wfile.write(piece[-1:])
+            return
+        handler.wfile.write(piece)
         handler.wfile.flush()
         time.sleep(trickle)
 
