@@ -130,8 +130,9 @@ class Site:
         left = []
 
         def leave() -> None:
-            # Called just before the last byte goes out: once the client has it, it may
-            # start its next request before this thread runs again.
+            # A request counts as in flight until its answer starts: once the client has
+            # the headers it may hang up (it reads no error bodies) and start its next
+            # request before this thread runs again.
             if not left:
                 left.append(True)
                 self.meter.leave(self.host)
@@ -143,12 +144,14 @@ class Site:
                 served = self._served[path]
             page = self.pages.get(path)
             if page is None:
-                return _send(handler, 404, {"Content-Type": "text/plain"}, b"not found", last=leave)
+                return _send(
+                    handler, 404, {"Content-Type": "text/plain"}, b"not found", answer=leave
+                )
             time.sleep(page.delay)
             if served <= page.failures:
                 wait = page.retry_after() if callable(page.retry_after) else page.retry_after
                 busy = {"Retry-After": wait} if wait is not None else {}
-                return _send(handler, page.failure_status, busy, b"busy", last=leave)
+                return _send(handler, page.failure_status, busy, b"busy", answer=leave)
             if page.raw is not None:
                 return page.raw(handler, hit)
             validators = {}
@@ -161,7 +164,7 @@ class Site:
             if (page.etag and inm == page.etag) or (
                 page.last_modified and ims == page.last_modified and not inm
             ):
-                return _send(handler, 304, validators, b"", last=leave)
+                return _send(handler, 304, validators, b"", answer=leave)
             headers = {**validators, **page.headers}
             if page.content_type:
                 headers["Content-Type"] = page.content_type
@@ -179,29 +182,24 @@ class Site:
             leave()
 
 
-def _send(handler, status, headers, body, length=True, trickle=0.0, last=None) -> None:
-    """Write a response; `last()` is called just before its last byte is written."""
-    last = last or (lambda: None)
+def _send(handler, status, headers, body, length=True, trickle=0.0, answer=None) -> None:
+    """Write a response; `answer()` is called just before its first byte goes out."""
     handler.send_response(status)
     for k, v in headers.items():
         handler.send_header(k, v)
     if length:
         handler.send_header("Content-Length", str(len(body)))
     handler.send_header("Connection", "close")
-    if status == 304 or not body:
-        last()
-        handler.end_headers()
-        return
+    if answer:
+        answer()
     handler.end_headers()
-    step = 1024 if trickle else len(body)
-    for i in range(0, len(body), step):
-        piece = body[i : i + step]
-        if i + step >= len(body):
-            handler.wfile.write(piece[:-1])
-            last()
-            handler.wfile.write(piece[-1:])
-            return
-        handler.wfile.write(piece)
+    if status == 304:
+        return
+    if not trickle:
+        handler.wfile.write(body)
+        return
+    for i in range(0, len(body), 1024):
+        handler.wfile.write(body[i : i + 1024])
         handler.wfile.flush()
         time.sleep(trickle)
 
