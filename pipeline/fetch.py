@@ -5,23 +5,23 @@ one `FetchResult` per request, in order. Whatever a server does, the result says
 `status`: "ok", "not-modified" (a 304 to a conditional request), "failed:<reason>"
 (timeout, connection-error, tls-error, dns-error, http-404, too-large, bad-encoding,
 too-many-redirects, robots-unreachable, ...) or "skipped:<reason>" (robots-disallowed,
-private-address, unsupported-scheme, pdf, image, media, unsupported-type).
+private-address, unsupported-scheme, invalid-url, pdf, image, media, unsupported-type).
 
 Politeness: one request in flight per host and `delay` seconds (or the site's longer
 Crawl-delay, capped at a minute) between the end of one request and the start of the
 next; at most `max_connections` requests in flight overall. robots.txt is read once
 per site and obeyed (RFC 9309: a missing one allows everything; one the server fails
 to give forbids the site for the run, as failed:robots-unreachable, or as the timeout
-or connection error that kept it from us). `HostState` carries the politeness clock
-and the robots.txt files from one batch to the next, so batches run one after another
-stay polite even in different processes.
+or connection error that kept it from us; so does a redirect to where we may not go).
+`HostState` carries the politeness clock and the robots.txt files from one batch to the
+next, so batches run one after another stay polite even in different processes.
 
 Bounds: connect, read and total deadlines per attempt; redirects are followed by hand
 (each hop is checked like the first: http/https only, robots, private addresses) up to
 `max_redirects`; bodies are streamed and decompressed here, so neither a huge body nor
 a small gzip bomb ever holds more than `max_bytes` in memory. TLS is always verified.
 Timeouts, connection errors, 429 and 5xx are retried with exponential backoff
-(a Retry-After up to a minute is honoured).
+(a Retry-After up to a minute is honoured; a longer one ends the fetch at once, saying so).
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ class _Response:
     status_code: int
     headers: httpx.Headers
     content: bytes | None
+    detail: str | None = None  # why an error response was given up on
 
 
 @dataclass(slots=True)
@@ -160,6 +161,7 @@ class Fetcher:
             follow_redirects=False,
             verify=True,
             limits=httpx.Limits(max_connections=s.max_connections),
+            event_hooks={"response": [_hide_location]},
         ) as client:
             self._client = client
             return list(await asyncio.gather(*(self._fetch(r) for r in requests)))
@@ -180,7 +182,7 @@ class Fetcher:
                 resp = await self._with_retries(url, headers, kind, trace)
                 location = resp.headers.get("location")
                 if resp.status_code in REDIRECTS and location:
-                    url = urljoin(url, location)
+                    url = _join(url, location)
                     continue
                 return self._result(req, url, resp, trace)
             raise _Failure(
@@ -208,7 +210,8 @@ class Fetcher:
                 **common,
             )  # fmt: skip
         if not 200 <= code < 300:
-            return FetchResult(req.url, f"failed:http-{code}", detail=f"HTTP {code}", **common)
+            detail = resp.detail or f"HTTP {code}"
+            return FetchResult(req.url, f"failed:http-{code}", detail=detail, **common)
         media, charset = content_type(resp.headers.get("content-type"))
         return FetchResult(
             req.url, "ok", content=resp.content, media_type=media, charset=charset,
@@ -232,6 +235,10 @@ class Fetcher:
                     return resp
                 wait = max(wait, retry_after(resp.headers.get("retry-after")) or 0.0)
                 if wait > MAX_WAIT:
+                    resp.detail = (
+                        f"HTTP {resp.status_code}, Retry-After {wait:.0f} s: longer than the "
+                        f"{MAX_WAIT:g} s we wait"
+                    )
                     return resp
             await asyncio.sleep(wait)
         raise AssertionError("unreachable")
@@ -260,6 +267,8 @@ class Fetcher:
                 raise _Failure("failed:timeout", f"{type(exc).__name__}", True) from None
             except httpx.UnsupportedProtocol as exc:
                 raise _Failure("skipped:unsupported-scheme", str(exc)) from None
+            except httpx.InvalidURL as exc:  # not a TransportError
+                raise _Failure("skipped:invalid-url", str(exc)[:200]) from None
             except httpx.TransportError as exc:
                 text = str(exc) or type(exc).__name__
                 if "CERTIFICATE" in text or "SSL" in text:
@@ -271,6 +280,8 @@ class Fetcher:
 
     async def _read(self, resp: httpx.Response, kind: str) -> _Response:
         code = resp.status_code
+        if "location" in resp.extensions:
+            resp.headers["location"] = resp.extensions["location"]
         if not 200 <= code < 300:
             return _Response(code, resp.headers, None)  # the body of an error is not wanted
         media, _ = content_type(resp.headers.get("content-type"))
@@ -281,8 +292,8 @@ class Fetcher:
         length = resp.headers.get("content-length", "")
         if length.isdigit() and int(length) > cap:
             raise _Failure("failed:too-large", f"Content-Length {length} > {cap} bytes", http=code)
-        decoder = BoundedDecoder(resp.headers.get("content-encoding"), cap)
         try:
+            decoder = BoundedDecoder(resp.headers.get("content-encoding"), cap)
             async for chunk in resp.aiter_raw():
                 decoder.feed(chunk)
             body = decoder.finish()
@@ -295,14 +306,18 @@ class Fetcher:
     # --- Admission: scheme, address, robots.txt ------------------------------------------
 
     async def _check_address(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # raises on a port that is not a number from 0 to 65535
+        except ValueError as exc:
+            raise _Failure("skipped:invalid-url", f"{url[:200]}: {exc}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise _Failure("skipped:unsupported-scheme", f"not an http(s) URL: {url[:200]}")
         if self.settings.allow_private:
             return
         host = parts.hostname
         if host not in self._addresses:
-            self._addresses[host] = await _private_address(host, parts.port)
+            self._addresses[host] = await _private_address(host, port)
         if self._addresses[host]:
             raise _Failure("skipped:private-address", self._addresses[host])
 
@@ -321,8 +336,7 @@ class Fetcher:
         text = self._robots_text[origin]
         parser = self._robots.get(origin)
         if parser is None:
-            parser = self._robots[origin] = RobotFileParser()
-            parser.parse(text.splitlines())
+            parser = self._robots[origin] = _robots_parser(text)
             crawl_delay = parser.crawl_delay(self.settings.user_agent)
             if crawl_delay:
                 host = parts.hostname or ""
@@ -336,23 +350,63 @@ class Fetcher:
         url = f"{origin}/robots.txt"
         headers = {"Accept": ACCEPT_ROBOTS}
         for _ in range(self.settings.max_redirects + 1):
-            await self._check_address(url)
             try:
+                await self._check_address(url)
                 resp = await self._with_retries(url, headers, "robots", _Trace())
+                location = resp.headers.get("location")
+                if resp.status_code in REDIRECTS and location:
+                    url = _join(url, location)
+                    continue
             except _Failure as f:
                 if f.status == "failed:too-large":
                     return ""  # not a robots.txt anyone meant
+                if f.status.startswith("skipped:"):  # redirected where we may not go
+                    raise _Failure("failed:robots-unreachable", f"{f.status}: {f.detail}") from None
                 raise
-            location = resp.headers.get("location")
-            if resp.status_code in REDIRECTS and location:
-                url = urljoin(url, location)
-                continue
             if 200 <= resp.status_code < 300:
-                return (resp.content or b"").decode("utf-8", "replace")
-            if 400 <= resp.status_code < 500:
+                # utf-8-sig: a byte order mark would hide the first line from the parser.
+                return (resp.content or b"").decode("utf-8-sig", "replace")
+            # A 4xx means there is none, except a 429: that is the server asking us to
+            # slow down, not telling us its rules (treated as a server error, as Google does).
+            if 400 <= resp.status_code < 500 and resp.status_code != 429:
                 return ""
-            raise _Failure("failed:robots-unreachable", f"HTTP {resp.status_code}")
+            raise _Failure("failed:robots-unreachable", resp.detail or f"HTTP {resp.status_code}")
         return ""  # RFC 9309: too many redirects counts as no robots.txt
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Keep Location from httpx, which parses it even when it follows no redirects and
+    raises on one it cannot parse; `_read` puts it back and we judge it hop by hop."""
+    if "location" in response.headers:
+        response.extensions["location"] = response.headers.pop("location")
+
+
+def _join(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 address
+        raise _Failure("skipped:invalid-url", f"redirect to {location[:200]!r}: {exc}") from None
+
+
+def _robots_parser(text: str) -> RobotFileParser:
+    """The parsed robots.txt; lines the standard parser chokes on are ignored (RFC 9309
+    asks parsers to skip what they cannot read, urllib.robotparser raises on some)."""
+    lines = text.splitlines()
+    parser = RobotFileParser()
+    try:
+        parser.parse(lines)
+    except ValueError:
+        parser = RobotFileParser()
+        parser.parse([ln for ln in lines if _parses(ln)])
+    return parser
+
+
+def _parses(line: str) -> bool:
+    try:
+        RobotFileParser().parse(["User-agent: *", line])
+    except ValueError:
+        return False
+    return True
 
 
 async def _private_address(host: str, port: int | None) -> str | None:
@@ -364,7 +418,7 @@ async def _private_address(host: str, port: int | None) -> str | None:
             infos = await asyncio.get_running_loop().getaddrinfo(
                 host, port or 443, type=socket.SOCK_STREAM
             )
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:  # UnicodeError: a label over 63 characters
             raise _Failure("failed:dns-error", f"{host}: {exc}") from None
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     private = [str(a) for a in addresses if not a.is_global]
@@ -414,7 +468,7 @@ def retry_after(value: str | None) -> float | None:
 
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a year of 30 digits
         return None
 
 
