@@ -216,6 +216,7 @@ def frame(table: Table, rows: Iterable[dict]) -> pd.DataFrame:
 
 
 def read_table(out_dir: str | Path, table: Table) -> pd.DataFrame:
+    finish_interrupted(out_dir)
     path = Path(out_dir) / f"{table.name}.parquet"
     if not path.exists():
         return frame(table, [])
@@ -355,6 +356,17 @@ def lock_holder(out_dir: str | Path) -> int | None:
         return None
     finally:
         os.close(fd)
+
+
+def finish_interrupted(out_dir: str | Path) -> bool:
+    """Roll forward a commit that a killed run left half done, so that readers (the
+    review app, reports) never see new tables beside old ones; not while a run writes."""
+    out = Path(out_dir)
+    if not (out / JOURNAL_NAME).exists() or lock_holder(out) is not None:
+        return False
+    with contextlib.suppress(DatasetError), lock(out):
+        pass  # taking the lock recovers
+    return True
 
 
 def ensure_unlocked(out_dir: str | Path) -> None:

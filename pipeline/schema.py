@@ -189,7 +189,7 @@ SOURCES = Table(
         Column("kind", "string", "folder, file, page, feed or sitemap."),
         Column("listing", "string", "Name of the sources.toml entry it came from."),
         Column("tags", "string", "Tags of that entry, '; '-separated.", True),
-        Column("state", "string", "Outcome of the latest run: 'ok' (read and extracted, or listed), 'unchanged' (nothing to redo), 'failed:<reason>' (timeout, connection-error, http-404, too-large, robots-unreachable, unreadable, ...) or 'skipped:<reason>' (robots-disallowed, pdf, image, private-address, no-article-body, ...)."),
+        Column("state", "string", "Outcome of the latest run: 'ok' (read and extracted, or listed), 'unchanged' (nothing to redo), 'failed:<reason>' (timeout, connection-error, http-404, too-large, bad-encoding, dns-error, robots-unreachable, unreadable, ...) or 'skipped:<reason>' (robots-disallowed, pdf, image, private-address, invalid-url, unsupported-scheme, no-article-body, ...)."),
         Column("detail", "string", "What went wrong, for a person to read.", True),
         Column("doc_id", "string", "Document this source currently yields (kept through failures, so the last good version stays current).", True),
         Column("http_status", "integer", "Status of the final HTTP response.", True),

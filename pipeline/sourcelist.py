@@ -87,7 +87,7 @@ def _source(file: Path, number: int, entry) -> Source:
         raise InputError(f"{where}: {kind} must be a non-empty string")
     if kind == "path":
         location = str(file.parent / location)
-    elif urlsplit(location).scheme not in ("http", "https") or not urlsplit(location).netloc:
+    elif not _http_url(location):
         raise InputError(f"{where}: {location!r} is not an http(s) URL")
     name = entry.get("name", entry[kind])
     tags = entry.get("tags", [])
@@ -99,3 +99,12 @@ def _source(file: Path, number: int, entry) -> Source:
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InputError(f"{where}: limit must be a whole number of at least 1")
     return Source(name.strip(), kind, location, tuple(t.strip() for t in tags), limit)
+
+
+def _http_url(location: str) -> bool:
+    try:
+        parts = urlsplit(location)
+        parts.port  # noqa: B018 - raises on a port that is not a number or out of range
+    except ValueError:  # "http://[::1/x": an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -79,6 +79,7 @@ class Killed:
     finished: bool  # the run ended before the kill came
     phase: str
     orphans: int  # processes of the run still alive after their parent was killed
+    seconds: float = 0.0  # how long the run took, when it finished
 
 
 def run_and_kill(cmd: list[str], out: Path, after: float, grace: float = 5.0) -> Killed:
@@ -92,9 +93,10 @@ def run_and_kill(cmd: list[str], out: Path, after: float, grace: float = 5.0) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    started = time.monotonic()
     try:
         proc.wait(timeout=after)
-        return Killed(True, "finished", 0)
+        return Killed(True, "finished", 0, time.monotonic() - started)
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()

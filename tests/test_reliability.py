@@ -14,6 +14,7 @@ import pytest
 
 from pipeline import dataset, registry, runner
 from pipeline.errors import DatasetError
+from pipeline.schema import DOCUMENTS
 
 from . import faults
 from .conftest import SEEDS, bench_pages
@@ -76,6 +77,30 @@ def test_run_killed_between_the_renames_of_a_commit_is_rolled_forward(tmp_path, 
     assert (out / faults.JOURNAL).exists() and len(renamed) == 2  # half the tables are new
     runner.extract_paths(paths, out)
     assert faults.differences(faults.snapshot(reference), faults.snapshot(out)) == []
+    assert faults.leftovers(out) == []
+
+
+def test_a_reader_finishes_a_commit_a_killed_run_left_half_done(tmp_path, monkeypatch):
+    paths = sorted(SEEDS.glob("*.txt"))
+    out = tmp_path / "out"
+    runner.extract_paths(paths[:2], out)
+    real_replace = os.replace
+
+    def dying_replace(src, dst):
+        if (out / faults.JOURNAL).exists() and str(dst).endswith("relations.parquet"):
+            raise _Killed
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", dying_replace)
+    with pytest.raises(_Killed):
+        runner.extract_paths(paths, out)
+    monkeypatch.undo()
+    dataset.read_table(out, DOCUMENTS)  # as the review app or a report reads it
+    assert not (out / faults.JOURNAL).exists()
+    reference = tmp_path / "reference"
+    runner.extract_paths(paths, reference)
+    for table in ("documents.parquet", "relations.parquet", "events.parquet", "actors.parquet"):
+        assert (out / table).read_bytes() == (reference / table).read_bytes()
     assert faults.leftovers(out) == []
 
 
