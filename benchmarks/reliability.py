@@ -7,8 +7,9 @@ Scenarios, each on the real command line:
   extracted in one run, which must complete with a status for each;
 - SIGKILL: the extraction of the mixed corpus (the benchmark pages and the seeds) killed
   at random points, half from an empty folder and half while adding to a dataset of
-  half the corpus; after each, a rerun must leave exactly the dataset of an
-  uninterrupted run (same files, same bytes), no temporary files, no surviving workers;
+  half the corpus, then at the moment each step of writing begins (TRIGGERS); after
+  each, a rerun must leave exactly the dataset of an uninterrupted run (same files,
+  same bytes), no temporary files, no surviving workers;
 - full disk: the same addition on a small file system filled to leave less and less
   room (a tmpfs when this user may mount one, else a file-size limit); every failed
   run must print one "Error: ..." line and leave the earlier dataset as it was;
@@ -43,6 +44,17 @@ from tests import faults  # noqa: E402
 
 TABLES = ("documents", "relations", "events", "actors", "relationships", "timeline")
 HOSTILE = ROOT / "tests" / "data" / "hostile_cases.jsonl"
+# Files whose appearance marks a moment of a run: a text being written, the tables
+# staged, the renames under way (journal), the registry being rebuilt, the manifest.
+TRIGGERS = (
+    "texts/.*.tmp",
+    ".documents.parquet.*.tmp",
+    ".actors.parquet.*.tmp",
+    ".commit.json",
+    ".registry-stale",
+    ".relationships.parquet.*.tmp",
+    ".manifest.json.*.tmp",
+)
 
 
 @dataclass
@@ -130,6 +142,23 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
         row.rows_lost += rows_lost(reference, out)
         if not ok:
             row.notes.append(f"point {i} ({after:.2f}s): rc {proc.returncode} {diffs[:3]} {left}")
+        shutil.rmtree(out)
+    # Then at the moments a timer rarely hits: as soon as each of these files appears.
+    for when in TRIGGERS:
+        out = work / "kill-on"
+        shutil.copytree(base, out)
+        killed = faults.run_and_kill(faults.extract_cmd(docs, out), out, 600, when=when)
+        row.tried += 1
+        row.faults += not killed.finished
+        orphans += killed.orphans
+        phases[killed.phase] = phases.get(killed.phase, 0) + 1
+        proc = faults.run(faults.extract_cmd(docs, out))
+        diffs = faults.differences(faults.snapshot(reference), faults.snapshot(out))
+        ok = proc.returncode == 0 and not diffs and not faults.leftovers(out)
+        row.recovered += ok and not killed.finished
+        row.rows_lost += rows_lost(reference, out)
+        if not ok:
+            row.notes.append(f"kill on {when}: rc {proc.returncode} {diffs[:3]}")
         shutil.rmtree(out)
     row.notes.insert(0, "killed while " + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
     row.notes.insert(1, f"workers left alive after their parent was killed: {orphans}")

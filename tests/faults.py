@@ -82,9 +82,13 @@ class Killed:
     seconds: float = 0.0  # how long the run took, when it finished
 
 
-def run_and_kill(cmd: list[str], out: Path, after: float, grace: float = 5.0) -> Killed:
+def run_and_kill(
+    cmd: list[str], out: Path, after: float, grace: float = 5.0, when: str | None = None
+) -> Killed:
     """Start `cmd`, SIGKILL its main process after `after` seconds (only that process,
-    as the kernel's OOM killer would), and count what of it survives."""
+    as the kernel's OOM killer would), and count what of it survives. With `when` (a
+    glob under `out`), kill it the moment such a file appears instead, if it does
+    within `after` seconds."""
     proc = subprocess.Popen(
         cmd,
         env=env(),
@@ -95,7 +99,12 @@ def run_and_kill(cmd: list[str], out: Path, after: float, grace: float = 5.0) ->
     )
     started = time.monotonic()
     try:
-        proc.wait(timeout=after)
+        if when is not None:
+            while time.monotonic() - started < after and proc.poll() is None:
+                if next(out.glob(when), None) is not None:
+                    raise subprocess.TimeoutExpired(cmd, after)
+                time.sleep(0.0005)
+        proc.wait(timeout=max(0.0, after - (time.monotonic() - started)))
         return Killed(True, "finished", 0, time.monotonic() - started)
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
