@@ -89,6 +89,9 @@ _ABBREV = set(
 )
 
 
+_WORD_WINDOW = 32
+
+
 def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     """The non-empty line containing pos (the extractor's notion of a paragraph)."""
     start = text.rfind("\n", 0, pos) + 1
@@ -99,7 +102,10 @@ def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
 def _sentence_starts(text: str, p_start: int, p_end: int) -> Iterator[int]:
     yield p_start
     for m in _STOP.finditer(text, p_start, p_end):
-        word = re.search(r"([\w.]+)$", text[p_start : m.start()])
+        # The word before the stop, looked for in a short window: searching the whole
+        # paragraph before every stop is quadratic, and a paragraph can be megabytes.
+        # A word cut by the window is _WORD_WINDOW long, so never an abbreviation.
+        word = re.search(r"([\w.]+)$", text[max(p_start, m.start() - _WORD_WINDOW) : m.start()])
         w = word.group(1).lower() if word else ""
         if w in _ABBREV or (len(w) == 1 and w.isalpha()):
             continue
