@@ -333,3 +333,14 @@ def test_random_fragments_extract_with_valid_spans(extractor, parts, media_type)
             assert 0 <= e.date_start < e.date_end <= len(text)
     for a in ex.actors:
         assert 0 <= a.start < a.end <= len(text)
+
+
+def test_ingestion_records_a_local_file_over_the_cap_as_too_large(tmp_path):
+    from pipeline import ingest
+
+    path = tmp_path / "big.txt.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(b"a" * (sources.MAX_FILE_BYTES + 1))
+    fetched = ingest._read_file(ingest.DocRef(str(path), "file", "local", ()))
+    assert fetched.result.status == "failed:too-large"
+    assert "over the cap" in fetched.result.detail
