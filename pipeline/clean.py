@@ -1,16 +1,18 @@
 """Cleaning: raw bytes -> the cleaned text every later offset points into.
 
 `clean(raw)` never raises on bad input. Empty, binary or undecodable bytes, pages
-without an article body and pages trafilatura fails on come back as a CleanDocument with
-`status="skipped:<reason>"` (empty, binary, undecodable, no-article-body, html-error) and
-empty text; such a document's doc_id is `doc_id_for("skipped:<sha256 of the raw
-bytes>")`, so two different bad inputs never share an id while the same bytes always get
-the same one.
+without an article body, pages trafilatura fails on and articles in another language
+come back as a CleanDocument with `status="skipped:<reason>"` (empty, binary,
+undecodable, no-article-body, html-error, not-english) and empty text; such a
+document's doc_id is `doc_id_for("skipped:<sha256 of the raw bytes>")`, so two different
+bad inputs never share an id while the same bytes always get the same one.
 
 Cleaned-text contract (extraction depends on it): `\\n` line endings, one block
 (paragraph, heading, byline line) per line, blocks separated by exactly one blank line,
 no trailing whitespace and no leading or trailing blank lines. Words are never
-rewritten: no quote or Unicode normalisation of our own, so spans quote the article.
+rewritten: no quote or Unicode normalisation of our own, so spans quote the article
+(only characters that print as nothing are dropped: controls, zero-width spaces,
+direction marks, soft hyphens).
 
 HTML goes through trafilatura (precision mode, comments off) and its metadata; plain
 text goes through our own rule file (`data/boilerplate.jsonl`, see `textclean`) and a
@@ -24,6 +26,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from pipeline import language
 from pipeline.dates import DATE_RE, parse_expression
 from pipeline.ids import doc_id_for
 from pipeline.models import CleanDocument, DateValue, RawDocument
@@ -61,6 +64,13 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Invisible formatting characters: soft hyphen, zero-width space, direction marks and
+# embeddings, word joiner, invisible operators. They print as nothing, but inside a
+# word ("Bei\u200bjing") or glued to one ("Cardiff.\u200f") they hide the word from the
+# gazetteer and the tagger. Zero-width (non-)joiners stay: scripts and emoji need them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]"
+)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _HTML_START = re.compile(
     r"(?is)\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
@@ -164,8 +174,9 @@ def decode(raw: RawDocument) -> _Decoded:
 
 
 def _normalise_text(text: str) -> str:
-    """One kind of line break, no control characters; nothing else changes."""
-    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)).replace("\ufeff", "")
+    """One kind of line break, no control or invisible characters; nothing else changes."""
+    text = _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)).replace("\ufeff", "")
+    return _INVISIBLE.sub("", text)
 
 
 def _is_html(text: str, media_type: str | None) -> bool:
@@ -204,8 +215,12 @@ def _skipped(raw: RawDocument, reason: str) -> CleanDocument:
     )
 
 
-def clean(raw: RawDocument) -> CleanDocument:
-    """Raw bytes -> cleaned text, title, author and publication date (see module doc)."""
+def clean(raw: RawDocument, check_language: bool = True) -> CleanDocument:
+    """Raw bytes -> cleaned text, title, author and publication date (see module doc).
+
+    A cleaned text that is clearly not English is `skipped:not-english` (the rules only
+    read English); `check_language=False` keeps it (to measure the cleaner alone).
+    """
     if not raw.content or not raw.content.strip():
         return _skipped(raw, "empty")
     decoded = decode(raw)
@@ -222,6 +237,8 @@ def clean(raw: RawDocument) -> CleanDocument:
     if result is None or not result.blocks:
         return _skipped(raw, "no-article-body")
     body, offsets = _assemble(result.blocks)
+    if check_language and not language.is_english(body):
+        return _skipped(raw, "not-english")
     published = result.published
     if published is not None and result.date_block is not None:
         base = offsets[result.date_block]

@@ -303,7 +303,9 @@ def _read_file(ref: DocRef) -> Fetched:
         raw = sources.read_file(Path(ref.source))
     except sources.READ_ERRORS as exc:
         seconds = round(time.monotonic() - started, 3)
-        result = FetchResult(ref.source, "failed:unreadable", detail=str(exc)[:200] or None)
+        # The same state as a page over the fetcher's byte cap.
+        state = "failed:too-large" if isinstance(exc, sources.TooLarge) else "failed:unreadable"
+        result = FetchResult(ref.source, state, detail=str(exc)[:200] or None)
         return Fetched(ref, dataclasses.replace(result, seconds=seconds))
     result = FetchResult(
         ref.source, "ok", media_type=raw.media_type, attempts=1,

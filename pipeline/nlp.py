@@ -7,6 +7,7 @@ tested without a model, and the parser only runs on the paragraphs chosen upstre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,9 +46,9 @@ def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 
     texts: list[str] = []
     for j, job in enumerate(jobs):
         for p in job.selected:
-            start, end = job.paragraphs[p]
-            segments.append((j, p, start))
-            texts.append(job.text[start:end])
+            for start, end in pieces(job.text, *job.paragraphs[p]):
+                segments.append((j, p, start))
+                texts.append(job.text[start:end])
     per_job: list[dict] = [{"tokens": [], "sentences": [], "entities": []} for _ in jobs]
     with nlp.memory_zone():
         docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
@@ -64,6 +65,36 @@ def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 
         )
         for job, acc in zip(jobs, per_job, strict=True)
     ]
+
+
+# spaCy refuses a text over nlp.max_length (1,000,000 characters) and needs about a
+# gigabyte of memory per 100,000 characters it parses at once; a longer paragraph (a
+# page that is one endless line) is parsed in pieces of at most this many characters.
+MAX_PIECE_CHARS = 100_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def pieces(text: str, start: int, end: int, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
+    """[start, end) cut into spans of at most `limit` characters, each ending after a
+    sentence end where there is one, else after a space, else anywhere."""
+    out = []
+    while end - start > limit:
+        cut = None
+        for pattern in (_SENTENCE_END, _SPACE):
+            # The last break in the second half of the window keeps pieces long.
+            for m in pattern.finditer(text, start + limit // 2, start + limit):
+                cut = m.end()
+            if cut is not None:
+                break
+        cut = cut or start + limit
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        out.append((start, piece_end))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 def _convert(doc, offset: int, paragraph: int, acc: dict) -> None:

@@ -10,6 +10,7 @@ countries the document talks about, and every place named (for coreference).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -225,10 +226,26 @@ _MONTHS_DAYS = frozenset(
 )
 
 
-def _title_case_line(text: str, pos: int) -> bool:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start : end if end != -1 else len(text)]
+class _TitleCaseLines:
+    """Whether the line holding a position is title case, worked out once per line: a
+    line of a million characters holding thousands of names would otherwise be read
+    again for every name on it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.seen: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k not in self.seen:
+            start = self.starts[k]
+            end = self.starts[k + 1] - 1 if k + 1 < len(self.starts) else len(self.text)
+            self.seen[k] = _title_case(self.text[start:end])
+        return self.seen[k]
+
+
+def _title_case(line: str) -> bool:
     words = re.findall(r"[A-Za-z][\w'’-]*", line)
     if len(words) < 3:
         return True  # too short to tell a name from a heading
@@ -243,10 +260,11 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     headlines, is a person here, so the tagger's PERSON label is believed for it.
     """
     out = set()
+    title_case_line = _TitleCaseLines(text)
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
-        if _title_case_line(text, span.start):
+        if title_case_line(span.start):
             continue
         neighbours = []
         m = _NEXT_WORD.match(text, span.end)

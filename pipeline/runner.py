@@ -65,6 +65,8 @@ def read_and_clean(path: Path) -> CleanDocument:
     """A file as a cleaned document; unreadable files become a skipped record."""
     try:
         raw = sources.read_file(path)
+    except sources.TooLarge as exc:
+        return unreadable(path, str(exc), "too-large")
     except sources.READ_ERRORS as exc:
         return unreadable(path, str(exc))
     from pipeline import clean as cleaner
@@ -72,9 +74,8 @@ def read_and_clean(path: Path) -> CleanDocument:
     return cleaner.clean(raw)
 
 
-def unreadable(path: Path, error: str) -> CleanDocument:
-    """The skipped record of a file that could not be read."""
-    reason = "unreadable"
+def unreadable(path: Path, error: str, reason: str = "unreadable") -> CleanDocument:
+    """The skipped record of a file that could not be read (or is over the size cap)."""
     return CleanDocument(
         doc_id=doc_id_for(f"skipped:{reason}:{content_hash(str(path))}"),
         source=str(path),

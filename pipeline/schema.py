@@ -58,7 +58,7 @@ DOCUMENTS = Table(
         Column(
             "status",
             "string",
-            "'ok', or 'skipped:<reason>' (empty, binary, undecodable, no-article-body, ...).",
+            "'ok', or 'skipped:<reason>': empty, binary, undecodable, no-article-body, html-error, not-english (clearly another language; see pipeline/language.py), too-large (a file over 10 MB, decompressed), unreadable.",
         ),
         Column("n_chars", "integer", "Length of the cleaned text in characters."),
         Column(

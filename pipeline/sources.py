@@ -1,8 +1,14 @@
-"""Local document sources: folders and files of .txt / .html / .htm (optionally .gz)."""
+"""Local document sources: folders and files of .txt / .html / .htm (optionally .gz).
+
+A file (after decompression) larger than `MAX_FILE_BYTES` is not read: `read_file`
+raises `TooLarge` without holding more than the cap in memory, so neither a 50 MB page
+nor a small gzip bomb can exhaust memory, and the run records the file as too large.
+"""
 
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +16,18 @@ from pipeline.errors import InputError
 from pipeline.models import RawDocument
 
 MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
-# What read_file raises for a file that exists but cannot be read (or unpacked).
-READ_ERRORS = (OSError, EOFError, ValueError)
+# The same cap as the fetcher's default body cap (FetchSettings.max_bytes): a local file
+# is no more trusted than a downloaded page.
+MAX_FILE_BYTES = 10_000_000
+
+
+class TooLarge(ValueError):
+    """The file (decompressed) is over the byte cap."""
+
+
+# What read_file raises for a file that exists but cannot be read (or unpacked); a
+# corrupt deflate stream raises zlib.error, which is none of the others.
+READ_ERRORS = (OSError, EOFError, ValueError, zlib.error)
 
 
 def media_type_for(path: Path) -> str | None:
@@ -42,11 +58,17 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def read_file(path: Path) -> RawDocument:
-    content = path.read_bytes()
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawDocument:
+    """The file's bytes (decompressed if .gz); raises TooLarge over `max_bytes`."""
     name = path.name
-    if name.lower().endswith(".gz"):
-        content = gzip.decompress(content)
+    gz = name.lower().endswith(".gz")
+    # A gzip stream is decompressed only as far as the cap: one byte more tells it is over.
+    with gzip.open(path, "rb") if gz else path.open("rb") as fh:
+        content = fh.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        what = "decompressed, it is" if gz else "it is"
+        raise TooLarge(f"{path.name}: {what} over the cap of {max_bytes:,} bytes")
+    if gz:
         name = name[:-3]
     return RawDocument(
         source=str(path),

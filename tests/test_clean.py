@@ -215,10 +215,11 @@ def test_different_bad_inputs_get_different_ids():
 
 
 # --- HTML benchmark pages ----------------------------------------------------------
+# Some are not in English (the first is Korean): these tests are about the HTML cleaner.
 
 
 def test_benchmark_page_gives_blocks_separated_by_blank_lines():
-    doc = clean(html_doc(bench_pages(1)[0]))
+    doc = clean(html_doc(bench_pages(1)[0]), check_language=False)
     assert doc.ok
     assert doc.text.count("\n\n") >= 2
     assert_text_contract(doc.text)
@@ -226,7 +227,7 @@ def test_benchmark_page_gives_blocks_separated_by_blank_lines():
 
 def test_benchmark_page_same_bytes_same_output():
     raw = html_doc(bench_pages(2)[1])
-    assert clean(raw) == clean(raw)
+    assert clean(raw, check_language=False) == clean(raw, check_language=False)
 
 
 @pytest.mark.parametrize("index", range(5))
@@ -237,13 +238,13 @@ def test_benchmark_page_script_content_never_in_text(index):
         for s in lxml_html.fromstring(raw.content).iter("script")
         if s.text and len(s.text.strip()) >= 40
     ]
-    text = " ".join(clean(raw).text.split())
+    text = " ".join(clean(raw, check_language=False).text.split())
     assert scripts
     assert not [s for s in scripts if s in text]
 
 
 def test_benchmark_page_metadata_date_has_no_span():
-    doc = clean(html_doc(bench_pages(1)[0]))
+    doc = clean(html_doc(bench_pages(1)[0]), check_language=False)
     assert doc.published is not None
     assert (doc.published.start, doc.published.end) == (None, None)
 

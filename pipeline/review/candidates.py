@@ -16,11 +16,13 @@ reported as a DatasetError rather than shown to a reviewer.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import dataset
@@ -89,6 +91,9 @@ _ABBREV = set(
 )
 
 
+_WORD_WINDOW = 32
+
+
 def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     """The non-empty line containing pos (the extractor's notion of a paragraph)."""
     start = text.rfind("\n", 0, pos) + 1
@@ -99,7 +104,10 @@ def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
 def _sentence_starts(text: str, p_start: int, p_end: int) -> Iterator[int]:
     yield p_start
     for m in _STOP.finditer(text, p_start, p_end):
-        word = re.search(r"([\w.]+)$", text[p_start : m.start()])
+        # The word before the stop, looked for in a short window: searching the whole
+        # paragraph before every stop is quadratic, and a paragraph can be megabytes.
+        # A word cut by the window is _WORD_WINDOW long, so never an abbreviation.
+        word = re.search(r"([\w.]+)$", text[max(p_start, m.start() - _WORD_WINDOW) : m.start()])
         w = word.group(1).lower() if word else ""
         if w in _ABBREV or (len(w) == 1 and w.isalpha()):
             continue
@@ -286,18 +294,32 @@ def _city_marks(text: str, rel: dict) -> list[Mark]:
 def _mentions(text: str, rel: dict, start: int, end: int, marks: list[Mark]) -> list[Mark]:
     """Other mentions of the two places in [start, end): the sentence that states an
     event often names the cities again after the relation's first mention."""
-    taken = {(m.start, m.end) for m in marks}
+    fixed = [(m.start, m.end) for m in marks]
+    # The spans found here never overlap each other, so sorted by start they are sorted
+    # by end too and one neighbour tells whether a new span overlaps any: a paragraph
+    # naming the pair a thousand times stays linear instead of cubic over its candidates.
+    found: list[tuple[int, int]] = []
     out = []
     for side in ("a", "b"):
         names = {rel[f"{side}_text"], rel[f"city_{side}"]} - {None, ""}
         for name in sorted(names, key=len, reverse=True):
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text[start:end]):
-                span = (start + m.start(), start + m.end())
-                if any(a < span[1] and span[0] < b for a, b in taken):
+            for s, e in _occurrences(text, start, end, name):
+                if any(a < e and s < b for a, b in fixed):
                     continue
-                taken.add(span)
-                out.append(Mark(span[0], span[1], "city", _place_label(rel, side)))
+                i = bisect.bisect_left(found, (e,))
+                if i > 0 and found[i - 1][1] > s:
+                    continue
+                found.insert(i, (s, e))
+                out.append(Mark(s, e, "city", _place_label(rel, side)))
     return out
+
+
+@lru_cache(maxsize=64)
+def _occurrences(text: str, start: int, end: int, name: str) -> tuple[tuple[int, int], ...]:
+    """Where name stands as a word in text[start:end]. Every candidate of a paragraph asks
+    the same: a paragraph of megabytes is searched once per name, not once per candidate."""
+    found = re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text[start:end])
+    return tuple((start + m.start(), start + m.end()) for m in found)
 
 
 def _place_label(rel: dict, side: str) -> str:
