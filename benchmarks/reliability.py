@@ -278,12 +278,12 @@ def hostile(work: Path) -> Row:
     if not HOSTILE.exists():
         row.notes.append(f"{HOSTILE.name} missing")
         return row
-    from tests.test_hostile import materialise  # the test's own way of writing the cases
+    from tests.test_hostile import write_case  # the test's own way of writing a case
 
     cases = [json.loads(line) for line in HOSTILE.read_text().splitlines() if line.strip()]
     folder = work / "hostile"
     folder.mkdir()
-    names = materialise(cases, folder)
+    paths = [str(write_case(folder, case)) for case in cases]
     out = work / "hostile-out"
     proc = faults.run(faults.extract_cmd(folder, out))
     row.tried = len(cases)
@@ -292,10 +292,10 @@ def hostile(work: Path) -> Row:
         row.notes.append(proc.stderr.strip()[-300:])
         return row
     docs = pq.read_table(out / "documents.parquet").to_pylist()
-    by_name = {d["source_name"]: d["status"] for d in docs}
-    row.recovered = sum(1 for n in names if n in by_name)
+    by_source = {d["source"]: d["status"] for d in docs}
+    row.recovered = sum(1 for p in paths if p in by_source)
     statuses: dict[str, int] = {}
-    for status in by_name.values():
+    for status in by_source.values():
         statuses[status] = statuses.get(status, 0) + 1
     row.notes.append(", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     return row

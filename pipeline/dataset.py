@@ -503,12 +503,29 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
         df = frame(table, rows)
         arrow = pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
         items.append((out / f"{table.name}.parquet", _parquet_writer(arrow)))
-        items.append(_bytes_item(out / f"{table.name}.csv", df.to_csv(index=False).encode("utf-8")))
+        csv = _defused(df).to_csv(index=False).encode("utf-8")
+        items.append(_bytes_item(out / f"{table.name}.csv", csv))
         counts[table.name] = len(df)
     commit_files(out, items + _descriptor_items(out))
     with contextlib.suppress(FileNotFoundError):
         (out / REGISTRY_STALE).unlink()
     return counts
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
+# article text and file names are untrusted, so such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _defused(df: pd.DataFrame) -> pd.DataFrame:
+    """String cells that a spreadsheet would run, prefixed with an apostrophe."""
+    out = df.copy()
+    for name in out.columns:
+        if out[name].dtype == "string":
+            col = out[name]
+            risky = col.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            out[name] = col.where(~risky, "'" + col)
+    return out
 
 
 def _parquet_writer(arrow: pa.Table):

@@ -102,9 +102,9 @@ def _source(file: Path, number: int, entry) -> Source:
 
 
 def _http_url(location: str) -> bool:
+    # A bad port is left to the fetcher, which records it as that source's state.
     try:
         parts = urlsplit(location)
-        parts.port  # noqa: B018 - raises on a port that is not a number or out of range
     except ValueError:  # "http://[::1/x": an unclosed IPv6 bracket
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -240,10 +240,6 @@ def test_formulas_are_stored_verbatim_and_defused_in_the_csv_export(
     assert '"\'=HYPERLINK(""http://evil.example"",""click"")"' in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry CSVs (dataset.write_derived) write cells verbatim: reported to the lead",
-)
 def test_registry_csvs_defuse_formulas(hostile_run):
     for name in ("relationships.csv", "timeline.csv"):
         assert _formula_cells(hostile_run["out"] / name) == [], name

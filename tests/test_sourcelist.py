@@ -61,7 +61,6 @@ sitemap = "http://x.org/sitemap.xml"
         ("[[source]]\npath = 'a'\nurl = 'https://x.org'\n", "give exactly one of"),
         ("[[source]]\nurl = 'ftp://x.org/a'\n", "is not an http(s) URL"),
         ("[[source]]\nurl = 'http://[::1/x'\n", "is not an http(s) URL"),
-        ("[[source]]\nurl = 'http://x.org:99999/'\n", "is not an http(s) URL"),
         ("[[source]]\npath = 'a'\ncolour = 'red'\n", "unknown key(s) colour"),
         ("[[source]]\npath = 'a'\ntags = 'uk'\n", "tags must be a list of words"),
         ("[[source]]\nfeed = 'https://x.org/f'\nlimit = 0\n", "limit must be"),

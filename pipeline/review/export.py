@@ -29,7 +29,7 @@ from pipeline.review import labelstudio, reviewed, schema
 
 FORMATS = ("parquet", "csv", "labelstudio")
 # A spreadsheet treats a cell starting with these as a formula (or strips the quote).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+FORMULA_STARTS = dataset.FORMULA_STARTS
 SPAN_COLUMNS = {
     "relations": [("a_start", "a_end", "a_text"), ("b_start", "b_end", "b_text")],
     "events": [("trigger_start", "trigger_end", "trigger_text")],
