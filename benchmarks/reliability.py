@@ -45,7 +45,7 @@ from tests import faults  # noqa: E402
 TABLES = ("documents", "relations", "events", "actors", "relationships", "timeline")
 HOSTILE = ROOT / "tests" / "data" / "hostile_cases.jsonl"
 # Files whose appearance marks a moment of a run: a text being written, the tables
-# staged, the renames under way (journal), the registry being rebuilt, the manifest.
+# staged, the renames under way (journal), the registry being rebuilt.
 TRIGGERS = (
     "texts/.*.tmp",
     ".documents.parquet.*.tmp",
@@ -53,7 +53,6 @@ TRIGGERS = (
     ".commit.json",
     ".registry-stale",
     ".relationships.parquet.*.tmp",
-    ".manifest.json.*.tmp",
 )
 
 
@@ -146,8 +145,16 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
     # Then at the moments a timer rarely hits: as soon as each of these files appears.
     for when in TRIGGERS:
         out = work / "kill-on"
-        shutil.copytree(base, out)
-        killed = faults.run_and_kill(faults.extract_cmd(docs, out), out, 600, when=when)
+        for _ in range(3):  # a file that lives a millisecond can be missed by the poll
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(base, out)
+            killed = faults.run_and_kill(faults.extract_cmd(docs, out), out, 600, when=when)
+            if not killed.finished:
+                break
+        if killed.finished:
+            row.notes.append(f"kill on {when}: never seen, not counted")
+            shutil.rmtree(out)
+            continue
         row.tried += 1
         row.faults += not killed.finished
         orphans += killed.orphans
