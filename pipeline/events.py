@@ -185,7 +185,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             tok = tokens[i]
             if tok.pos not in ("NOUN", "PROPN") or i in anchors:
                 continue
-            if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=not rms):
+            # A sentence naming one relation may go on about it with a definite
+            # "that partnership" ("...twinned with Tver; the board ended that partnership").
+            weak_ok = not rms or _definite_singular(tok, tokens, children)
+            if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=weak_ok):
                 continue
             if rms:
                 target, suffix = rms[0], ".sentence"
@@ -251,6 +254,12 @@ def _refers_back(tok: Token, tokens, children, sent) -> bool:
         if t.lower in _PAIR_NOUNS and any(tokens[c].lower in _BOTH for c in children.get(t.i, ())):
             return True
     return False
+
+
+def _definite_singular(tok: Token, tokens, children) -> bool:
+    if tok.tag in ("NNS", "NNPS"):
+        return False
+    return any(tokens[c].dep == "det" and tokens[c].lower in _DEFINITE for c in children[tok.i])
 
 
 def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMention | None:
@@ -509,6 +518,11 @@ def _classify(
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
+    if trig.cls == "establish" and any(
+        tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"
+        for c in children.get(tok.i, ())
+    ):
+        return []  # "formerly twinned with Tver": a past state, not its forming
     for c in children.get(tok.i, ()):  # "could end", "may suspend"
         ctok = tokens[c]
         if ctok.dep == "aux" and _modality_of(ctok) == "propose":
