@@ -27,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -315,6 +316,8 @@ def main() -> None:
     ap.add_argument("--disk-points", type=int, default=10, help="full-disk points")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    # Stopped with SIGTERM (Ctrl-C is already KeyboardInterrupt): unmount and clean up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     pages = sorted((args.bench_data / "html").glob("*.html.gz"))
     if not pages:
         raise SystemExit(f"no pages under {args.bench_data / 'html'}")

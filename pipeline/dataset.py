@@ -115,9 +115,7 @@ def commit_files(out: Path, items: list[tuple[Path, object]]) -> None:
                 raise _write_failed(path, exc) from exc
         journal = out / JOURNAL_NAME
         if len(staged) > 1:
-            entries = [
-                [t.relative_to(out).as_posix(), p.relative_to(out).as_posix()] for t, p in staged
-            ]
+            entries = [[_relative(t, out), _relative(p, out)] for t, p in staged]
             data = json.dumps(entries).encode("utf-8")
             try:
                 tmp = _stage(journal, lambda t: Path(t).write_bytes(data))
@@ -134,6 +132,11 @@ def commit_files(out: Path, items: list[tuple[Path, object]]) -> None:
     if len(staged) > 1:
         _sync_dir(out)
         journal.unlink()
+
+
+def _relative(path: Path, out: Path) -> str:
+    # relpath, not relative_to: mkstemp gives absolute paths, `out` may be relative.
+    return Path(os.path.relpath(path, out)).as_posix()
 
 
 def _sync_dir(path: Path) -> None:

@@ -104,6 +104,13 @@ def test_a_reader_finishes_a_commit_a_killed_run_left_half_done(tmp_path, monkey
     assert faults.leftovers(out) == []
 
 
+def test_a_relative_output_folder_commits_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner.extract_paths(sorted(SEEDS.glob("*.txt"))[:2], "out")
+    assert (tmp_path / "out" / "relations.parquet").exists()
+    assert faults.leftovers(tmp_path / "out") == []
+
+
 def test_stale_temporary_files_are_removed_by_the_next_writer(tmp_path):
     out = tmp_path / "out"
     runner.extract_paths(sorted(SEEDS.glob("*.txt"))[:1], out)
