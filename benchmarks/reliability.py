@@ -115,6 +115,24 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
     shutil.rmtree(probe)
     phases: dict[str, int] = {}
     orphans = 0
+
+    def rerun_and_compare(killed: faults.Killed, out: Path, label: str) -> None:
+        """Count the kill, rerun to the end, compare with the uninterrupted run."""
+        nonlocal orphans
+        row.tried += 1
+        row.faults += not killed.finished
+        orphans += killed.orphans
+        phases[killed.phase] = phases.get(killed.phase, 0) + 1
+        proc = faults.run(faults.extract_cmd(docs, out))
+        diffs = faults.differences(faults.snapshot(reference), faults.snapshot(out))
+        left = faults.leftovers(out)
+        ok = proc.returncode == 0 and not diffs and not left
+        row.recovered += ok and not killed.finished
+        row.rows_lost += rows_lost(reference, out)
+        if not ok:
+            row.notes.append(f"{label}: rc {proc.returncode} {diffs[:3]} {left}")
+        shutil.rmtree(out)
+
     for i in range(points):
         out = work / f"kill{i:02d}"
         # Every other point adds the second half to a dataset of the first; half the
@@ -130,19 +148,7 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
             if not killed.finished:
                 break
             estimate = killed.seconds
-        row.tried += 1
-        row.faults += not killed.finished
-        orphans += killed.orphans
-        phases[killed.phase] = phases.get(killed.phase, 0) + 1
-        proc = faults.run(faults.extract_cmd(docs, out))
-        diffs = faults.differences(faults.snapshot(reference), faults.snapshot(out))
-        left = faults.leftovers(out)
-        ok = proc.returncode == 0 and not diffs and not left
-        row.recovered += ok and not killed.finished
-        row.rows_lost += rows_lost(reference, out)
-        if not ok:
-            row.notes.append(f"point {i} ({after:.2f}s): rc {proc.returncode} {diffs[:3]} {left}")
-        shutil.rmtree(out)
+        rerun_and_compare(killed, out, f"point {i} ({after:.2f}s)")
     # Then at the moments a timer rarely hits: as soon as each of these files appears.
     for when in TRIGGERS:
         out = work / "kill-on"
@@ -156,18 +162,7 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
             row.notes.append(f"kill on {when}: never seen, not counted")
             shutil.rmtree(out)
             continue
-        row.tried += 1
-        row.faults += not killed.finished
-        orphans += killed.orphans
-        phases[killed.phase] = phases.get(killed.phase, 0) + 1
-        proc = faults.run(faults.extract_cmd(docs, out))
-        diffs = faults.differences(faults.snapshot(reference), faults.snapshot(out))
-        ok = proc.returncode == 0 and not diffs and not faults.leftovers(out)
-        row.recovered += ok and not killed.finished
-        row.rows_lost += rows_lost(reference, out)
-        if not ok:
-            row.notes.append(f"kill on {when}: rc {proc.returncode} {diffs[:3]}")
-        shutil.rmtree(out)
+        rerun_and_compare(killed, out, f"kill on {when}")
     row.notes.insert(0, "killed while " + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
     row.notes.insert(1, f"workers left alive after their parent was killed: {orphans}")
     row.notes.insert(2, f"uninterrupted: cold {cold:.1f}s, adding half {incremental:.1f}s")
