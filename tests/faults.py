@@ -14,10 +14,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import dataset
+
 ROOT = Path(__file__).resolve().parents[1]
 # What a killed run may leave that the next writer removes or takes over.
-LOCK = ".lock"
-JOURNAL = ".commit.json"
+LOCK = dataset.LOCK_NAME
+JOURNAL = dataset.JOURNAL_NAME
 
 
 def extract_cmd(docs: Path, out: Path, *extra: str) -> list[str]:
@@ -67,7 +69,7 @@ def phase(out: Path) -> str:
     if any(p.name.endswith(".tmp") for p in out.glob(".*")):
         return "writing"
     held = (out / LOCK).exists() and (out / LOCK).stat().st_size > 0  # a pid: it was held
-    if held and (out / ".registry-stale").exists():
+    if held and (out / dataset.REGISTRY_STALE).exists():
         return "after the commit"
     if held:
         return "extracting"
