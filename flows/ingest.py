@@ -6,13 +6,16 @@ batches are cleaned and extracted, and the writing in the flow's own process, wh
 holds the dataset lock for the whole run. Each run leaves a Markdown report and a table
 of failed and skipped sources as artifacts.
 
-Batches run in threads of this process by default; with a Dask scheduler address
-(`dask_address`, $SISTERCITIES_DASK_ADDRESS or `sistercities run --dask`) they run on
-that cluster through prefect-dask, and "local" starts a temporary cluster here.
+Batches run in threads of this process by default, which hand the cleaning and
+extraction to worker processes (one per core; `SISTERCITIES_WORKERS`). With a Dask
+scheduler address (`dask_address`, $SISTERCITIES_DASK_ADDRESS or `sistercities run
+--dask`) they run on that cluster through prefect-dask, and "local" starts a temporary
+cluster here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from pathlib import Path
@@ -21,14 +24,18 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.schedules import CronSchedule
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from pipeline import dataset, ingest, sourcelist, state
+from pipeline import dataset, ingest, parallel, sourcelist, state
 from pipeline.config import FetchSettings, Settings
 from pipeline.errors import InputError
 from pipeline.fetch import HostState
+from pipeline.parallel import ParallelExtractor
 from pipeline.runreport import RunReport
 
 # Batches cleaned and extracted ahead of the writer; bounds the rows held in memory.
@@ -62,8 +69,8 @@ def fetch(refs, settings: FetchSettings, host_state: HostState, number: int, tot
     task_run_name="clean + extract batch {number}/{total}",
     cache_policy=NO_CACHE,
 )
-def clean_and_extract(batch, settings: Settings, run, number: int, total: int):
-    processed = ingest.process_batch(batch, settings, run)
+def clean_and_extract(batch, settings: Settings, run, number: int, total: int, pool=None):
+    processed = ingest.process_batch(batch, settings, run, pool)
     get_run_logger().info("batch %d/%d: %s", number, total, processed.describe())
     return processed
 
@@ -101,6 +108,7 @@ def ingest_flow(
     listing = sourcelist.load(sources)
     settings = Settings.from_env()
     run = ingest.new_run(str(flow_run.id) if flow_run.id else None)
+    pool = local_workers(settings)
     with dataset.lock(out):
         prior = state.load(out)
         found = discover(quote(listing), quote(prior), run, out)
@@ -126,7 +134,7 @@ def ingest_flow(
                 future = fetch.submit(
                     groups[number], listing.fetch, fetched.host_state, number + 1, total
                 )
-            pending.append(clean_and_extract.submit(fetched, settings, run, number, total))
+            pending.append(clean_and_extract.submit(fetched, settings, run, number, total, pool))
             if len(pending) > WINDOW:
                 write_oldest()
         while pending:
@@ -135,6 +143,17 @@ def ingest_flow(
             out, quote(writer), quote(prior), run, quote(found), quote(processed),
             time.monotonic() - started,
         )  # fmt: skip
+
+
+def local_workers(settings: Settings) -> ParallelExtractor | None:
+    """Worker processes of this machine for cleaning and extraction, when batches run in
+    threads here (under Dask the cluster's workers do it): the threads then only hand
+    out documents. Spawned, never forked (this process runs threads), and kept for the
+    life of the process, so each loads its model once."""
+    context = FlowRunContext.get()
+    if context is None or not isinstance(context.task_runner, ThreadPoolTaskRunner):
+        return None
+    return parallel.shared(settings)
 
 
 def task_runner(address: str | None):
@@ -158,7 +177,17 @@ def run(
     dask_address: str | None = None,
 ) -> RunReport:
     """One ingestion run, here and now."""
-    return _flow(dask_address)(sources=str(sources), out=str(out), batch_size=batch_size)
+    with _one_off():
+        return _flow(dask_address)(sources=str(sources), out=str(out), batch_size=batch_size)
+
+
+def _one_off():
+    """On Prefect's temporary server (no PREFECT_API_URL), which ends with this process,
+    no heartbeats: they let a lasting server notice a crashed run, nobody watches them
+    here, and stopping their thread holds up the end of every run by up to a second."""
+    if PREFECT_API_URL.value():
+        return contextlib.nullcontext()
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def serve(

@@ -35,6 +35,7 @@ from pipeline.errors import InputError
 from pipeline.extract import Extractor
 from pipeline.fetch import Fetcher, FetchRequest, FetchResult, HostState
 from pipeline.models import CleanDocument, Extraction, RawDocument
+from pipeline.parallel import ParallelExtractor
 from pipeline.sourcelist import Source, SourceList
 from pipeline.state import Known, Prior, Run, SourceRecord
 
@@ -359,46 +360,83 @@ def keep_raw(out_dir: str | Path, batch: FetchedBatch) -> None:
 # --- Clean and extract -----------------------------------------------------------------
 
 
-def process_batch(batch: FetchedBatch, settings: Settings, run: Run) -> ProcessedBatch:
-    """Outcome per source; the new and changed documents cleaned and extracted."""
+def process_batch(
+    batch: FetchedBatch, settings: Settings, run: Run, pool: ParallelExtractor | None = None
+) -> ProcessedBatch:
+    """Outcome per source; the new and changed documents cleaned and extracted, in the
+    worker processes of `pool` when there is one, else here."""
     started = time.monotonic()
     outcomes: list[Outcome | None] = []
     written: dict[int, Extraction] = {}  # by position in the batch, to keep source order
-    pending: list[tuple[int, Fetched, CleanDocument, float]] = []
-    with _NLP_LOCK:
-        for i, item in enumerate(batch.items):
-            outcome, doc, clean_s = _triage(item, run)
-            outcomes.append(outcome)
-            if doc is not None and doc.ok:
-                pending.append((i, item, doc, clean_s))
-            elif doc is not None and outcome.record.doc_id == doc.doc_id:
-                written[i] = Extraction(doc)  # a skipped document, now the source's current
-        docs = [doc for _, _, doc, _ in pending]
-        extracted = Extractor(settings).extract(docs) if docs else []
-    for (i, item, doc, clean_s), ex in zip(pending, extracted, strict=True):
-        written[i] = ex
-        ref = item.ref
-        outcomes[i] = Outcome(
-            _record(
-                run, ref.source, ref.kind, ref.listing, ref.tags, ref.known, "ok", item.result,
-                new_version=True, doc_id=doc.doc_id, raw_sha256=item.raw_sha256,
-                n_bytes=len(item.raw.content) if item.raw else None,
-            ),
-            state.category(ref.known, doc.doc_id),
-            item.result.seconds, clean_s, len(doc.text),
-        )  # fmt: skip
+    for i, item in enumerate(batch.items):
+        outcome, unusable = _settle(item, run)
+        outcomes.append(outcome)
+        if unusable is not None and outcome and outcome.record.doc_id == unusable.doc_id:
+            written[i] = Extraction(unusable)  # a skipped document, now the current one
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    jobs = [ToClean(batch.items[i].raw, batch.items[i].ref.known) for i in todo]  # type: ignore[arg-type]
+    if not jobs:
+        cleaned: list[Cleaned] = []
+    elif pool is not None:
+        cleaned = list(pool.map(jobs, clean_and_extract, size_of=ToClean.size))
+    else:
+        with _NLP_LOCK:
+            cleaned = clean_and_extract(Extractor(settings), jobs)
+    for i, done in zip(todo, cleaned, strict=True):
+        outcome = outcomes[i] = _cleaned(batch.items[i], run, done)
+        if done.extraction is not None:
+            written[i] = done.extraction
+        elif not done.document.ok and outcome.record.doc_id == done.document.doc_id:
+            written[i] = Extraction(done.document)
     assert all(o is not None for o in outcomes)
     return ProcessedBatch(
         batch.number,
-        tuple(outcomes),
+        tuple(outcomes),  # type: ignore[arg-type]
         tuple(written[i] for i in sorted(written)),
         round(time.monotonic() - started, 3),
     )
 
 
-def _triage(item: Fetched, run: Run) -> tuple[Outcome | None, CleanDocument | None, float]:
-    """(outcome, None) when the source is settled without extraction; (None, ok document)
-    when it must be extracted; (outcome, skipped document) for an unusable one."""
+@dataclass(frozen=True, slots=True)
+class ToClean:
+    """A document source's new bytes, to clean and (unless its text is unchanged) extract."""
+
+    raw: RawDocument
+    known: Known
+
+    def size(self) -> int:
+        return len(self.raw.content)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    document: CleanDocument
+    clean_seconds: float
+    extraction: Extraction | None  # None: unchanged text, or not usable
+
+
+def clean_and_extract(extractor: Extractor, jobs: list[ToClean]) -> list[Cleaned]:
+    """Clean each document, then extract the usable ones whose text is new in one call
+    (one parser pass over the chunk). Runs in a worker process or under _NLP_LOCK."""
+    docs: list[tuple[CleanDocument, float]] = []
+    for job in jobs:
+        started = time.monotonic()
+        doc = cleaner.clean(job.raw)
+        docs.append((doc, round(time.monotonic() - started, 3)))
+    fresh = [
+        doc.ok and not state.unchanged_doc(job.known, doc.doc_id)
+        for job, (doc, _) in zip(jobs, docs, strict=True)
+    ]
+    extracted = iter(extractor.extract([d for (d, _), f in zip(docs, fresh, strict=True) if f]))
+    return [
+        Cleaned(doc, seconds, next(extracted) if f else None)
+        for (doc, seconds), f in zip(docs, fresh, strict=True)
+    ]
+
+
+def _settle(item: Fetched, run: Run) -> tuple[Outcome | None, CleanDocument | None]:
+    """(outcome, unusable document or None) when the source is settled without
+    cleaning; (None, None) when its bytes must be cleaned."""
     ref, result, known = item.ref, item.result, item.ref.known
 
     def settled(state_: str, category: str, **kw) -> Outcome:
@@ -407,37 +445,41 @@ def _triage(item: Fetched, run: Run) -> tuple[Outcome | None, CleanDocument | No
         return Outcome(record, category, result.seconds)
 
     if result.status == "not-modified":
-        return settled("unchanged", "unchanged"), None, 0.0
+        return settled("unchanged", "unchanged"), None
     if result.status == "failed:unreadable":
         doc = runner.unreadable(Path(ref.source), result.detail or "")
         current = not state.keeps_old_document(known, False)
-        outcome = settled(result.status, "failed", new_version=current, doc_id=doc.doc_id)
-        return outcome, doc, 0.0
+        return settled(result.status, "failed", new_version=current, doc_id=doc.doc_id), doc
     if item.raw is None or item.raw_sha256 is None:
         category = "skipped" if result.status.startswith("skipped:") else "failed"
-        return settled(result.status, category), None, 0.0
-    n_bytes = len(item.raw.content)
+        return settled(result.status, category), None
     if state.unchanged_raw(known, item.raw_sha256):
-        return settled("unchanged", "unchanged"), None, 0.0
-    started = time.monotonic()
-    doc = cleaner.clean(item.raw)
-    clean_s = round(time.monotonic() - started, 3)
+        return settled("unchanged", "unchanged"), None
+    return None, None
+
+
+def _cleaned(item: Fetched, run: Run, done: Cleaned) -> Outcome:
+    """The outcome of a source whose bytes were cleaned (and maybe extracted)."""
+    ref, result, known, doc = item.ref, item.result, item.ref.known, done.document
+    n_bytes = len(item.raw.content)  # type: ignore[union-attr]
+
+    def record(state_: str, new_version: bool) -> SourceRecord:
+        return _record(
+            run, ref.source, ref.kind, ref.listing, ref.tags, known, state_, result,
+            new_version=new_version, doc_id=doc.doc_id, raw_sha256=item.raw_sha256,
+            n_bytes=n_bytes,
+        )  # fmt: skip
+
+    clean_s = done.clean_seconds
     if state.unchanged_doc(known, doc.doc_id):
         # Same text from new bytes: remember the new bytes so the next run skips cleaning.
-        record = _record(
-            run, ref.source, ref.kind, ref.listing, ref.tags, known, "unchanged", result,
-            new_version=True, doc_id=doc.doc_id, raw_sha256=item.raw_sha256, n_bytes=n_bytes,
-        )  # fmt: skip
-        record = dataclasses.replace(record, changed_at=known.record.changed_at)
-        return Outcome(record, "unchanged", result.seconds, clean_s, len(doc.text)), None, clean_s
+        same = dataclasses.replace(record("unchanged", True), changed_at=known.record.changed_at)
+        return Outcome(same, "unchanged", result.seconds, clean_s, len(doc.text))
     if doc.ok:
-        return None, doc, clean_s
+        category = state.category(known, doc.doc_id)
+        return Outcome(record("ok", True), category, result.seconds, clean_s, len(doc.text))
     current = not state.keeps_old_document(known, False)
-    record = _record(
-        run, ref.source, ref.kind, ref.listing, ref.tags, known, doc.status, result,
-        new_version=current, doc_id=doc.doc_id, raw_sha256=item.raw_sha256, n_bytes=n_bytes,
-    )  # fmt: skip
-    return Outcome(record, "skipped", result.seconds, clean_s, 0), doc, clean_s
+    return Outcome(record(doc.status, current), "skipped", result.seconds, clean_s, 0)
 
 
 # --- Write and summarise -----------------------------------------------------------------

@@ -11,10 +11,15 @@ long document does not leave the other core idle at the end; at most two windows
 in flight, so memory stays flat however many documents a run has. Workers can also read
 and clean the files themselves (`prepare`), which is most of the cost of HTML pages.
 With fewer than two documents or one usable core, everything runs in this process.
+
+A process that runs threads of its own (the Prefect flow) must not fork: it keeps one
+pool of spawned workers, each with its own model, for as long as it lives (`shared`),
+and sends them any per-document work (`map`), e.g. clean, then extract.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import gc
@@ -22,9 +27,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from itertools import chain, islice
 from typing import Any
 
@@ -76,12 +83,14 @@ def item_size(item: Any) -> int:
         return 0
 
 
-def chunks(items: Iterable) -> Iterator[tuple[list, int]]:
+def chunks(
+    items: Iterable, size_of: Callable[[Any], int] = item_size
+) -> Iterator[tuple[list, int]]:
     """Consecutive items grouped into tasks, with each task's total size (lazily)."""
     current: list = []
     total = 0
     for item in items:
-        size = item_size(item)
+        size = size_of(item)
         if current and (len(current) >= CHUNK_DOCS or total + size > CHUNK_CHARS):
             yield current, total
             current, total = [], 0
@@ -120,6 +129,12 @@ class ParallelExtractor:
         self._pool: ProcessPoolExecutor | None = None
         self._workers = 0
         self._keep = False
+        self.shared = False  # see `shared`
+        # Calls may come from several threads: one starts the pool, one at a time uses
+        # the model of this process.
+        self._starting = threading.Lock()
+        self._in_process = threading.Lock()
+        self._closing = threading.Event()
 
     def __enter__(self) -> ParallelExtractor:
         self._keep = True
@@ -130,6 +145,7 @@ class ParallelExtractor:
         self.close()
 
     def close(self) -> None:
+        self._closing.set()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
@@ -153,28 +169,53 @@ class ParallelExtractor:
     ) -> Iterator[Extraction]:
         """Items are read as the workers need them, so an iterator of any length runs in
         the memory of a few windows of documents."""
+        work = partial(_extract_prepared, prepare) if prepare else _extract
+        return self.map(items, work, batch_size=batch_size)
+
+    def map(
+        self,
+        items: Iterable,
+        work: Callable[[Extractor, list], list],
+        size_of: Callable[[Any], int] = item_size,
+        batch_size: int = 32,
+    ) -> Iterator:
+        """`work(extractor, chunk)` (module-level, one result per item) over every item,
+        in the workers; results in input order. Several threads may share one kept pool."""
         it = iter(items)
         head = list(islice(it, 2))
         # An iterator of unknown length gets every worker asked for.
         n = len(items) if isinstance(items, Sized) else len(head) if len(head) < 2 else 1 << 30
-        if worker_count(self.requested, n) == 1:
-            rest = chain(head, it)
-            while batch := list(islice(rest, batch_size)):
-                yield from self.extractor.extract([prepare(x) for x in batch] if prepare else batch)
+        # A started pool takes even a single document; a shared one starts for it, so
+        # that the model is never loaded in this process as well as in the workers.
+        if self._pool is None and not self.shared:
+            workers = worker_count(self.requested, n)
+        else:
+            workers = self._workers or worker_count(self.requested, 1 << 30)
+        if workers == 1:
+            yield from self._here(chain(head, it), work, batch_size)
             return
-        pool, started = self._start(worker_count(self.requested, n))
-        tasks = chunks(chain(head, it))
+        yield from self._there(chain(head, it), work, size_of, workers)
+
+    def _here(self, items: Iterator, work, batch_size: int) -> Iterator:
+        while batch := list(islice(items, batch_size)):
+            with self._in_process:
+                done = work(self.extractor, batch)
+            yield from done
+
+    def _there(self, items: Iterator, work, size_of, workers: int) -> Iterator:
+        pool, started = self._start(workers)
+        tasks = chunks(items, size_of)
         width = started * WINDOW_PER_WORKER
         try:
             in_flight: deque[list[Future]] = deque()
             for _ in range(2):
                 if window := list(islice(tasks, width)):
-                    in_flight.append(_submit(pool, window, prepare))
+                    in_flight.append(_submit(pool, window, work))
             while in_flight:
                 for future in in_flight.popleft():
                     yield from future.result()
                 if window := list(islice(tasks, width)):
-                    in_flight.append(_submit(pool, window, prepare))
+                    in_flight.append(_submit(pool, window, work))
         except BaseException:
             self.close()
             raise
@@ -182,8 +223,37 @@ class ParallelExtractor:
             self.close()
 
     def _start(self, workers: int) -> tuple[ProcessPoolExecutor, int]:
-        if self._pool is not None:
+        with self._starting:
+            if self._pool is None:
+                self._closing = threading.Event()
+                if threading.current_thread() is threading.main_thread():
+                    self._pool, self._workers = self._new_pool(workers)
+                else:
+                    self._pool, self._workers = self._in_keeper(workers)
             return self._pool, self._workers
+
+    def _in_keeper(self, workers: int) -> tuple[ProcessPoolExecutor, int]:
+        """Start the workers from a thread that lives until `close`: a worker dies with
+        the thread that started it (PR_SET_PDEATHSIG follows the thread, not the
+        process), and a caller's thread (a Prefect task's) may end long before the pool."""
+        box: dict[str, Any] = {}
+        ready, closing = threading.Event(), self._closing
+
+        def keep() -> None:
+            try:
+                box["pool"] = self._new_pool(workers)
+            except BaseException as exc:
+                box["error"] = exc
+            ready.set()
+            closing.wait()
+
+        threading.Thread(target=keep, name="sistercities-workers", daemon=True).start()
+        ready.wait()
+        if "error" in box:
+            raise box["error"]
+        return box["pool"]
+
+    def _new_pool(self, workers: int) -> tuple[ProcessPoolExecutor, int]:
         if self.start_method == "fork":
             self.warm_up()
             initargs: tuple = (self.extractor, None, os.getpid())
@@ -206,15 +276,35 @@ class ParallelExtractor:
             raise
         finally:
             gc.unfreeze()
-        self._pool, self._workers = pool, workers
         return pool, workers
 
 
-def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]], prepare) -> list[Future]:
+_SHARED: dict[Settings, ParallelExtractor] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(settings: Settings) -> ParallelExtractor | None:
+    """This process's kept pool of spawned workers for `settings`, started on first use
+    and ended at exit; None where the settings or the machine allow one process only.
+    For callers that run threads: they must not fork, and a spawned worker takes a
+    second or two to load its model, paid once per process rather than once per call."""
+    if worker_count(settings.workers, 1 << 30) == 1:
+        return None
+    with _SHARED_LOCK:
+        pool = _SHARED.get(settings)
+        if pool is None:
+            pool = _SHARED[settings] = ParallelExtractor(settings, start_method="spawn")
+            pool.shared = True
+            pool.__enter__()
+            atexit.register(pool.close)
+        return pool
+
+
+def _submit(pool: ProcessPoolExecutor, window: list[tuple[list, int]], work) -> list[Future]:
     """Submit the longest tasks first; the futures come back in input order."""
     futures: list[Future | None] = [None] * len(window)
     for j in sorted(range(len(window)), key=lambda j: -window[j][1]):
-        futures[j] = pool.submit(_work, window[j][0], prepare)
+        futures[j] = pool.submit(_work, window[j][0], work)
     return futures  # type: ignore[return-value]
 
 
@@ -246,6 +336,14 @@ def _ready() -> None:
     return None
 
 
-def _work(chunk: list, prepare) -> list[Extraction]:
+def _work(chunk: list, work) -> list:
     assert _extractor is not None, "worker started without an extractor"
-    return _extractor.extract([prepare(x) for x in chunk] if prepare else chunk)
+    return work(_extractor, chunk)
+
+
+def _extract_prepared(prepare, extractor: Extractor, chunk: list) -> list[Extraction]:
+    return extractor.extract([prepare(x) for x in chunk])
+
+
+def _extract(extractor: Extractor, chunk: list) -> list[Extraction]:
+    return extractor.extract(chunk)

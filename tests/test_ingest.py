@@ -4,7 +4,9 @@ outcome of each fetched source."""
 import dataclasses
 import gzip
 
-from pipeline import clean, dataset, ingest, sourcelist, state
+import pytest
+
+from pipeline import clean, dataset, ingest, parallel, sourcelist, state
 from pipeline.config import Settings
 
 from .conftest import SEEDS, seed_html
@@ -114,6 +116,21 @@ def test_each_fetched_source_gets_its_outcome_and_only_articles_are_extracted(tm
     (story, blank) = processed.extractions
     assert {(r.city_a, r.city_b) for r in story.relations} >= {("Linköping", "Guangzhou")}
     assert blank.document.status == "skipped:empty"  # recorded, as `extract` records it
+
+
+def test_worker_processes_give_what_this_process_gives(tmp_path, site):
+    pages = [site.add(f"/{p.stem}.html", seed_html(p)) for p in sorted(SEEDS.glob("*.txt"))]
+    lst = listing(tmp_path, *(f"url = '{u}'" for u in pages))
+    run = ingest.new_run()
+    found = ingest.discover(lst, state.load(tmp_path / "out"), run, tmp_path / "out")
+    fetched = ingest.fetch_batch(found.refs, lst.fetch, found.host_state)
+    pool = parallel.shared(Settings.from_env())
+    if pool is None:
+        pytest.skip("one usable core: no worker processes")
+    here = ingest.process_batch(fetched, Settings.from_env(), run)
+    there = ingest.process_batch(fetched, Settings.from_env(), run, pool)
+    assert [o.record for o in there.outcomes] == [o.record for o in here.outcomes]
+    assert there.extractions == here.extractions
 
 
 def test_kept_response_cleans_again_to_the_same_document(tmp_path, site):

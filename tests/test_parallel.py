@@ -2,6 +2,7 @@
 
 import dataclasses
 import multiprocessing
+import threading
 
 import pytest
 
@@ -39,12 +40,13 @@ def test_workers_read_and_clean_files_in_input_order(seed_extractions):
 
 def test_a_kept_pool_serves_every_call_and_ends_with_the_block(seed_extractions):
     docs = [ex.document for ex in seed_extractions]
+    before = {p.pid for p in multiprocessing.active_children()}  # e.g. a flow's kept pool
     with parallel.ParallelExtractor(Settings(workers=2)) as pool:
         first = pool.extract(docs[:2])
-        workers = {p.pid for p in multiprocessing.active_children()}
+        workers = {p.pid for p in multiprocessing.active_children()} - before
         second = pool.extract(docs[2:])
-        assert {p.pid for p in multiprocessing.active_children()} == workers
-    assert multiprocessing.active_children() == []
+        assert {p.pid for p in multiprocessing.active_children()} - before == workers
+    assert {p.pid for p in multiprocessing.active_children()} == before
     assert _rows(first + second) == _rows(seed_extractions)
 
 
@@ -52,6 +54,23 @@ def test_spawned_workers_load_their_own_model_and_give_the_same_rows(seed_extrac
     docs = [ex.document for ex in seed_extractions[:2]]
     with parallel.ParallelExtractor(Settings(workers=2), start_method="spawn") as pool:
         assert _rows(pool.extract(docs)) == _rows(seed_extractions[:2])
+
+
+def test_workers_started_by_a_thread_outlive_it(seed_extractions):
+    # A worker dies with the thread that started it; a Prefect task's thread ends early.
+    docs = [ex.document for ex in seed_extractions[:2]]
+    found = {}
+    with parallel.ParallelExtractor(Settings(workers=2), start_method="spawn") as pool:
+        starter = threading.Thread(target=lambda: found.update(first=_rows(pool.extract(docs))))
+        starter.start()
+        starter.join()
+        assert _rows(pool.extract(docs)) == found["first"] == _rows(seed_extractions[:2])
+
+
+def test_a_process_keeps_one_shared_pool_per_settings():
+    settings = Settings.from_env()  # the flows' settings: the same pool, not another one
+    assert parallel.shared(settings) is parallel.shared(Settings.from_env())
+    assert parallel.shared(Settings(workers=1)) is None
 
 
 def _broken(path):
