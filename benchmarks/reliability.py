@@ -10,6 +10,9 @@ Scenarios, each on the real command line:
   half the corpus, then at the moment each step of writing begins (TRIGGERS); after
   each, a rerun must leave exactly the dataset of an uninterrupted run (same files,
   same bytes), no temporary files, no surviving workers;
+- SIGKILL of `sistercities run`: the Prefect flow over the same corpus killed at random
+  points; after each, a rerun must leave the tables and texts of an uninterrupted flow
+  run, and neither its worker processes nor Prefect's temporary server may survive;
 - full disk: the same addition on a small file system filled to leave less and less
   room (a tmpfs when this user may mount one, else a file-size limit); every failed
   run must print one "Error: ..." line and leave the earlier dataset as it was;
@@ -169,6 +172,49 @@ def kill_points(work: Path, docs: Path, base: Path, points: int, rng: random.Ran
     return row
 
 
+def flow_kill_points(work: Path, docs: Path, points: int, rng: random.Random) -> Row:
+    """`sistercities run` (the Prefect flow on its temporary server) killed at random
+    points, then run again: the tables must be those of an uninterrupted flow run, and
+    nothing of the killed run (workers, the temporary server) may stay alive."""
+    row = Row("SIGKILL `run` (flow)")
+    sources = work / "sources.toml"
+    sources.write_text(f"[[source]]\npath = '{docs}'\n", encoding="utf-8")
+    reference = work / "flow-reference"
+    seconds = timed_run(faults.run_cmd(sources, reference))
+    phases: dict[str, int] = {}
+    orphans = 0
+    for i in range(points):
+        out = work / f"flow-kill{i:02d}"
+        after = rng.uniform(0.05, 1.0) * seconds  # the first third starts the server
+        for _ in range(4):  # the machine's load varies: a run may end before its kill
+            shutil.rmtree(out, ignore_errors=True)
+            killed = faults.run_and_kill(faults.run_cmd(sources, out), out, after)
+            if not killed.finished:
+                break
+            after *= 0.8
+        row.tried += 1
+        row.faults += not killed.finished
+        orphans += killed.orphans
+        phases[killed.phase] = phases.get(killed.phase, 0) + 1
+        proc = faults.run(faults.run_cmd(sources, out))
+        lost = rows_lost(reference, out) + rows_lost(out, reference)  # missing or extra
+        texts = faults.differences(
+            {k: v for k, v in faults.snapshot(reference).items() if k.startswith("texts/")},
+            {k: v for k, v in faults.snapshot(out).items() if k.startswith("texts/")},
+        )
+        left = faults.leftovers(out)
+        ok = proc.returncode == 0 and not lost and not texts and not left
+        row.recovered += ok and not killed.finished
+        row.rows_lost += lost
+        if not ok:
+            row.notes.append(f"point {i} ({after:.1f}s): rc {proc.returncode} {texts[:3]} {left}")
+        shutil.rmtree(out)
+    row.notes.insert(0, "killed while " + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
+    row.notes.insert(1, f"processes left alive after the run was killed: {orphans}")
+    row.notes.insert(2, f"uninterrupted run (temporary server start included): {seconds:.1f}s")
+    return row
+
+
 def disk_use(out: Path) -> int:
     return sum(-(-len(data) // 4096) * 4096 for data in faults.snapshot(out).values())
 
@@ -309,6 +355,7 @@ def main() -> None:
     ap.add_argument("bench_data", type=Path)
     ap.add_argument("--points", type=int, default=20, help="SIGKILL points")
     ap.add_argument("--disk-points", type=int, default=10, help="full-disk points")
+    ap.add_argument("--flow-points", type=int, default=6, help="SIGKILL points of `run`")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     # Stopped with SIGTERM (Ctrl-C is already KeyboardInterrupt): unmount and clean up.
@@ -330,6 +377,8 @@ def main() -> None:
         base = half_dataset(work, docs)
         results.append(kill_points(work, docs, base, args.points, rng))
         print("kill points done", flush=True)
+        results.append(flow_kill_points(work, docs, args.flow_points, rng))
+        print("flow kill points done", flush=True)
         results.append(disk_full(work, docs, base, args.disk_points))
         print("full disk done", flush=True)
         results.append(concurrent(work, docs, 3))

@@ -26,11 +26,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
-from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_SERVER_EPHEMERAL_ENABLED,
+    temporary_settings,
+)
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
+from flows import server
 from pipeline import dataset, ingest, parallel, sourcelist, state
 from pipeline.config import FetchSettings, Settings
 from pipeline.errors import InputError
@@ -185,8 +191,9 @@ def _one_off():
     """On Prefect's temporary server (no PREFECT_API_URL), which ends with this process,
     no heartbeats: they let a lasting server notice a crashed run, nobody watches them
     here, and stopping their thread holds up the end of every run by up to a second."""
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return contextlib.nullcontext()
+    server.start_temporary()  # stopped with this process, even a killed one
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 

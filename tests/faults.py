@@ -26,6 +26,12 @@ def extract_cmd(docs: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "pipeline.cli", "extract", str(docs), "--out", str(out), *extra]
 
 
+def run_cmd(sources: Path, out: Path, *extra: str) -> list[str]:
+    """`sistercities run`: the Prefect flow, on its temporary server."""
+    cli = [sys.executable, "-m", "pipeline.cli", "run"]
+    return [*cli, "--sources", str(sources), "--out", str(out), *extra]
+
+
 def env() -> dict[str, str]:
     e = dict(os.environ)
     e.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))

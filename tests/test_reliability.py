@@ -14,7 +14,7 @@ import pytest
 
 from pipeline import dataset, registry, runner
 from pipeline.errors import DatasetError
-from pipeline.schema import DOCUMENTS
+from pipeline.schema import DOCUMENTS, TABLES
 
 from . import faults
 from .conftest import SEEDS, bench_pages
@@ -47,6 +47,28 @@ def test_run_killed_at_any_point_then_rerun_equals_an_uninterrupted_run(mixed, t
     proc = faults.run(faults.extract_cmd(docs, out))
     assert proc.returncode == 0, proc.stderr
     assert faults.differences(reference, faults.snapshot(out)) == []
+    assert faults.leftovers(out) == []
+
+
+def test_flow_run_killed_midway_leaves_no_process_and_the_rerun_gives_the_rows_of_extract(
+    mixed, tmp_path
+):
+    docs, reference, _ = mixed
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f"[[source]]\npath = '{docs}'\n", encoding="utf-8")
+    out = tmp_path / "out"
+    # Small batches: the first texts are written while later batches are extracted.
+    run = faults.run_cmd(sources, out, "--batch-size", "4")
+    killed = faults.run_and_kill(run, out, 300, when="texts/*.txt")
+    assert not killed.finished
+    assert killed.orphans == 0  # its worker processes and Prefect's temporary server
+    proc = faults.run(faults.run_cmd(sources, out))
+    assert proc.returncode == 0, proc.stderr
+    for table in TABLES:
+        expected = dataset.read_table(docs.parent / "reference", table)
+        assert dataset.read_table(out, table).equals(expected), table.name
+    texts = {k: v for k, v in faults.snapshot(out).items() if k.startswith("texts/")}
+    assert texts == {k: v for k, v in reference.items() if k.startswith("texts/")}
     assert faults.leftovers(out) == []
 
 
