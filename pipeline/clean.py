@@ -277,6 +277,7 @@ _BYLINE = re.compile(
     r"(?P<rest>\s*(?:[,|•·–—-]|\bon\b).*)?$",
     re.IGNORECASE,
 )
+_FILED_FROM = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}\s*$")
 _NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,|&|\band\b)\s*", re.IGNORECASE)
 _NAME_PARTICLES = {"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "di", "du"}
 _DATE_LABEL = re.compile(
@@ -301,7 +302,9 @@ def _byline_names(block: str) -> list[str] | None:
     m = _BYLINE.match(block)
     if not m:
         return None
-    names = [n.strip(" .") for n in _NAME_SPLIT.split(m.group("names")) if n.strip(" .")]
+    # "By Zhao Lin in Harbin": where the reporter filed from is not part of the name.
+    listed = _FILED_FROM.sub("", m.group("names"))
+    names = [n.strip(" .") for n in _NAME_SPLIT.split(listed) if n.strip(" .")]
     for name in names:
         tokens = name.split()
         if not 1 <= len(tokens) <= 5:
@@ -456,7 +459,11 @@ def _clean_plain(text: str) -> Extracted:
             continue
         # "World News | Thu Mar 3, 2022 | 4:12pm EST" looks like a navigation bar but
         # carries the publication date: near the top it stays.
-        dateline = n < _HEADER_BLOCKS and _dateline(block) is not None
+        dateline = n < _HEADER_BLOCKS and (
+            _dateline(block) is not None
+            # "By Zhao Lin | China Daily | Published: 2021-09-22": a byline with its date
+            or (_byline_names(block) is not None and _date_in_line(block, True) is not None)
+        )
         # A table row ("Kansas City | United States | 1988 | notes") has the pipes of a
         # navigation bar but a year a navigation bar never has.
         table_row = "|" in block and _YEAR_IN_ROW.search(block) is not None

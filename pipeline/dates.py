@@ -36,13 +36,14 @@ DATE_RE = re.compile(
         {_MONTH}\s+{_DAY},?\s+{_YEAR}          # August 1, 2010 / May 05, 2021
       | {_DAY}\s+{_MONTH},?\s+{_YEAR}          # 1 August 2010
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
-      | {_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05
+      | {_YEAR}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05, 2019/08/07
       | (?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/{_YEAR}  # 07/01/2020
       | (?:1[3-9]|2[0-9]|3[01])/(?:0?[1-9]|1[0-2])/{_YEAR}      # 18/01/2024: day first
       | {_MONTH}\s+{_DAY}(?![\d,]*\s*{_YEAR})  # January 12 (year from context)
       | {_DAY}\s+{_MONTH}(?!,?\s*{_YEAR})      # 12 January
     )(?![\w-])""",
 )
+_YMD = re.compile(rf"({_YEAR})[-/](0[1-9]|1[0-2])[-/](0[1-9]|[12][0-9]|3[01])")
 YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/-]|\.\d)")
 
 _DURATION = re.compile(
@@ -130,6 +131,9 @@ def parse_expression(
         return None
     if re.fullmatch(_YEAR, text):
         return DateValue(text, "year", start, end)
+    ymd = _YMD.fullmatch(text)
+    if ymd:  # "2019/08/07" (agency datelines): year first, so never day-month ambiguous
+        return DateValue("-".join(ymd.groups()), "day", start, end)
     has_year = re.search(_YEAR, text) is not None
     relative = _RELATIVE.search(text) is not None
     has_month = re.search(_MONTH, text) is not None

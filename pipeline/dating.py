@@ -108,8 +108,9 @@ class Dater:
         for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
             spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
-            if not any(s0 <= m.start() and m.end() <= e0 for s0, e0 in spans):
-                spans[m.span()] = None
+            # Also inside a longer span: when that does not parse ("the spring of
+            # 1987"), its year still dates the sentence; when it does, it is taken first.
+            spans[m.span()] = None
         out: list[_SentDate] = []
         taken: list[tuple[int, int]] = []
         for start, end in sorted(spans, key=lambda se: (se[0], -(se[1] - se[0]))):
@@ -134,7 +135,9 @@ class Dater:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
-            since = text[max(sent.start, start - 6) : start].strip().lower().endswith("since")
+            # After trimming: spaCy's DATE entity may hold the "since" itself.
+            head = text[max(sent.start, value.start - 6) : value.start]
+            since = head.strip().lower().endswith("since")
             out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out

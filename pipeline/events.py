@@ -119,6 +119,33 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
     return False
 
 
+def _of_modality(noun: Token, children, tokens) -> str | None:
+    """The modality of a noun's "of" complement: a letter of intent proposes."""
+    for c in children.get(noun.i, ()):
+        if tokens[c].dep == "prep" and tokens[c].lower == "of":
+            for o in children.get(c, ()):
+                if tokens[o].dep == "pobj" and _modality_of(tokens[o]) == "propose":
+                    return "propose"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _instruments() -> frozenset[str]:
+    rec = next(r for r in read_jsonl("modality.jsonl") if r["id"] == _INSTRUMENT_RULE)
+    return frozenset(rec["lemmas"])
+
+
+def _instrument(tok: Token, children, tokens) -> bool:
+    """A memorandum (of understanding), a letter of intent: a document that prepares a
+    tie rather than makes it."""
+    if tok.lemma in _instruments() or tok.lower in _instruments():
+        return True
+    return tok.pos == "NOUN" and _of_modality(tok, children, tokens) == "propose"
+
+
+_INSTRUMENT_RULE = "modality.propose.instrument"
+
+
 def _modality_of(tok: Token, tokens=None) -> str | None:
     if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
         return "fail"  # "voted against suspending ties": the move to end it failed
@@ -544,6 +571,19 @@ def _classify(
         if head.sent != cur.sent:
             break
         m = _modality_of(head, tokens)
+        if m is None and head.pos == "NOUN":
+            m = _of_modality(head, children, tokens)  # "a letter of intent on establishing"
+        # "signed a letter of intent on establishing ...": the verb's object says what
+        # was signed.
+        if (
+            m is None
+            and head.pos in ("VERB", "AUX")
+            and any(
+                tokens[c].dep == "dobj" and c != cur.i and _instrument(tokens[c], children, tokens)
+                for c in children.get(head.i, ())
+            )
+        ):
+            m = "propose"
         if m is not None:
             mods.append(m)
         if _negated(head, children, tokens):

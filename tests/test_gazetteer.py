@@ -37,5 +37,17 @@ def test_alias_table_ranks_before_population(gaz):
     assert gaz.cities_named("St. Paul")[0].name == "Saint Paul"
 
 
+@pytest.mark.parametrize(
+    "name, city, country",
+    [("Corvallis", "Corvallis", "US"), ("Zaragoza", "Zaragoza", "ES"), ("Parma", "Parma", "IT"),
+     ("Waterloo", "Waterloo", "CA"), ("Canton", "Guangzhou", "CN"), ("Odessa", "Odesa", "UA")],
+)  # fmt: skip
+def test_a_city_of_that_name_ranks_before_another_citys_alternate_name(gaz, name, city, country):
+    # GeoNames lists "Corvallis" among Norwalk's alternate names and "Zaragoza" among
+    # Tijuana's; only a city ten times larger wins on an alternate name ("Canton").
+    first = gaz.cities_named(name)[0]
+    assert (first.name, first.country) == (city, country)
+
+
 def test_capital_of_a_country(gaz):
     assert gaz.capital("CZ").name == "Prague"
