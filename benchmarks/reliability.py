@@ -60,6 +60,10 @@ TRIGGERS = (
 )
 
 
+# How long a flow run over the mixed corpus goes on after its first text is written.
+FLOW_WORK_SECONDS = 6.0
+
+
 @dataclass
 class Row:
     scenario: str
@@ -185,13 +189,21 @@ def flow_kill_points(work: Path, docs: Path, points: int, rng: random.Random) ->
     orphans = 0
     for i in range(points):
         out = work / f"flow-kill{i:02d}"
-        after = rng.uniform(0.05, 1.0) * seconds  # the first third starts the server
+        # Every other point at a random moment of the whole run (most of which is the
+        # temporary server starting), the others at a random moment after the first
+        # text is written, while batches are extracted, written and committed.
+        after = rng.uniform(0.05, 1.0) * seconds
+        then = rng.uniform(0.0, FLOW_WORK_SECONDS) if i % 2 else 0.0
         for _ in range(4):  # the machine's load varies: a run may end before its kill
             shutil.rmtree(out, ignore_errors=True)
-            killed = faults.run_and_kill(faults.run_cmd(sources, out), out, after)
+            run = faults.run_cmd(sources, out)
+            if i % 2:
+                killed = faults.run_and_kill(run, out, 600, when="texts/*.txt", then=then)
+            else:
+                killed = faults.run_and_kill(run, out, after)
             if not killed.finished:
                 break
-            after *= 0.8
+            after, then = after * 0.8, then * 0.8
         row.tried += 1
         row.faults += not killed.finished
         orphans += killed.orphans
@@ -207,7 +219,7 @@ def flow_kill_points(work: Path, docs: Path, points: int, rng: random.Random) ->
         row.recovered += ok and not killed.finished
         row.rows_lost += lost
         if not ok:
-            row.notes.append(f"point {i} ({after:.1f}s): rc {proc.returncode} {texts[:3]} {left}")
+            row.notes.append(f"point {i}: rc {proc.returncode} {texts[:3]} {left}")
         shutil.rmtree(out)
     row.notes.insert(0, "killed while " + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
     row.notes.insert(1, f"processes left alive after the run was killed: {orphans}")

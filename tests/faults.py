@@ -91,12 +91,17 @@ class Killed:
 
 
 def run_and_kill(
-    cmd: list[str], out: Path, after: float, grace: float = 5.0, when: str | None = None
+    cmd: list[str],
+    out: Path,
+    after: float,
+    grace: float = 5.0,
+    when: str | None = None,
+    then: float = 0.0,
 ) -> Killed:
     """Start `cmd`, SIGKILL its main process after `after` seconds (only that process,
     as the kernel's OOM killer would), and count what of it survives. With `when` (a
-    glob under `out`), kill it the moment such a file appears instead, if it does
-    within `after` seconds."""
+    glob under `out`), kill it the moment such a file appears instead (or `then`
+    seconds later), if it does within `after` seconds."""
     proc = subprocess.Popen(
         cmd,
         env=env(),
@@ -110,6 +115,9 @@ def run_and_kill(
         if when is not None:
             while time.monotonic() - started < after and proc.poll() is None:
                 if next(out.glob(when), None) is not None:
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(timeout=then)
+                        return Killed(True, "finished", 0, time.monotonic() - started)
                     raise subprocess.TimeoutExpired(cmd, after)
                 time.sleep(0.0005)
         proc.wait(timeout=max(0.0, after - (time.monotonic() - started)))
