@@ -44,6 +44,9 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
 # time, like a relative clause.
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
+# The first sentences of a document (headline, byline, lede) carry its news.
+_LEDE_SENTENCES = 4
+_LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
     "meanwhile recently today currently".split()
@@ -234,10 +237,26 @@ class Dater:
         and anything in an "after ..." clause look further back and stay undated."""
         if self.published is None or self.published.precision == "year" or ev.subordinate:
             return None
-        if not self._simple_past(ev.trigger):
+        if not (self._simple_past(ev.trigger) or self._lede_perfect(ev)):
             return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _lede_perfect(self, ev: EventMention) -> bool:
+        """ "Christchurch City Council has put its sister-city relationship with Wuhan on
+        hold": the present perfect at the top of a report is its news, not history,
+        unless the sentence itself reaches back ("since 2019", "in recent years")."""
+        if ev.sentence >= _LEDE_SENTENCES:
+            return False
+        tok = self.tokens[ev.trigger]
+        if tok.tag != "VBN" or not any(
+            self.tokens[c].dep == "aux" and self.tokens[c].lower in ("has", "have")
+            for c in self.children.get(tok.i, ())
+        ):
+            return False
+        sent = self.parsed.sentences[ev.sentence]
+        words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
+        return not words & _LOOKS_BACK and not self.sentence_dates(ev.sentence)
 
     def _simple_past(self, i: int) -> bool:
         # The tense is carried by the trigger or by the verb it depends on ("voted to

@@ -116,6 +116,12 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
             return True
         if t.lower in needs and tok.i < t.i <= tok.i + 3:
             return True
+    # "put its sister-city relationship with Tsuruoka on hold": a long object between.
+    for t in tokens[tok.i + 1 : min(len(tokens), tok.i + 30)]:
+        if t.sent != tok.sent:
+            break
+        if t.lower in needs and t.dep == "pobj" and tokens[t.head].head == tok.i:
+            return True
     return False
 
 
@@ -489,6 +495,20 @@ def _is_relationship_noun(tok: Token, tokens, strong_words, weak_ok: bool = Fals
     return weak_ok and tok.lower in _WEAK_ALONE
 
 
+def _bare(noun: Token, tokens) -> bool:
+    """No modifier of its own: no "school-to-school", "trade" or "diplomatic" ties."""
+    lo = max(0, noun.i - 6)
+    return not any(
+        t.head == noun.i and t.dep in ("amod", "compound", "nmod") for t in tokens[lo : noun.i]
+    )
+
+
+@lru_cache(maxsize=1)
+def _rel_nouns() -> frozenset[str]:
+    """Nouns that name the relationship itself ("ties", "partnership")."""
+    return frozenset(w for alt in lexicon()["macros"]["RELNOUN"] for w in alt.split("/"))
+
+
 def _governing_trigger(anchor: int, tokens) -> int | None:
     """The trigger that governs the relationship noun, if any."""
     cls = ("establish", "terminate", "suspend", "propose", "block", "retain")
@@ -514,6 +534,11 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             if head.pos in ("NOUN", "PROPN", "PRON", "NUM"):
                 # "a relationship with its sister city": the noun above is not a trigger
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
+                    tok = head
+                    continue
+                if head.lower in _rel_nouns() and tok.lower == "with" and _bare(head, tokens):
+                    # "froze ties with its sister city": the ties are the relationship
+                    # (not "a school-to-school relationship with its sister city").
                     tok = head
                     continue
                 return None

@@ -79,6 +79,14 @@ def test_case(case, results):
             assert any(e.date and int(e.date[:4]) == year for e in hits), case["note"]
         else:
             assert all(e.date is None for e in hits), case["note"]
+    for a, country, etype in case.get("partial_events", []):
+        assert [
+            e
+            for r, e in events
+            if r.city_b is None
+            and (name_key(r.city_a), r.country_b) == (name_key(a), country)
+            and e.type == etype
+        ], case["note"]
     for a, b, etype in case.get("not_events", []):
         assert not [e for r, e in events if _has_pair([r], a, b) and e.type == etype], case["note"]
     if "events" in case and not case["events"]:
