@@ -47,6 +47,13 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 4
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
+_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_LATER = re.compile(
+    r"(?i)\b(?:(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)"
+    r"|the\s+(?:following|next)\s+(?P<unit2>year))\b"
+)
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
     "meanwhile recently today currently".split()
@@ -108,6 +115,8 @@ class Dater:
                 spans[(ent.start, ent.end)] = None
         for span in find_date_expressions(text, sent.start, sent.end):
             spans[span] = None
+        for m in _LATER.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "A year later": counted from the date before it
         for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
             spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
@@ -122,6 +131,8 @@ class Dater:
             if any(ts <= start < te for ts, te in taken):
                 continue
             value = parse_expression(text[start:end], self.base, start, end)
+            if value is None:
+                value = self._later(s, start, end, out)
             if value is None:
                 continue
             value = _trim(value, text)
@@ -144,6 +155,30 @@ class Dater:
             out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
+
+    def _later(self, s: int, start: int, end: int, earlier: list[_SentDate]) -> DateValue | None:
+        """ "Its partnership with Paris, signed in 1958, came first. A year later, Kyoto
+        concluded ...": the year of the nearest date before it in the paragraph (`earlier`:
+        those of its own sentence) plus the years counted."""
+        m = _LATER.fullmatch(self.parsed.text, start, end)
+        if m is None:
+            return None
+        word = (m.group("n") or "a").lower()
+        n = _COUNT.get(word) or (int(word) if word.isdigit() else 0)
+        if (m.group("unit") or "year").lower().startswith("decade"):
+            n *= 10
+        paragraph = self.parsed.sentences[s].paragraph
+        found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
+        prev = s - 1
+        while not found and prev >= max(0, s - 5):
+            if self.parsed.sentences[prev].paragraph != paragraph:
+                break
+            found = self.sentence_dates(prev)
+            prev -= 1
+        if not found or not n:
+            return None
+        year = int(found[-1].value.value[:4]) + n
+        return DateValue(f"{year:04d}", "year", start, end)
 
     def _in_other_time(self, i: int) -> bool:
         """ "eight years after the annexation of Crimea in 2014": a date inside an

@@ -240,6 +240,23 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 if below not in used:
                     add(below, target, suffix + ".below")
 
+    # "severed its sister-city ties with Karatsu, restoring them three years later": a
+    # verb beside an event's verb whose object is a pronoun goes on about the same tie.
+    for ev in list(events):
+        for c in children.get(ev.trigger, ()):
+            ctok = tokens[c]
+            if (
+                ctok.dep in ("advcl", "conj")
+                and ctok.pos == "VERB"
+                and c not in used
+                and _trigger_for(ctok, tokens, _DIRECT) is not None
+                and any(
+                    tokens[o].dep in ("dobj", "nsubjpass") and tokens[o].lower in ("them", "it")
+                    for o in children.get(c, ())
+                )
+            ):
+                add(c, ev.relation, ".pronoun")
+
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_list_years(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)

@@ -146,7 +146,7 @@ EVENTS = Table(
         Column(
             "date_source",
             "string",
-            "explicit (in the clause), citation (dated source in parentheses), relative (resolved against the publication date) or publication.",
+            "explicit (in the clause), citation (dated source in parentheses), relative (resolved against the publication date; 'a year later' against the date before it in the paragraph) or publication.",
             True,
         ),
         Column("date_start", "integer", "Start of the date expression in the text.", True),
