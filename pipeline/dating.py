@@ -247,7 +247,7 @@ class Dater:
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0
-            elif d_clause in chain and not ev.subordinate:
+            elif (d_clause in chain and not ev.subordinate) or self._beside(d_clause, trig_clause):
                 rank = 1
             else:
                 continue
@@ -276,6 +276,12 @@ class Dater:
             return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _beside(self, d_clause: int, trig_clause: int) -> bool:
+        """ "A request by Trier to establish a partnership with Weimar, submitted in
+        1984, ...": a participle on the same noun as the trigger's clause dates it."""
+        d, t = self.tokens[d_clause], self.tokens[trig_clause]
+        return d.dep == "acl" and d.tag == "VBN" and t.dep == "acl" and d.head == t.head
 
     def _lede_perfect(self, ev: EventMention) -> bool:
         """ "Christchurch City Council has put its sister-city relationship with Wuhan on

@@ -277,6 +277,22 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         )
     ]  # fmt: skip
     events.extend(since)
+    # "... was concluded in 1986 between Saarlouis and Eisenhüttenstadt, and Trier and
+    # Weimar finally signed their agreement in 1987": a tie is established once, so its
+    # own establishment beats a word of its sentence lent to it for want of an owner.
+    own = {
+        (e.sentence, _key(e.relation))
+        for e in events
+        if e.type == "established" and ".sentence" not in e.rule_id
+    }
+    events = [
+        e for e in events
+        if not (
+            e.type == "established"
+            and ".sentence" in e.rule_id
+            and (e.sentence, _key(e.relation)) in own
+        )
+    ]  # fmt: skip
     events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
@@ -360,6 +376,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 or head.lower in lexicon()["strong_heads"]
             ):
                 continue
+            if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
+                continue  # "negotiations, which had been under way since 2003": not a tie yet
             rms = by_sentence.get(s, [])
             if rms:
                 target = min(
@@ -380,6 +398,16 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _in_progress(tok: Token, tokens, children) -> bool:
+    """ "under way", "underway", "ongoing", "in progress" beside a verb."""
+    if tok.lower in ("underway", "ongoing"):
+        return True
+    if tok.dep == "prep" and tok.lower in ("under", "in"):
+        objs = [tokens[c].lower for c in children.get(tok.i, ()) if tokens[c].dep == "pobj"]
+        return objs in (["way"], ["progress"])
+    return False
 
 
 _RANGE_DASHES = frozenset("- – — to until".split())

@@ -592,6 +592,8 @@ def _governmental(text: str) -> bool:
 
 
 _REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
+# Nouns that name the tie itself; a name right after "<noun> with" is the partner.
+_TIE_WORDS = frozenset("ties relationship relations partnership twinning".split())
 
 
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
@@ -600,6 +602,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
     hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 4)
     after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
+    if before[-2:-1] and before[-2] in _TIE_WORDS and before[-1] == "with":
+        return True  # "voted against suspending ties with Munakata"
     if any(w in _REL_WORDS for w in before[-3:]) and (
         before[-1] in ("of", "to", "with", ",")
         or before[-1] in _REL_WORDS
