@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import EXTRACTOR_VERSION, manifest
+from pipeline import manifest
 from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
 from pipeline.schema import (
@@ -201,7 +202,7 @@ def document_row(doc: CleanDocument) -> dict:
         "published_precision": doc.published.precision if doc.published else None,
         "status": doc.status,
         "n_chars": len(doc.text),
-        "extractor_version": EXTRACTOR_VERSION,
+        "extractor_version": manifest.rules_version(),
         "superseded_by": None,
     }
 
@@ -329,7 +330,7 @@ def lock(out_dir: str | Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise _busy(out, _read_pid(fd)) from None
+            raise _busy(out, _holder_pid(fd)) from None
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -355,7 +356,7 @@ def lock_holder(out_dir: str | Path) -> int | None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            return _read_pid(fd) or -1
+            return _holder_pid(fd) or -1
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
@@ -383,6 +384,17 @@ def ensure_unlocked(out_dir: str | Path) -> None:
 def _busy(out: Path, holder: int | None) -> DatasetError:
     who = f"another run (pid {holder})" if holder and holder > 0 else "another run"
     return DatasetError(f"{who} is writing to {out}; wait for it to finish")
+
+
+def _holder_pid(fd: int) -> int | None:
+    """The pid in a held lock file. Its holder writes it just after taking the lock, so
+    a run that arrives in between waits a moment for it rather than name no one."""
+    for _ in range(50):
+        pid = _read_pid(fd)
+        if pid:
+            return pid
+        time.sleep(0.01)
+    return None
 
 
 def _read_pid(fd: int) -> int | None:

@@ -62,6 +62,13 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
+def rules_version() -> str:
+    """The version written with every document: the release, and a hash of the code and
+    data files that made its rows. A run re-extracts a document whose rules differ, so
+    improved rules reach every document, not only new ones."""
+    return f"{EXTRACTOR_VERSION}+{code_hash()[:12]}"
+
+
 def _version(name: str) -> str:
     try:
         return importlib.metadata.version(name)

@@ -62,7 +62,9 @@ DOCUMENTS = Table(
         ),
         Column("n_chars", "integer", "Length of the cleaned text in characters."),
         Column(
-            "extractor_version", "string", "Version of the extraction rules that produced the rows."
+            "extractor_version",
+            "string",
+            "Version of the extraction rules that produced the rows: the release, then after '+' a hash of the extraction code and its data files. An ingestion run re-extracts documents whose version differs from its own.",
         ),
         Column(
             "superseded_by",

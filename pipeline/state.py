@@ -23,7 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import EXTRACTOR_VERSION, dataset
+from pipeline import dataset, manifest
 from pipeline.schema import DOCUMENTS, SOURCES
 
 # What happened to a document source in a run (the artifact and the summary count these).
@@ -89,7 +89,7 @@ class Prior:
         doc = record.doc_id
         return Known(
             record,
-            current=doc is not None and self.doc_versions.get(doc) == EXTRACTOR_VERSION,
+            current=doc is not None and self.doc_versions.get(doc) == manifest.rules_version(),
             ok=self.doc_ok.get(doc or "", False),
         )
 

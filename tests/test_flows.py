@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from pipeline import dataset
+from pipeline import dataset, manifest
 from pipeline.errors import DatasetError
-from pipeline.schema import TABLES
+from pipeline.schema import DOCUMENTS, TABLES
 
 from .conftest import SEEDS, bench_pages, seed_html
 
@@ -91,6 +91,21 @@ def test_rerun_over_unchanged_sources_redoes_nothing(tmp_path, site):
     for url in validated:
         second = site.requests(url.removeprefix(site.origin))[-1]
         assert second.headers.get("If-None-Match") == '"v1"'
+
+
+def test_rerun_after_the_rules_changed_extracts_everything_again(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[2:4]:
+        shutil.copy(seed, folder / seed.name)
+    sources = sources_file(tmp_path, f"path = '{folder}'")
+    assert ingest(sources, tmp_path / "out").categories == {"new": 2}
+    # As after an update of the extraction code or its data files.
+    monkeypatch.setattr(manifest, "rules_version", lambda: "0.0.0+other-rules")
+    again = ingest(sources, tmp_path / "out")
+    assert again.categories == {"re-extracted": 2}
+    versions = dataset.read_table(tmp_path / "out", DOCUMENTS)["extractor_version"]
+    assert set(versions) == {"0.0.0+other-rules"}
 
 
 def test_changed_page_supersedes_its_old_version_and_keeps_its_rows(tmp_path, site):

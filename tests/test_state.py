@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from pipeline import EXTRACTOR_VERSION
+from pipeline.manifest import rules_version
 from pipeline.schema import SOURCES
 from pipeline.state import Known, Prior, SourceRecord, conditional, supersessions, unchanged_raw
 
@@ -21,7 +21,7 @@ def prior(*records, versions=None, superseded=None):
     docs = {r.doc_id for r in records if r.doc_id}
     return Prior(
         sources={r.source: r for r in records},
-        doc_versions=versions or dict.fromkeys(docs, EXTRACTOR_VERSION),
+        doc_versions=versions or dict.fromkeys(docs, rules_version()),
         doc_ok=dict.fromkeys(docs, True),
         superseded=superseded or {},
     )
