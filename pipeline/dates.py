@@ -57,7 +57,8 @@ _RELATIVE = re.compile(
     r"friday|saturday|sunday)|earlier\s+this\s+(?:week|month|year)|"
     r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
 _YEARS_BACK = re.compile(r"(?i)(a|an|one|two|three|four|five|\d)\s+years?\s+(?:earlier|before|ago)")
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
 
@@ -125,7 +126,7 @@ def parse_expression(
         # "a year earlier", "two years ago": counted back from the publication date.
         if base is None:
             return None
-        n = _NUMBER_WORDS.get(back.group(1).lower()) or int(back.group(1))
+        n = NUMBER_WORDS.get(back.group(1).lower()) or int(back.group(1))
         return DateValue(f"{base.year - n:04d}", "year", start, end)
     if _DURATION.search(text):
         return None

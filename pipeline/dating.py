@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.dates import (
+    NUMBER_WORDS,
     YEAR_RE,
     Citation,
     find_citations,
@@ -47,12 +48,11 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 4
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
-_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-          "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+# "A year later", "two decades afterwards", "the following year": counted from the date
+# before (the "years earlier/ago" of pipeline.dates count back from the publication).
 _LATER = re.compile(
     r"(?i)\b(?:(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
-    r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)"
-    r"|the\s+(?:following|next)\s+(?P<unit2>year))\b"
+    r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year)\b"
 )
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
@@ -164,7 +164,7 @@ class Dater:
         if m is None:
             return None
         word = (m.group("n") or "a").lower()
-        n = _COUNT.get(word) or (int(word) if word.isdigit() else 0)
+        n = NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
         if (m.group("unit") or "year").lower().startswith("decade"):
             n *= 10
         paragraph = self.parsed.sentences[s].paragraph

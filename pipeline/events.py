@@ -135,6 +135,9 @@ def _of_modality(noun: Token, children, tokens) -> str | None:
     return None
 
 
+_INSTRUMENT_RULE = "modality.propose.instrument"
+
+
 @lru_cache(maxsize=1)
 def _instruments() -> frozenset[str]:
     rec = next(r for r in read_jsonl("modality.jsonl") if r["id"] == _INSTRUMENT_RULE)
@@ -147,9 +150,6 @@ def _instrument(tok: Token, children, tokens) -> bool:
     if tok.lemma in _instruments() or tok.lower in _instruments():
         return True
     return tok.pos == "NOUN" and _of_modality(tok, children, tokens) == "propose"
-
-
-_INSTRUMENT_RULE = "modality.propose.instrument"
 
 
 def _modality_of(tok: Token, tokens=None) -> str | None:
