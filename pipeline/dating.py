@@ -290,6 +290,8 @@ class Dater:
         if ev.sentence >= _LEDE_SENTENCES:
             return False
         tok = self.tokens[ev.trigger]
+        if tok.dep == "xcomp" and tok.head != tok.i:
+            tok = self.tokens[tok.head]  # "we have decided to suspend"
         if tok.tag != "VBN" or not any(
             self.tokens[c].dep == "aux" and self.tokens[c].lower in ("has", "have")
             for c in self.children.get(tok.i, ())

@@ -428,17 +428,16 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for rm in relations:
         if rm.b is None:
             continue
+        start, stop = rm.b.end, rm.b.end
         if rm.rule_id.startswith("pair.list"):
-            start, stop = rm.b.end, rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
-        else:
+            stop = rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
+        if start >= stop:
             # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
             # bracketed year right after a coordinated name is that name's.
             m = _BRACKET_YEAR.match(text, rm.b.end)
             if m is None:
                 continue
-            start, stop = rm.b.end, m.end()
-        if start >= stop:
-            continue
+            stop = m.end()
         conf = round(0.8 * rm.confidence**0.5, 3)
         span = text[start:stop]
         rng = _YEAR_RANGE.search(span)
@@ -630,6 +629,11 @@ def _classify(
     while steps < 5 and cur.head != cur.i:
         steps += 1
         dep = cur.dep
+        if any(
+            tokens[c].dep == "mark" and tokens[c].lower == "whether"
+            for c in children.get(cur.i, ())
+        ):
+            return []  # "asked whether we will break off the partnership": a question
         if dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT":
             if dep == "advcl" and _temporal_mark(cur, children, tokens):
                 subordinate = True

@@ -576,6 +576,8 @@ def _cue(
         pop = cand.cities[0].population if cand.cities else 0
         if pop >= WELL_KNOWN_POPULATION:
             return "place.known"
+    if cand.cities and first.dep in ("nsubj", "nsubjpass") and _owns_a_tie(first, tokens):
+        return "place.subject_of_tie"  # "Lahti (NOUN) has decided to suspend its twinning"
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
@@ -594,6 +596,18 @@ def _governmental(text: str) -> bool:
 _REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
 # Nouns that name the tie itself; a name right after "<noun> with" is the partner.
 _TIE_WORDS = frozenset("ties relationship relations partnership twinning".split())
+
+
+def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
+    """Whether the subject's own clause speaks of "its/their" tie: "X ... its twinning"."""
+    for t in tokens[subj.i + 1 : subj.i + 16]:
+        if t.sent != subj.sent:
+            break
+        if t.lower in ("its", "their") and t.i + 1 < len(tokens):
+            following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
+            if following & (_REL_WORDS | _TIE_WORDS):
+                return True
+    return False
 
 
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
@@ -816,19 +830,31 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
             # voted to suspend ties with the city's Russian twin") comes first; then the
             # paragraph's own city (the first it names); a paragraph naming none (minutes,
             # encyclopedia sections) speaks of the document's city.
-            earlier = [
+            before = [
                 m for m in mentions
                 if m.tok_start >= 0 and sent.tok_start <= m.tok_start < start
-                and tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
-                and not m.cue.startswith("coref")
             ]  # fmt: skip
-            if earlier:
-                continue  # the name itself is the subject; patterns pair it directly
-            # Names in this very sentence are partners or already its subject: the
-            # antecedent comes from the sentences before ("Bremen, our partner city").
             p_start, _ = parsed.paragraphs[sent.paragraph]
-            in_para = [m for m in doc.mentions if p_start <= m.start < sent.start]
-            antecedent = in_para[0].place if in_para else focal
+            if tok.lower == "our" and not _quoted(parsed.text[p_start : tok.start]):
+                # A document speaking in its own voice (a mayor's statement) speaks for
+                # its city, whatever the sentence or the paragraph names before it
+                # ("Bremen, our partner city since 1976"); a quoted speaker is the
+                # paragraph's ("In Wagga Wagga ... 'our sister city of Kunming'").
+                if focal is None or any(m.place.key == focal.key for m in before):
+                    continue
+                antecedent = focal
+            else:
+                earlier = [
+                    m for m in before
+                    if tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
+                    and not m.cue.startswith("coref")
+                ]  # fmt: skip
+                if earlier:
+                    continue  # the name itself is the subject; patterns pair it directly
+                # Names in this very sentence are partners or already its subject: the
+                # antecedent comes from the sentences before.
+                in_para = [m for m in doc.mentions if p_start <= m.start < sent.start]
+                antecedent = in_para[0].place if in_para else focal
             if antecedent is None:
                 continue
             out.append(
@@ -846,6 +872,11 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
             taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _quoted(before: str) -> bool:
+    """Whether a position follows an opening quotation mark left open."""
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):

@@ -204,8 +204,13 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                 style = style or shape
                 found.append((ls, le))
                 j += 1
-            if len(found) >= 2:
-                out.extend(found)  # one line under a title is a caption, not a list
+            # One plain line under a title is a caption, not a list; one bulleted line
+            # ("Former twin towns" / "- Kaluga, Russia (1994–2022)") or one line after a
+            # colon is a list of one.
+            if len(found) >= 2 or (
+                found and (style == "bullet" or text[s:e].rstrip().endswith(":"))
+            ):
+                out.extend(found)
             k = j
         else:
             k += 1
