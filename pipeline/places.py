@@ -576,8 +576,14 @@ def _cue(
         pop = cand.cities[0].population if cand.cities else 0
         if pop >= WELL_KNOWN_POPULATION:
             return "place.known"
-    if cand.cities and first.dep in ("nsubj", "nsubjpass") and _owns_a_tie(first, tokens):
-        return "place.subject_of_tie"  # "Lahti (NOUN) has decided to suspend its twinning"
+    if (
+        cand.cities
+        and cand.cities[0].population >= 15_000
+        and first.dep in ("nsubj", "nsubjpass")
+        and not (before and before[-1] in ("the", "a", "an", "this", "that"))  # "The Leader"
+        and _owns_a_tie(first, tokens)
+    ):
+        return "place.subject_of_tie"  # "Lahti" (tagged NOUN) "has decided to suspend its twinning"
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
@@ -599,10 +605,13 @@ _TIE_WORDS = frozenset("ties relationship relations partnership twinning".split(
 
 
 def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
-    """Whether the subject's own clause speaks of "its/their" tie: "X ... its twinning"."""
+    """Whether the subject's own clause speaks of a tie: "X is a sister city of Y",
+    "X ... its twinning"."""
     for t in tokens[subj.i + 1 : subj.i + 16]:
         if t.sent != subj.sent:
             break
+        if t.lower in _REL_WORDS:
+            return True
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & (_REL_WORDS | _TIE_WORDS):
@@ -628,6 +637,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
         return True  # "Kiel's sister city", "Tartu's other partner cities"
+    if after[:1] and after[0] in ("has", "have", "had", "maintains") and any(
+        w in _REL_WORDS for w in after[1:4]
+    ):
+        return True  # "Nelson has four sister cities"
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
         return True  # "Tartu is twinned with", "Reading, twinned with"
     apposed = after[:1] == [","] and len(after) > 2 and after[1] in ("our", "its", "their", "the")
@@ -855,6 +868,17 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 # antecedent comes from the sentences before.
                 in_para = [m for m in doc.mentions if p_start <= m.start < sent.start]
                 antecedent = in_para[0].place if in_para else focal
+                if tok.lower == "its":
+                    # "Nelson has four sister cities. Its oldest relationship ...": the
+                    # subject of the sentence before.
+                    prev = [
+                        m for m in mentions
+                        if m.tok_start >= 0 and tokens[m.tok_start].sent == tokens[sent.tok_start].sent - 1
+                        and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                        and m.start >= p_start
+                    ]  # fmt: skip
+                    if prev:
+                        antecedent = prev[0].place
             if antecedent is None:
                 continue
             out.append(

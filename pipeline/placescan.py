@@ -41,7 +41,8 @@ _AFTER_RELATION = re.compile(
     r"(?:['’]s\s+(?:\w+\s+){0,2}(?:sister|twin|partner)"
     r"|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties)"
     r"|,?\s+(?:is|was|are|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
-    r"(?:twinned|paired|partnered|linked)\s+with)"
+    r"(?:twinned|paired|partnered|linked)\s+with"
+    r"|\s+(?:has|have|had|maintains)\s+(?:\w+\s+){0,2}(?:sister|twin|partner)\b)"
 )
 _BEFORE_OF = re.compile(
     r"(?:city|City|town|Town|village|municipality|port|capital|[Mm]ayor|borough|township)\s+of\s+$"
@@ -102,6 +103,9 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
                 first_bare.add(span.key)
             if _string_cue(text, span, gaz):
                 known.add(span.key)
+    # Another name of a place the text marks ("Nelson City Council" ... "Nelson has")
+    # is that place too.
+    known_ids = {gaz.cities_for_key(k)[0].geonameid for k in known}
     mentions = []
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -109,6 +113,8 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         cities = gaz.cities_for_key(span.key)
         if not cities:
             continue
+        if cities[0].geonameid in known_ids:
+            known.add(span.key)
         if span.key not in known and (span.weak or cities[0].population < WELL_KNOWN_POPULATION):
             continue
         country, admin1 = hints.get(span.key, (None, None))
