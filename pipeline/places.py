@@ -871,9 +871,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 if tok.lower == "its":
                     # "Nelson has four sister cities. Its oldest relationship ...": the
                     # subject of the sentence before.
+                    here = tokens[sent.tok_start].sent
                     prev = [
                         m for m in mentions
-                        if m.tok_start >= 0 and tokens[m.tok_start].sent == tokens[sent.tok_start].sent - 1
+                        if m.tok_start >= 0 and tokens[m.tok_start].sent == here - 1
                         and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
                         and m.start >= p_start
                     ]  # fmt: skip
