@@ -637,8 +637,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
         return True  # "Kiel's sister city", "Tartu's other partner cities"
-    if after[:1] and after[0] in ("has", "have", "had", "maintains") and any(
-        w in _REL_WORDS for w in after[1:4]
+    if (
+        after[:1]
+        and after[0] in ("has", "have", "had", "maintains")
+        and any(w in _REL_WORDS for w in after[1:4])
     ):
         return True  # "Nelson has four sister cities"
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
