@@ -411,6 +411,8 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
     """The date of a header line that is mostly a date, and whether it is labelled."""
     if len(block) > 90:
         return None
+    if block.isupper() and len(block.title()) == len(block):
+        block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     for m in DATE_RE.finditer(block):
         before = block[: m.start()]
         if _UPDATED.search(before):

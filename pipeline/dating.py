@@ -46,7 +46,7 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # time, like a relative clause.
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
-_LEDE_SENTENCES = 4
+_LEDE_SENTENCES = 6
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).
@@ -137,6 +137,10 @@ class Dater:
                 continue
             value = _trim(value, text)
             tok = self._head_token(value.start, value.end)
+            if tok is not None and tok > 0 and self.tokens[tok].dep in _NOUN_MODIFIER:
+                prev = self.tokens[tok - 1]
+                if prev.lower in ("in", "since") and prev.dep == "prep" and prev.end <= value.start:
+                    tok = prev.i  # "In 2016 Council considered": misparsed as "2016 Council"
             # "Tuesday night": the day modifies a time word that attaches to the verb; so
             # does "last Tuesday's meeting": the meeting is when it happened.
             while (
@@ -299,7 +303,10 @@ class Dater:
             return False
         sent = self.parsed.sentences[ev.sentence]
         words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
-        return not words & _LOOKS_BACK and not self.sentence_dates(ev.sentence)
+        # A date in another clause ("the agreement signed in 1993") dates that clause.
+        own = self.clause_chain(tok.i)
+        dated = any(self.clause_of(sd.tok) in own for sd in self.sentence_dates(ev.sentence))
+        return not words & _LOOKS_BACK and not dated
 
     def _simple_past(self, i: int) -> bool:
         # The tense is carried by the trigger or by the verb it depends on ("voted to

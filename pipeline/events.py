@@ -687,7 +687,32 @@ def _classify(
     if "propose" in mods and etype in ("retained", "blocked"):
         proposed = "termination_proposed" if etype == "retained" else "proposed"
         out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
+    given_up = _given_up(tok, children, tokens) if etype == "proposed" else None
+    if given_up is not None:
+        g = tokens[given_up]
+        out.append(
+            EventMention(rm, "blocked", g.i, g.start, g.end, tok.sent, f"{trig.id}.given_up",
+                         conf, subordinate)
+        )  # fmt: skip
     return out
+
+
+_GIVE_UP = frozenset("proceed pursue continue".split())
+
+
+def _given_up(tok: Token, children, tokens) -> int | None:
+    """ "considered a sister city relationship with Taizhou, but resolved not to
+    proceed": a verb beside the proposal that drops it."""
+    for c in children.get(tok.i, ()):
+        ctok = tokens[c]
+        if ctok.dep != "conj" or ctok.pos != "VERB":
+            continue
+        if _modality_of(ctok, tokens) == "block":
+            return c
+        for v in (ctok, *(tokens[x] for x in children.get(c, ()) if tokens[x].dep == "xcomp")):
+            if v.lemma in _GIVE_UP and _negated(v, children, tokens):
+                return v.i
+    return None
 
 
 _STATE_VERBS = frozenset("twin pair link partner".split())

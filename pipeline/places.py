@@ -792,6 +792,9 @@ def focal_place(doc: DocPlaces) -> Place | None:
         first.setdefault(m.place.key, m)
     if not counts:
         return None
+    # The place a document opens with (its title, its council's letterhead) counts once
+    # more: a staff report about a new partner is still its own city's.
+    counts[doc.mentions[0].place.key] += 1
     key = max(counts, key=lambda k: (counts[k], -first[k].start))
     return first[key].place
 
@@ -833,6 +836,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass")):
                     continue
                 start, end = i, j + 1
+            elif (
+                tok.text == "Council"
+                and tok.dep != "compound"  # not "Council meeting"
+                and (i == sent.tok_start or tokens[i - 1].pos not in ("DET", "PROPN", "ADJ"))
+            ):
+                start, end = i, i + 1  # council reports: "In 2016 Council considered ..."
             elif tok.lower == "its" and i == sent.tok_start:
                 start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
             elif tok.lower == "our" and any(

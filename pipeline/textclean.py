@@ -92,6 +92,8 @@ def looks_hard_wrapped(lines: list[str]) -> int | None:
     width = ordered[int(0.95 * (len(ordered) - 1))]
     if width > _WRAP_MAX or width < 30:
         return None
+    if sum(1 for n in lengths if n > 1.5 * width) > 0.05 * len(lengths):
+        return None  # short header lines over one long line per paragraph: not wrapped
     long_lines = [line for line in lines if len(line) >= 0.6 * width]
     if len(long_lines) < max(3, 0.4 * len(lengths)):
         return None
