@@ -47,6 +47,7 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 6
+_VAGUELY_BACK = frozenset("ago decade decades".split())
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).
@@ -278,6 +279,9 @@ class Dater:
             return None
         if not (self._simple_past(ev.trigger) or self._lede_perfect(ev)):
             return None
+        sent = self.parsed.sentences[ev.sentence]
+        if any(t.lower in _VAGUELY_BACK for t in self.tokens[sent.tok_start : sent.tok_end]):
+            return None  # "lapsed more than a decade ago": long before the report, year unknown
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
 

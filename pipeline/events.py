@@ -220,7 +220,12 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 continue
             # A sentence naming one relation may go on about it with a definite
             # "that partnership" ("...twinned with Tver; the board ended that partnership").
-            weak_ok = not rms or _definite_singular(tok, tokens, children)
+            # So may "a partnership that was forged in 1991", described by its own clause.
+            weak_ok = (
+                not rms
+                or _definite_singular(tok, tokens, children)
+                or any(tokens[c].dep in ("relcl", "acl") for c in children.get(i, ()))
+            )
             if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=weak_ok):
                 continue
             if rms:
@@ -378,6 +383,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 continue
             if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
                 continue  # "negotiations, which had been under way since 2003": not a tie yet
+            if any(tokens[c].dep == "acomp" for c in children.get(head.i, ())):
+                continue  # "the relationship had been largely inactive since 2014": a state
             rms = by_sentence.get(s, [])
             if rms:
                 target = min(

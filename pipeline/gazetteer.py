@@ -21,7 +21,8 @@ from importlib import resources
 # when the text's syntax says they are places, just without a GeoNames id.
 MIN_POPULATION = 5000
 CONNECTORS = frozenset(
-    "upon on am an der de del di da la le les sur im in op aan bei ob ad".split()
+    "upon on am an der de del di da la le les las los el do dos das du des sur im in op aan "
+    "bei ob ad".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 

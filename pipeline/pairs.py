@@ -165,6 +165,20 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 u for u in before if su.mentions[su.units.units[u].ref].place.key != mb.place.key
             ]
             if not before:
+                # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
+                # other place goes on about the city of the pair named just before it.
+                ma = _previous_a(out, found, mb.place, parsed, s)
+                if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
+                    continue
+                key = _pair_key(ma.place, mb.place)
+                if key in found or _already_paired_with(found, mb.place, anchor):
+                    continue
+                found[key] = RelationMention(
+                    ma, mb, mb.place.country, s, anchor,
+                    tokens[su.units.units[r_units[0]].tok_start].start if r_units else mb.start,
+                    mb.end, "pair.with_previous",
+                    _kind(r_units, su.units, tokens, "sister"), 0.55 if strong else 0.45, strong,
+                )  # fmt: skip
                 continue
             ua = before[-1]
             if anchor is not None:
@@ -360,7 +374,7 @@ def _with_partner_matches(us: UnitString):
         macros = lexicon()["macros"]
         _WITH_PARTNER = compile_pattern(
             # Not "a partnership with a conservatory in Vienna": its partner is not Vienna.
-            "R=$REL with (its/their/the/a/an)? (new/former/own/old)? NATION? (!in !at !near _){0,2}"
+            "R=$REL ,? with (its/their/the/a/an)? (new/former/own/old)? NATION? (!in !at !near _){0,2}"
             " ,? B",
             macros,
         )
@@ -409,6 +423,17 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
         if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
             return unit_of[t.i]
+    return None
+
+
+def _previous_a(out, found, partner: Place, parsed: Parsed, s: int) -> PlaceMention | None:
+    """The first place of the last pair named in this paragraph or the one before."""
+    para = parsed.sentences[s].paragraph
+    for rm in reversed(out):
+        if rm.b is None or parsed.sentences[rm.sentence].paragraph < para - 1:
+            continue
+        if rm.sentence < s and rm.a.place.key != partner.key and rm.b.place.key != partner.key:
+            return rm.a
     return None
 
 
