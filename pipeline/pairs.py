@@ -374,8 +374,8 @@ def _with_partner_matches(us: UnitString):
         macros = lexicon()["macros"]
         _WITH_PARTNER = compile_pattern(
             # Not "a partnership with a conservatory in Vienna": its partner is not Vienna.
-            "R=$REL ,? with (its/their/the/a/an)? (new/former/own/old)? NATION? (!in !at !near _){0,2}"
-            " ,? B",
+            "R=$REL ,? with (its/their/the/a/an)? (new/former/own/old)? NATION?"
+            " (!in !at !near _){0,2} ,? B",
             macros,
         )
     return _all_matches(_WITH_PARTNER, us)
