@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import manifest
+from pipeline.config import Settings
 from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
 from pipeline.schema import (
@@ -191,7 +192,8 @@ def atomic_write_table(path: Path, table: pa.Table) -> None:
     _atomic_write(path, _parquet_writer(table))
 
 
-def document_row(doc: CleanDocument) -> dict:
+def document_row(doc: CleanDocument, version: str) -> dict:
+    """A documents row; `version` is manifest.rules_version of the run's settings."""
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -202,7 +204,7 @@ def document_row(doc: CleanDocument) -> dict:
         "published_precision": doc.published.precision if doc.published else None,
         "status": doc.status,
         "n_chars": len(doc.text),
-        "extractor_version": manifest.rules_version(),
+        "extractor_version": version,
         "superseded_by": None,
     }
 
@@ -407,8 +409,10 @@ def _read_pid(fd: int) -> int | None:
 class DatasetWriter:
     """Collects extractions, writes texts as they come and the tables at commit."""
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, settings: Settings | None = None):
         self.out = Path(out_dir)
+        # Written with every document: what made its rows (see state.Prior.known).
+        self.version = manifest.rules_version(settings or Settings.from_env())
         self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
         self.doc_ids: set[str] = set()
         self.superseded: dict[str, str] = {}  # old doc_id -> new doc_id
@@ -433,7 +437,7 @@ class DatasetWriter:
         if doc.doc_id in self.doc_ids:
             return  # the same text twice in one run: one row
         self.doc_ids.add(doc.doc_id)
-        self.rows["documents"].append(document_row(doc))
+        self.rows["documents"].append(document_row(doc, self.version))
         self.rows["relations"].extend(dataclasses.asdict(r) for r in ex.relations)
         self.rows["events"].extend(dataclasses.asdict(e) for e in ex.events)
         self.rows["actors"].extend(dataclasses.asdict(a) for a in ex.actors)

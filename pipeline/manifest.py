@@ -62,13 +62,6 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def rules_version() -> str:
-    """The version written with every document: the release, and a hash of the code and
-    data files that made its rows. A run re-extracts a document whose rules differ, so
-    improved rules reach every document, not only new ones."""
-    return f"{EXTRACTOR_VERSION}+{code_hash()[:12]}"
-
-
 def _version(name: str) -> str:
     try:
         return importlib.metadata.version(name)
@@ -87,6 +80,14 @@ def fingerprint(settings: Settings) -> str:
         **{name: _version(name) for name in SHAPING_PACKAGES},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def rules_version(settings: Settings) -> str:
+    """The version written with every document: the release, and a hash of what made its
+    rows (the fingerprint: code and data files, model, settings, package versions). A run
+    re-extracts a document whose version differs, so improved rules or another model
+    reach every document, not only new ones."""
+    return f"{EXTRACTOR_VERSION}+{fingerprint(settings)[:12]}"
 
 
 def _files_hash(out: Path, names: list[str], seed: str = "") -> str:
