@@ -537,14 +537,18 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
+def defuse(text: str) -> str:
+    """A text cell as written to CSV: with an apostrophe in front when a spreadsheet would
+    run it as a formula or drop an apostrophe of its own. Every CSV writer uses this."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _defused(df: pd.DataFrame) -> pd.DataFrame:
-    """String cells that a spreadsheet would run, prefixed with an apostrophe."""
+    """The frame with its string cells defused (see `defuse`)."""
     out = df.copy()
     for name in out.columns:
         if out[name].dtype == "string":
-            col = out[name]
-            risky = col.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
-            out[name] = col.where(~risky, "'" + col)
+            out[name] = out[name].map(defuse, na_action="ignore").astype("string")
     return out
 
 

@@ -126,6 +126,20 @@ def test_source_rows_are_upserted_by_location(tmp_path):
     assert SourceRecord(**rows[0]).source == "a"
 
 
+def test_derived_csv_cells_are_defused_like_review_exports():
+    import pandas as pd
+
+    from pipeline.review.export import csv_cell
+
+    df = pd.DataFrame({"a": ["=1+1", "Kiel", None, "'x"], "n": [-1, 2, 3, 4]})
+    df = df.astype({"a": "string", "n": "Int64"})
+    out = dataset._defused(df)
+    assert list(out["a"].fillna("<null>")) == ["'=1+1", "Kiel", "<null>", "''x"]
+    assert out["a"].dtype == "string" and list(out["n"]) == [-1, 2, 3, 4]
+    for text in ("=1+1", "Kiel", "'x", "@SUM(A1)"):
+        assert csv_cell(text) == f'"{dataset.defuse(text)}"'
+
+
 def test_raw_bytes_are_kept_once_under_their_hash(tmp_path):
     sha = dataset.store_raw(tmp_path, b"<html>x</html>")
     mtime = dataset.raw_path(tmp_path, sha).stat().st_mtime_ns
