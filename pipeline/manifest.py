@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline import EXTRACTOR_VERSION
+from pipeline import EXTRACTOR_VERSION, atomic
 from pipeline.config import Settings
-from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument
 
 FILE_NAME = ".manifest.json"
@@ -142,17 +141,12 @@ class Manifest:
             "files": dict(sorted(self.files.items())),
         }
         text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-        path = Path(out_dir) / FILE_NAME
-        tmp = path.with_name(f"{FILE_NAME}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)  # a crash leaves the old manifest: those files run again
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DatasetError(
-                f"could not write {path}: {exc.strerror or exc}; the dataset is complete, "
-                "but the next run will extract its files again"
-            ) from exc
+        # A crash or a full disk leaves the old manifest: those files run again.
+        atomic.write_bytes(
+            Path(out_dir) / FILE_NAME,
+            text.encode("utf-8"),
+            "the dataset is complete, but the next run will extract its files again",
+        )
 
     def record(self, path: str, raw_hash: str, doc: CleanDocument) -> None:
         self.files[path] = {"sha256": raw_hash, "doc_id": doc.doc_id, "text": doc.ok}

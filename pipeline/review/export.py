@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipeline import dataset
+from pipeline import atomic, dataset
 from pipeline import schema as base_schema
 from pipeline.errors import InputError
 from pipeline.review import candidates as cands
@@ -107,7 +107,7 @@ def export(
 
 def write(path: Path, text: str, result: Exported, encoding: str = "utf-8") -> None:
     data = text.encode(encoding)
-    dataset.atomic_write_bytes(path, data)
+    atomic.write_bytes(path, data)
     result.files[path.name] = len(data)
 
 
