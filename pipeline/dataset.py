@@ -141,15 +141,8 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     return {t.name: read_table(out_dir, t) for t in TABLES}
 
 
-def write_sources(out_dir: str | Path, records: Iterable[dict]) -> int:
-    """Upsert source rows by location; rows of sources not given stay as they were."""
-    out = Path(out_dir)
-    merged = _merged_sources(out, records)
-    atomic.commit_files(out, [_frame_item(out, SOURCES, merged), *_descriptor_items(out)])
-    return len(merged)
-
-
 def _merged_sources(out: Path, records: Iterable[dict]) -> pd.DataFrame:
+    """Source rows upserted by location; rows of sources not given stay as they were."""
     new = frame(SOURCES, records)
     old = read_table(out, SOURCES)
     return pd.concat([old[~old["source"].isin(new["source"])], new], ignore_index=True)

@@ -119,8 +119,13 @@ def test_source_rows_are_upserted_by_location(tmp_path):
         return {**values, "source": source, "kind": "page", "listing": "l", "state": state,
                 "run_id": "r", "checked_at": "t"}  # fmt: skip
 
-    dataset.write_sources(tmp_path, [row("a", "ok"), row("b", "ok")])
-    dataset.write_sources(tmp_path, [row("b", "failed:timeout")])
+    def write_sources(records):
+        writer = dataset.DatasetWriter(tmp_path)
+        writer.set_sources(records)
+        writer.commit()
+
+    write_sources([row("a", "ok"), row("b", "ok")])
+    write_sources([row("b", "failed:timeout")])
     rows = dataset.read_records(tmp_path, dataset.SOURCES)
     assert [(r["source"], r["state"]) for r in rows] == [("a", "ok"), ("b", "failed:timeout")]
     assert SourceRecord(**rows[0]).source == "a"

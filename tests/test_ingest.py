@@ -81,7 +81,9 @@ def test_unchanged_feed_is_listed_again_from_its_kept_body(tmp_path, site):
     lst = listing(tmp_path, f"feed = '{feed}'")
     out = tmp_path / "out"
     first = ingest.discover(lst, state.load(out), ingest.new_run(), out)
-    dataset.write_sources(out, [dataclasses.asdict(r) for r in first.records])
+    writer = dataset.DatasetWriter(out)
+    writer.set_sources(dataclasses.asdict(r) for r in first.records)
+    writer.commit()
     again = ingest.discover(lst, state.load(out), ingest.new_run(), out)
     assert again.refs == first.refs
     assert [r.state for r in again.records] == ["unchanged"]
