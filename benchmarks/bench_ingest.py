@@ -39,9 +39,9 @@ def library_run(sources: Path, out: Path, batch_size: int = 32):
     settings = Settings.from_env()
     run = ingest.new_run()
     with dataset.lock(out):
-        prior = state.load(out)
+        prior = state.load(out, settings)
         found = ingest.discover(listing, prior, run, out)
-        writer = dataset.DatasetWriter(out)
+        writer = dataset.DatasetWriter(out, settings)
         host_state = found.host_state
         processed = []
         for number, group in enumerate(ingest.batches(found.refs, batch_size), 1):

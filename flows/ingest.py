@@ -116,11 +116,11 @@ def ingest_flow(
     run = ingest.new_run(str(flow_run.id) if flow_run.id else None)
     pool = local_workers(settings)
     with dataset.lock(out):
-        prior = state.load(out)
+        prior = state.load(out, settings)
         found = discover(quote(listing), quote(prior), run, out)
         groups = ingest.batches(found.refs, batch_size)
         total = len(groups)
-        writer = dataset.DatasetWriter(out)
+        writer = dataset.DatasetWriter(out, settings)
         processed: list = []
         pending: deque = deque()
 

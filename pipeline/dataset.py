@@ -1,30 +1,28 @@
 """The dataset on disk: Parquet tables, cleaned texts, raw responses and the descriptor.
 
 pandas is used here and nowhere else. Every file is written to a temporary name and
-renamed into place, so a crash leaves either the old file or the new one, never half
-of one. The tables of one run are committed together: all are written to temporary
-files first (a full disk fails here, with the old tables untouched), then a journal
-lists the renames, then they happen; a run killed among the renames is rolled forward
-by the next writer to take the lock, which also removes temporary files a killed run
-left behind. A run upserts by document: rows of the documents it processed replace their
-earlier rows, and every other document's rows stay as they were; a superseded
-document keeps its rows and only gains `superseded_by`. Source rows (sources.parquet)
-are upserted by location the same way. One writer at a time: a second run on the same
-folder is refused while the first holds the lock. Datasets written before a column
-was added read back with that column empty.
+renamed into place (pipeline/atomic.py), so a crash leaves either the old file or the
+new one, never half of one. The tables of one run are committed together: all are
+written to temporary files first (a full disk fails here, with the old tables
+untouched), then a journal lists the renames, then they happen; a run killed among the
+renames is rolled forward by the next writer to take the lock, which also removes
+temporary files a killed run left behind. A run upserts by document: rows of the
+documents it processed replace their earlier rows, and every other document's rows
+stay as they were; a superseded document keeps its rows and only gains
+`superseded_by`. Source rows (sources.parquet) are upserted by location the same way.
+One writer at a time: a second run on the same folder is refused while the first holds
+the lock. Datasets written before a column was added read back with that column empty.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import fcntl
 import gzip
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -33,7 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import manifest
+from pipeline import atomic, manifest
+from pipeline.config import Settings
 from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument, Extraction
 from pipeline.schema import (
@@ -47,11 +46,6 @@ from pipeline.schema import (
     datapackage,
 )
 
-# mkstemp creates files readable by the owner only; datasets are meant to be shared.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
-
 _ARROW = {
     "string": pa.string(),
     "integer": pa.int64(),
@@ -59,8 +53,8 @@ _ARROW = {
     "boolean": pa.bool_(),
 }
 LOCK_NAME = ".lock"
-JOURNAL_NAME = ".commit.json"
-TMP_SUFFIX = ".tmp"
+JOURNAL_NAME = atomic.JOURNAL_NAME
+TMP_SUFFIX = atomic.TMP_SUFFIX
 # Present while the tables are newer than the registry built from them (named in the
 # manifest module, which checks it without importing pandas).
 REGISTRY_STALE = manifest.REGISTRY_STALE
@@ -70,87 +64,6 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW[c.type], nullable=c.nullable) for c in table.columns])
 
 
-def _stage(path: Path, write) -> Path:
-    """Write through `write(tmp_path)` to a synced temporary file beside `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _FILE_MODE)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
-def _write_failed(path: Path, exc: OSError) -> DatasetError:
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        reason = f"{reason} (the disk or a size limit is full)"
-    return DatasetError(f"could not write {path}: {reason}; the earlier files are unchanged")
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write through `write(tmp_path)` to a temporary file, then rename it into place."""
-    commit_files(path.parent, [(path, write)])
-
-
-def commit_files(out: Path, items: list[tuple[Path, object]]) -> None:
-    """Replace several files (paths under `out`) all together or not at all.
-
-    Every file is staged first; if any cannot be written the staged ones are removed and
-    nothing changes. Then a journal of the renames is written (itself atomically), the
-    renames happen, and the journal goes. `recover` finishes the renames of a journal
-    that a killed process left.
-    """
-    out = Path(out)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, write in items:
-            try:
-                staged.append((_stage(path, write), path))
-            except OSError as exc:
-                raise _write_failed(path, exc) from exc
-        journal = out / JOURNAL_NAME
-        if len(staged) > 1:
-            entries = [[_relative(t, out), _relative(p, out)] for t, p in staged]
-            data = json.dumps(entries).encode("utf-8")
-            try:
-                tmp = _stage(journal, lambda t: Path(t).write_bytes(data))
-                os.replace(tmp, journal)
-            except OSError as exc:
-                raise _write_failed(journal, exc) from exc
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-    if len(staged) > 1:
-        _sync_dir(out)
-        journal.unlink()
-
-
-def _relative(path: Path, out: Path) -> str:
-    # relpath, not relative_to: mkstemp gives absolute paths, `out` may be relative.
-    return Path(os.path.relpath(path, out)).as_posix()
-
-
-def _sync_dir(path: Path) -> None:
-    """Make renames in `path` durable before the journal that announced them goes."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def recover(out_dir: str | Path) -> list[str]:
     """Finish the commit a killed run left half done; drop its temporary files.
 
@@ -158,23 +71,7 @@ def recover(out_dir: str | Path) -> list[str]:
     what was done, for the log.
     """
     out = Path(out_dir)
-    done = []
-    journal = out / JOURNAL_NAME
-    try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        entries = []
-    except (OSError, ValueError):
-        entries = []  # written atomically, so never half; unreadable means not ours
-    for tmp_name, final_name in entries:
-        tmp, final = out / tmp_name, out / final_name
-        if ".." in Path(tmp_name).parts or ".." in Path(final_name).parts:
-            continue
-        if tmp.exists():
-            os.replace(tmp, final)
-            done.append(f"completed {final_name}")
-    with contextlib.suppress(FileNotFoundError):
-        journal.unlink()
+    done = atomic.finish_commit(out)
     for folder in (out, out / "texts", out / "raw"):
         for stale in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else ():
             with contextlib.suppress(OSError):
@@ -183,15 +80,12 @@ def recover(out_dir: str | Path) -> list[str]:
     return done
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-
-
 def atomic_write_table(path: Path, table: pa.Table) -> None:
-    _atomic_write(path, _parquet_writer(table))
+    atomic.write_file(path, _parquet_writer(table))
 
 
-def document_row(doc: CleanDocument) -> dict:
+def document_row(doc: CleanDocument, version: str) -> dict:
+    """A documents row; `version` is manifest.rules_version of the run's settings."""
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -202,7 +96,7 @@ def document_row(doc: CleanDocument) -> dict:
         "published_precision": doc.published.precision if doc.published else None,
         "status": doc.status,
         "n_chars": len(doc.text),
-        "extractor_version": manifest.rules_version(),
+        "extractor_version": version,
         "superseded_by": None,
     }
 
@@ -247,15 +141,8 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     return {t.name: read_table(out_dir, t) for t in TABLES}
 
 
-def write_sources(out_dir: str | Path, records: Iterable[dict]) -> int:
-    """Upsert source rows by location; rows of sources not given stay as they were."""
-    out = Path(out_dir)
-    merged = _merged_sources(out, records)
-    commit_files(out, [_frame_item(out, SOURCES, merged), *_descriptor_items(out)])
-    return len(merged)
-
-
 def _merged_sources(out: Path, records: Iterable[dict]) -> pd.DataFrame:
+    """Source rows upserted by location; rows of sources not given stay as they were."""
     new = frame(SOURCES, records)
     old = read_table(out, SOURCES)
     return pd.concat([old[~old["source"].isin(new["source"])], new], ignore_index=True)
@@ -299,7 +186,7 @@ def store_raw(out_dir: str | Path, content: bytes) -> str:
     sha = hashlib.sha256(content).hexdigest()
     path = raw_path(out_dir, sha)
     if not path.exists():
-        atomic_write_bytes(path, gzip.compress(content, compresslevel=6, mtime=0))
+        atomic.write_bytes(path, gzip.compress(content, compresslevel=6, mtime=0))
     return sha
 
 
@@ -325,7 +212,7 @@ def lock(out_dir: str | Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise _write_failed(path, exc) from exc
+        raise atomic.write_failed(path, exc) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -335,7 +222,7 @@ def lock(out_dir: str | Path) -> Iterator[None]:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
         except OSError as exc:
-            raise _write_failed(path, exc) from exc
+            raise atomic.write_failed(path, exc) from exc
         recover(out)
         try:
             yield
@@ -407,8 +294,10 @@ def _read_pid(fd: int) -> int | None:
 class DatasetWriter:
     """Collects extractions, writes texts as they come and the tables at commit."""
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, settings: Settings | None = None):
         self.out = Path(out_dir)
+        # Written with every document: what made its rows (see state.Prior.known).
+        self.version = manifest.rules_version(settings or Settings.from_env())
         self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
         self.doc_ids: set[str] = set()
         self.superseded: dict[str, str] = {}  # old doc_id -> new doc_id
@@ -433,7 +322,7 @@ class DatasetWriter:
         if doc.doc_id in self.doc_ids:
             return  # the same text twice in one run: one row
         self.doc_ids.add(doc.doc_id)
-        self.rows["documents"].append(document_row(doc))
+        self.rows["documents"].append(document_row(doc, self.version))
         self.rows["relations"].extend(dataclasses.asdict(r) for r in ex.relations)
         self.rows["events"].extend(dataclasses.asdict(e) for e in ex.events)
         self.rows["actors"].extend(dataclasses.asdict(a) for a in ex.actors)
@@ -441,7 +330,7 @@ class DatasetWriter:
             path = self.out / "texts" / f"{doc.doc_id}.txt"
             data = doc.text.encode("utf-8")
             if not path.exists() or path.read_bytes() != data:
-                atomic_write_bytes(path, data)
+                atomic.write_bytes(path, data)
 
     def commit(self) -> dict[str, int]:
         """Merge with what the folder already holds and write every table, together.
@@ -471,7 +360,7 @@ class DatasetWriter:
         elif not sources_path.exists():
             items.append(_frame_item(self.out, SOURCES, frame(SOURCES, [])))
         if items:
-            commit_files(self.out, items + _descriptor_items(self.out))
+            atomic.commit_files(self.out, items + _descriptor_items(self.out))
         return counts
 
     def _superseded_by(self, old: pd.DataFrame, merged: pd.DataFrame) -> pd.Series:
@@ -522,7 +411,7 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
         csv = _defused(df).to_csv(index=False).encode("utf-8")
         items.append(_bytes_item(out / f"{table.name}.csv", csv))
         counts[table.name] = len(df)
-    commit_files(out, items + _descriptor_items(out))
+    atomic.commit_files(out, items + _descriptor_items(out))
     with contextlib.suppress(FileNotFoundError):
         (out / REGISTRY_STALE).unlink()
     return counts
@@ -533,14 +422,18 @@ def write_derived(out_dir: str | Path, tables: dict[Table, list[dict]]) -> dict[
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
+def defuse(text: str) -> str:
+    """A text cell as written to CSV: with an apostrophe in front when a spreadsheet would
+    run it as a formula or drop an apostrophe of its own. Every CSV writer uses this."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _defused(df: pd.DataFrame) -> pd.DataFrame:
-    """String cells that a spreadsheet would run, prefixed with an apostrophe."""
+    """The frame with its string cells defused (see `defuse`)."""
     out = df.copy()
     for name in out.columns:
         if out[name].dtype == "string":
-            col = out[name]
-            risky = col.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
-            out[name] = col.where(~risky, "'" + col)
+            out[name] = out[name].map(defuse, na_action="ignore").astype("string")
     return out
 
 

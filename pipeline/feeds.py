@@ -14,6 +14,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
+from pipeline.config import MAX_BYTES
+
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -76,7 +78,7 @@ def _absolute(links, base: str, limit: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def parse_feed(content: bytes, base_url: str, limit: int = 1000, max_bytes: int = 10_000_000):
+def parse_feed(content: bytes, base_url: str, limit: int = 1000, max_bytes: int = MAX_BYTES):
     """The page addresses an RSS or Atom feed links to, in feed order."""
     root = _parse(content, max_bytes)
     kind = _local(root)
@@ -112,7 +114,7 @@ def parse_feed(content: bytes, base_url: str, limit: int = 1000, max_bytes: int 
 
 
 def parse_sitemap(
-    content: bytes, base_url: str, limit: int = 1000, max_bytes: int = 10_000_000
+    content: bytes, base_url: str, limit: int = 1000, max_bytes: int = MAX_BYTES
 ) -> Sitemap:
     """Pages of a <urlset>, or the sitemaps of a <sitemapindex>."""
     root = _parse(content, max_bytes)

@@ -205,7 +205,9 @@ def discover(listing: SourceList, prior: Prior, run: Run, out_dir: str | Path) -
         children: list[tuple[Source, str]] = []
         for (src, url), result in zip(web, results, strict=True):
             kind = "feed" if src.kind == "feed" else "sitemap"
-            record, pages, more = _read_listing(src, url, kind, result, prior, run, out_dir)
+            record, pages, more = _read_listing(
+                src, url, kind, result, prior, run, out_dir, listing.fetch.max_bytes
+            )
             records.append(record)
             for page in pages[: remaining[src.name]]:
                 add(src, page, "page")
@@ -249,7 +251,14 @@ def _listing_request(prior: Prior, out_dir: str | Path, url: str) -> FetchReques
 
 
 def _read_listing(
-    src: Source, url: str, kind: str, result: FetchResult, prior: Prior, run: Run, out_dir
+    src: Source,
+    url: str,
+    kind: str,
+    result: FetchResult,
+    prior: Prior,
+    run: Run,
+    out_dir,
+    max_bytes: int,
 ) -> tuple[SourceRecord, tuple[str, ...], tuple[str, ...]]:
     """The listing's record, the pages it lists and the further sitemaps it names."""
     known = Known(prior.sources.get(url))
@@ -264,9 +273,9 @@ def _read_listing(
         return _record(run, url, kind, src.name, src.tags, known, result.status, result), (), ()
     try:
         if kind == "feed":
-            pages, more = feeds.parse_feed(content or b"", url, src.limit), ()
+            pages, more = feeds.parse_feed(content or b"", url, src.limit, max_bytes), ()
         else:
-            sitemap = feeds.parse_sitemap(content or b"", url, src.limit)
+            sitemap = feeds.parse_sitemap(content or b"", url, src.limit, max_bytes)
             pages, more = sitemap.pages, sitemap.sitemaps
     except feeds.FeedError as exc:
         failed = dataclasses.replace(result, detail=str(exc)[:200])
@@ -294,17 +303,21 @@ def fetch_batch(
     fetcher = Fetcher(settings, host_state)
     requests = [FetchRequest(r.source, *state.conditional(r.known)) for r in pages]
     fetched = iter(fetcher.fetch_all(requests))
-    items = [_read_file(r) if r.kind == "file" else _page(r, next(fetched)) for r in refs]
+    items = [
+        _read_file(r, settings.max_bytes) if r.kind == "file" else _page(r, next(fetched))
+        for r in refs
+    ]
     return FetchedBatch(number, tuple(items), fetcher.state, round(time.monotonic() - started, 3))
 
 
-def _read_file(ref: DocRef) -> Fetched:
+def _read_file(ref: DocRef, max_bytes: int) -> Fetched:
     started = time.monotonic()
     try:
-        raw = sources.read_file(Path(ref.source))
+        raw = sources.read_file(Path(ref.source), max_bytes)
     except sources.READ_ERRORS as exc:
         seconds = round(time.monotonic() - started, 3)
-        # The same state as a page over the fetcher's byte cap.
+        # The same state as a page over the fetcher's byte cap; _settle gives both states
+        # the document row `extract` writes for such a file.
         state = "failed:too-large" if isinstance(exc, sources.TooLarge) else "failed:unreadable"
         result = FetchResult(ref.source, state, detail=str(exc)[:200] or None)
         return Fetched(ref, dataclasses.replace(result, seconds=seconds))
@@ -446,8 +459,9 @@ def _settle(item: Fetched, run: Run) -> tuple[Outcome | None, CleanDocument | No
 
     if result.status == "not-modified":
         return settled("unchanged", "unchanged"), None
-    if result.status == "failed:unreadable":
-        doc = runner.unreadable(Path(ref.source), result.detail or "")
+    if ref.kind == "file" and result.status in ("failed:unreadable", "failed:too-large"):
+        reason = result.status.removeprefix("failed:")
+        doc = runner.unreadable(Path(ref.source), result.detail or "", reason)
         current = not state.keeps_old_document(known, False)
         return settled(result.status, "failed", new_version=current, doc_id=doc.doc_id), doc
     if item.raw is None or item.raw_sha256 is None:

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline import EXTRACTOR_VERSION
+from pipeline import EXTRACTOR_VERSION, atomic
 from pipeline.config import Settings
-from pipeline.errors import DatasetError
 from pipeline.models import CleanDocument
 
 FILE_NAME = ".manifest.json"
@@ -62,13 +61,6 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def rules_version() -> str:
-    """The version written with every document: the release, and a hash of the code and
-    data files that made its rows. A run re-extracts a document whose rules differ, so
-    improved rules reach every document, not only new ones."""
-    return f"{EXTRACTOR_VERSION}+{code_hash()[:12]}"
-
-
 def _version(name: str) -> str:
     try:
         return importlib.metadata.version(name)
@@ -87,6 +79,14 @@ def fingerprint(settings: Settings) -> str:
         **{name: _version(name) for name in SHAPING_PACKAGES},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def rules_version(settings: Settings) -> str:
+    """The version written with every document: the release, and a hash of what made its
+    rows (the fingerprint: code and data files, model, settings, package versions). A run
+    re-extracts a document whose version differs, so improved rules or another model
+    reach every document, not only new ones."""
+    return f"{EXTRACTOR_VERSION}+{fingerprint(settings)[:12]}"
 
 
 def _files_hash(out: Path, names: list[str], seed: str = "") -> str:
@@ -141,17 +141,12 @@ class Manifest:
             "files": dict(sorted(self.files.items())),
         }
         text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-        path = Path(out_dir) / FILE_NAME
-        tmp = path.with_name(f"{FILE_NAME}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)  # a crash leaves the old manifest: those files run again
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DatasetError(
-                f"could not write {path}: {exc.strerror or exc}; the dataset is complete, "
-                "but the next run will extract its files again"
-            ) from exc
+        # A crash or a full disk leaves the old manifest: those files run again.
+        atomic.write_bytes(
+            Path(out_dir) / FILE_NAME,
+            text.encode("utf-8"),
+            "the dataset is complete, but the next run will extract its files again",
+        )
 
     def record(self, path: str, raw_hash: str, doc: CleanDocument) -> None:
         self.files[path] = {"sha256": raw_hash, "doc_id": doc.doc_id, "text": doc.ok}

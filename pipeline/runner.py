@@ -142,7 +142,7 @@ def extract_paths(
         if progress is not None and summary.unchanged:
             progress(summary.unchanged)
         if todo:
-            writer = dataset.DatasetWriter(out_dir)
+            writer = dataset.DatasetWriter(out_dir, settings)
             extractor = ParallelExtractor(settings)
             for path, ex in zip(
                 todo, extractor.stream(todo, read_and_clean, batch_size), strict=True

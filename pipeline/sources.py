@@ -1,8 +1,9 @@
 """Local document sources: folders and files of .txt / .html / .htm (optionally .gz).
 
-A file (after decompression) larger than `MAX_FILE_BYTES` is not read: `read_file`
-raises `TooLarge` without holding more than the cap in memory, so neither a 50 MB page
-nor a small gzip bomb can exhaust memory, and the run records the file as too large.
+A file (after decompression) larger than the cap (`config.MAX_BYTES`, or the `max_bytes`
+of sources.toml's [fetch]) is not read: `read_file` raises `TooLarge` without holding
+more than the cap in memory, so neither a 50 MB page nor a small gzip bomb can exhaust
+memory, and the run records the file as too large.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.config import MAX_BYTES
 from pipeline.errors import InputError
 from pipeline.models import RawDocument
 
 MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
-# The same cap as the fetcher's default body cap (FetchSettings.max_bytes): a local file
-# is no more trusted than a downloaded page.
-MAX_FILE_BYTES = 10_000_000
 
 
 class TooLarge(ValueError):
@@ -58,8 +57,9 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawDocument:
-    """The file's bytes (decompressed if .gz); raises TooLarge over `max_bytes`."""
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
+    """The file's bytes (decompressed if .gz); raises TooLarge over `max_bytes` (the same
+    cap as the fetcher's: a local file is no more trusted than a downloaded page)."""
     name = path.name
     gz = name.lower().endswith(".gz")
     # A gzip stream is decompressed only as far as the cap: one byte more tells it is over.

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import dataset, manifest
+from pipeline.config import Settings
 from pipeline.schema import DOCUMENTS, SOURCES
 
 # What happened to a document source in a run (the artifact and the summary count these).
@@ -81,6 +82,7 @@ class Prior:
     doc_versions: dict[str, str]  # doc_id -> extractor_version
     doc_ok: dict[str, bool]  # doc_id -> status == "ok"
     superseded: dict[str, str]  # doc_id -> superseded_by
+    version: str  # manifest.rules_version of this run's settings
 
     def known(self, source: str) -> Known:
         record = self.sources.get(source)
@@ -89,12 +91,13 @@ class Prior:
         doc = record.doc_id
         return Known(
             record,
-            current=doc is not None and self.doc_versions.get(doc) == manifest.rules_version(),
+            current=doc is not None and self.doc_versions.get(doc) == self.version,
             ok=self.doc_ok.get(doc or "", False),
         )
 
 
-def load(out_dir: str | Path) -> Prior:
+def load(out_dir: str | Path, settings: Settings | None = None) -> Prior:
+    """What the folder holds, judged against the rules and settings of this run."""
     names = [f.name for f in dataclasses.fields(SourceRecord)]
     sources = {
         row["source"]: SourceRecord(**{k: row[k] for k in names})
@@ -106,6 +109,7 @@ def load(out_dir: str | Path) -> Prior:
         doc_versions={d["doc_id"]: d["extractor_version"] for d in docs},
         doc_ok={d["doc_id"]: d["status"] == "ok" for d in docs},
         superseded={d["doc_id"]: d["superseded_by"] for d in docs if d["superseded_by"]},
+        version=manifest.rules_version(settings or Settings.from_env()),
     )
 
 

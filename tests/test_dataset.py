@@ -119,11 +119,30 @@ def test_source_rows_are_upserted_by_location(tmp_path):
         return {**values, "source": source, "kind": "page", "listing": "l", "state": state,
                 "run_id": "r", "checked_at": "t"}  # fmt: skip
 
-    dataset.write_sources(tmp_path, [row("a", "ok"), row("b", "ok")])
-    dataset.write_sources(tmp_path, [row("b", "failed:timeout")])
+    def write_sources(records):
+        writer = dataset.DatasetWriter(tmp_path)
+        writer.set_sources(records)
+        writer.commit()
+
+    write_sources([row("a", "ok"), row("b", "ok")])
+    write_sources([row("b", "failed:timeout")])
     rows = dataset.read_records(tmp_path, dataset.SOURCES)
     assert [(r["source"], r["state"]) for r in rows] == [("a", "ok"), ("b", "failed:timeout")]
     assert SourceRecord(**rows[0]).source == "a"
+
+
+def test_derived_csv_cells_are_defused_like_review_exports():
+    import pandas as pd
+
+    from pipeline.review.export import csv_cell
+
+    df = pd.DataFrame({"a": ["=1+1", "Kiel", None, "'x"], "n": [-1, 2, 3, 4]})
+    df = df.astype({"a": "string", "n": "Int64"})
+    out = dataset._defused(df)
+    assert list(out["a"].fillna("<null>")) == ["'=1+1", "Kiel", "<null>", "''x"]
+    assert out["a"].dtype == "string" and list(out["n"]) == [-1, 2, 3, 4]
+    for text in ("=1+1", "Kiel", "'x", "@SUM(A1)"):
+        assert csv_cell(text) == f'"{dataset.defuse(text)}"'
 
 
 def test_raw_bytes_are_kept_once_under_their_hash(tmp_path):

@@ -101,7 +101,7 @@ def test_rerun_after_the_rules_changed_extracts_everything_again(tmp_path, monke
     sources = sources_file(tmp_path, f"path = '{folder}'")
     assert ingest(sources, tmp_path / "out").categories == {"new": 2}
     # As after an update of the extraction code or its data files.
-    monkeypatch.setattr(manifest, "rules_version", lambda: "0.0.0+other-rules")
+    monkeypatch.setattr(manifest, "rules_version", lambda settings: "0.0.0+other-rules")
     again = ingest(sources, tmp_path / "out")
     assert again.categories == {"re-extracted": 2}
     versions = dataset.read_table(tmp_path / "out", DOCUMENTS)["extractor_version"]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline import dataset, nlp, runner, sources
 from pipeline.clean import clean
-from pipeline.config import Settings
+from pipeline.config import MAX_BYTES, Settings
 from pipeline.models import RawDocument
 from pipeline.schema import ACTORS as ACTORS_TABLE
 from pipeline.schema import DOCUMENTS, EVENTS, RELATIONS
@@ -165,7 +165,7 @@ def test_a_gzip_bomb_is_never_decompressed_whole(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 3 * sources.MAX_FILE_BYTES
+    assert peak < 3 * MAX_BYTES
 
 
 def test_the_cap_counts_decompressed_bytes_and_a_file_at_the_cap_reads(tmp_path):
@@ -336,7 +336,7 @@ def test_ingestion_records_a_local_file_over_the_cap_as_too_large(tmp_path):
 
     path = tmp_path / "big.txt.gz"
     with gzip.open(path, "wb") as fh:
-        fh.write(b"a" * (sources.MAX_FILE_BYTES + 1))
-    fetched = ingest._read_file(ingest.DocRef(str(path), "file", "local", ()))
+        fh.write(b"a" * (MAX_BYTES + 1))
+    fetched = ingest._read_file(ingest.DocRef(str(path), "file", "local", ()), MAX_BYTES)
     assert fetched.result.status == "failed:too-large"
     assert "over the cap" in fetched.result.detail

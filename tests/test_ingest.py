@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from pipeline import clean, dataset, ingest, parallel, sourcelist, state
+from pipeline import clean, dataset, ingest, parallel, runner, sourcelist, sources, state
 from pipeline.config import Settings
 
 from .conftest import SEEDS, seed_html
@@ -81,7 +81,9 @@ def test_unchanged_feed_is_listed_again_from_its_kept_body(tmp_path, site):
     lst = listing(tmp_path, f"feed = '{feed}'")
     out = tmp_path / "out"
     first = ingest.discover(lst, state.load(out), ingest.new_run(), out)
-    dataset.write_sources(out, [dataclasses.asdict(r) for r in first.records])
+    writer = dataset.DatasetWriter(out)
+    writer.set_sources(dataclasses.asdict(r) for r in first.records)
+    writer.commit()
     again = ingest.discover(lst, state.load(out), ingest.new_run(), out)
     assert again.refs == first.refs
     assert [r.state for r in again.records] == ["unchanged"]
@@ -144,3 +146,23 @@ def test_kept_response_cleans_again_to_the_same_document(tmp_path, site):
     (outcome,) = ingest.process_batch(fetched, Settings(), run).outcomes
     raw = ingest.stored_raw(out, outcome.record)
     assert clean.clean(raw).doc_id == outcome.record.doc_id
+
+
+def test_a_file_over_the_configured_cap_gets_the_document_row_extract_gives_it(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    big = folder / "big.txt"
+    big.write_bytes((sorted(SEEDS.glob("*.txt"))[3]).read_bytes())
+    lst = listing(tmp_path, f"path = '{folder}'")
+    lst = dataclasses.replace(lst, fetch=dataclasses.replace(lst.fetch, max_bytes=100))
+    run, out = ingest.new_run(), tmp_path / "out"
+    found = ingest.discover(lst, state.load(out), run, out)
+    fetched = ingest.fetch_batch(found.refs, lst.fetch, found.host_state)
+    processed = ingest.process_batch(fetched, Settings(), run)
+    (outcome,) = processed.outcomes
+    (ex,) = processed.extractions
+    assert (outcome.category, outcome.record.state) == ("failed", "failed:too-large")
+    assert outcome.record.doc_id == ex.document.doc_id
+    with pytest.raises(sources.TooLarge) as exc:
+        sources.read_file(big, max_bytes=100)
+    assert ex.document == runner.unreadable(big, str(exc.value), "too-large")

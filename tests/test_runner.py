@@ -1,11 +1,14 @@
 """extract_paths: an unchanged rerun skips its files and leaves the dataset as it was."""
 
+import errno
+import os
 import shutil
 
 import pytest
 
 from pipeline import manifest, runner
 from pipeline.config import Settings
+from pipeline.errors import DatasetError
 
 from .conftest import SEEDS
 
@@ -113,3 +116,19 @@ def test_the_registry_inputs_include_the_review_store(tmp_path):
 def test_an_unreadable_manifest_counts_every_file_as_new(tmp_path):
     (tmp_path / manifest.FILE_NAME).write_text("{not json")
     assert manifest.Manifest.load(tmp_path) == manifest.Manifest()
+
+
+def test_a_manifest_that_cannot_be_synced_leaves_the_old_one(tmp_path, monkeypatch):
+    old = manifest.Manifest("fp", {"a.txt": {"sha256": "x", "doc_id": "d", "text": False}})
+    old.save(tmp_path)
+    before = (tmp_path / manifest.FILE_NAME).read_bytes()
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(DatasetError, match="size limit is full.*next run will extract"):
+        manifest.Manifest("other").save(tmp_path)
+    monkeypatch.undo()
+    assert (tmp_path / manifest.FILE_NAME).read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [manifest.FILE_NAME]

@@ -2,9 +2,14 @@
 
 import dataclasses
 
+from pipeline import dataset, state
+from pipeline.config import Settings
 from pipeline.manifest import rules_version
-from pipeline.schema import SOURCES
+from pipeline.models import CleanDocument, Extraction
+from pipeline.schema import DOCUMENTS, SOURCES
 from pipeline.state import Known, Prior, SourceRecord, conditional, supersessions, unchanged_raw
+
+VERSION = rules_version(Settings())
 
 
 def record(source, doc_id, **kw):
@@ -21,9 +26,10 @@ def prior(*records, versions=None, superseded=None):
     docs = {r.doc_id for r in records if r.doc_id}
     return Prior(
         sources={r.source: r for r in records},
-        doc_versions=versions or dict.fromkeys(docs, rules_version()),
+        doc_versions=versions or dict.fromkeys(docs, VERSION),
         doc_ok=dict.fromkeys(docs, True),
         superseded=superseded or {},
+        version=VERSION,
     )
 
 
@@ -60,3 +66,15 @@ def test_validators_are_sent_for_a_current_document():
 
 def test_unknown_source_knows_nothing():
     assert prior().known("u") == Known()
+
+
+def test_documents_made_with_another_model_are_not_current(tmp_path):
+    other = Settings(model="xx_another_model")  # only named: the fingerprint loads no model
+    assert rules_version(other) != VERSION
+    writer = dataset.DatasetWriter(tmp_path, Settings())
+    writer.add(Extraction(CleanDocument("A", "u", "u", "", status="skipped:empty")))
+    writer.set_sources([dataclasses.asdict(record("u", "A"))])
+    writer.commit()
+    assert dataset.read_records(tmp_path, DOCUMENTS)[0]["extractor_version"] == VERSION
+    assert state.load(tmp_path, Settings()).known("u").current
+    assert not state.load(tmp_path, other).known("u").current

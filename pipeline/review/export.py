@@ -7,7 +7,7 @@ written under temporary names and renamed, so a failed export leaves no half fil
 
 CSV is written for spreadsheets: UTF-8 with a byte-order mark (so Excel detects the
 encoding), every text cell quoted, ids as text, and text cells that a spreadsheet
-would run as a formula prefixed with an apostrophe (see `csv_cell`).
+would run as a formula prefixed with an apostrophe (see `dataset.defuse`).
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipeline import dataset
+from pipeline import atomic, dataset
 from pipeline import schema as base_schema
 from pipeline.errors import InputError
 from pipeline.review import candidates as cands
 from pipeline.review import labelstudio, reviewed, schema
 
 FORMATS = ("parquet", "csv", "labelstudio")
-# A spreadsheet treats a cell starting with these as a formula (or strips the quote).
-FORMULA_STARTS = dataset.FORMULA_STARTS
 SPAN_COLUMNS = {
     "relations": [("a_start", "a_end", "a_text"), ("b_start", "b_end", "b_text")],
     "events": [("trigger_start", "trigger_end", "trigger_text")],
@@ -109,7 +107,7 @@ def export(
 
 def write(path: Path, text: str, result: Exported, encoding: str = "utf-8") -> None:
     data = text.encode(encoding)
-    dataset.atomic_write_bytes(path, data)
+    atomic.write_bytes(path, data)
     result.files[path.name] = len(data)
 
 
@@ -167,10 +165,7 @@ def csv_cell(value) -> str:
         return str(value)
     if isinstance(value, float):
         return "" if math.isnan(value) else repr(value)
-    s = str(value)
-    if s.startswith(FORMULA_STARTS):
-        s = "'" + s
-    return '"' + s.replace('"', '""') + '"'
+    return '"' + dataset.defuse(str(value)).replace('"', '""') + '"'
 
 
 def uncell(value: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import atomic
 from pipeline.errors import SisterCitiesError
 from pipeline.review import decisions as dec
 from pipeline.review.candidates import EVENT, RELATION, normalise
@@ -63,9 +64,7 @@ def write_queue(rs: dec.Resolved, path: Path, status: str | None = None) -> int:
             v.get("kind"), v.get("type"), v.get("date"),
             None, None,
         ])  # fmt: skip
-    from pipeline import dataset
-
-    dataset.atomic_write_bytes(Path(path), csv_rows(COLUMNS, rows).encode("utf-8-sig"))
+    atomic.write_bytes(Path(path), csv_rows(COLUMNS, rows).encode("utf-8-sig"))
     return len(rows)
 
 
