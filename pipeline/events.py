@@ -375,10 +375,13 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
             if not words & _SINCE_CONTEXT:
                 continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
+            prev = tokens[i - 1].lower if i > sent.tok_start else ""
             if not (
                 head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
+                # "Daqing and Calgary, sister cities since 1985", however it is attached
+                or (prev in lexicon()["strong_heads"] and tokens[i - 2].lower in _SINCE_CONTEXT)
             ):
                 continue
             if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
@@ -423,6 +426,11 @@ _RANGE_DASHES = frozenset("- – — to until".split())
 _BRACKET_YEAR = re.compile(
     r"[^()\n;]{0,40}?\((?:since |from |in )?(?:1[89]|20)\d\d(?:\s*[-–—]\s*(?:1[89]|20)\d\d)?\)"
 )
+_APPOSED_YEAR = re.compile(
+    r"(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
+    r"(?:established|signed|agreed|concluded|formalised|formalized|forged|"
+    r"dating\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?(?:1[89]|20)\d\d\b"
+)
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
 
@@ -436,12 +444,18 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         if rm.b is None:
             continue
         start, stop = rm.b.end, rm.b.end
+        apposed = False
         if rm.rule_id.startswith("pair.list"):
             stop = rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
         if start >= stop:
             # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
-            # bracketed year right after a coordinated name is that name's.
+            # bracketed year right after a coordinated name is that name's; so is the
+            # year of a participle set off after it ("with Hokkaido in Japan,
+            # established in 1980,").
             m = _BRACKET_YEAR.match(text, rm.b.end)
+            if m is None:
+                m = _APPOSED_YEAR.match(text, rm.b.end)
+                apposed = m is not None
             if m is None:
                 continue
             stop = m.end()
@@ -456,7 +470,11 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         t_start = s1 - 6 if since else s1
         tok = _token_at(parsed, s1)
         began = DateValue(text[s1:e1], "year", s1, e1)
-        rule = "trigger.establish.since" if since else "trigger.establish.list_year"
+        rule = (
+            "trigger.establish.since" if since
+            else "trigger.establish.apposed_year" if apposed
+            else "trigger.establish.list_year"
+        )  # fmt: skip
         out.append(
             EventMention(rm, "established", tok, t_start, e1, rm.sentence, rule, conf, False, began)
         )

@@ -167,7 +167,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             if not before:
                 # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                 # other place goes on about the city of the pair named just before it.
-                ma = _previous_a(out, found, mb.place, parsed, s)
+                ma = _previous_a(out, mb.place, parsed, s, places.focal)
                 if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
                     continue
                 key = _pair_key(ma.place, mb.place)
@@ -426,15 +426,22 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     return None
 
 
-def _previous_a(out, found, partner: Place, parsed: Parsed, s: int) -> PlaceMention | None:
-    """The first place of the last pair named in this paragraph or the one before."""
+def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None):
+    """The first place of the last pair named in this paragraph or the one before; the
+    document's own city when one of those pairs has it."""
     para = parsed.sentences[s].paragraph
-    for rm in reversed(out):
-        if rm.b is None or parsed.sentences[rm.sentence].paragraph < para - 1:
-            continue
-        if rm.sentence < s and rm.a.place.key != partner.key and rm.b.place.key != partner.key:
-            return rm.a
-    return None
+    recent = [
+        rm for rm in out
+        if rm.b is not None and rm.sentence < s
+        and parsed.sentences[rm.sentence].paragraph >= para - 1
+        and partner.key not in (rm.a.place.key, rm.b.place.key)
+    ]  # fmt: skip
+    if focal is not None:
+        for rm in reversed(recent):
+            for side in (rm.a, rm.b):
+                if side.place.key == focal.key:
+                    return side
+    return recent[-1].a if recent else None
 
 
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.gazetteer import City, Gazetteer, NameSpan, norm
+from pipeline.gazetteer import PRIMARY_NAME_WEIGHT, City, Gazetteer, NameSpan, norm
 from pipeline.models import Place, PlaceMention
 
 # A name known only by an alternate spelling of a smaller place is more likely a town
@@ -345,6 +345,10 @@ def resolve(
 
     def score(city: City) -> float:
         s = math.log10(city.population + 10)
+        if norm(city.name) == key:
+            # A place's own name beats another's alternate name unless that place is
+            # ten times larger ("Corvallis" is not a name of Norwalk here).
+            s += math.log10(PRIMARY_NAME_WEIGHT)
         if (city.country, city.admin1) in qual_admin1:
             s += 10
         if qual_country and city.country == qual_country:

@@ -1,8 +1,10 @@
 """The offline gazetteer and its string-speed scan."""
 
+from collections import Counter
+
 import pytest
 
-from pipeline import gazetteer
+from pipeline import gazetteer, placescan
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,13 @@ def test_a_city_of_that_name_ranks_before_another_citys_alternate_name(gaz, name
     # Tijuana's; only a city ten times larger wins on an alternate name ("Canton").
     first = gaz.cities_named(name)[0]
     assert (first.name, first.country) == (city, country)
+
+
+@pytest.mark.parametrize("name, city", [("Corvallis", "Corvallis"), ("Canton", "Guangzhou")])
+def test_resolving_a_bare_name_keeps_that_ranking(gaz, name, city):
+    key = gazetteer.norm(name)
+    place = placescan.resolve(key, gaz.cities_for_key(key), None, set(), None, None, Counter())
+    assert place.name == city
 
 
 def test_capital_of_a_country(gaz):
