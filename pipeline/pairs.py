@@ -133,6 +133,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # "Jeonju, the capital of North Jeolla Province, suspended ... with its
                     # sister city Kanazawa": the clause's subject, not the nearest name.
                     subj = _subject_place(anchor, tokens, su)
+                    if subj is None and rule.id == "pair.list":
+                        subj = _before_partner(a_units[0], tokens, su)
                     if subj is not None and subj not in b_units:
                         a_units = [subj]
                 for ua in a_units:
@@ -381,7 +383,9 @@ def _with_partner_matches(us: UnitString):
     return _all_matches(_WITH_PARTNER, us)
 
 
-_SUBJECT_PATH = frozenset("dobj pobj prep attr acl xcomp ccomp advcl conj npadvmod oprd".split())
+_SUBJECT_PATH = frozenset(
+    "dobj pobj prep attr acl xcomp ccomp advcl conj npadvmod oprd compound".split()
+)
 
 
 def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
@@ -414,6 +418,21 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             return None
         tok = tokens[tok.head]
     return None
+
+
+def _before_partner(ua: int, tokens, su: SentenceUnits) -> int | None:
+    """ "Riverside, which ... signed an agreement with Sendai, now counts seven sister
+    cities, including ...": a place named as a partner ("with Sendai") is not the one
+    whose partners are listed; the sentence's first place is, when it is no partner."""
+    units = su.units.units
+    if tokens[tokens[units[ua].tok_start].head].lower not in ("with", "to"):
+        return None
+    first = next((k for k, u in enumerate(units) if u.kind == "P"), None)
+    if first is None or first >= ua:
+        return None
+    if tokens[tokens[units[first].tok_start].head].lower in ("with", "to", "and"):
+        return None
+    return first
 
 
 def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
