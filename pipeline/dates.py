@@ -59,7 +59,17 @@ _RELATIVE = re.compile(
 )
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-_YEARS_BACK = re.compile(r"(?i)(a|an|one|two|three|four|five|\d)\s+years?\s+(?:earlier|before|ago)")
+# A small count in words or digits: "a", "three", "10".
+COUNT = "(?:" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
+_YEARS_BACK = re.compile(rf"(?i)({COUNT})\s+years?\s+(?:earlier|before|ago)")
+
+
+def count(word: str) -> int:
+    """The number a COUNT match stands for."""
+    word = word.lower()
+    return NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+
+
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
 
 
@@ -126,7 +136,7 @@ def parse_expression(
         # "a year earlier", "two years ago": counted back from the publication date.
         if base is None:
             return None
-        n = NUMBER_WORDS.get(back.group(1).lower()) or int(back.group(1))
+        n = count(back.group(1))
         return DateValue(f"{base.year - n:04d}", "year", start, end)
     if _DURATION.search(text):
         return None

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.dates import (
-    NUMBER_WORDS,
+    COUNT,
     YEAR_RE,
     Citation,
+    count,
     find_citations,
     find_date_expressions,
     parse_expression,
@@ -52,7 +53,7 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 # "A year later", "two decades afterwards", "the following year": counted from the date
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).
 _LATER = re.compile(
-    r"(?i)\b(?:(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    rf"(?i)\b(?:(?P<n>{COUNT})\s+"
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year)\b"
 )
 _PROGRESSION = frozenset(
@@ -168,8 +169,7 @@ class Dater:
         m = _LATER.fullmatch(self.parsed.text, start, end)
         if m is None:
             return None
-        word = (m.group("n") or "a").lower()
-        n = NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        n = count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
             n *= 10
         paragraph = self.parsed.sentences[s].paragraph

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
-from pipeline.patterns import lexicon, read_jsonl
+from pipeline.patterns import lexicon, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -265,42 +265,34 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_list_years(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
-    # "Florence, twinned with Kyiv since 1967": the "since" event is the establishment;
-    # the participle beside it says the same thing without its date. So does a list
-    # line's or a bracketed year.
-    dated = {(e.sentence, _key(e.relation)) for e in since}
-    dated |= {
-        (e.sentence, _key(e.relation)) for e in events
-        if e.own_date is not None and e.type == "established"
-    }  # fmt: skip
-    events = [
-        e for e in events
-        if not (
-            e.type == "established"
-            and e.own_date is None
-            and (e.sentence, _key(e.relation)) in dated
-        )
-    ]  # fmt: skip
-    events.extend(since)
-    # "... was concluded in 1986 between Saarlouis and Eisenhüttenstadt, and Trier and
-    # Weimar finally signed their agreement in 1987": a tie is established once, so its
-    # own establishment beats a word of its sentence lent to it for want of an owner.
-    own = {
-        (e.sentence, _key(e.relation))
-        for e in events
-        if e.type == "established" and ".sentence" not in e.rule_id
-    }
-    events = [
-        e for e in events
-        if not (
-            e.type == "established"
-            and ".sentence" in e.rule_id
-            and (e.sentence, _key(e.relation)) in own
-        )
-    ]  # fmt: skip
+    events = _one_establishment(events, since)
     events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+def _one_establishment(events: list[EventMention], since: list[EventMention]):
+    """A tie is established once per sentence. "Florence, twinned with Kyiv since 1967":
+    the dated "since" event (or a list line's or bracketed year) is the establishment, and
+    the participle beside it says the same without its date. "... concluded in 1986
+    between Saarlouis and Eisenhüttenstadt, and Trier and Weimar finally signed their
+    agreement in 1987": the pair's own establishment beats a word of its sentence lent to
+    it for want of an owner."""
+    dated_ids = {id(e) for e in since}
+    events = [*events, *since]
+    established = [e for e in events if e.type == "established"]
+    dated = {
+        (e.sentence, _key(e.relation)) for e in established
+        if id(e) in dated_ids or e.own_date is not None
+    }  # fmt: skip
+    own = {(e.sentence, _key(e.relation)) for e in established if ".sentence" not in e.rule_id}
+
+    def redundant(e: EventMention) -> bool:
+        where = (e.sentence, _key(e.relation))
+        undated = id(e) not in dated_ids and e.own_date is None
+        return (undated and where in dated) or (".sentence" in e.rule_id and where in own)
+
+    return [e for e in events if not (e.type == "established" and redundant(e))]
 
 
 # How far back "the twinning" or "the two cities" may reach for the relation they mean.
@@ -330,7 +322,9 @@ def _refers_back(tok: Token, tokens, children, sent) -> bool:
 def _definite_singular(tok: Token, tokens, children) -> bool:
     if tok.tag in ("NNS", "NNPS"):
         return False
-    return any(tokens[c].dep == "det" and tokens[c].lower in _DEFINITE for c in children[tok.i])
+    return any(
+        tokens[c].dep == "det" and tokens[c].lower in _DEFINITE for c in children.get(tok.i, ())
+    )
 
 
 def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMention | None:
@@ -572,12 +566,6 @@ def _bare(noun: Token, tokens) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def _rel_nouns() -> frozenset[str]:
-    """Nouns that name the relationship itself ("ties", "partnership")."""
-    return frozenset(w for alt in lexicon()["macros"]["RELNOUN"] for w in alt.split("/"))
-
-
 def _governing_trigger(anchor: int, tokens) -> int | None:
     """The trigger that governs the relationship noun, if any."""
     cls = ("establish", "terminate", "suspend", "propose", "block", "retain")
@@ -605,7 +593,7 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
                     tok = head
                     continue
-                if head.lower in _rel_nouns() and tok.lower == "with" and _bare(head, tokens):
+                if head.lower in rel_nouns() and tok.lower == "with" and _bare(head, tokens):
                     # "froze ties with its sister city": the ties are the relationship
                     # (not "a school-to-school relationship with its sister city").
                     tok = head

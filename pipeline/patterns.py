@@ -196,6 +196,12 @@ def lexicon() -> dict:
     return json.loads(resources.files("pipeline.data").joinpath("lexicon.json").read_text())
 
 
+@lru_cache(maxsize=1)
+def rel_nouns() -> frozenset[str]:
+    """Nouns that name the relationship itself ("ties", "partnership"): $RELNOUN."""
+    return frozenset(w for alt in lexicon()["macros"]["RELNOUN"] for w in alt.split("/"))
+
+
 @lru_cache(maxsize=8)
 def load_patterns(name: str) -> tuple[Pattern, ...]:
     macros = {k: v for k, v in lexicon()["macros"].items()}

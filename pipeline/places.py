@@ -19,6 +19,7 @@ from importlib import resources
 
 from pipeline.gazetteer import City, Gazetteer, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
+from pipeline.patterns import rel_nouns
 from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -600,8 +601,6 @@ def _governmental(text: str) -> bool:
 
 
 _REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
-# Nouns that name the tie itself; a name right after "<noun> with" is the partner.
-_TIE_WORDS = frozenset("ties relationship relations partnership twinning".split())
 
 
 def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
@@ -614,7 +613,7 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             return True
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
-            if following & (_REL_WORDS | _TIE_WORDS):
+            if following & (_REL_WORDS | rel_nouns()):
                 return True
     return False
 
@@ -625,7 +624,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
     hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 4)
     after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
-    if before[-2:-1] and before[-2] in _TIE_WORDS and before[-1] == "with":
+    # A noun naming the tie itself: a name right after "<noun> with" is the partner.
+    if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
     if any(w in _REL_WORDS for w in before[-3:]) and (
         before[-1] in ("of", "to", "with", ",")

@@ -127,10 +127,14 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             )
         )
     items = list_items(text)
+    item_starts = [s for s, _ in items]
     for span in spans:
         # The first name on a line of a partner list is a place: "Lorient, France".
-        if any(s <= span.start < e and not text[s : span.start].strip(_BULLETS) for s, e in items):
-            known.add(span.key)
+        k = bisect.bisect_right(item_starts, span.start) - 1
+        if k >= 0:
+            s, e = items[k]
+            if span.start < e and not text[s : span.start].strip(_BULLETS):
+                known.add(span.key)
     return DocPlaces(
         spans, frozenset(known), hints, countries, tuple(mentions),
         _person_like(text, spans, gaz), items,

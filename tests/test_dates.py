@@ -22,6 +22,8 @@ MAY_2023 = relative_base(DateValue("2023-05", "month"))
         ("This week", MAY_2023, "2023-05", "month"),
         ("last month", MAY_2023, "2023-04", "month"),
         ("this year", MAY_2023, "2023", "year"),
+        ("six years ago", MAY_2023, "2017", "year"),  # any count the number words know
+        ("10 years earlier", MAY_2023, "2013", "year"),
     ],
 )
 def test_parse_expression_keeps_precision(expr, base, value, precision):
