@@ -31,6 +31,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import chain, islice
 from typing import Any
@@ -206,8 +207,8 @@ class ParallelExtractor:
         pool, started = self._start(workers)
         tasks = chunks(items, size_of)
         width = started * WINDOW_PER_WORKER
+        in_flight: deque[list[Future]] = deque()
         try:
-            in_flight: deque[list[Future]] = deque()
             for _ in range(2):
                 if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, work))
@@ -216,8 +217,14 @@ class ParallelExtractor:
                     yield from future.result()
                 if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, work))
-        except BaseException:
-            self.close()
+        except BaseException as exc:
+            for window in in_flight:
+                for future in window:
+                    future.cancel()
+            # A kept pool serves other callers (a flow's threads): one caller's error
+            # ends only its own work, unless the pool itself is broken or unkept.
+            if not self._keep or isinstance(exc, (BrokenProcessPool, KeyboardInterrupt)):
+                self.close()
             raise
         if not self._keep:
             self.close()

@@ -83,6 +83,18 @@ def test_an_error_in_a_worker_raises_in_the_caller():
         list(parallel.ParallelExtractor(Settings(workers=2)).stream(paths, _broken))
 
 
+def test_an_error_in_one_caller_leaves_a_kept_pool_serving_the_others(seed_extractions):
+    docs = [ex.document for ex in seed_extractions[:2]]
+    paths = sources.discover(SEEDS)
+    with parallel.ParallelExtractor(Settings(workers=2)) as pool:
+        first = _rows(pool.extract(docs))
+        workers = {p.pid for p in multiprocessing.active_children()}
+        with pytest.raises(ValueError, match="cannot prepare"):
+            list(pool.stream(paths, _broken))
+        assert _rows(pool.extract(docs)) == first
+        assert {p.pid for p in multiprocessing.active_children()} == workers
+
+
 def test_chunks_close_at_the_document_or_size_limit():
     docs = [
         CleanDocument(doc_id=str(i), source="s", source_name="s", text="x" * size)
