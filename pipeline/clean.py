@@ -404,6 +404,9 @@ _PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|dated?)\b\W*
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
 _YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d\s*(?:\||$)")
 _ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
+_ISSUE_DATE = re.compile(
+    r"(?i)\b(?:no|issue|nr)\.?\s*\d+[^()\n]{0,12}\((?P<date>[A-Za-z]{0,9}\.?\s*(?:1[89]|20)\d\d)\)"
+)
 _FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest)\b")
 
 
@@ -413,6 +416,13 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         return None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
+    issue = _ISSUE_DATE.search(block)
+    if issue is not None:
+        # "Working Paper No. 27 (March 2016)", "Vol. 14, No. 2 (2018), pp. 211–236": the
+        # bracketed date of a numbered issue is the date of the document it heads.
+        value = parse_expression(issue.group("date"), None, *issue.span("date"))
+        if value is not None:
+            return value, False
     for m in DATE_RE.finditer(block):
         before = block[: m.start()]
         if _UPDATED.search(before):

@@ -33,11 +33,21 @@ def load(model: str):
     import spacy
 
     try:
-        return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
     except OSError as exc:
         raise ModelError(
             f"spaCy model {model!r} is not installed; install it or set SISTERCITIES_MODEL"
         ) from exc
+    # A footnote mark glued to a full stop ("school exchanges.⁸ Where ...") would hide
+    # the sentence end from the parser; split it off like any other suffix.
+    from spacy.util import compile_suffix_regex
+
+    suffixes = [*nlp.Defaults.suffixes, FOOTNOTE_MARKS]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    return nlp
+
+
+FOOTNOTE_MARKS = r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"
 
 
 def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 1) -> list[Parsed]:

@@ -633,6 +633,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         or before[-1] in ("city", "cities", "town", "towns")
     ):
         return True
+    if before[-1:] == ["and"] and "between" in before[-4:-1]:
+        return True  # "the partnership between Neunkirchen and Lübben"
     if after[:1] == ["-"] and len(after) > 1:
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
