@@ -422,8 +422,11 @@ _BRACKET_YEAR = re.compile(
 )
 _APPOSED_YEAR = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
-    r"(?:established|signed|agreed|concluded|formalised|formalized|forged|"
-    r"dating\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?(?:1[89]|20)\d\d\b"
+    r"(?:(?:established|signed|agreed|concluded|formalised|formalized|forged|"
+    r"dating\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
+    # "South Australia, with which it established sister-state relations in 1986"
+    r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+)\s+(?:established|signed|formed|"
+    r"concluded|forged)\b[^.;()]{0,50}?\bin\s+)(?:1[89]|20)\d\d\b"
 )
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 

@@ -126,6 +126,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
                     continue  # "partnership" alone only counts in a sister-city text
+                if not rule.data.get("events", True):
+                    anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
