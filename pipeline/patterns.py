@@ -46,6 +46,9 @@ _ANY = r"[^ ]+ "
 # note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
 _COORD_SEP = (
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
+    # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
+    r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
+    r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
 )
