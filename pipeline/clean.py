@@ -25,6 +25,8 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from pipeline import language
 from pipeline.dates import DATE_RE, parse_expression
@@ -403,6 +405,32 @@ _TIME = re.compile(
 _PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|dated?)\b\W*$")
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
 _YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d\s*(?:\||$)")
+
+
+@lru_cache(maxsize=1)
+def _foreign_months() -> tuple[re.Pattern, dict[str, int]]:
+    text = resources.files("pipeline.data").joinpath("month_names.tsv").read_text("utf-8")
+    months = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, number = line.split("\t")
+            months[name] = int(number)
+    names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    return re.compile(rf"(?i)\b({names})\s+((?:19|20)\d\d)\b"), months
+
+
+def _foreign_month(block: str) -> DateValue | None:
+    """ "Bulletin municipal n° 87 – Juillet 2024": a month of another language in a
+    header line (an English date is read first)."""
+    if DATE_RE.search(block):
+        return None
+    regex, months = _foreign_months()
+    m = regex.search(block)
+    if m is None:
+        return None
+    return DateValue(f"{m.group(2)}-{months[m.group(1).lower()]:02d}", "month", m.start(), m.end())
+
+
 _ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
 _ISSUE_DATE = re.compile(
     r"(?i)\b(?:no|issue|nr)\.?\s*\d+[^()\n]{0,12}\((?P<date>[A-Za-z]{0,9}\.?\s*(?:1[89]|20)\d\d)\)"
@@ -416,6 +444,9 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         return None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
+    foreign = _foreign_month(block)
+    if foreign is not None:
+        return foreign, False
     issue = _ISSUE_DATE.search(block)
     if issue is not None:
         # "Working Paper No. 27 (March 2016)", "Vol. 14, No. 2 (2018), pp. 211–236": the

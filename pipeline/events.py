@@ -688,6 +688,11 @@ def _classify(
     etype = _decide(trig, mods)
     if etype is None:
         return []
+    if etype in ("terminated", "suspended") and _draft(rm.anchor, tokens, children):
+        # "withdrew from the agenda the draft friendship pact": a tie still proposed
+        # cannot end; dropping it blocks the proposal.
+        etype = "blocked"
+        mods.append("propose")
     if (
         trig.cls == "establish"
         and tok.lemma in _STATE_VERBS
@@ -732,6 +737,27 @@ def _given_up(tok: Token, children, tokens) -> int | None:
 
 
 _STATE_VERBS = frozenset("twin pair link partner".split())
+_DRAFT = frozenset("draft proposed planned possible potential prospective".split())
+
+
+def _draft(anchor: int | None, tokens, children) -> bool:
+    """Whether the relationship noun names a tie still only proposed ("the draft pact")."""
+    if anchor is None:
+        return False
+    head = tokens[anchor]
+    while head.dep == "compound" and head.head != head.i:
+        head = tokens[head.head]  # "draft friendship pact": the phrase's head is "pact"
+    for t in tokens[max(0, head.i - 4) : head.i]:
+        up = t
+        for _ in range(3):
+            if up.i == head.i:
+                break
+            if up.dep not in ("amod", "compound"):
+                break
+            up = tokens[up.head]
+        if up.i == head.i and t.lower in _DRAFT:
+            return True
+    return False
 
 
 def _present_passive(tok: Token, tokens, children) -> bool:

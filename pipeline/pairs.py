@@ -448,13 +448,13 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
 
 
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None):
-    """The first place of the last pair named in this paragraph or the one before; the
+    """The first place of the last pair named in this paragraph or the two before; the
     document's own city when one of those pairs has it."""
     para = parsed.sentences[s].paragraph
     recent = [
         rm for rm in out
         if rm.b is not None and rm.sentence < s
-        and parsed.sentences[rm.sentence].paragraph >= para - 1
+        and parsed.sentences[rm.sentence].paragraph >= para - 2  # a heading between
         and partner.key not in (rm.a.place.key, rm.b.place.key)
     ]  # fmt: skip
     if focal is not None:

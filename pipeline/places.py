@@ -12,6 +12,7 @@ nearby country cues ("In the UK, Newcastle ...") and the document's countries.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -633,6 +634,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         or before[-1] in ("city", "cities", "town", "towns")
     ):
         return True
+    if before[-1:] == ["between"] and after[:1] == ["and"]:
+        return True  # "the twinning charter between Landerneau and Carrigaline"
     if before[-1:] == ["and"] and "between" in before[-4:-1]:
         return True  # "the partnership between Neunkirchen and Lübben"
     if after[:1] == ["-"] and len(after) > 1:
@@ -879,7 +882,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                     continue  # the name itself is the subject; patterns pair it directly
                 # Names in this very sentence are partners or already its subject: the
                 # antecedent comes from the sentences before.
-                in_para = [m for m in doc.mentions if p_start <= m.start < sent.start]
+                # A place named as a partner ("A new twinning with Ponte de Lima") is
+                # not the one whose council or mayor acts.
+                in_para = [
+                    m for m in doc.mentions
+                    if p_start <= m.start < sent.start and not _PARTNER_BEFORE.search(
+                        parsed.text, max(0, m.start - 12), m.start
+                    )
+                ]  # fmt: skip
                 antecedent = in_para[0].place if in_para else focal
                 if tok.lower == "its":
                     # "Nelson has four sister cities. Its oldest relationship ...": the
@@ -910,6 +920,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
             taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
+
+
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+$", re.I)
+_COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
 
 
 def _quoted(before: str) -> bool:
@@ -944,7 +958,11 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
         if nxt is not None and (nxt.lower in ("of", "city") or nxt.pos == "PROPN"):
             continue  # "the Czech capital of ..." / "the German city Kiel": not anaphoric
         demonym = norm(parsed.text[tokens[cm.tok_start].start : tokens[cm.tok_end - 1].end])
-        earlier = [m for m in context if m.end <= prev.start and m.place.country == cm.country]
+        earlier = [
+            m for m in context
+            if m.end <= prev.start and m.place.country == cm.country
+            and not _COUNTY_BEFORE.search(parsed.text, max(0, m.start - 8), m.start)
+        ]  # fmt: skip
         if head.lower == "capital" and demonym not in regional:
             cap = gaz.capital(cm.country)
             earlier = [m for m in earlier if cap is not None and m.place.geonameid == cap.geonameid]

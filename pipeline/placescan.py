@@ -103,6 +103,14 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
                 first_bare.add(span.key)
             if _string_cue(text, span, gaz):
                 known.add(span.key)
+    # A place the text names again and again is the place it is about (a town's own
+    # bulletin names it five times, never as "the city of Landerneau"); people's names
+    # are ruled out below by what stands next to them.
+    repeated = Counter(s.key for s in spans if not s.weak)
+    person_like = _person_like(text, spans, gaz)
+    for key, n in repeated.items():
+        if n >= _REPEATED and key not in person_like and gaz.cities_for_key(key):
+            known.add(key)
     # Another name of a place the text marks ("Nelson City Council" ... "Nelson has")
     # is that place too.
     known_ids = {gaz.cities_for_key(k)[0].geonameid for k in known}
@@ -135,12 +143,10 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             s, e = items[k]
             if span.start < e and not text[s : span.start].strip(_BULLETS):
                 known.add(span.key)
-    return DocPlaces(
-        spans, frozenset(known), hints, countries, tuple(mentions),
-        _person_like(text, spans, gaz), items,
-    )  # fmt: skip
+    return DocPlaces(spans, frozenset(known), hints, countries, tuple(mentions), person_like, items)
 
 
+_REPEATED = 4
 _BULLETS = " \t-–—•·*▪◦‣>0123456789.)"
 _LIST_INTRO = re.compile(
     r"(?i)(?:sister|twin|partner|friendship|twinned|twinning|partnered|paired|jumelage)"
