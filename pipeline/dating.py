@@ -82,9 +82,15 @@ class Dater:
     """Dates events of one document; caches per-sentence and per-paragraph work."""
 
     def __init__(
-        self, parsed: Parsed, published: DateValue | None, base: date | None, is_place=None
+        self,
+        parsed: Parsed,
+        published: DateValue | None,
+        base: date | None,
+        is_place=None,
+        claimed: frozenset[tuple[int, int]] = frozenset(),
     ):
         self.parsed = parsed
+        self.claimed = claimed  # spans of dates that are an event's own (a list line's)
         self.is_place = is_place
         self.published = published
         self.base = base
@@ -249,6 +255,8 @@ class Dater:
         for sd in self.sentence_dates(s):
             if sd.since != (ev.rule_id == "trigger.establish.since"):
                 continue  # "since 1995" dates the beginning, and only the beginning
+            if (sd.value.start, sd.value.end) in self.claimed:
+                continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
                 rank = 0

@@ -423,7 +423,7 @@ _BRACKET_YEAR = re.compile(
 _APPOSED_YEAR = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
     r"(?:(?:established|signed|agreed|concluded|formalised|formalized|forged|"
-    r"dating\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
+    r"dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
     # "South Australia, with which it established sister-state relations in 1986"
     r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+)\s+(?:established|signed|formed|"
     r"concluded|forged)\b[^.;()]{0,50}?\bin\s+)(?:1[89]|20)\d\d\b"
@@ -448,14 +448,17 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
             # bracketed year right after a coordinated name is that name's; so is the
             # year of a participle set off after it ("with Hokkaido in Japan,
-            # established in 1980,").
+            # established in 1980,") or after the pair's noun ("the Västerås–Jinan
+            # agreement, concluded in 1994,").
             m = _BRACKET_YEAR.match(text, rm.b.end)
             if m is None:
-                m = _APPOSED_YEAR.match(text, rm.b.end)
+                m = _APPOSED_YEAR.match(text, rm.b.end) or (
+                    _APPOSED_YEAR.match(text, rm.end) if rm.end > rm.b.end else None
+                )
                 apposed = m is not None
             if m is None:
                 continue
-            stop = m.end()
+            start, stop = m.start(), m.end()
         conf = round(0.8 * rm.confidence**0.5, 3)
         span = text[start:stop]
         rng = _YEAR_RANGE.search(span)

@@ -163,7 +163,10 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
 
 def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     base = relative_base(doc.published)
-    dater = dating.Dater(parsed, doc.published, base, is_place=lambda s: gaz.is_known(norm(s)))
+    claimed = frozenset((e.own_date.start, e.own_date.end) for e in found if e.own_date is not None)
+    dater = dating.Dater(
+        parsed, doc.published, base, is_place=lambda s: gaz.is_known(norm(s)), claimed=claimed
+    )
 
     # Relations: one row per unordered pair (or per place and partner country).
     groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)
