@@ -588,6 +588,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             return None
         if head.sent != tok.sent:
             return None
+        if dep == "conj" and tok.pos in ("VERB", "AUX"):
+            return None  # "were concluded in 1946, and the link with X followed": another clause
         if _trigger_for(head, tokens, cls) is not None:
             return head.i
         if dep == "pobj":

@@ -38,16 +38,17 @@ def load(model: str):
         raise ModelError(
             f"spaCy model {model!r} is not installed; install it or set SISTERCITIES_MODEL"
         ) from exc
-    # A footnote mark glued to a full stop ("school exchanges.⁸ Where ...") would hide
-    # the sentence end from the parser; split it off like any other suffix.
+    # A footnote mark glued to a full stop ("school exchanges.⁸ Where ...", "(Iceland).[31]
+    # The ...") would hide the sentence end, and the name, from the parser; split it off
+    # like any other suffix.
     from spacy.util import compile_suffix_regex
 
-    suffixes = [*nlp.Defaults.suffixes, FOOTNOTE_MARKS]
+    suffixes = [*nlp.Defaults.suffixes, *FOOTNOTE_MARKS]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     return nlp
 
 
-FOOTNOTE_MARKS = r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"
+FOOTNOTE_MARKS = (r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", r"\[\d{1,3}\]")
 
 
 def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 1) -> list[Parsed]:
