@@ -426,7 +426,10 @@ _APPOSED_YEAR = re.compile(
     r"dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
     # "South Australia, with which it established sister-state relations in 1986"
     r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+)\s+(?:established|signed|formed|"
-    r"concluded|forged)\b[^.;()]{0,50}?\bin\s+)(?:1[89]|20)\d\d\b"
+    r"concluded|forged)\b[^.;()]{0,50}?\bin\s+"
+    # "Sapporo, Japan, which signed on in 1959"
+    r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established)(?:\s+on)?\s+in\s+)"
+    r"(?:1[89]|20)\d\d\b"
 )
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
