@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -120,14 +121,19 @@ def ingest_flow(
         found = discover(quote(listing), quote(prior), run, out)
         groups = ingest.batches(found.refs, batch_size)
         total = len(groups)
+        done = 0
+        _progress(done, len(found.refs))
         writer = dataset.DatasetWriter(out, settings)
         processed: list = []
         pending: deque = deque()
 
         def write_oldest() -> None:
+            nonlocal done
             batch = pending.popleft().result()
             write(quote(writer), quote(batch), batch.number, total)
             processed.append(batch)
+            done += len(batch.outcomes)
+            _progress(done, len(found.refs))
 
         # Submitted arguments are not quote()d: prefect-dask turns a quote into a tuple.
         future = (
@@ -176,15 +182,31 @@ def _flow(dask_address: str | None):
     return ingest_flow if runner is None else ingest_flow.with_options(task_runner=runner)
 
 
+# Told of every batch written, with the documents done and found (a progress bar).
+_progress_hook: Callable[[int, int], None] | None = None
+
+
+def _progress(done: int, total: int) -> None:
+    if _progress_hook is not None:
+        _progress_hook(done, total)
+
+
 def run(
     sources: str | Path = "corpus/sources.toml",
     out: str | Path = "extracted",
     batch_size: int = 32,
     dask_address: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
-    """One ingestion run, here and now."""
-    with _one_off():
-        return _flow(dask_address)(sources=str(sources), out=str(out), batch_size=batch_size)
+    """One ingestion run, here and now; `progress(done, total)` hears of each batch
+    written (the flow's parameters must stay plain data, so it is no parameter)."""
+    global _progress_hook
+    _progress_hook = progress
+    try:
+        with _one_off():
+            return _flow(dask_address)(sources=str(sources), out=str(out), batch_size=batch_size)
+    finally:
+        _progress_hook = None
 
 
 def _one_off():

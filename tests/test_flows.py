@@ -67,6 +67,15 @@ def test_folder_source_gives_the_rows_of_extract(tmp_path, seed_extractions):
         assert dataset.read_table(tmp_path / "run", table).equals(expected), table.name
 
 
+def test_progress_hears_of_every_batch_written(tmp_path):
+    heard = []
+    ingest(sources_file(tmp_path, f"path = '{SEEDS}'"), tmp_path / "run", batch_size=2,
+           progress=lambda done, total: heard.append((done, total)))  # fmt: skip
+    n = len(list(SEEDS.glob("*.txt")))
+    assert heard[0] == (0, n) and heard[-1] == (n, n)
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+
+
 def test_rerun_over_unchanged_sources_redoes_nothing(tmp_path, site):
     folder = tmp_path / "docs"
     folder.mkdir()
