@@ -444,16 +444,6 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         return None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
-    foreign = _foreign_month(block)
-    if foreign is not None:
-        return foreign, False
-    issue = _ISSUE_DATE.search(block)
-    if issue is not None:
-        # "Working Paper No. 27 (March 2016)", "Vol. 14, No. 2 (2018), pp. 211–236": the
-        # bracketed date of a numbered issue is the date of the document it heads.
-        value = parse_expression(issue.group("date"), None, *issue.span("date"))
-        if value is not None:
-            return value, False
     for m in DATE_RE.finditer(block):
         before = block[: m.start()]
         if _UPDATED.search(before):
@@ -471,7 +461,15 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         allowed = 6 if labelled else 4
         if len(words) <= allowed:
             return value, labelled
-    return None
+    # "Working Paper No. 27 (March 2016)", "Vol. 14, No. 2 (2018), pp. 211–236": the
+    # bracketed date of a numbered issue is the date of the document it heads.
+    issue = _ISSUE_DATE.search(block)
+    if issue is not None:
+        value = parse_expression(issue.group("date"), None, *issue.span("date"))
+        if value is not None:
+            return value, False
+    foreign = _foreign_month(block)
+    return (foreign, False) if foreign is not None else None
 
 
 def _only_date(block: str, date: DateValue) -> bool:

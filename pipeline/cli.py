@@ -34,6 +34,16 @@ def _settings(model: str | None, prefilter: bool, workers: int | None = None) ->
     )
 
 
+def progress_bar(label: str):
+    """A bar of documents done, on the terminal only (gone when the work ends)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True, disable=not sys.stderr.isatty(),
+    )  # fmt: skip
+
+
 @app.command()
 def extract(
     path: Path = typer.Argument(
@@ -68,16 +78,11 @@ def extract(
     document already in --out is kept. Files unchanged since they were last
     extracted into --out (same bytes, same code and settings) are skipped.
     """  # fmt: skip
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from pipeline import runner, sources
 
     paths = sources.discover(path)
     settings = _settings(model, prefilter, workers)
-    with Progress(
-        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True, disable=not sys.stderr.isatty(),
-    ) as bar:  # fmt: skip
+    with progress_bar("extracting") as bar:
         task = bar.add_task("extract", total=len(paths))
         summary = runner.extract_paths(
             paths, out, settings, batch_size, progress=lambda n: bar.advance(task, n), force=force

@@ -7,7 +7,6 @@ mistakes cost no server start-up and print one "Error: ..." line.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import typer
@@ -56,15 +55,11 @@ def run(sources: Path = SOURCES, out: Path = OUT, batch_size: int = BATCH, dask:
         # Its first start in a new PREFECT_HOME creates the database, which on a busy
         # machine takes longer than Prefect's default 20 s.
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from flows import ingest as ingest_flow
+    from pipeline.cli import progress_bar
 
     address = dask or Settings.from_env().dask_address
-    with Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True, disable=not sys.stderr.isatty(),
-    ) as bar:  # fmt: skip
+    with progress_bar("ingesting") as bar:
         task = bar.add_task("ingest", total=None)
         report = ingest_flow.run(
             sources, out, batch_size, address,

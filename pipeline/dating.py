@@ -255,7 +255,7 @@ class Dater:
         for sd in self.sentence_dates(s):
             if sd.since != (ev.rule_id == "trigger.establish.since"):
                 continue  # "since 1995" dates the beginning, and only the beginning
-            if (sd.value.start, sd.value.end) in self.claimed:
+            if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)
             if d_clause == trig_clause:
@@ -288,7 +288,11 @@ class Dater:
         if not (self._simple_past(ev.trigger) or self._lede_perfect(ev)):
             return None
         sent = self.parsed.sentences[ev.sentence]
-        if any(t.lower in _VAGUELY_BACK for t in self.tokens[sent.tok_start : sent.tok_end]):
+        own = self.clause_chain(ev.trigger)
+        if any(
+            t.lower in _VAGUELY_BACK and self.clause_of(t.i) in own
+            for t in self.tokens[sent.tok_start : sent.tok_end]
+        ):
             return None  # "lapsed more than a decade ago": long before the report, year unknown
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")

@@ -10,6 +10,7 @@ move failed") attach to the latest event in the same paragraph.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -375,7 +376,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
                 # "Daqing and Calgary, sister cities since 1985", however it is attached
-                or (prev in lexicon()["strong_heads"] and tokens[i - 2].lower in _SINCE_CONTEXT)
+                or (
+                    prev in lexicon()["strong_heads"]
+                    and i - 2 >= sent.tok_start
+                    and tokens[i - 2].lower in _SINCE_CONTEXT
+                )
             ):
                 continue
             if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
@@ -492,10 +497,9 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
 
 def _token_at(parsed: Parsed, offset: int) -> int:
-    for t in parsed.tokens:
-        if t.start <= offset < t.end:
-            return t.i
-    return 0
+    tokens = parsed.tokens
+    k = bisect.bisect_right([t.start for t in tokens], offset) - 1
+    return tokens[k].i if k >= 0 and offset < tokens[k].end else 0
 
 
 _SINCE_CONTEXT = frozenset(

@@ -135,7 +135,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # "Jeonju, the capital of North Jeolla Province, suspended ... with its
                     # sister city Kanazawa": the clause's subject, not the nearest name.
                     subj = _subject_place(anchor, tokens, su)
-                    if subj is None and rule.id == "pair.list":
+                    if subj is None and rule.data.get("subject_before_partner", False):
                         subj = _before_partner(a_units[0], tokens, su)
                     if subj is not None and subj not in b_units:
                         a_units = [subj]

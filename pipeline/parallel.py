@@ -213,12 +213,13 @@ class ParallelExtractor:
                 if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, work))
             while in_flight:
-                for future in in_flight.popleft():
+                for future in in_flight[0]:
                     yield from future.result()
+                in_flight.popleft()
                 if window := list(islice(tasks, width)):
                     in_flight.append(_submit(pool, window, work))
         except BaseException as exc:
-            for window in in_flight:
+            for window in in_flight:  # the one being read included
                 for future in window:
                     future.cancel()
             # A kept pool serves other callers (a flow's threads): one caller's error

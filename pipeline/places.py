@@ -604,6 +604,11 @@ def _governmental(text: str) -> bool:
 _REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
 
 
+@lru_cache(maxsize=1)
+def _tie_words() -> frozenset[str]:
+    return _REL_WORDS | rel_nouns()
+
+
 def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
     """Whether the subject's own clause speaks of a tie: "X is a sister city of Y",
     "X ... its twinning"."""
@@ -614,7 +619,7 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             return True
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
-            if following & (_REL_WORDS | rel_nouns()):
+            if following & _tie_words():
                 return True
     return False
 

@@ -9,11 +9,8 @@ sources.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import math
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +20,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from pipeline import __version__
+from pipeline import __version__, atomic
 from pipeline.registry import STATUSES, Registry, Relationship, TimelineEntry
 from pipeline.schema import DATASET_VERSION
 
@@ -469,16 +466,7 @@ def write_report(
     data = html.encode("utf-8")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic.write_bytes(dest, data, "the earlier report is unchanged")
     return Written(
         dest, len(data), len(reg.relationships), sum(1 for r in reg.relationships if r.flags)
     )
