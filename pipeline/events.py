@@ -608,6 +608,11 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
                     tok = head
                     continue
+                if head.lemma in _DEALINGS and tok.lower == "with":
+                    # "suspending contacts with our partner city in Belarus": what is
+                    # done to the dealings with a partner city is done to the tie.
+                    tok = head
+                    continue
                 if head.lower in rel_nouns() and tok.lower == "with" and _bare(head, tokens):
                     # "froze ties with its sister city": the ties are the relationship
                     # (not "a school-to-school relationship with its sister city").
@@ -749,6 +754,7 @@ def _given_up(tok: Token, children, tokens) -> int | None:
 
 
 _STATE_VERBS = frozenset("twin pair link partner".split())
+_DEALINGS = frozenset("contact cooperation".split())  # not "a student exchange": an event
 _DRAFT = frozenset("draft proposed planned possible potential prospective".split())
 
 
