@@ -881,6 +881,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 earlier = [
                     m for m in before
                     if tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
+                    and tokens[m.tok_start].dep != "dobj"  # "to add Lagos as the city's ..."
                     and not m.cue.startswith("coref")
                 ]  # fmt: skip
                 if earlier:
