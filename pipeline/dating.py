@@ -49,6 +49,7 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 6
 _VAGUELY_BACK = frozenset("ago decade decades".split())
+_REPORTING = frozenset("say tell announce confirm".split())
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).
@@ -356,6 +357,14 @@ class Dater:
                 tok.tag == "VBN" and any(a.lower in ("had", "was", "were") for a in aux)
             ):
                 return True
+            head = self.tokens[tok.head]
+            if (
+                tok.tag in ("VBP", "VBZ")
+                and tok.dep == "ccomp"
+                and head.tag == "VBD"
+                and head.lemma in _REPORTING
+            ):
+                return True  # "officials said they plan to establish ...": news of the day
             if (
                 tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
                 or tok.head == tok.i

@@ -379,7 +379,7 @@ def _with_partner_matches(us: UnitString):
         _WITH_PARTNER = compile_pattern(
             # Not "a partnership with a conservatory in Vienna": its partner is not Vienna.
             "R=$REL ,? with (its/their/the/a/an)? (new/former/own/old)? NATION?"
-            " (!in !at !near _){0,2} ,? B",
+            " (!in !at !near _){0,2} ,? B !suburb !district !borough",
             macros,
         )
     return _all_matches(_WITH_PARTNER, us)
@@ -411,8 +411,22 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             subjects = [
                 t for t in tokens[first:last] if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
             ]
+            # A misparsed dateline ("LONDON, March 3 (Reuters) - Oxford said") can hang a
+            # second subject on the verb: not the subject.
+            if len(subjects) > 1 and subjects[0].text.isupper():
+                subjects = subjects[1:]
+            subject = subjects[0] if subjects else None
+            if subject is not None and not (
+                subject.pos == "PRON" and subject.lower in ("they", "it", "we")
+            ):
+                return _place_in_phrase(subject, tokens, unit_of)
             if subjects:
-                return _place_in_phrase(subjects[0], tokens, unit_of)
+                # "Officials from Zapopan ... said they plan to establish ...": the
+                # pronoun's clause hangs under the one that names them.
+                if tok.head == tok.i:
+                    return None
+                tok = tokens[tok.head]
+                continue
             if tok.dep == "conj":
                 tok = tokens[tok.head]
                 continue
