@@ -105,7 +105,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     """All relation mentions in the parsed sentences, in text order."""
     lex = lexicon()
     strong_words = set(lex["strong_words"])
-    pair_rules = load_patterns("pair_patterns.jsonl")
+    rules = load_patterns("pair_patterns.jsonl")
+    pair_rules = [r for r in rules if not r.data.get("nearest")]
+    nearest = next(r for r in rules if r.data.get("nearest"))
     partial_rules = load_patterns("partial_patterns.jsonl")
     tokens = parsed.tokens
     out: list[RelationMention] = []
@@ -155,7 +157,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         paired_units.update((ua, ub))
         # "... signed an official sister city agreement with Taipei": the other side is
         # the nearest place before it in the sentence.
-        for m in _with_partner_matches(su.units):
+        for m in _all_matches(nearest.regex, su.units):
             b_unit = su.units.unit_at(m.start("B"))
             r_units = _group_units(su.units, m, "R")
             strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
@@ -196,7 +198,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             span_start = tokens[su.units.units[ua].tok_start].start
             span_end = tokens[su.units.units[b_unit].tok_end - 1].end
             found[key] = RelationMention(
-                ma, mb, mb.place.country, s, anchor, span_start, span_end, "pair.with_nearest",
+                ma, mb, mb.place.country, s, anchor, span_start, span_end, nearest.id,
                 _kind(r_units, su.units, tokens, "sister"), 0.6 if strong else 0.5, strong,
             )  # fmt: skip
         for rule in partial_rules:
@@ -365,24 +367,6 @@ def _all_matches(regex: re.Pattern, us: UnitString):
             continue
         seen.add(sig)
         yield m
-
-
-_WITH_PARTNER = None
-
-
-def _with_partner_matches(us: UnitString):
-    global _WITH_PARTNER
-    if _WITH_PARTNER is None:
-        from pipeline.patterns import compile_pattern
-
-        macros = lexicon()["macros"]
-        _WITH_PARTNER = compile_pattern(
-            # Not "a partnership with a conservatory in Vienna": its partner is not Vienna.
-            "R=$REL ,? with (its/their/the/a/an)? (new/former/own/old)? NATION?"
-            " (!in !at !near _){0,2} ,? B !suburb !district !borough",
-            macros,
-        )
-    return _all_matches(_WITH_PARTNER, us)
 
 
 _SUBJECT_PATH = frozenset(
