@@ -141,20 +141,21 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         subj = _before_partner(a_units[0], tokens, su)
                     if subj is not None and subj not in b_units:
                         a_units = [subj]
-                for ua in a_units:
-                    for ub in b_units:
-                        ma = su.mentions[su.units.units[ua].ref]
-                        mb = su.mentions[su.units.units[ub].ref]
-                        if ma.place.key == mb.place.key:
-                            continue
-                        key = _pair_key(ma.place, mb.place)
-                        if key in found:
-                            continue
-                        found[key] = RelationMention(
-                            ma, mb, mb.place.country, s, anchor, span[0], span[1], rule.id,
-                            kind, round(conf, 3), strong,
-                        )  # fmt: skip
-                        paired_units.update((ua, ub))
+                b_units, gapped = _gapped(su, b_units, tokens)
+                for ua, ub in [*((ua, ub) for ua in a_units for ub in b_units), *gapped]:
+                    ma = su.mentions[su.units.units[ua].ref]
+                    mb = su.mentions[su.units.units[ub].ref]
+                    if ma.place.key == mb.place.key:
+                        continue
+                    key = _pair_key(ma.place, mb.place)
+                    if key in found:
+                        continue
+                    end = max(span[1], mb.end)  # a gapped clause's partner is past the match
+                    found[key] = RelationMention(
+                        ma, mb, mb.place.country, s, anchor, span[0], end, rule.id,
+                        kind, round(conf, 3), strong,
+                    )  # fmt: skip
+                    paired_units.update((ua, ub))
         # "... signed an official sister city agreement with Taipei": the other side is
         # the nearest place before it in the sentence.
         for m in _all_matches(nearest.regex, su.units):
@@ -348,6 +349,23 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
     if possessive and len(possessive) < len(units):
         return possessive[-1:] if name == "A" else units
     return units
+
+
+def _gapped(su: SentenceUnits, b_units: list[int], tokens):
+    """ "Äänekoski is twinned with Ludvika and Laukaa with Borgholm": a conjunct followed
+    by "with <place>" starts a clause whose verb is left out, so it is a new subject and
+    no partner of the first."""
+    units = su.units.units
+    for k, u in enumerate(b_units[1:], 1):
+        w = u + 1
+        if (
+            w + 1 < len(units)
+            and units[w].kind == "W"
+            and tokens[units[w].tok_start].lower == "with"
+            and units[w + 1].kind == "P"
+        ):
+            return b_units[:k], [(u, w + 1)]
+    return b_units, []
 
 
 def _possessive(unit: Unit, tokens) -> bool:

@@ -202,11 +202,14 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             first_in_line = listed and all(
                 not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i)
             )
-            if (
-                (i, j) not in candidates
-                and not (set(range(i, j)) & person_spans)
-                and (first_in_line or _country_follows(j, sent, tokens, gaz))
-            ):
+            follows = _country_follows(j, sent, tokens, gaz)
+            # A single word the model calls a person is still a town when its country
+            # follows in brackets ("Laukaa with Borgholm (Sweden)"); a person's full
+            # name with a country ("Anna Berg (Sweden)") stays a person.
+            person = bool(set(range(i, j)) & person_spans) and not (
+                follows and j - i == 1 and tokens[j].text == "("
+            )
+            if (i, j) not in candidates and not person and (first_in_line or follows):
                 key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
                     cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
