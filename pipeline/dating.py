@@ -49,7 +49,9 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 6
 _VAGUELY_BACK = frozenset("ago decade decades".split())
-_REPORTING = frozenset("say tell announce confirm".split())
+# A past reporting or mandative verb over a present clause ("said they plan to", "suggested
+# that the council explore") reports news of the day.
+_REPORTING = frozenset("say tell announce confirm suggest propose urge recommend ask".split())
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).

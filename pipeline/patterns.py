@@ -51,6 +51,7 @@ _COORD_SEP = (
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
+    r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
 )
 
 

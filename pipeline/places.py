@@ -886,6 +886,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                     if tokens[tokens[m.tok_start].head].lower not in ("with", "to", "and")
                     and tokens[m.tok_start].dep != "dobj"  # "to add Lagos as the city's ..."
                     and not m.cue.startswith("coref")
+                    and not _aside(parsed.text, p_start, m.start, tok.start)
                 ]  # fmt: skip
                 if earlier:
                     continue  # the name itself is the subject; patterns pair it directly
@@ -933,6 +934,22 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
 
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+$", re.I)
 _COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
+
+
+_DASH_ASIDE = re.compile(r"\s[—–]\s|\s--\s")
+
+
+def _aside(text: str, p_start: int, at: int, later: int) -> bool:
+    """Whether a name at `at` sits in a quotation, a dash aside or brackets that close
+    before `later`: "... with Jiangmen — whose Taishan area was home to Riverside's
+    first residents — was 'not about Beijing,' and suggested that the council ...":
+    neither Riverside nor Beijing is whose council acts."""
+    before, upto = text[p_start:at], text[p_start:later]
+    if _quoted(before) and not _quoted(upto):
+        return True
+    if len(_DASH_ASIDE.findall(before)) % 2 == 1 and len(_DASH_ASIDE.findall(upto)) % 2 == 0:
+        return True
+    return before.count("(") > before.count(")") and upto.count("(") == upto.count(")")
 
 
 def _quoted(before: str) -> bool:
