@@ -48,6 +48,7 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 6
+_TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
 # that the council explore") reports news of the day.
@@ -228,6 +229,16 @@ class Dater:
                 return i
         return idx[0]
 
+    def _under(self, i: int, head: int) -> bool:
+        tok = self.tokens[i]
+        for _ in range(12):
+            if tok.i == head:
+                return True
+            if tok.head == tok.i or tok.dep == "conj":
+                return False
+            tok = self.tokens[tok.head]
+        return False
+
     def clause_of(self, i: int) -> int:
         tok = self.tokens[i]
         for _ in range(30):
@@ -268,10 +279,15 @@ class Dater:
             else:
                 continue
             candidates.append((rank, abs(sd.tok - ev.trigger), sd))
+        if ".needs_date" in ev.rule_id:
+            # "X is twinned with Y" states a fact; only a date on that very verb ("is
+            # twinned with Y since 1962") makes it an act, not one of a verb it is
+            # coordinated with ("was sealed in 1973, and ... is also twinned with Y").
+            candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
         if candidates:
             _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
             return EventDate(sd.value, "relative" if sd.relative else "explicit")
-        if ev.subordinate:
+        if ev.subordinate or ".needs_date" in ev.rule_id:
             return None
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
@@ -313,8 +329,12 @@ class Dater:
         if ev.sentence >= _LEDE_SENTENCES:
             return False
         tok = self.tokens[ev.trigger]
-        if tok.dep == "xcomp" and tok.head != tok.i:
-            tok = self.tokens[tok.head]  # "we have decided to suspend"
+        # Up to the verb that carries the tense: "we have decided to suspend", "have
+        # agreed to begin talks on a friendship link".
+        for _ in range(3):
+            if tok.tag == "VBN" or tok.head == tok.i or tok.dep not in _TO_TENSE:
+                break
+            tok = self.tokens[tok.head]
         if tok.tag != "VBN" or not any(
             self.tokens[c].dep == "aux" and self.tokens[c].lower in ("has", "have")
             for c in self.children.get(tok.i, ())

@@ -139,7 +139,15 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subj = _subject_place(anchor, tokens, su)
                     if subj is None and rule.data.get("subject_before_partner", False):
                         subj = _before_partner(a_units[0], tokens, su)
-                    if subj is not None and subj not in b_units:
+                    b_keys = {su.mentions[su.units.units[u].ref].place.key for u in b_units}
+                    # A subject that is the partner itself comes from a misparse ("...,
+                    # whose own twin, Schongau, is also twinned with Abingdon" read as
+                    # one more verb of "Its link ... was sealed"): keep the named side.
+                    if (
+                        subj is not None
+                        and subj not in b_units
+                        and su.mentions[su.units.units[subj].ref].place.key not in b_keys
+                    ):
                         a_units = [subj]
                 b_units, gapped = _gapped(su, b_units, tokens)
                 for ua, ub in [*((ua, ub) for ua in a_units for ub in b_units), *gapped]:
