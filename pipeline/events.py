@@ -608,9 +608,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
                     tok = head
                     continue
-                if head.lemma in _DEALINGS and tok.lower == "with":
-                    # "suspending contacts with our partner city in Belarus": what is
-                    # done to the dealings with a partner city is done to the tie.
+                if head.lemma in _DEALINGS and tok.lower in ("with", "under"):
+                    # "suspending contacts with our partner city in Belarus", "suspend
+                    # all contacts under the partnership": what is done to the dealings
+                    # with a partner city, or under the tie, is done to the tie.
                     tok = head
                     continue
                 if head.lower in rel_nouns() and tok.lower == "with" and _bare(head, tokens):

@@ -199,15 +199,14 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                 i += 1
                 continue
             j = run
-            first_in_line = listed and all(
-                not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i)
-            )
+            first_in_line = listed and _line_opener(i, sent, tokens)
             follows = _country_follows(j, sent, tokens, gaz)
             # A single word the model calls a person is still a town when its country
-            # follows in brackets ("Laukaa with Borgholm (Sweden)"); a person's full
+            # follows in brackets or a table's next cell ("Laukaa with Borgholm
+            # (Sweden)", "Zaporizhzhia | Ukraine | 2023"); a person's full
             # name with a country ("Anna Berg (Sweden)") stays a person.
             person = bool(set(range(i, j)) & person_spans) and not (
-                follows and j - i == 1 and tokens[j].text == "("
+                follows and j - i == 1 and tokens[j].text in ("(", "|")
             )
             if (i, j) not in candidates and not person and (first_in_line or follows):
                 key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
@@ -383,9 +382,21 @@ def _name_run(i: int, sent, tokens) -> int | None:
     return j
 
 
+def _line_opener(i: int, sent, tokens) -> bool:
+    """Nothing but bullets and punctuation before token i on its line."""
+    return all(not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i))
+
+
+def _opens_list_line(cand: _Candidate, tokens, parsed: Parsed, doc: DocPlaces) -> bool:
+    sent = parsed.sentences[tokens[cand.tok_start].sent]
+    return any(a <= sent.start < b for a, b in doc.list_items) and _line_opener(
+        cand.tok_start, sent, tokens
+    )
+
+
 def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
-    """ "(Iceland)" or ", Iceland" right after the name."""
-    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ","):
+    """ "(Iceland)", ", Iceland" or a table's "| Iceland" right after the name."""
+    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ",", "|"):
         return False
     for n in (3, 2, 1):
         if j + 1 + n > sent.tok_end:
@@ -531,6 +542,8 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.cue == "place.list_item":
         return cand.cue
+    if _opens_list_line(cand, tokens, parsed, doc):
+        return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if not first.text[:1].isupper():
         return ""
     if cand.container:
