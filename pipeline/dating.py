@@ -387,10 +387,13 @@ class Dater:
                 and head.lemma in _REPORTING
             ):
                 return True  # "officials said they plan to establish ...": news of the day
+            # An infinitive or participle clause ("moved, seconded by B, to terminate")
+            # takes the tense of the verb it hangs on.
+            nonfinite = tok.dep == "advcl" and tok.tag in ("VB", "VBN")
             if (
                 tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
-                or tok.head == tok.i
-            ):
+                and not nonfinite
+            ) or tok.head == tok.i:
                 return False
             tok = self.tokens[tok.head]
         return False

@@ -644,7 +644,11 @@ def _classify(
     if trig is None:
         return []
     mods: list[str] = []
-    if _in_quoted_proposal(tok, tokens, parsed) or _proposal_before(tok, tokens):
+    if (
+        _in_quoted_proposal(tok, tokens, parsed)
+        or _proposal_before(tok, tokens)
+        or _seconded_motion(tok, tokens, parsed)
+    ):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
         mods.append("negate")
@@ -790,6 +794,17 @@ _PROPOSAL_HEADS = frozenset(
     "motion resolution proposal plan bid call push petition move attempt effort bill "
     "initiative campaign request demand threat".split()
 )
+
+
+def _seconded_motion(tok: Token, tokens, parsed: Parsed) -> bool:
+    """ "Council Member Okoro moved, seconded by Council Member Brennan, to terminate
+    ...": minutes record a motion, which the vote after it carries or defeats; in news,
+    "the council moved to sever ties" is the act itself."""
+    sent = parsed.sentences[tok.sent]
+    words = tokens[sent.tok_start : tok.i]
+    return any(t.lemma == "move" and t.pos == "VERB" for t in words) and any(
+        t.lower == "seconded" for t in words
+    )
 
 
 def _proposal_before(tok: Token, tokens) -> bool:
