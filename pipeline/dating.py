@@ -383,8 +383,8 @@ class Dater:
             if (
                 tok.tag in ("VBP", "VBZ")
                 and tok.dep == "ccomp"
-                and head.tag == "VBD"
-                and head.lemma in _REPORTING
+                # minutes' capitalised "RESOLVED that the Council approves" is tagged a name
+                and ((head.tag == "VBD" and head.lemma in _REPORTING) or head.lower == "resolved")
             ):
                 return True  # "officials said they plan to establish ...": news of the day
             # An infinitive or participle clause ("moved, seconded by B, to terminate")
