@@ -95,8 +95,9 @@ def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
 def _trigger_for(
     tok: Token, tokens: tuple[Token, ...], classes: tuple[str, ...], below: bool = False
 ) -> Trigger | None:
+    tok_pos = _verb_by_syntax(tok, tokens)
     for pos, trig in _triggers().get(tok.lemma, ()):
-        if pos and tok.pos not in pos:
+        if pos and tok_pos not in pos:
             continue
         if trig.below_only and not below:
             continue
@@ -106,6 +107,17 @@ def _trigger_for(
             continue
         return trig
     return None
+
+
+def _verb_by_syntax(tok: Token, tokens) -> str:
+    """The tagger's part of speech, except that a "noun" heading a clause with its own
+    subject is a verb ("suggested that Tegucigalpa twin with Guangzhou")."""
+    if tok.pos != "NOUN" or tok.dep not in ("ccomp", "advcl", "relcl"):
+        return tok.pos
+    lo = max(0, tok.i - 6)
+    if any(t.head == tok.i and t.dep == "nsubj" for t in tokens[lo : tok.i]):
+        return "VERB"
+    return tok.pos
 
 
 def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
@@ -196,7 +208,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         if rm.anchor is None:
             continue
         anchor = tokens[rm.anchor]
-        if anchor.pos == "VERB" and _trigger_for(anchor, tokens, _DIRECT) is not None:
+        if (
+            _verb_by_syntax(anchor, tokens) == "VERB"
+            and _trigger_for(anchor, tokens, _DIRECT) is not None
+        ):
             add(rm.anchor, rm)  # "a proposal to twin with Hangzhou": the verb is the event
             continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
