@@ -208,7 +208,8 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and j - i == 1 and tokens[j].text in ("(", "|")
             )
-            if (i, j) not in candidates and not person and (first_in_line or follows):
+            neighbour = i > 0 and tokens[i - 1].lower in _NEIGHBOURING
+            if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
                 key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
                     cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
@@ -380,6 +381,10 @@ def _name_run(i: int, sent, tokens) -> int | None:
         else:
             break
     return j
+
+
+# "the experience of neighbouring Wantage": only places neighbour.
+_NEIGHBOURING = frozenset("neighbouring neighboring nearby".split())
 
 
 def _line_opener(i: int, sent, tokens) -> bool:
@@ -558,6 +563,8 @@ def _cue(
         return "place.qualified"
     if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
         return "place.city_of"
+    if before and before[-1] in _NEIGHBOURING:
+        return "place.neighbour"
     if cand.suffix_kind:
         return "place.suffix"
     if nxt in c["after_place"] and nxt != "'s":
