@@ -135,6 +135,13 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
             break
         if t.lower in needs and t.dep == "pobj" and tokens[t.head].head == tok.i:
             return True
+    # "to add Lagos, Portugal, as the city's seventh ...": the particle after the object,
+    # however the parser attached it, with no other verb between.
+    for t in tokens[tok.i + 1 : min(len(tokens), tok.i + 9)]:
+        if t.sent != tok.sent or t.pos in ("VERB", "AUX"):
+            break
+        if t.lower in needs:
+            return True
     return False
 
 
@@ -936,13 +943,15 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
             trig = _trigger_for(tok, tokens, ("reverse", "fail", "block"))
+            passive_only = False
+            if trig is None and tok.pos == "VERB" and _modality_of(tok) == "block":
+                # "it was withdrawn the following year", "the plan was shelved": words
+                # that block what they govern, said in the passive of a proposal
+                trig, passive_only = _BLOCK_WORD, True
             if trig is None:
                 continue
-            args = [
-                tokens[c]
-                for c in children.get(i, ())
-                if tokens[c].dep in ("nsubj", "nsubjpass", "dobj")
-            ]
+            deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
+            args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
             if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
@@ -961,6 +970,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
+            if passive_only and prev.type != "proposed":
+                continue
             if prev.type in ("terminated", "suspended", "termination_proposed"):
                 etype = "retained"
             elif prev.type == "proposed":
@@ -975,6 +986,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             )  # fmt: skip
     return out
 
+
+_BLOCK_WORD = Trigger("trigger.block.modal_verb", "block", (), False)
 
 # What "the decision was reversed" or "the motion failed" can point back to.
 _REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "proposed"))

@@ -128,6 +128,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
                     continue  # "partnership" alone only counts in a sister-city text
+                if "V" in m.re.groupindex and m.group("V") is not None:
+                    # The verb that carries the event, where the parser may not hang the
+                    # noun on it ("A proposal to add Lagos, Portugal, as the city's
+                    # seventh sister city was put before the Council").
+                    anchor = su.units.units[su.units.unit_at(m.start("V"))].tok_start
                 if not rule.data.get("events", True):
                     anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))

@@ -22,7 +22,9 @@ into a Python regex, so matching runs at regex speed. Atoms:
     *               any unit at all
     (a | b c)       alternatives; ? {m,n} quantify an atom or group
     !word / !$MACRO negative lookahead: the next unit is not that
-    X=atom          capture an atom or group under the name X
+    X=atom          capture an atom or group under the name X (pair rules read A, B,
+                    R the relationship noun, and V the verb that carries the event
+                    where the parser does not hang the noun on it)
 
 Each pattern lives in a JSONL file with an id; the id travels with every match into
 the dataset as the reason for the extraction.

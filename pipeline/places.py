@@ -201,12 +201,13 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             j = run
             first_in_line = listed and _line_opener(i, sent, tokens)
             follows = _country_follows(j, sent, tokens, gaz)
-            # A single word the model calls a person is still a town when its country
-            # follows in brackets or a table's next cell ("Laukaa with Borgholm
-            # (Sweden)", "Zaporizhzhia | Ukraine | 2023"); a person's full
-            # name with a country ("Anna Berg (Sweden)") stays a person.
+            # A name the model calls a person is still a town when its country follows
+            # in brackets or a table's next cell ("Laukaa with Borgholm (Sweden)",
+            # "Zaporizhzhia | Ukraine | 2023") or it opens a list line with its region
+            # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
+            # country in running text ("Anna Berg (Sweden)") stays a person.
             person = bool(set(range(i, j)) & person_spans) and not (
-                follows and j - i == 1 and tokens[j].text in ("(", "|")
+                follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
             neighbour = i > 0 and tokens[i - 1].lower in _NEIGHBOURING
             if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
