@@ -379,6 +379,8 @@ class Dater:
                 tok.tag == "VBN" and any(a.lower in ("had", "was", "were") for a in aux)
             ):
                 return True
+            if tok.text.isupper() and tok.lower.endswith("ed") and len(tok.text) > 3:
+                return True  # minutes' "The motion CARRIED", which the tagger calls a name
             head = self.tokens[tok.head]
             if (
                 tok.tag in ("VBP", "VBZ")

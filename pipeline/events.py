@@ -409,6 +409,12 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 continue  # "negotiations, which had been under way since 2003": not a tie yet
             if any(tokens[c].dep == "acomp" for c in children.get(head.i, ())):
                 continue  # "the relationship had been largely inactive since 2014": a state
+            if any(
+                tokens[c].lower == "on"
+                and any(tokens[o].lower in ("hold", "ice") for o in children.get(c, ()))
+                for c in children.get(head.i, ())
+            ):
+                continue  # "which had been on hold since April 2020": a pause, not a start
             rms = by_sentence.get(s, [])
             if rms:
                 target = min(
@@ -944,7 +950,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             tok = tokens[i]
             trig = _trigger_for(tok, tokens, ("reverse", "fail", "block"))
             passive_only = False
-            if trig is None and tok.pos == "VERB" and _modality_of(tok) == "block":
+            if trig is None and tok.lower in _CARRIED and (tok.pos == "VERB" or tok.text.isupper()):
+                # "The motion CARRIED, 6-1" (capitals the tagger may read as a name):
+                # the proposal is done
+                trig = _CARRY_WORD
+            elif trig is None and tok.pos == "VERB" and _modality_of(tok) == "block":
                 # "it was withdrawn the following year", "the plan was shelved": words
                 # that block what they govern, said in the passive of a proposal
                 trig, passive_only = _BLOCK_WORD, True
@@ -972,7 +982,12 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             prev = earlier[-1]
             if passive_only and prev.type != "proposed":
                 continue
-            if prev.type in ("terminated", "suspended", "termination_proposed"):
+            if trig is _CARRY_WORD:
+                # What the motion proposed now happens: its trigger's own class.
+                etype = _CARRIES.get((prev.type, prev.rule_id.split(".")[1]))
+                if etype is None:
+                    continue
+            elif prev.type in ("terminated", "suspended", "termination_proposed"):
                 etype = "retained"
             elif prev.type == "proposed":
                 etype = "blocked"
@@ -988,6 +1003,13 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
 
 
 _BLOCK_WORD = Trigger("trigger.block.modal_verb", "block", (), False)
+_CARRY_WORD = Trigger("trigger.carried.verb", "establish", (), False)
+_CARRIED = frozenset("carried passed adopted".split())
+_CARRIES = {
+    ("proposed", "establish"): "established",
+    ("termination_proposed", "terminate"): "terminated",
+    ("termination_proposed", "suspend"): "suspended",
+}
 
 # What "the decision was reversed" or "the motion failed" can point back to.
 _REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "proposed"))

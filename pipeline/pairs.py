@@ -480,12 +480,23 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
     """The first place of the last pair named in this paragraph or the two before; the
     document's own city when one of those pairs has it."""
     para = parsed.sentences[s].paragraph
-    recent = [
+    near = [
         rm for rm in out
         if rm.b is not None and rm.sentence < s
-        and parsed.sentences[rm.sentence].paragraph >= para - 2  # a heading between
-        and partner.key not in (rm.a.place.key, rm.b.place.key)
+        and parsed.sentences[rm.sentence].paragraph >= para - 4
     ]  # fmt: skip
+    for rm in reversed(near):
+        # "MOTION: ... to terminate the relationship between Bellingham and Nakhodka ...
+        # SUBSTITUTE MOTION: ... to suspend all sister city activities with Nakhodka":
+        # the partner's side of the pair named just before (minutes run a line a
+        # paragraph).
+        if partner.key == rm.b.place.key:
+            return rm.a
+        if partner.key == rm.a.place.key:
+            return rm.b
+    recent = [
+        rm for rm in near if parsed.sentences[rm.sentence].paragraph >= para - 2
+    ]  # a heading between
     if focal is not None:
         for rm in reversed(recent):
             for side in (rm.a, rm.b):
