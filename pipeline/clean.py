@@ -347,7 +347,7 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
     """Title, author, and the block index and value of the publication date."""
     header = []
     for i, block in enumerate(blocks[:_HEADER_BLOCKS]):
-        if _is_prose(block):
+        if _is_prose(block) and not _MINUTES.match(block):
             break
         header.append(i)
 
@@ -438,10 +438,52 @@ _ISSUE_DATE = re.compile(
 _FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest)\b")
 
 
+_CELL_SEP = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+_EDITION = re.compile(r"\((?:[^()]{0,30})\)")
+_MINUTES = re.compile(r"(?i)^minutes of\b[^.]{0,200}?\bheld\b")
+
+
+def _header_cell_date(block: str) -> DateValue | None:
+    """A masthead line of cells, one of them a date: "Bay Business Review | Wednesday,
+    21 August 2024 | By Lincoln Hastings", "Source: Xinhua | 2025-11-18 21:06:14",
+    "Eastern Borderlands Institute – Working Paper No. 14 – September 2025"."""
+    if len(block) > 160:
+        return None
+    pos = 0
+    cells = []
+    for sep in _CELL_SEP.finditer(block):
+        cells.append((pos, block[pos : sep.start()]))
+        pos = sep.end()
+    cells.append((pos, block[pos:]))
+    if len(cells) < 2:
+        return None
+    for offset, cell in cells:
+        for m in DATE_RE.finditer(cell):
+            if _UPDATED.search(cell[: m.start()]):
+                break
+            rest = _EDITION.sub(" ", cell[: m.start()] + " " + cell[m.end() :])
+            rest = _FILLER.sub(" ", _TIME.sub(" ", rest))
+            if len(re.findall(r"[^\W\d_]{2,}", rest)) > 1:
+                continue
+            value = parse_expression(m.group(0), None, offset + m.start(), offset + m.end())
+            if value is not None and value.precision in ("day", "month"):
+                return value
+    return None
+
+
 def _dateline(block: str) -> tuple[DateValue, bool] | None:
     """The date of a header line that is mostly a date, and whether it is labelled."""
+    minutes = _MINUTES.match(block)
+    if minutes is not None:
+        # "Minutes of the Ordinary Meeting of the Council held ... on Thursday 14 March
+        # 2024": the meeting's date is the record's.
+        m = DATE_RE.search(block, minutes.end())
+        value = parse_expression(m.group(0), None, m.start(), m.end()) if m else None
+        if value is not None and value.precision == "day":
+            return value, True
     if len(block) > 90:
-        return None
+        cell = _header_cell_date(block)
+        return (cell, False) if cell is not None else None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     for m in DATE_RE.finditer(block):
@@ -468,6 +510,9 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         value = parse_expression(issue.group("date"), None, *issue.span("date"))
         if value is not None:
             return value, False
+    cell = _header_cell_date(block)
+    if cell is not None:
+        return cell, False
     foreign = _foreign_month(block)
     return (foreign, False) if foreign is not None else None
 
