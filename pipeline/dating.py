@@ -33,6 +33,7 @@ from pipeline.dates import (
 )
 from pipeline.events import EventMention
 from pipeline.models import DateValue, Parsed
+from pipeline.patterns import rel_nouns
 
 _OTHER_TIME = frozenset("after before following prior".split())
 _MONTH_ONLY = re.compile(
@@ -161,7 +162,9 @@ class Dater:
                 and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
             ):
                 tok = self.tokens[tok].head
-            if tok is None or self.tokens[tok].dep in _NOUN_MODIFIER or self._in_other_time(tok):
+            if tok is None or self._in_other_time(tok):
+                continue
+            if self.tokens[tok].dep in _NOUN_MODIFIER and not self._attributive(tok):
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
@@ -272,7 +275,13 @@ class Dater:
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)
-            if d_clause == trig_clause:
+            if self._attributive(sd.tok):
+                # "The 1991 agreement that made X and Y sister cities — signed ...": the
+                # year of the tie is its beginning and dates nothing else.
+                if ev.type != "established":
+                    continue
+                rank = -1
+            elif d_clause == trig_clause:
                 rank = 0
             elif (d_clause in chain and not ev.subordinate) or self._beside(d_clause, trig_clause):
                 rank = 1
@@ -315,6 +324,15 @@ class Dater:
             return None  # "lapsed more than a decade ago": long before the report, year unknown
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _attributive(self, i: int) -> bool:
+        """A year that names the tie itself ("the 1991 agreement")."""
+        tok = self.tokens[i]
+        return (
+            tok.dep in ("nummod", "compound", "amod")
+            and tok.head != tok.i
+            and self.tokens[tok.head].lower in rel_nouns()
+        )
 
     def _beside(self, d_clause: int, trig_clause: int) -> bool:
         """ "A request by Trier to establish a partnership with Weimar, submitted in

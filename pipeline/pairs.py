@@ -133,6 +133,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # noun on it ("A proposal to add Lagos, Portugal, as the city's
                     # seventh sister city was put before the Council").
                     anchor = su.units.units[su.units.unit_at(m.start("V"))].tok_start
+                if rule.data.get("subjects", False) and any(
+                    tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj") for u in a_units
+                ):
+                    continue  # "which covers both Abingdon and Wantage, has no twinning"
                 if not rule.data.get("events", True):
                     anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
@@ -155,7 +159,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     ):
                         a_units = [subj]
                 b_units, gapped = _gapped(su, b_units, tokens)
-                for ua, ub in [*((ua, ub) for ua in a_units for ub in b_units), *gapped]:
+                if _respectively(su, b_units, tokens):
+                    # "Provo and Orem ended their twinnings with Saratov and Tambov
+                    # respectively": each with its own; a match that sees only part of
+                    # either side cannot tell which.
+                    if len(a_units) != len(b_units):
+                        continue
+                    matched = list(zip(a_units, b_units, strict=True))
+                else:
+                    matched = [(ua, ub) for ua in a_units for ub in b_units]
+                for ua, ub in [*matched, *gapped]:
                     ma = su.mentions[su.units.units[ua].ref]
                     mb = su.mentions[su.units.units[ub].ref]
                     if ma.place.key == mb.place.key:
@@ -379,6 +392,13 @@ def _gapped(su: SentenceUnits, b_units: list[int], tokens):
         ):
             return b_units[:k], [(u, w + 1)]
     return b_units, []
+
+
+def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
+    if len(b_units) < 2:
+        return False
+    after = su.units.units[b_units[-1]].tok_end
+    return any(t.lower == "respectively" for t in tokens[after : after + 3])
 
 
 def _possessive(unit: Unit, tokens) -> bool:

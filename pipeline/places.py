@@ -296,6 +296,27 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
         accepted.append(cand)
+    # A gazetteer name coordinated with a place is a place ("Provo and Orem", Orem
+    # tagged an organisation).
+    at = {i: c for c in accepted for i in range(c.tok_start, c.tok_end)}
+    for cand in chosen:
+        if cand.cue or not cand.cities or cand.tok_start in qualifier_tokens:
+            continue
+        first = tokens[cand.tok_start]
+        if not first.text[:1].isupper() or cand.container == "PERSON":
+            continue
+        partner = at.get(first.head) if first.dep == "conj" else None
+        if partner is None:
+            partner = next(
+                (at[t.i] for t in tokens[cand.tok_end : cand.tok_end + 4]
+                 if t.dep == "conj" and t.head == first.i and t.i in at),
+                None,
+            )  # fmt: skip
+        if partner is None or partner.cue.startswith("org"):
+            continue
+        _qualify(cand, tokens, gaz, candidates)
+        cand.cue = "place.coordinated"
+        accepted.append(cand)
     accepted.sort(key=lambda c: c.tok_start)
 
     # 4. Resolve each accepted name to a place.
