@@ -283,7 +283,11 @@ class Dater:
                 rank = -1
             elif d_clause == trig_clause:
                 rank = 0
-            elif (d_clause in chain and not ev.subordinate) or self._beside(d_clause, trig_clause):
+            elif (
+                (d_clause in chain and not ev.subordinate)
+                or self._beside(d_clause, trig_clause)
+                or self._announced(d_clause, ev)
+            ):
                 rank = 1
             else:
                 continue
@@ -324,6 +328,15 @@ class Dater:
             return None  # "lapsed more than a decade ago": long before the report, year unknown
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _announced(self, d_clause: int, ev: EventMention) -> bool:
+        """A participle on a nominalised event, or on the tie it names, dates that
+        event: "The termination of Joensuu's agreement with Petrozavodsk, announced ...
+        in March 2022" (not "ended the agreement, signed in 1994")."""
+        d = self.tokens[d_clause]
+        if d.dep != "acl" or self.tokens[ev.trigger].pos != "NOUN":
+            return False
+        return d.head in (ev.trigger, ev.relation.anchor)
 
     def _attributive(self, i: int) -> bool:
         """A year that names the tie itself ("the 1991 agreement")."""

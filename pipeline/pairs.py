@@ -191,6 +191,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             if not strong and not doc_strong:
                 continue
             mb = su.mentions[su.units.units[b_unit].ref]
+            if anchor is not None and _owned_by_other(anchor, tokens, su):
+                continue  # "the Finnish government's relations with Moscow"
             before = [
                 u for u in range(su.units.unit_at(m.start())) if su.units.units[u].kind == "P"
             ]
@@ -523,6 +525,24 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
                 if side.place.key == focal.key:
                     return side
     return recent[-1].a if recent else None
+
+
+_OWN_WORDS = frozenset("city town council municipality borough village county".split())
+
+
+def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:
+    """The tie noun has a possessor that is no place and no pronoun ("the government's
+    relations", "the university's partnerships"; not "the city's ties")."""
+    places = {i for u in su.units.units if u.kind == "P" for i in range(u.tok_start, u.tok_end)}
+    lo = max(0, anchor - 6)
+    return any(
+        t.head == anchor
+        and t.dep == "poss"
+        and t.pos == "NOUN"
+        and t.i not in places
+        and t.lower not in _OWN_WORDS
+        for t in tokens[lo:anchor]
+    )
 
 
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:

@@ -607,6 +607,15 @@ def _cue(
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.ner in PLACE_LABELS:
         return "place.ner"
+    if (
+        before
+        and before[-1] == "in"
+        and cand.cities
+        and cand.cities[0].population >= 15_000
+        and not cand.container
+        and _tie_sentence(cand, tokens)
+    ):
+        return "place.in_tie_sentence"  # "Only in Imatra did a motion to end a partnership fail"
     if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
         return "place.list"
     if (
@@ -669,6 +678,12 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
     return False
 
 
+def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
+    sent = tokens[cand.tok_start].sent
+    lo, hi = max(0, cand.tok_start - 40), min(len(tokens), cand.tok_end + 40)
+    return any(t.sent == sent and t.lower in _tie_words() for t in tokens[lo:hi])
+
+
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     """Right next to relationship vocabulary: "sister city of X", "X's sister city"."""
     lo = max(0, cand.tok_start - 4)
@@ -692,6 +707,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
         return True  # "Kiel's sister city", "Tartu's other partner cities"
+    if (
+        after[:1] in (["'s"], ["’s"])
+        and after[1:2]
+        and after[1] in rel_nouns()
+        and after[2:3] == ["with"]
+    ):
+        return True  # "the termination of Joensuu's agreement with Petrozavodsk"
     if (
         after[:1]
         and after[0] in ("has", "have", "had", "maintains")
@@ -936,8 +958,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                 # antecedent comes from the sentences before.
                 # A place named as a partner ("A new twinning with Ponte de Lima") is
                 # not the one whose council or mayor acts.
+                # The string scan's names and those the parse found by their cues
+                # ("Only in Imatra did a motion ... fail").
+                named = sorted(
+                    [*doc.mentions, *(m for m in mentions if m.tok_start >= 0)],
+                    key=lambda m: m.start,
+                )
                 in_para = [
-                    m for m in doc.mentions
+                    m for m in named
                     if p_start <= m.start < sent.start and not _PARTNER_BEFORE.search(
                         parsed.text, max(0, m.start - 12), m.start
                     )
