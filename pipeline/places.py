@@ -199,7 +199,11 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                 i += 1
                 continue
             j = run
-            first_in_line = listed and _line_opener(i, sent, tokens)
+            # A name the gazetteer lacks opening a list line ends at punctuation, a
+            # bracket or a number; "Former partner" is a heading
+            # ("Reminders" alone on its line is one too).
+            ends = j < sent.tok_end and not tokens[j].text[:1].islower()
+            first_in_line = listed and ends and _line_opener(i, sent, tokens)
             follows = _country_follows(j, sent, tokens, gaz)
             # A name the model calls a person is still a town when its country follows
             # in brackets or a table's next cell ("Laukaa with Borgholm (Sweden)",
@@ -225,6 +229,8 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         candidates.values(), key=lambda c: (-(c.tok_end - c.tok_start), c.tok_start)
     ):
         if any(i in taken for i in range(cand.tok_start, cand.tok_end)):
+            continue
+        if _fragment(cand, tokens):
             continue
         chosen.append(cand)
         taken.update(range(cand.tok_start, cand.tok_end))
@@ -383,7 +389,7 @@ def _name_run(i: int, sent, tokens) -> int | None:
         t = tokens[j]
         if t.text[:1].isupper() and t.pos in ("PROPN", "NOUN", "X"):
             j += 1
-        elif t.text in ("-", "–") or t.lower in (
+        elif (t.text in ("-", "–") and not tokens[j - 1].space and not t.space) or t.lower in (
             "de",
             "la",
             "las",
@@ -407,6 +413,22 @@ def _name_run(i: int, sent, tokens) -> int | None:
 
 # "the experience of neighbouring Wantage": only places neighbour.
 _NEIGHBOURING = frozenset("neighbouring neighboring nearby".split())
+
+
+_NAME_PARTICLES = frozenset("de del la le les du des sur en on upon am an der im".split())
+
+
+def _fragment(cand: _Candidate, tokens) -> bool:
+    """ "Saint-Jean" in "Saint-Jean-Pied-de-Port": a name that goes on, hyphenated and
+    unspaced, through a particle is a longer name (not "the Rockford-Changzhou tie")."""
+    j = cand.tok_end
+    if j >= len(tokens) or tokens[j].text != "-" or tokens[j - 1].space:
+        return False
+    while j + 1 < len(tokens) and tokens[j].text == "-" and not tokens[j].space:
+        if tokens[j + 1].lower in _NAME_PARTICLES:
+            return True
+        j += 2
+    return False
 
 
 def _line_opener(i: int, sent, tokens) -> bool:
