@@ -23,7 +23,7 @@ from pipeline.dates import relative_base
 from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
-from pipeline.patterns import lexicon
+from pipeline.patterns import ENTRY_LINE, lexicon
 
 _BLOCK = re.compile(r"[^\n]+")
 
@@ -109,6 +109,8 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             or (strong and cities_in.get(k) and weak_re.search(chunk))
             or (strong and follows and (weak_re.search(chunk) or _REVERSAL.search(chunk)))
         ):
+            if ENTRY_LINE.match(chunk) and k > 0 and (not selected or selected[-1] != k - 1):
+                selected.append(k - 1)  # the partner's name on the line above
             selected.append(k)
             last = k
     return Plan(doc, paras, tuple(selected), docplaces, strong)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Parsed, Place, PlaceMention, Token
-from pipeline.patterns import Unit, UnitString, encode, lexicon, load_patterns
+from pipeline.patterns import ENTRY_LINE, Unit, UnitString, encode, lexicon, load_patterns
 from pipeline.places import Places
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
@@ -113,6 +113,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     out: list[RelationMention] = []
     all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
     out.extend(_list_relations(parsed, places, all_units, strong_words))
+    out.extend(_entry_relations(parsed, places, all_units))
     for s in range(len(parsed.sentences)):
         su = all_units[s]
         text = su.units.text
@@ -329,6 +330,38 @@ def _list_relations(
                     "sister", 0.85 if a.tok_start >= 0 else 0.7, True,
                 )
             )  # fmt: skip
+    return out
+
+
+def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
+    """A partner named on its own line, the tie and its year on the next."""
+    tokens = parsed.tokens
+    out = []
+    if places.focal is None:
+        return out
+    for k in range(1, len(all_units)):
+        sent, prev = parsed.sentences[k], parsed.sentences[k - 1]
+        if prev.paragraph != sent.paragraph - 1 or not ENTRY_LINE.match(
+            parsed.text[sent.start : sent.end]
+        ):
+            continue
+        su = all_units[k - 1]
+        first = next((u for u in su.units.units if u.kind == "P"), None)
+        if first is None or any(
+            tokens[u.tok_start].text[:1].isalnum()
+            for u in su.units.units[: su.units.units.index(first)]
+        ):
+            continue  # the line does not open with the partner's name
+        b = su.mentions[first.ref]
+        if b.place.key == places.focal.key or b.in_org:
+            continue
+        a = _focal_mention(places, su, parsed)
+        out.append(
+            RelationMention(
+                a, b, b.place.country, k - 1, None, prev.start, sent.end, "pair.list_entry",
+                "sister", 0.8, True,
+            )
+        )  # fmt: skip
     return out
 
 

@@ -202,6 +202,13 @@ def lexicon() -> dict:
     return json.loads(resources.files("pipeline.data").joinpath("lexicon.json").read_text())
 
 
+# "■ Denver (State of Colorado, United States)" over "Sister city affiliation: 1960": a
+# municipal page's entry per partner, the line under the name saying what tie and when.
+ENTRY_LINE = re.compile(
+    r"(?i)^(?:sister|twin|friendship|partner)[\w\s-]{0,50}:\s*(?:1[89]|20)\d\d\b"
+)
+
+
 @lru_cache(maxsize=1)
 def rel_nouns() -> frozenset[str]:
     """Nouns that name the relationship itself ("ties", "partnership"): $RELNOUN."""

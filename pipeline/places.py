@@ -20,7 +20,7 @@ from importlib import resources
 
 from pipeline.gazetteer import City, Gazetteer, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
-from pipeline.patterns import rel_nouns
+from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -320,6 +320,9 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             )  # fmt: skip
         if partner is None or partner.cue.startswith("org"):
             continue
+        lo, hi = sorted((partner.tok_start, cand.tok_start))
+        if not any(t.lower in ("and", "or", "&") for t in tokens[lo:hi]):
+            continue  # a comma is no coordination: "Yunnan Province, People's Republic"
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.coordinated"
         accepted.append(cand)
@@ -441,6 +444,16 @@ def _opens_list_line(cand: _Candidate, tokens, parsed: Parsed, doc: DocPlaces) -
     return any(a <= sent.start < b for a, b in doc.list_items) and _line_opener(
         cand.tok_start, sent, tokens
     )
+
+
+def _heads_an_entry(cand: _Candidate, tokens, parsed: Parsed) -> bool:
+    sent = parsed.sentences[tokens[cand.tok_start].sent]
+    if not _line_opener(cand.tok_start, sent, tokens):
+        return False
+    nxt = parsed.text.find("\n", sent.end)
+    if nxt < 0:
+        return False
+    return ENTRY_LINE.match(parsed.text[nxt + 1 : nxt + 120].lstrip()) is not None
 
 
 def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
@@ -593,6 +606,8 @@ def _cue(
         return cand.cue
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
+    if _heads_an_entry(cand, tokens, parsed):
+        return "place.entry"  # "■ Lijiang (Yunnan Province)" over "Friendship city ...: 2000"
     if not first.text[:1].isupper():
         return ""
     if cand.container:
