@@ -889,7 +889,8 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
     return out
 
 
-_OWN_HEADS = frozenset("city town municipality borough council".split())
+_OWN_HEADS = frozenset("city town municipality borough council district".split())
+_DIVISION_HEADS = frozenset("district borough".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partnership partnerships link links ties "
@@ -1008,6 +1009,17 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
                     )
                 ]  # fmt: skip
                 antecedent = in_para[0].place if in_para else focal
+                kind = tokens[end - 1].lower
+                if kind in _DIVISION_HEADS:
+                    # "The district also said ...": the district named last, not the
+                    # document's most frequent place.
+                    named_kind = [
+                        m for m in mentions
+                        if m.tok_start >= 0 and m.start < tokens[start].start
+                        and m.text.lower().endswith(kind)
+                    ]  # fmt: skip
+                    if named_kind:
+                        antecedent = named_kind[-1].place
                 if tok.lower == "its":
                     # "Nelson has four sister cities. Its oldest relationship ...": the
                     # subject of the sentence before.
