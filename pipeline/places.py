@@ -624,6 +624,8 @@ def _cue(
         return "place.city_of"
     if before and before[-1] in _NEIGHBOURING:
         return "place.neighbour"
+    if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in _DIVISION_OWNERS:
+        return "place.of_division"  # "Kumamoto Prefecture's Arao"
     if cand.suffix_kind:
         return "place.suffix"
     if nxt in c["after_place"] and nxt != "'s":
@@ -891,6 +893,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 _OWN_HEADS = frozenset("city town municipality borough council district".split())
 _DIVISION_HEADS = frozenset("district borough".split())
+_DIVISION_OWNERS = frozenset("prefecture province county oblast region".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partnership partnerships link links ties "
