@@ -155,7 +155,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
-                if len(a_units) == 1 and anchor is not None and rule.data.get("subject_a", True):
+                if (
+                    len(a_units) == 1
+                    and anchor is not None
+                    and rule.data.get("subject_a", True)
+                    # "the Council ... decision to end Kidderminster's twinning with Husum":
+                    # the possessor owns the tie, whoever acts on it
+                    and not _possessive(su.units.units[a_units[0]], tokens)
+                ):
                     # "Jeonju, the capital of North Jeolla Province, suspended ... with its
                     # sister city Kanazawa": the clause's subject, not the nearest name.
                     subj = _subject_place(anchor, tokens, su)

@@ -727,7 +727,7 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     """Right next to relationship vocabulary: "sister city of X", "X's sister city"."""
     lo = max(0, cand.tok_start - 4)
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
-    hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 4)
+    hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 6)
     after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
@@ -744,8 +744,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         return True  # "the partnership between Neunkirchen and Lübben"
     if after[:1] == ["-"] and len(after) > 1:
         return True  # "Rockford-Changzhou relationship"
-    if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:4]):
-        return True  # "Kiel's sister city", "Tartu's other partner cities"
+    if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:6]):
+        return True  # "Kiel's sister city", "Kidderminster's 36-year twinning"
     if (
         after[:1] in (["'s"], ["’s"])
         and after[1:2]
