@@ -48,6 +48,8 @@ _ANY = r"[^ ]+ "
 # note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
 _COORD_SEP = (
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
+    # "with Sanremo, in Italy, and Gijón": a country set off after a place
+    r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
     r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
