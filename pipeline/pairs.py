@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, Unit, UnitString, encode, lexicon, load_patterns
-from pipeline.places import Places
+from pipeline.places import Places, cues
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -178,6 +178,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         and su.mentions[su.units.units[subj].ref].place.key not in b_keys
                     ):
                         a_units = [subj]
+                # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
+                # after "a" naming something else is where a business is, not a partner.
+                a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
+                b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
                 b_units, gapped = _gapped(su, b_units, tokens)
                 if _respectively(su, b_units, tokens):
                     # "Provo and Orem ended their twinnings with Saratov and Tambov
@@ -213,9 +217,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             mb = su.mentions[su.units.units[b_unit].ref]
             if anchor is not None and _owned_by_other(anchor, tokens, su):
                 continue  # "the Finnish government's relations with Moscow"
+            if _names_a_thing(su.units.units[b_unit], tokens):
+                continue
             before = [
-                u for u in range(su.units.unit_at(m.start())) if su.units.units[u].kind == "P"
-            ]
+                u for u in range(su.units.unit_at(m.start()))
+                if su.units.units[u].kind == "P" and not _names_a_thing(su.units.units[u], tokens)
+            ]  # fmt: skip
             before = [
                 u for u in before if su.mentions[su.units.units[u].ref].place.key != mb.place.key
             ]
@@ -448,6 +455,23 @@ def _gapped(su: SentenceUnits, b_units: list[int], tokens):
     return b_units, []
 
 
+def _names_a_thing(unit: Unit, tokens) -> bool:
+    first, last = tokens[unit.tok_start], tokens[unit.tok_end - 1]
+    if not (
+        first.i > 0
+        and tokens[first.i - 1].lower in ("a", "an")
+        and last.dep == "compound"
+        and last.head > last.i
+    ):
+        return False
+    # "a Winnipeg city councilor", "a Melbourne City Council official" speak for the city
+    own = cues()["after_place"]
+    return not any(
+        t.lower in own or t.lower.rstrip("s") in own or t.lower + "s" in own
+        for t in tokens[last.i + 1 : last.head + 1]
+    )
+
+
 def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
     if len(b_units) < 2:
         return False
@@ -475,7 +499,7 @@ def _all_matches(regex: re.Pattern, us: UnitString):
 
 
 _SUBJECT_PATH = frozenset(
-    "dobj pobj prep attr acl xcomp ccomp advcl conj npadvmod oprd compound".split()
+    "dobj pobj prep pcomp attr acl xcomp ccomp advcl conj npadvmod oprd compound".split()
 )
 
 
@@ -547,6 +571,13 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
         if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
             return unit_of[t.i]
+    if head.lower in cues()["place_heads"]:
+        # 'Jingdezhen, the "porcelain capital" in ..., signed': the description's name
+        # stands before it, set off by a comma (the parser may hang it elsewhere).
+        first = min((t.i for t in tokens[max(0, head.i - 6) : head.i] if t.head == head.i),
+                    default=head.i)  # fmt: skip
+        if first >= 2 and tokens[first - 1].text == "," and first - 2 in unit_of:
+            return unit_of[first - 2]
     return None
 
 
