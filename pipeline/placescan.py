@@ -168,6 +168,17 @@ _TABLE_HEADER = frozenset(
     "partners region date established".split()
 )
 _MAX_ITEM_WORDS = 16
+_ITEM_NOTE = re.compile(r"\s[–—-]\s")
+_BRACKET_YEAR = re.compile(r"\([^()]{0,40}(?:1[89]|20)\d\d[^()]{0,12}\)")
+
+
+def _noted_item(line: str) -> bool:
+    """ "Peterhof (Russia, 1998–2022) – the partnership was put on hold ...": a short
+    entry with its years, then a note."""
+    head = _ITEM_NOTE.split(line, maxsplit=1)[0]
+    return len(head.split()) <= _MAX_ITEM_WORDS and _BRACKET_YEAR.search(head) is not None
+
+
 _MAX_ROW_WORDS = 30
 
 
@@ -210,7 +221,9 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                     j += 1
                     continue
                 limit = _MAX_ROW_WORDS if "|" in line else _MAX_ITEM_WORDS
-                if not line or len(line.split()) > limit or _is_intro(line):
+                if not line or _is_intro(line):
+                    break
+                if len(line.split()) > limit and not _noted_item(line):
                     break
                 if not line.lstrip(_BULLETS)[:1].isupper():
                     break
