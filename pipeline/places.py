@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -351,12 +352,10 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
-    mentions = _own_city(mentions, doc, tokens, parsed)
+    focal = focal_place(doc, mentions)
+    mentions = _own_city(mentions, doc, tokens, parsed, focal)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(
-        tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items,
-        focal_place(doc),
-    )  # fmt: skip
+    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal)
 
 
 _DESCRIBED = frozenset(
@@ -901,23 +900,33 @@ _OWN_RELATION = frozenset(
 )
 
 
-def focal_place(doc: DocPlaces) -> Place | None:
-    """The place a document is about: the one it names most often (earliest on a tie)."""
+def focal_place(doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = ()) -> Place | None:
+    """The place a document is about: the one it names most often (earliest on a tie).
+
+    The string scan's names count, and so do those the parse recognised by their cues
+    where the scan, unsure, left them out ("Bad Homburg vor der Höhe is twinned with:").
+    """
     counts: dict[str, int] = {}
     first: dict[str, PlaceMention] = {}
-    for m in doc.mentions:
+    scanned = {m.start for m in doc.mentions}
+    extra = [
+        m for m in parsed_mentions
+        if m.tok_start >= 0 and m.start not in scanned and not m.cue.startswith(("org", "coref"))
+    ]  # fmt: skip
+    pool = sorted([*doc.mentions, *extra], key=lambda m: m.start)
+    for m in pool:
         counts[m.place.key] = counts.get(m.place.key, 0) + 1
         first.setdefault(m.place.key, m)
     if not counts:
         return None
     # The place a document opens with (its title, its council's letterhead) counts once
     # more: a staff report about a new partner is still its own city's.
-    counts[doc.mentions[0].place.key] += 1
+    counts[pool[0].place.key] += 1
     key = max(counts, key=lambda k: (counts[k], -first[k].start))
     return first[key].place
 
 
-def _own_city(mentions, doc: DocPlaces, tokens, parsed):
+def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
     passage is about, when no place is named in the sentence before the phrase.
@@ -926,7 +935,6 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed):
     the city's mayor"); council minutes, city statements and encyclopedia sections often
     name none, and then it is the place the document names most often.
     """
-    focal = focal_place(doc)
     out = list(mentions)
     taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.span_end_tok)}
     for sent in parsed.sentences:
