@@ -49,6 +49,7 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # The first sentences of a document (headline, byline, lede) carry its news.
 _LEDE_SENTENCES = 6
+_PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
@@ -164,7 +165,7 @@ class Dater:
                 tok = self.tokens[tok].head
             if tok is None or self._in_other_time(tok):
                 continue
-            if self.tokens[tok].dep in _NOUN_MODIFIER and not self._attributive(tok):
+            if self.tokens[tok].dep in _NOUN_MODIFIER and self._attributive(tok) is None:
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
@@ -275,10 +276,12 @@ class Dater:
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)
-            if self._attributive(sd.tok):
+            named = self._attributive(sd.tok)
+            if named is not None:
                 # "The 1991 agreement that made X and Y sister cities — signed ...": the
-                # year of the tie is its beginning and dates nothing else.
-                if ev.type != "established":
+                # year of the tie is its beginning and dates nothing else; "Rostock's
+                # 2017 proposal to twin with Prague" dates the proposal.
+                if ev.type != named:
                     continue
                 rank = -1
             elif d_clause == trig_clause:
@@ -338,14 +341,16 @@ class Dater:
             return False
         return d.head in (ev.trigger, ev.relation.anchor)
 
-    def _attributive(self, i: int) -> bool:
-        """A year that names the tie itself ("the 1991 agreement")."""
+    def _attributive(self, i: int) -> str | None:
+        """The event a year names by modifying its noun: the tie's beginning ("the 1991
+        agreement") or a proposal ("the 2017 proposal"); None for any other year."""
         tok = self.tokens[i]
-        return (
-            tok.dep in ("nummod", "compound", "amod")
-            and tok.head != tok.i
-            and self.tokens[tok.head].lower in rel_nouns()
-        )
+        if tok.dep not in ("nummod", "compound", "amod") or tok.head == tok.i:
+            return None
+        noun = self.tokens[tok.head].lower
+        if noun in rel_nouns():
+            return "established"
+        return "proposed" if noun in _PROPOSAL_NOUNS else None
 
     def _beside(self, d_clause: int, trig_clause: int) -> bool:
         """ "A request by Trier to establish a partnership with Weimar, submitted in
