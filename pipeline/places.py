@@ -724,14 +724,14 @@ def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
 
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     """Right next to relationship vocabulary: "sister city of X", "X's sister city"."""
-    lo = max(0, cand.tok_start - 4)
+    lo = max(0, cand.tok_start - 5)
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
     hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 6)
     after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
-    if any(w in _REL_WORDS for w in before[-3:]) and (
+    if any(w in _REL_WORDS for w in before[-4:]) and (
         before[-1] in ("of", "to", "with", ",")
         or before[-1] in _REL_WORDS
         or before[-1] in ("city", "cities", "town", "towns")
@@ -959,8 +959,9 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
                 if head.lower not in _OWN_HEADS or nxt in ("of", "centre", "center", "hall"):
                     continue
-                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass")):
-                    continue
+                twinned = head.dep == "dobj" and tokens[head.head].lemma in ("twin", "pair", "link")
+                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass") or twinned):
+                    continue  # "a proposal ... to twin the city with Sevastopol" is one
                 start, end = i, j + 1
             elif (
                 tok.text == "Council"
