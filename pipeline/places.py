@@ -216,11 +216,17 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             )
             neighbour = i > 0 and tokens[i - 1].lower in _NEIGHBOURING
             if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
-                key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+                # "the neighbouring Tasman District Council": the council's district
+                end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
+                suffix = tokens[end - 1].lower if end - i > 1 else ""
+                suffix = suffix if suffix in _COUNCIL_AREAS else ""
+                key = norm(parsed.text[tokens[i].start : tokens[end - 1].end])
+                if suffix:
+                    key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
-                    cand = _Candidate(i, j, key, gaz.cities_for_key(key), [])
+                    cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
                     cand.cue = "place.list_item" if first_in_line else ""
-                    candidates[(i, j)] = cand
+                    candidates[(i, end)] = cand
             i = j
 
     # Longest candidate wins where two overlap.
@@ -824,6 +830,7 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
             "place.city_of",
             "place.qualified",
             "place.list_item",
+            "place.neighbour",
         ):
             return None
         parent = cand.qual_parent.country if cand.qual_parent is not None else None
@@ -892,6 +899,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 _OWN_HEADS = frozenset("city town municipality borough council district".split())
 _DIVISION_HEADS = frozenset("district borough".split())
+_COUNCIL_AREAS = frozenset("district county borough shire region".split())
 _DIVISION_OWNERS = frozenset("prefecture province county oblast region".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
