@@ -700,12 +700,17 @@ def _classify(
             for c in children.get(cur.i, ())
         ):
             return []  # "asked whether we will break off the partnership": a question
-        if dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT":
+        # "a proposal, drafted by officers, to form a relationship": the parser calls
+        # the infinitive a relative clause; it completes the noun like any other.
+        infinitive = dep == "relcl" and any(
+            tokens[c].dep == "aux" and tokens[c].lower == "to" for c in children.get(cur.i, ())
+        )
+        if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
             if dep == "advcl" and _temporal_mark(cur, children, tokens):
                 subordinate = True
             if dep != "conj":
                 break
-        if dep not in _UP_MODALITY and dep != "conj":
+        if dep not in _UP_MODALITY and dep != "conj" and not infinitive:
             break
         head = tokens[cur.head]
         if head.sent != cur.sent:

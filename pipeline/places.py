@@ -607,6 +607,8 @@ def _cue(
     """Why this name is a place here, or "" when it is not (or not sure)."""
     c = cues()
     first = tokens[cand.tok_start]
+    if cand.key in c["continents"]:
+        return ""  # "Tauranga's ties with Asia": a continent is no partner
     if cand.cue == "place.list_item":
         return cand.cue
     if _opens_list_line(cand, tokens, parsed, doc):
