@@ -425,6 +425,13 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     ),
                 )
             else:
+                ties = [
+                    t for t in tokens[sent.tok_start : sent.tok_end]
+                    if (t.lower in _SINCE_CONTEXT or t.lower in _SINCE_PLURALS)
+                    and t.dep not in ("compound", "amod")
+                ]  # fmt: skip
+                if ties and all(t.tag in ("NNS", "NNPS") for t in ties):
+                    continue  # "has had sister-city ties since 1958": its programme, no one tie
                 target = _focus(parsed, ordered, sent)
                 if target is None:
                     continue
@@ -534,6 +541,7 @@ _SINCE_CONTEXT = frozenset(
     "sister twin twins twinned twinning partner partners partnership partnerships "
     "relationship relationships ties link links agreement friendship jumelage".split()
 )
+_SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())
 _SINCE_HEADS = frozenset(
     "be have twin pair link partner remain exist relationship partnership twinning tie link "
     "agreement friendship relation".split()
