@@ -65,10 +65,11 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
             m = place_at[i]
             end = min(max(m.span_end_tok, m.tok_end), sent.tok_end)
             # "Fukuoka Prefecture's Omuta": the division only says where the town is.
-            k = end + 1 if end < sent.tok_end and tokens[end].lower in _DIVISION_WORDS else end
+            divisions = cues()["divisions"]
+            k = end + 1 if end < sent.tok_end and tokens[end].lower in divisions else end
             owned = place_at.get(k + 1)
             if (
-                (k > end or m.place.kind in _DIVISION_WORDS)
+                (k > end or m.place.kind in divisions)
                 and owned is not None
                 and tokens[k].lower in ("'s", "’s")
             ):
@@ -88,9 +89,6 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
         units.append(Unit(i, i + 1, "W", None))
         i += 1
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
-
-
-_DIVISION_WORDS = frozenset("prefecture province county state region oblast".split())
 
 
 def _is_footnote(tokens: Sequence[Token], i: int) -> bool:

@@ -214,12 +214,12 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
-            neighbour = i > 0 and tokens[i - 1].lower in _NEIGHBOURING
+            neighbour = i > 0 and tokens[i - 1].lower in cues()["neighbour_words"]
             if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
                 suffix = tokens[end - 1].lower if end - i > 1 else ""
-                suffix = suffix if suffix in _COUNCIL_AREAS else ""
+                suffix = suffix if suffix in cues()["council_areas"] else ""
                 key = norm(parsed.text[tokens[i].start : tokens[end - 1].end])
                 if suffix:
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
@@ -417,10 +417,6 @@ def _name_run(i: int, sent, tokens) -> int | None:
         else:
             break
     return j
-
-
-# "the experience of neighbouring Wantage": only places neighbour.
-_NEIGHBOURING = frozenset("neighbouring neighboring nearby".split())
 
 
 _NAME_PARTICLES = frozenset("de del la le les du des sur en on upon am an der im".split())
@@ -629,9 +625,9 @@ def _cue(
         return "place.qualified"
     if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
         return "place.city_of"
-    if before and before[-1] in _NEIGHBOURING:
+    if before and before[-1] in c["neighbour_words"]:
         return "place.neighbour"
-    if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in _DIVISION_OWNERS:
+    if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in c["divisions"]:
         return "place.of_division"  # "Kumamoto Prefecture's Arao"
     if cand.suffix_kind:
         return "place.suffix"
@@ -901,8 +897,6 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 _OWN_HEADS = frozenset("city town municipality borough council district".split())
 _DIVISION_HEADS = frozenset("district borough".split())
-_COUNCIL_AREAS = frozenset("district county borough shire region".split())
-_DIVISION_OWNERS = frozenset("prefecture province county oblast region".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partnership partnerships link links ties "
