@@ -153,29 +153,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
-                if (
-                    len(a_units) == 1
-                    and anchor is not None
-                    and rule.data.get("subject_a", True)
-                    # "the Council ... decision to end Kidderminster's twinning with Husum":
-                    # the possessor owns the tie, whoever acts on it
-                    and not _possessive(su.units.units[a_units[0]], tokens)
-                ):
-                    # "Jeonju, the capital of North Jeolla Province, suspended ... with its
-                    # sister city Kanazawa": the clause's subject, not the nearest name.
-                    subj = _subject_place(anchor, tokens, su)
-                    if subj is None and rule.data.get("subject_before_partner", False):
-                        subj = _before_partner(a_units[0], tokens, su)
-                    b_keys = {su.mentions[su.units.units[u].ref].place.key for u in b_units}
-                    # A subject that is the partner itself comes from a misparse ("...,
-                    # whose own twin, Schongau, is also twinned with Abingdon" read as
-                    # one more verb of "Its link ... was sealed"): keep the named side.
-                    if (
-                        subj is not None
-                        and subj not in b_units
-                        and su.mentions[su.units.units[subj].ref].place.key not in b_keys
-                    ):
-                        a_units = [subj]
+                a_units = _acting_side(su, a_units, b_units, anchor, rule, tokens)
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
@@ -434,6 +412,33 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
     if possessive and len(possessive) < len(units):
         return possessive[-1:] if name == "A" else units
     return units
+
+
+def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> list[int]:
+    """The A side of a match: the clause's subject rather than the nearest name
+    ("Jeonju, the capital of North Jeolla Province, suspended ... with its sister city
+    Kanazawa"), unless the rule says otherwise or the name owns the tie."""
+    if (
+        len(a_units) != 1
+        or anchor is None
+        or not rule.data.get("subject_a", True)
+        # "the Council ... decision to end Kidderminster's twinning with Husum": the
+        # possessor owns the tie, whoever acts on it
+        or _possessive(su.units.units[a_units[0]], tokens)
+    ):
+        return a_units
+    subj = _subject_place(anchor, tokens, su)
+    if subj is None and rule.data.get("subject_before_partner", False):
+        subj = _before_partner(a_units[0], tokens, su)
+    if subj is None or subj in b_units:
+        return a_units
+    # A subject that is the partner itself comes from a misparse ("..., whose own twin,
+    # Schongau, is also twinned with Abingdon" read as one more verb of "Its link ... was
+    # sealed"): keep the named side.
+    b_keys = {su.mentions[su.units.units[u].ref].place.key for u in b_units}
+    if su.mentions[su.units.units[subj].ref].place.key in b_keys:
+        return a_units
+    return [subj]
 
 
 def _gapped(su: SentenceUnits, b_units: list[int], tokens):
