@@ -95,8 +95,10 @@ def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
 def _trigger_for(
     tok: Token, tokens: tuple[Token, ...], classes: tuple[str, ...], below: bool = False
 ) -> Trigger | None:
-    tok_pos = _verb_by_syntax(tok, tokens)
-    for pos, trig in _triggers().get(tok.lemma, ()):
+    found = _triggers().get(tok.lemma, ())
+    # Most tokens are no trigger word: the syntax check runs only for those that are.
+    tok_pos = _verb_by_syntax(tok, tokens) if found else tok.pos
+    for pos, trig in found:
         if pos and tok_pos not in pos:
             continue
         if trig.below_only and not below:
@@ -1016,7 +1018,9 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
 
 
 _BLOCK_WORD = Trigger("trigger.block.modal_verb", "block", (), False)
-_CARRY_WORD = Trigger("trigger.carried.verb", "establish", (), False)
+_CARRY_WORD = Trigger(
+    "trigger.carried.verb", "carry", (), False
+)  # the event takes its class from the motion
 _CARRIED = frozenset("carried passed adopted".split())
 _CARRIES = {
     ("proposed", "establish"): "established",
