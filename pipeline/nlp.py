@@ -45,10 +45,156 @@ def load(model: str):
 
     suffixes = [*nlp.Defaults.suffixes, *FOOTNOTE_MARKS]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    if "attribute_ruler" in nlp.pipe_names:
+        _tabulate_attribute_ruler(nlp)
     return nlp
 
 
 FOOTNOTE_MARKS = (r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", r"\[\d{1,3}\]")
+
+
+# --- the attribute ruler as table lookups ----------------------------------------------
+# The model's attribute ruler (tag -> POS and morphology, plus ~30 exceptions) runs a
+# Matcher over every token with all of its 179 patterns: a sixth of the whole parse time.
+# Its patterns test only a token's tag, lower-case form, dependency and is_space, plus
+# the lower-case form of a neighbour, so the tokens that look alike get the same result:
+# `TableAttributeRuler` works each distinct look out once, with the model's own patterns,
+# and sets exactly the attributes the Matcher version sets (test_nlp.py compares them).
+
+_TABLE_RULER = "sistercities_table_attribute_ruler"
+_TOKEN_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+_MAX_LOOKS = 200_000
+
+
+def _tabulate_attribute_ruler(nlp) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(_TABLE_RULER):
+        Language.factory(_TABLE_RULER, func=lambda nlp, name: TableAttributeRuler(nlp.vocab))
+    original = nlp.get_pipe("attribute_ruler")
+    nlp.replace_pipe("attribute_ruler", _TABLE_RULER)
+    nlp.get_pipe("attribute_ruler").adopt(original)
+
+
+def _satisfies(spec: dict, values: dict) -> bool:
+    """One token pattern of the Matcher (the operators the model's patterns use)."""
+    for attr, want in spec.items():
+        value = values[attr]
+        if isinstance(want, dict):
+            for op, arg in want.items():
+                if op == "IN":
+                    ok = value in arg
+                elif op == "NOT_IN":
+                    ok = value not in arg
+                elif op == "REGEX":
+                    ok = re.search(arg, value) is not None
+                else:  # a pattern this table does not know: a bug, not a silent mismatch
+                    raise ValueError(f"attribute ruler operator {op!r} is not supported")
+                if not ok:
+                    return False
+        elif value != want:
+            return False
+    return True
+
+
+class TableAttributeRuler:
+    """The model's attribute ruler, applied per distinct token look (see above)."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.specs: list[tuple[int, int, dict]] = []  # (pattern, position, token spec)
+        self.multi: list[tuple[int, int, int]] = []  # (pattern, spec no. of first, length)
+        self.single: dict[int, list[int]] = {}  # spec no. -> pattern
+        self.attrs: list[dict] = []
+        self.indices: list[int] = []
+        self._looks: dict[tuple, tuple[tuple[int, ...], frozenset, tuple[int, ...]]] = {}
+        # Lower-case forms no pattern names (nor matches by regex) all look alike.
+        self._named: set[str] = set()
+        self._regexes: list[str] = []
+        self._lowers: dict[int, int] = {}  # lower-case form -> itself, or 0 if unnamed
+        self._merged: dict[tuple[int, ...], dict] = {}
+
+    def adopt(self, ruler) -> None:
+        """Take the patterns of a spaCy `AttributeRuler`, in its order (later wins)."""
+        self.attrs = list(ruler.attrs)
+        self.indices = list(ruler.indices)
+        for i, pattern in enumerate(ruler.patterns):
+            for alternative in pattern["patterns"]:
+                first = len(self.specs)
+                for k, spec in enumerate(alternative):
+                    unknown = set(spec) - set(_TOKEN_ATTRS)
+                    if unknown:
+                        raise ValueError(f"attribute ruler pattern tests {sorted(unknown)}")
+                    self.specs.append((i, k, spec))
+                    lower = spec.get("LOWER")
+                    if isinstance(lower, str):
+                        self._named.add(lower)
+                    elif isinstance(lower, dict):
+                        self._named.update(lower.get("IN", ()))
+                        self._named.update(lower.get("NOT_IN", ()))
+                        self._regexes.extend(v for op, v in lower.items() if op == "REGEX")
+                if not -len(alternative) <= self.indices[i] < len(alternative):
+                    raise ValueError(f"attribute ruler pattern {i} sets a token outside it")
+                if len(alternative) == 1:
+                    self.single.setdefault(first, []).append(i)
+                else:
+                    self.multi.append((i, first, len(alternative)))
+
+    def _lower(self, lower: int) -> int:
+        found = self._lowers.get(lower)
+        if found is None:
+            text = self.vocab.strings[lower]
+            named = text in self._named or any(re.search(r, text) for r in self._regexes)
+            if len(self._lowers) >= _MAX_LOOKS:  # a bound on memory over endless runs
+                self._lowers.clear()
+            found = self._lowers[lower] = lower if named else 0
+        return found
+
+    def _look(self, key: tuple, lower: int) -> tuple[tuple[int, ...], frozenset, tuple[int, ...]]:
+        """Patterns one token matches alone, the token specs it satisfies, and the
+        longer patterns it can start."""
+        found = self._looks.get(key)
+        if found is None:
+            strings = self.vocab.strings
+            tag, _, dep, space = key
+            # Every unnamed form gives what the first one seen gives.
+            values = {"TAG": strings[tag], "LOWER": strings[lower], "DEP": strings[dep]}
+            values["IS_SPACE"] = bool(space)
+            ok = frozenset(n for n, (*_, spec) in enumerate(self.specs) if _satisfies(spec, values))
+            alone = tuple(sorted(i for n in ok for i in self.single.get(n, ())))
+            starts = tuple(m for m, (_, first, _) in enumerate(self.multi) if first in ok)
+            if len(self._looks) >= _MAX_LOOKS:  # a bound on memory over endless runs
+                self._looks.clear()
+            found = self._looks[key] = (alone, ok, starts)
+        return found
+
+    def __call__(self, doc):
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+        from spacy.tokens._retokenize import set_token_attrs
+
+        rows = doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()
+        lowers = self._lower
+        looks = [self._look((t, lowers(lower), d, s), lower) for t, lower, d, s in rows]
+        extra: dict[int, list[int]] = {}
+        for start, (_, _, starts) in enumerate(looks):
+            for m in starts:
+                i, first, length = self.multi[m]
+                if start + length <= len(looks) and all(
+                    first + k in looks[start + k][1] for k in range(1, length)
+                ):
+                    extra.setdefault(start + self.indices[i] % length, []).append(i)
+        for t, (alone, _, _) in enumerate(looks):
+            ids = tuple(sorted((*alone, *extra[t]))) if t in extra else alone
+            if not ids:
+                continue
+            merged = self._merged.get(ids)
+            if merged is None:
+                merged = {}
+                for i in ids:  # in pattern order: a later pattern overrides, as in spaCy
+                    merged.update(self.attrs[i])
+                self._merged[ids] = merged
+            set_token_attrs(doc[t], merged)
+        return doc
 
 
 def parse(nlp, jobs: Sequence[ParseJob], batch_size: int = 64, n_process: int = 1) -> list[Parsed]:
