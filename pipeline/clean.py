@@ -363,7 +363,11 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
         (i for i in header if _date_in_line(blocks[i], allow_byline=False) is not None), None
     )
     # A headline has something under it: the last block of a document is never its title.
-    candidates = [i for i in header if _title_like(blocks[i]) and i < len(blocks) - 1]
+    candidates = [
+        i
+        for i in header
+        if _title_like(blocks[i]) and i < len(blocks) - 1 and _dateline(blocks[i]) is None
+    ]
     title_at = None
     if byline is not None:
         title_at = max((i for i in candidates if i < byline), default=None)
@@ -396,7 +400,32 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
                 found.append((0 if hit[1] else 1, i, hit[0]))
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
+    if date is None:
+        # No date above the story: its wire dateline ("MACON, France, Sept 16, 2023 (AFP) -")
+        lead = header[-1] + 1 if header else 0
+        if lead < len(blocks):
+            date = _wire_dateline(blocks[lead])
+            date_at = lead if date is not None else None
     return title, author, date_at, date
+
+
+# A dateline opening a story: a place in capitals, perhaps its region or country, a date
+# with its year, perhaps the agency, then a dash: "TEGUCIGALPA, 18 May 2023 (EFE).-".
+_WIRE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2},\s*(?P<date>[^()]{6,30}?)"
+    r"\s*(?:\([A-Za-z][\w .&/-]{1,30}\))?\s*\.?\s*[-–—]"
+)
+
+
+def _wire_dateline(block: str) -> DateValue | None:
+    m = _WIRE.match(block)
+    if m is None:
+        return None
+    d = DATE_RE.fullmatch(m.group("date"))
+    if d is None:
+        return None
+    value = parse_expression(d.group(0), None, m.start("date"), m.end("date"))
+    return value if value is not None and value.precision == "day" else None
 
 
 _TIME = re.compile(
@@ -440,7 +469,9 @@ _FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt
 
 _CELL_SEP = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 _EDITION = re.compile(r"\((?:[^()]{0,30})\)")
-_MINUTES = re.compile(r"(?i)^minutes of\b[^.]{0,200}?\bheld\b")
+# "Minutes of the ... Meeting held ... on <date>", or its second line on its own
+# ("held in the Council Chamber, ... on Monday 14 October 2024").
+_MINUTES = re.compile(r"(?i)^(?:minutes of\b[^.]{0,200}?)?\bheld\b")
 
 
 def _header_cell_date(block: str) -> DateValue | None:

@@ -39,11 +39,13 @@ DATE_RE = re.compile(
       | {_YEAR}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05, 2019/08/07
       | (?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/{_YEAR}  # 07/01/2020
       | (?:1[3-9]|2[0-9]|3[01])/(?:0?[1-9]|1[0-2])/{_YEAR}      # 18/01/2024: day first
+      | (?:0?[1-9]|[12][0-9]|3[01])\.(?:0?[1-9]|1[0-2])\.{_YEAR}  # 15.02.2024: day first
       | {_MONTH}\s+{_DAY}(?![\d,]*\s*{_YEAR})  # January 12 (year from context)
       | {_DAY}\s+{_MONTH}(?!,?\s*{_YEAR})      # 12 January
     )(?![\w-])""",
 )
 _YMD = re.compile(rf"({_YEAR})[-/](0[1-9]|1[0-2])[-/](0[1-9]|[12][0-9]|3[01])")
+_DMY_DOTS = re.compile(rf"(0?[1-9]|[12][0-9]|3[01])\.(0?[1-9]|1[0-2])\.({_YEAR})")
 YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/-]|\.\d)")
 
 _DURATION = re.compile(
@@ -145,6 +147,13 @@ def parse_expression(
     ymd = _YMD.fullmatch(text)
     if ymd:  # "2019/08/07" (agency datelines): year first, so never day-month ambiguous
         return DateValue("-".join(ymd.groups()), "day", start, end)
+    dots = _DMY_DOTS.fullmatch(text)
+    if dots:  # "15.02.2024": where dots separate the numbers, the day comes first
+        day, month, year = (int(g) for g in dots.groups())
+        try:
+            return DateValue(date(year, month, day).isoformat(), "day", start, end)
+        except ValueError:  # 31.02.2024
+            return None
     has_year = re.search(_YEAR, text) is not None
     relative = _RELATIVE.search(text) is not None
     has_month = re.search(_MONTH, text) is not None
