@@ -113,7 +113,13 @@ def _trigger_for(
 
 def _verb_by_syntax(tok: Token, tokens) -> str:
     """The tagger's part of speech, except that a "noun" heading a clause with its own
-    subject is a verb ("suggested that Tegucigalpa twin with Guangzhou")."""
+    subject is a verb ("suggested that Tegucigalpa twin with Guangzhou"), and a gerund
+    with a determiner or possessor is a noun ("to scrap the town's 1973 twinning")."""
+    if tok.tag == "VBG":
+        lo = max(0, tok.i - 6)
+        if any(t.head == tok.i and t.dep in ("det", "poss") for t in tokens[lo : tok.i]):
+            return "NOUN"
+        return tok.pos
     if tok.pos != "NOUN" or tok.dep not in ("ccomp", "advcl", "relcl"):
         return tok.pos
     lo = max(0, tok.i - 6)
@@ -177,6 +183,11 @@ def _instrument(tok: Token, children, tokens) -> bool:
 def _modality_of(tok: Token, tokens=None) -> str | None:
     if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
         return "fail"  # "voted against suspending ties": the move to end it failed
+    if tok.lemma == "vote" and tokens is not None:
+        # "a motion to scrap the twinning was voted down", "voted it down": defeated
+        after = tokens[tok.i + 1 : tok.i + 4]
+        if any(t.lower == "down" and t.head == tok.i for t in after):
+            return "fail"
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue
@@ -289,6 +300,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_list_years(parsed, relations))
+    events.extend(_year_modifiers(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
     events = _one_establishment(events, since)
     events.extend(_anaphoric(parsed, events, children))
@@ -530,6 +542,59 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 EventMention(rm, "terminated", tok, s2, e2, rm.sentence,
                              "trigger.terminate.list_year", conf, False, ended)
             )  # fmt: skip
+        if rm.rule_id.startswith("pair.list"):
+            out.extend(_row_status(parsed, rm, conf))
+    return out
+
+
+_STATUS_EVENTS = {"suspend": "suspended", "terminate": "terminated"}
+_STATUS_YEAR = re.compile(r"\s*\(?\s*((?:1[89]|20)\d\d)\b")
+
+
+def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
+    """A year modifying the tie's own noun names its beginning: "a motion to scrap the
+    town's 1973 twinning with Kirovsk", "the 1994 agreement between X and Y"."""
+    tokens = parsed.tokens
+    out = []
+    for rm in relations:
+        if rm.b is None:
+            continue
+        lo = bisect.bisect_left([t.start for t in tokens], rm.start)
+        for tok in tokens[lo:]:
+            if tok.start >= rm.end:
+                break
+            if not _YEARLIKE(tok.text) or tok.dep not in ("nummod", "compound", "amod"):
+                continue
+            if tokens[tok.head].lower not in rel_nouns():
+                continue
+            when = DateValue(tok.text, "year", tok.start, tok.end)
+            conf = round(0.8 * rm.confidence**0.5, 3)
+            out.append(
+                EventMention(rm, "established", tok.i, tok.start, tok.end, rm.sentence,
+                             "trigger.establish.year_modifier", conf, False, when)
+            )  # fmt: skip
+    return out
+
+
+def _row_status(parsed: Parsed, rm: RelationMention, conf: float) -> list[EventMention]:
+    """A status cell of a partner table or list line with its year: "Makhachkala |
+    Russia | Sister city | 1991 | Suspended (2022)"."""
+    out = []
+    lo = bisect.bisect_left([t.start for t in parsed.tokens], rm.b.end)
+    for tok in parsed.tokens[lo:]:
+        if tok.start >= rm.end:
+            break
+        forms = (tok.lemma, tok.lower, tok.lower[:-1], tok.lower[:-2])
+        found = [t for f in forms for _, t in _triggers().get(f, ()) if not t.needs]
+        trig = next((t for t in found if t.cls in _STATUS_EVENTS), None)
+        m = _STATUS_YEAR.match(parsed.text, tok.end) if trig else None
+        if trig is None or m is None or m.end(1) > rm.end:
+            continue
+        when = DateValue(m.group(1), "year", m.start(1), m.end(1))
+        out.append(
+            EventMention(rm, _STATUS_EVENTS[trig.cls], tok.i, tok.start, tok.end, rm.sentence,
+                         f"{trig.id}.list_status", conf, False, when)
+        )  # fmt: skip
     return out
 
 

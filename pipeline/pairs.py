@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, Unit, UnitString, encode, lexicon, load_patterns
 from pipeline.places import Places, cues
+from pipeline.placescan import table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -300,10 +301,13 @@ def _list_relations(
         items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
         if colon is not None and any(u.kind == "P" for u in rest):
             items = _inline_items(su, rest, tokens)
-        elif k + 1 < len(all_units) and in_list[k + 1]:
+        elif any(in_list[k + 1 : k + 3]):
             # One partner per following line, as far as the list goes.
             for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
+                sent = parsed.sentences[nxt.sentence]
                 if not listed:
+                    if not items and table_header(parsed.text[sent.start : sent.end]):
+                        continue  # "City | Country | Year established" over the rows
                     break
                 first = next((u for u in nxt.units.units if u.kind == "P"), None)
                 if first is None:
@@ -311,7 +315,6 @@ def _list_relations(
                 before = nxt.units.units[: nxt.units.units.index(first)]
                 if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
                     continue  # the line does not start with the partner's name
-                sent = parsed.sentences[nxt.sentence]
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
         if not items:
             continue

@@ -159,13 +159,16 @@ _REL_PLURAL = (
     r"(?:towns?|cities|city|states?|provinces?|regions?|municipalities|communes?)"
 )
 _LIST_HEADING = re.compile(
-    rf"(?i)^(?:(?:former|current|other|international|our)\s+)?{_REL_PLURAL}"
+    rf"(?i)^(?:(?:former|current|other|international|our)\s+)?"
+    r"(?:(?:sister|twin|partner|friendship)\s*(?:and|&|/)\s*)?"  # "Sister and friendship cities"
+    rf"{_REL_PLURAL}"
     rf"(?:\s*(?:[–—-]|and|&|/)\s*(?:{_REL_PLURAL}|provinces|regions))?"
     r"(?:\s+of\s+[A-Z][^.!?:\n]{0,40})?$"
 )
 _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
-    "partners region date established".split()
+    "partners region date established relationship relation type status signed founded "
+    "agreement name".split()
 )
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
@@ -192,9 +195,10 @@ def _is_intro(line: str) -> bool:
     return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
 
 
-def _table_header(line: str) -> bool:
+def table_header(line: str) -> bool:
+    """The header row of a text table of partners ("City | Country | Year established")."""
     cells = [c.strip().lower() for c in line.split("|") if c.strip()]
-    return len(cells) >= 2 and all(c in _TABLE_HEADER for c in cells)
+    return len(cells) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in cells)
 
 
 def list_items(text: str) -> tuple[tuple[int, int], ...]:
@@ -217,7 +221,7 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             while j < len(lines):
                 ls, le = lines[j]
                 line = text[ls:le].strip()
-                if _table_header(line):
+                if table_header(line):
                     j += 1
                     continue
                 limit = _MAX_ROW_WORDS if "|" in line else _MAX_ITEM_WORDS
