@@ -320,7 +320,9 @@ class Dater:
         and anything in an "after ..." clause look further back and stay undated."""
         if self.published is None or self.published.precision == "year" or ev.subordinate:
             return None
-        if not (self._simple_past(ev.trigger) or self._lede_perfect(ev)):
+        if not (
+            self._simple_past(ev.trigger) or self._lede_perfect(ev) or self._headline_present(ev)
+        ):
             return None
         sent = self.parsed.sentences[ev.sentence]
         own = self.clause_chain(ev.trigger)
@@ -331,6 +333,16 @@ class Dater:
             return None  # "lapsed more than a decade ago": long before the report, year unknown
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _headline_present(self, ev: EventMention) -> bool:
+        """ "Wichita adds Taiwan's Kaohsiung as sister city": a headline tells the news
+        of its day in the present tense."""
+        sent = self.parsed.sentences[ev.sentence]
+        start, end = self.parsed.paragraphs[sent.paragraph]
+        headline = sent.paragraph == 0 and sent.start == start and sent.end == end
+        if not headline or self.parsed.text[start:end].rstrip().endswith((".", "?", "!")):
+            return False
+        return self.tokens[ev.trigger].tag in ("VBZ", "VBP")
 
     def _announced(self, d_clause: int, ev: EventMention) -> bool:
         """A participle on a nominalised event, or on the tie it names, dates that

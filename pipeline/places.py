@@ -741,6 +741,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         or before[-1] in ("city", "cities", "town", "towns")
     ):
         return True
+    if before[-1:] in (["is"], ["was"], ["remains"]) and any(
+        w in _REL_WORDS for w in before[-4:-1]
+    ):
+        return True  # "Wichita's oldest sister city is Orléans"
     if before[-1:] == ["between"] and after[:1] == ["and"]:
         return True  # "the twinning charter between Landerneau and Carrigaline"
     if before[-1:] == ["and"] and "between" in before[-4:-1]:
