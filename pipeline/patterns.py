@@ -53,6 +53,8 @@ _COORD_SEP = (
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
     r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
+    # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
+    r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"

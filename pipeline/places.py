@@ -11,26 +11,18 @@ nearby country cues ("In the UK, Newcastle ...") and the document's countries.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from pipeline.gazetteer import City, Gazetteer, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
-from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, resolve, title
+from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("pipeline.data").joinpath("place_cues.json").read_text())
-    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,6 +670,7 @@ def _cue(
         cand.cities
         and cand.cities[0].population >= 15_000
         and first.dep in ("nsubj", "nsubjpass")
+        and cand.key not in doc.person_like  # "Reyes also proposed ...": Councilor Reyes
         and not (before and before[-1] in ("the", "a", "an", "this", "that"))  # "The Leader"
         and _owns_a_tie(first, tokens)
     ):

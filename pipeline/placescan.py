@@ -11,10 +11,13 @@ countries the document talks about, and every place named (for coreference).
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from pipeline.gazetteer import PRIMARY_NAME_WEIGHT, City, Gazetteer, NameSpan, norm
 from pipeline.models import Place, PlaceMention
@@ -49,7 +52,8 @@ _BEFORE_OF = re.compile(
 )
 _BEFORE_RELATION = re.compile(
     r"(?:(?:sister|twin|partner|friendship)[ -](?:city|cities|town|towns)(?:\s+(?:of|to))?,?"
-    r"|twinned\s+with|twinning\s+with|twin\s+town\s+of)\s+$",
+    r"|twinned\s+with|twin\s+town\s+of"
+    r"|(?:twinning|relationship|partnership|ties?|links?|agreement|jumelage)\s+with)\s+$",
     re.I,
 )
 _BEFORE_NATIONAL = re.compile(
@@ -290,6 +294,20 @@ def _title_case(line: str) -> bool:
     return sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
+@lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    """Word lists that tell places from other names (data/place_cues.json)."""
+    raw = json.loads(resources.files("pipeline.data").joinpath("place_cues.json").read_text())
+    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def _titled_name() -> re.Pattern:
+    """A person's title and first name right before a name: "Councilor Aurora Reyes"."""
+    titles = "|".join(sorted(map(re.escape, cues()["person_titles"]), key=len, reverse=True))
+    return re.compile(rf"(?i:\b(?:{titles}))\.?[ \t]+[A-Z][\w'’-]+[ \t]+$")
+
+
 def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
     """City names the text also uses as a person's first name or surname.
 
@@ -303,6 +321,9 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         if title_case_line(span.start):
+            continue
+        if _titled_name().search(text, max(0, span.start - 40), span.start):
+            out.add(span.key)  # "Councilor Aurora Reyes": a surname, whatever its first name
             continue
         neighbours = []
         m = _NEXT_WORD.match(text, span.end)
@@ -351,6 +372,8 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
 
 
 def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
+    if span.key in cues()["continents"]:
+        return False  # "Tauranga's ties with Asia": a continent is no partner
     before = text[max(0, span.start - 40) : span.start]
     if _BEFORE_OF.search(before) or _BEFORE_RELATION.search(before):
         return True
