@@ -23,6 +23,7 @@ from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+_CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,14 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             )
             if span.key in gaz.countries and span.key not in ("georgia",):
                 continue
-        add(ts, te, span.key)
+        key = span.key
+        if key.endswith(" city") and te < len(tokens) and tokens[te].lower in _CITY_BODIES:
+            # "Orange City Council" is the council of Orange, named so elsewhere in the
+            # text, not of another town called "Orange City".
+            bare = key[: -len(" city")]
+            if bare in doc.known and gaz.cities_for_key(bare):
+                key = bare
+        add(ts, te, key)
 
     # 2. Names the parser tagged that the scan skipped ("Reading" is a weak name), and
     #    tagged names with a place suffix ("Yangpu District", "Suzhou City").
@@ -613,6 +621,12 @@ def _cue(
             return "org.institution"  # "Xiamen University", "Tianjin Conservatory of Music"
     before = [t.lower for t in tokens[max(0, cand.tok_start - 3) : cand.tok_start]]
     nxt = tokens[cand.tok_end].lower if cand.tok_end < len(tokens) else ""
+    if (
+        nxt in c["institution_words"]
+        and cand.tok_end < len(tokens)
+        and tokens[cand.tok_end].text[:1].isupper()
+    ):
+        return "org.institution"  # "Sydney Airport", "Limerick University" untagged
     if cand.qual_end > cand.tok_end and (cand.qual_country or cand.qual_admin1 or cand.qual_parent):
         return "place.qualified"
     if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
