@@ -295,6 +295,11 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     tokens[o].dep in ("dobj", "nsubjpass") and tokens[o].lower in ("them", "it")
                     for o in children.get(c, ())
                 )
+                # "vetoed a proposed link before it was even signed": it never was
+                and not any(
+                    tokens[m].dep == "mark" and tokens[m].lower in _UNREALISED_MARKS
+                    for m in children.get(c, ())
+                )
             ):
                 add(c, ev.relation, ".pronoun")
 
@@ -306,6 +311,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_anaphoric(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+_UNREALISED_MARKS = frozenset("before until unless if once".split())
 
 
 def _one_establishment(events: list[EventMention], since: list[EventMention]):

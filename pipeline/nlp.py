@@ -45,11 +45,16 @@ def load(model: str):
 
     suffixes = [*nlp.Defaults.suffixes, *FOOTNOTE_MARKS]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # Councillors' titles the English tokenizer does not know as abbreviations: "a motion
+    # from Coun. Mel Brandon to end ..." must stay one sentence.
+    for title in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(title, [{"ORTH": title}])
     if "attribute_ruler" in nlp.pipe_names:
         _tabulate_attribute_ruler(nlp)
     return nlp
 
 
+TITLE_ABBREVIATIONS = ("Coun.", "Couns.", "Cllr.", "Cllrs.", "Clr.", "Cr.", "Crs.", "Ald.")
 FOOTNOTE_MARKS = (r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", r"\[\d{1,3}\]")
 
 

@@ -252,6 +252,8 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
         inner_s = es
         while inner_s < ee and tokens[inner_s].lower in ("the", "a", "an"):
             inner_s += 1
+        if ee - 1 > inner_s and tokens[ee - 1].lower in ("'s", "’s"):
+            ee -= 1  # the tagger's "Moose Jaw's" is the name "Moose Jaw"
         if (inner_s, ee) == (cand.tok_start, cand.tok_end) or (
             inner_s == cand.tok_start
             and ee == cand.tok_end + 1
@@ -639,6 +641,13 @@ def _cue(
         return "place.suffix"
     if nxt in c["after_place"] and nxt != "'s":
         return "place.modifier"  # "Wagga Wagga city council", "Kiel city council"
+    if (
+        nxt in ("'s", "’s")
+        and cand.tok_end + 1 < len(tokens)
+        and tokens[cand.tok_end + 1].lower in c["after_place"] - {"people", "'s"}
+        and cand.cities
+    ):
+        return "place.body_of"  # "Moose Jaw's council vetoed ...", "Lahti's mayor"
     if before and before[-1] == "," and len(before) >= 2 and before[-2] in c["place_heads"]:
         return "place.apposition"  # "its Chinese counterpart, Qingdao"
     framing = ("industrial", "port", "coastal", "capital")
