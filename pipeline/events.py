@@ -454,6 +454,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 ]  # fmt: skip
                 if ties and all(t.tag in ("NNS", "NNPS") for t in ties):
                     continue  # "has had sister-city ties since 1958": its programme, no one tie
+                if any(tokens[c].lower == "with" for t in ties for c in children.get(t.i, ())):
+                    continue  # "its own cooperation agreement with the Port of Gdynia": not ours
                 target = _focus(parsed, ordered, sent)
                 if target is None:
                     continue

@@ -225,6 +225,11 @@ class Gazetteer:
     def divisions_named(self, name: str) -> list[Admin1]:
         return self.admin1.get(norm(name), [])
 
+    def is_capital(self, place) -> bool:
+        """Whether a resolved place (`models.Place`) is its country's capital."""
+        cap = self.capital(place.country) if place.country else None
+        return cap is not None and place.geonameid == cap.geonameid
+
     def capital(self, iso: str) -> City | None:
         name = self.capital_names.get(iso)
         if not name:

@@ -12,7 +12,7 @@ sister city ... She selected the city of Columbia, Maryland").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Parsed, Place, PlaceMention, Token
@@ -692,6 +692,22 @@ def _pair_key(a: Place, b: Place) -> tuple:
 
 
 _SELECT = frozenset("select choose pick find identify match settle recommend propose".split())
+
+
+def without_governments(
+    parsed: Parsed, mentions: list[RelationMention], is_capital: Callable[[Place], bool]
+) -> list[RelationMention]:
+    """ "Relations between Canberra and Beijing have deteriorated": two national capitals
+    whose "relations" are not called sister or twin ties are their governments."""
+
+    def governments(m: RelationMention) -> bool:
+        if m.strong or m.b is None or m.anchor is None or m.a.place.country == m.b.place.country:
+            return False
+        if parsed.tokens[m.anchor].lower != "relations":
+            return False
+        return is_capital(m.a.place) and is_capital(m.b.place)
+
+    return [m for m in mentions if not governments(m)]
 
 
 def fill_partials(

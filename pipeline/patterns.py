@@ -58,6 +58,9 @@ _COORD_SEP = (
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
+    # "..., and a second Chinese partner, Foshan": a short description set off before
+    r"(?:(?:a|an|its|their)\|[^ ]*\|W (?:[^ @,][^ ]*\|[^ ]*\|W |@D[A-Z]{2}\|[^ ]*\|D ){1,3}?"
+    r",\|[^ ]*\|W )?"
 )
 
 

@@ -214,7 +214,12 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
-            neighbour = i > 0 and tokens[i - 1].lower in cues()["neighbour_words"]
+            # "the neighbouring Port of Los Angeles" is a body, not a town
+            neighbour = (
+                i > 0
+                and tokens[i - 1].lower in cues()["neighbour_words"]
+                and not (j < sent.tok_end and tokens[j].lower == "of")
+            )
             if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
@@ -631,10 +636,18 @@ def _cue(
         return "org.institution"  # "Sydney Airport", "Limerick University" untagged
     if cand.qual_end > cand.tok_end and (cand.qual_country or cand.qual_admin1 or cand.qual_parent):
         return "place.qualified"
+    if (
+        len(before) >= 2
+        and before[-1] == "of"
+        and (before[-2] in c["institution_words"] or before[-2] == "port")
+        and tokens[cand.tok_start - 2].text[:1].isupper()
+    ):
+        # "the Port of Los Angeles", "the University of Limerick"; not "the port of Qingdao"
+        return "org.institution"
     if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
         return "place.city_of"
-    if before and before[-1] in c["neighbour_words"]:
-        return "place.neighbour"
+    if before and before[-1] in c["neighbour_words"] and nxt != "of":
+        return "place.neighbour"  # not "the neighbouring Port of Los Angeles"
     if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in c["divisions"]:
         return "place.of_division"  # "Kumamoto Prefecture's Arao"
     if cand.suffix_kind:
