@@ -374,13 +374,18 @@ class Dater:
         """ "Christchurch City Council has put its sister-city relationship with Wuhan on
         hold": the present perfect at the top of a report is its news, not history,
         unless the sentence itself reaches back ("since 2019", "in recent years")."""
-        if ev.sentence >= _LEDE_SENTENCES:
+        # A proposal is news wherever it is told: "In Umeå, opposition councillors have
+        # tabled a motion calling on the city to sever its links with Petrozavodsk".
+        proposal = ev.type in ("proposed", "termination_proposed")
+        if ev.sentence >= _LEDE_SENTENCES and not proposal:
             return False
         tok = self.tokens[ev.trigger]
         # Up to the verb that carries the tense: "we have decided to suspend", "have
-        # agreed to begin talks on a friendship link".
-        for _ in range(3):
-            if tok.tag == "VBN" or tok.head == tok.i or tok.dep not in _TO_TENSE:
+        # agreed to begin talks on a friendship link", "have tabled a motion calling on".
+        for _ in range(4 if proposal else 3):
+            if tok.tag == "VBN" or tok.head == tok.i:
+                break
+            if tok.dep not in _TO_TENSE and not (proposal and tok.dep == "acl"):
                 break
             tok = self.tokens[tok.head]
         if tok.tag != "VBN" or not any(
@@ -405,6 +410,14 @@ class Dater:
                 for c in self.children.get(tok.i, ())
                 if self.tokens[c].dep in ("aux", "auxpass")
             ]
+            head = self.tokens[tok.head]
+            if (
+                any(a.lower in ("will", "would") for a in aux)
+                and tok.dep == "ccomp"
+                and head.tag == "VBD"
+                and head.lemma in _REPORTING
+            ):
+                return True  # "Mercer said he would bring a motion to end ...": today's news
             if any(
                 a.lower
                 in (
