@@ -1051,11 +1051,16 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     [*doc.mentions, *(m for m in mentions if m.tok_start >= 0)],
                     key=lambda m: m.start,
                 )
+                # A partner stays a partner when named again ("Motion to terminate the
+                # relationship with Yuxi" / "... notify the Yuxi Municipal Government").
+                partners = {
+                    m.place.key for m in named
+                    if m.start < sent.start
+                    and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 12), m.start)
+                }  # fmt: skip
                 in_para = [
                     m for m in named
-                    if p_start <= m.start < sent.start and not _PARTNER_BEFORE.search(
-                        parsed.text, max(0, m.start - 12), m.start
-                    )
+                    if p_start <= m.start < sent.start and m.place.key not in partners
                 ]  # fmt: skip
                 antecedent = in_para[0].place if in_para else focal
                 kind = tokens[end - 1].lower
