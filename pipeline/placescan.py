@@ -187,11 +187,13 @@ def _noted_item(line: str) -> bool:
 
 
 _MAX_ROW_WORDS = 30
+_WIKI_HEADING = re.compile(r"^=+\s*|\s*=+$")
 
 
 def _is_intro(line: str) -> bool:
     if _LIST_INTRO.search(line):
         return True
+    line = _WIKI_HEADING.sub("", line)  # "=== Former twin towns ==="
     # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too; a
     # bulleted line ("- Paraná, Brazil – sister state, 1970") is an item, not a heading.
     if line[:1] in "-–—•·*▪◦‣>":
