@@ -53,6 +53,7 @@ class _Candidate:
     qual_admin1: set = field(default_factory=set)
     qual_parent: City | None = None
     cue: str = ""
+    framed: bool = False  # a name the gazetteer lacks, framed as a side of a twinning
     suffix_kind: str = ""  # "district", "county"... when the name carries such a suffix
 
 
@@ -211,16 +212,23 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             # "Zaporizhzhia | Ukraine | 2023") or it opens a list line with its region
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
+            tied = _tie_frames(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
+            person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
                 i > 0
                 and tokens[i - 1].lower in cues()["neighbour_words"]
                 and not (j < sent.tok_end and tokens[j].lower == "of")
             )
-            if (i, j) not in candidates and not person and (first_in_line or follows or neighbour):
+            tied = _tie_frames(i, j, sent, tokens)
+            if (
+                (i, j) not in candidates
+                and not person
+                and (first_in_line or follows or neighbour or tied)
+            ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
                 suffix = tokens[end - 1].lower if end - i > 1 else ""
@@ -231,6 +239,7 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
                     cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
                     cand.cue = "place.list_item" if first_in_line else ""
+                    cand.framed = tied
                     candidates[(i, end)] = cand
             i = j
 
@@ -591,6 +600,23 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
     return best
 
 
+_TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
+
+
+def _tie_frames(i: int, j: int, sent, tokens) -> bool:
+    """A name the gazetteer lacks framed as one side of a twinning: "the town's twinning
+    with Erquy", "Hay is also twinned with Redu"."""
+    if i >= 2 and tokens[i - 1].lower == "with" and tokens[i - 2].lower in _TIE_BEFORE:
+        return True
+    # The subject starts its clause: not the tail of a longer name ("Bad Homburg vor
+    # der Höhe is twinned with").
+    prev = tokens[i - 1] if i > sent.tok_start else None
+    if prev is not None and prev.text.isalpha() and prev.lower not in ("and", "but", "while"):
+        return False
+    after = [t.lower for t in tokens[j : min(j + 4, sent.tok_end)]]
+    return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
+
+
 def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
     return any(
         c.country == parent.country
@@ -857,7 +883,8 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
         if cand.divisions and cand.suffix_kind:
             d = cand.divisions[0]
             return Place(d.name, d.country, None, d.code, "province")
-        if not cand.suffix_kind and cand.cue not in (
+        framed = cand.framed and cand.cue == "place.relation"  # "twinned with Redu"
+        if not cand.suffix_kind and not framed and cand.cue not in (
             "place.city_of",
             "place.qualified",
             "place.list_item",
