@@ -884,11 +884,16 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
             d = cand.divisions[0]
             return Place(d.name, d.country, None, d.code, "province")
         framed = cand.framed and cand.cue == "place.relation"  # "twinned with Redu"
-        if not cand.suffix_kind and not framed and cand.cue not in (
-            "place.city_of",
-            "place.qualified",
-            "place.list_item",
-            "place.neighbour",
+        if (
+            not cand.suffix_kind
+            and not framed
+            and cand.cue
+            not in (
+                "place.city_of",
+                "place.qualified",
+                "place.list_item",
+                "place.neighbour",
+            )
         ):
             return None
         parent = cand.qual_parent.country if cand.qual_parent is not None else None
