@@ -152,7 +152,10 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
             inner = norm(parsed.text[tokens[ts].start : tokens[te - 2].end])
             cities = gaz.cities_for_key(inner)
             divisions = gaz.admin1.get(inner, [])
-            if cities or divisions or (ent.label in PLACE_LABELS and tokens[ts].pos == "PROPN"):
+            whole = candidates.get((ts, te))
+            if whole is not None and whole.cities:
+                pass  # "Nevada City" is a town's own name, not the state of Nevada + "City"
+            elif cities or divisions or (ent.label in PLACE_LABELS and tokens[ts].pos == "PROPN"):
                 candidates[(ts, te)] = _Candidate(
                     ts, te, inner, cities, divisions, suffix_kind=last
                 )
@@ -498,8 +501,8 @@ def _is_name_list(start: int, end: int, chosen: list[_Candidate], tokens) -> boo
         if start <= c.tok_start and c.tok_end <= end:
             covered.update(range(c.tok_start, c.tok_end))
             names += 1
-    if names < 2:
-        return False
+    if names < 2 or not any(tokens[i].lower in _LIST_JOINERS for i in range(start, end)):
+        return False  # "Gold Rush": two names side by side are one name, not a list
     return all(i in covered or tokens[i].lower in _LIST_JOINERS for i in range(start, end))
 
 
@@ -1071,7 +1074,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     and not m.cue.startswith("coref")
                     and not _aside(parsed.text, p_start, m.start, tok.start)
                 ]  # fmt: skip
-                if earlier:
+                # "Stockton, California, became the city's sister city": the subject
+                # becomes the partner of another city, the one the passage is about.
+                became = start > sent.tok_start and tokens[start - 1].lemma == "become"
+                if earlier and not became:
                     continue  # the name itself is the subject; patterns pair it directly
                 # Names in this very sentence are partners or already its subject: the
                 # antecedent comes from the sentences before.
