@@ -115,6 +115,9 @@ def _build_city_index(min_population: int):
             if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _latin(alt):
                 continue
             names.add(alt)
+        if raw["countrycode"] == "KR":
+            # McCune-Reischauer apostrophes ("T’aebaek") are dropped in today's spelling.
+            names |= {re.sub(r"['’]", "", n) for n in names if re.search(r"\w['’]\w", n)}
         for n in names:
             # A city's own name beats another city's alternate name ("Corvallis" is an
             # alternate of Norwalk, California) unless that city is ten times larger

@@ -60,3 +60,8 @@ def test_resolving_a_bare_name_keeps_that_ranking(gaz, name, city):
 
 def test_capital_of_a_country(gaz):
     assert gaz.capital("CZ").name == "Prague"
+
+
+def test_korean_names_are_found_without_apostrophes(gaz):
+    # GeoNames spells some Korean cities the old way ("T’aebaek"); texts write "Taebaek".
+    assert [c.country for c in gaz.cities_for_key("taebaek")][:1] == ["KR"]
