@@ -504,9 +504,13 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     when it ended."""
     text = parsed.text
     out = []
+    starts = None
     for rm in relations:
         if rm.b is None:
             continue
+        if rm.rule_id.startswith("pair.list"):
+            starts = starts or [t.start for t in parsed.tokens]
+            out.extend(_row_status(parsed, rm, round(0.8 * rm.confidence**0.5, 3), starts))
         start, stop = rm.b.end, rm.b.end
         apposed = False
         if rm.rule_id.startswith("pair.list"):
@@ -552,25 +556,19 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 EventMention(rm, "terminated", tok, s2, e2, rm.sentence,
                              "trigger.terminate.list_year", conf, False, ended)
             )  # fmt: skip
-        if rm.rule_id.startswith("pair.list"):
-            out.extend(_row_status(parsed, rm, conf))
     return out
-
-
-_STATUS_EVENTS = {"suspend": "suspended", "terminate": "terminated"}
-_STATUS_YEAR = re.compile(r"\s*\(?\s*((?:1[89]|20)\d\d)\b")
 
 
 def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     """A year modifying the tie's own noun names its beginning: "a motion to scrap the
     town's 1973 twinning with Kirovsk", "the 1994 agreement between X and Y"."""
     tokens = parsed.tokens
+    starts = [t.start for t in tokens]
     out = []
     for rm in relations:
         if rm.b is None:
             continue
-        lo = bisect.bisect_left([t.start for t in tokens], rm.start)
-        for tok in tokens[lo:]:
+        for tok in tokens[bisect.bisect_left(starts, rm.start) :]:
             if tok.start >= rm.end:
                 break
             if not _YEARLIKE(tok.text) or tok.dep not in ("nummod", "compound", "amod"):
@@ -586,12 +584,17 @@ def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[Ev
     return out
 
 
-def _row_status(parsed: Parsed, rm: RelationMention, conf: float) -> list[EventMention]:
+_STATUS_EVENTS = {"suspend": "suspended", "terminate": "terminated"}
+_STATUS_YEAR = re.compile(r"\s*\(?\s*((?:1[89]|20)\d\d)\b")
+
+
+def _row_status(
+    parsed: Parsed, rm: RelationMention, conf: float, starts: list[int]
+) -> list[EventMention]:
     """A status cell of a partner table or list line with its year: "Makhachkala |
     Russia | Sister city | 1991 | Suspended (2022)"."""
     out = []
-    lo = bisect.bisect_left([t.start for t in parsed.tokens], rm.b.end)
-    for tok in parsed.tokens[lo:]:
+    for tok in parsed.tokens[bisect.bisect_left(starts, rm.b.end) :]:
         if tok.start >= rm.end:
             break
         forms = (tok.lemma, tok.lower, tok.lower[:-1], tok.lower[:-2])
