@@ -23,6 +23,9 @@ from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+_UNLISTED_CUES = frozenset(
+    ("place.city_of", "place.qualified", "place.list_item", "place.neighbour")
+)
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
 
@@ -226,7 +229,6 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
                 and tokens[i - 1].lower in cues()["neighbour_words"]
                 and not (j < sent.tok_end and tokens[j].lower == "of")
             )
-            tied = _tie_frames(i, j, sent, tokens)
             if (
                 (i, j) not in candidates
                 and not person
@@ -886,18 +888,10 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
         if cand.divisions and cand.suffix_kind:
             d = cand.divisions[0]
             return Place(d.name, d.country, None, d.code, "province")
-        framed = cand.framed and cand.cue == "place.relation"  # "twinned with Redu"
-        if (
-            not cand.suffix_kind
-            and not framed
-            and cand.cue
-            not in (
-                "place.city_of",
-                "place.qualified",
-                "place.list_item",
-                "place.neighbour",
-            )
-        ):
+        # Without a gazetteer entry only what the text says makes a place: its city or
+        # country named with it, a list line, "neighbouring", or "twinned with Redu".
+        said = cand.cue in _UNLISTED_CUES or (cand.framed and cand.cue == "place.relation")
+        if not cand.suffix_kind and not said:
             return None
         parent = cand.qual_parent.country if cand.qual_parent is not None else None
         return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
