@@ -373,13 +373,24 @@ def _definite_singular(tok: Token, tokens, children) -> bool:
 
 
 def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMention | None:
-    """The relation last named before this sentence, within two paragraphs."""
+    """The relation last named before this sentence, within two paragraphs; or, however
+    far back, the last one whose partner the sentence names ("... notify the Jinan
+    Municipal People's Government that the agreement is terminated")."""
     before = [r for r in ordered if r.end <= sent.start]
     if not before:
         return None
+    text = parsed.text[sent.start : sent.end]
+    named = [r for r in before if r.b is not None and _names(text, r.b.place.name)]
+    if named:
+        return named[-1]
     last = before[-1]
     para = parsed.sentences[last.sentence].paragraph
     return last if sent.paragraph - para <= FOCUS_PARAGRAPHS else None
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether `name` occurs in `text` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 # Participles under a relationship noun that say it was formed or ended: "the twinning,
