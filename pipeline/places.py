@@ -26,6 +26,7 @@ PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNLISTED_CUES = frozenset(
     ("place.city_of", "place.qualified", "place.list_item", "place.neighbour")
 )
+_ITS_BODIES = frozenset("council board mayor government assembly administration".split())
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
 
@@ -1035,8 +1036,13 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 and (i == sent.tok_start or tokens[i - 1].pos not in ("DET", "PROPN", "ADJ"))
             ):
                 start, end = i, i + 1  # council reports: "In 2016 Council considered ..."
-            elif tok.lower == "its" and i == sent.tok_start:
-                start, end = i, i + 1  # "Its link with Argentan ..." opening a sentence
+            elif tok.lower == "its" and (
+                i == sent.tok_start
+                or any(t.lower in _ITS_BODIES for t in tokens[i + 1 : min(i + 4, sent.tok_end)])
+            ):
+                # "Its link with Argentan ..." opening a sentence; "After a debate, its
+                # municipal executive board pulled the plug on the twinning with ..."
+                start, end = i, i + 1
             elif tok.lower == "our" and any(
                 t.lower in _OWN_RELATION for t in tokens[i + 1 : min(i + 4, sent.tok_end)]
             ):
