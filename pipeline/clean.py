@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline import language
-from pipeline.dates import DATE_RE, parse_expression
+from pipeline.dates import DATE_RE, day_first, parse_expression, swap_day_month
 from pipeline.ids import doc_id_for
 from pipeline.models import CleanDocument, DateValue, RawDocument
 from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, unwrap
@@ -593,6 +593,9 @@ def _clean_plain(text: str) -> Extracted:
             seen_short.add(key)
         kept.append(block)
     title, author, date_at, date = _read_header(kept)
+    if date is not None and date_at is not None and day_first("\n".join(kept)):
+        # "Published: 12/03/2024" on an Irish page is 12 March.
+        date = swap_day_month(date, kept[date_at][date.start : date.end])
     return Extracted(kept, title, author, date, date_at)
 
 

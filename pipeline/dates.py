@@ -258,3 +258,63 @@ def relative_base(value: DateValue | None) -> date | None:
         return date(parts[0], parts[1], parts[2])
     except ValueError:
         return None
+
+
+# --- Day or month first --------------------------------------------------------------
+
+_NUMERIC = re.compile(rf"(?<![\d/.])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?![\d/])")
+_DAY_MONTH_WORDS = re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")
+_MONTH_DAY_WORDS = re.compile(rf"\b{_MONTH}\s+{_DAY},\s+{_YEAR}\b")
+# Spellings and time zones of countries that write the day first (Britain, Ireland,
+# Australia, New Zealand, India...) against those of the United States.
+_DAY_FIRST_HINTS = re.compile(
+    r"\b(?:\w+is(?:ed|ation|ing)|travell(?:ed|ing)|centre|programme|colour|honour|"
+    r"favour|neighbour\w*|labour|organis\w+|BST|GMT|AEST|AEDT|NZST|NZDT|IST|Cllr)\b"
+)
+_MONTH_FIRST_HINTS = re.compile(
+    r"\b(?:\w+iz(?:ed|ation|ing)|travel(?:ed|ing)|center|color|honor|favor|neighbor\w*|"
+    r"labor|EST|EDT|CST|CDT|MST|MDT|PST|PDT)\b"
+)
+# Words like "realised" and "organized" are common; ambiguous-looking words that are
+# spelled alike everywhere ("raised", "advertised", "size") must not count.
+_SAME_EVERYWHERE = frozenset(
+    "raised praised poised advised devised revised supervised televised surprised "
+    "promised compromised exercised advertised comprised premised chastised "
+    "raising praising advising revising supervising surprising promising exercising "
+    "advertising comprising rising arising bruised cruised despised improvised "
+    "franchised seized sized prized".split()
+)
+
+
+def day_first(text: str) -> bool:
+    """Whether "12/03/2024" in this text means 12 March (True) or December 3 (False).
+
+    Decided by the text's other dates first (a "25/03/2024" or "12 March 2024" settles
+    it), then by spellings and time zones ("organised", "BST" against "organized",
+    "EST"); with no evidence, month first as in the United States.
+    """
+    votes = 0
+    for m in _NUMERIC.finditer(text):
+        first, second = int(m.group(1)), int(m.group(2))
+        if first > 12 >= second:
+            votes += 10
+        elif second > 12 >= first:
+            votes -= 10
+    votes += 3 * len(_DAY_MONTH_WORDS.findall(text))
+    votes -= 3 * len(_MONTH_DAY_WORDS.findall(text))
+    if votes:
+        return votes > 0
+    uk = [w for w in _DAY_FIRST_HINTS.findall(text) if w.lower() not in _SAME_EVERYWHERE]
+    us = [w for w in _MONTH_FIRST_HINTS.findall(text) if w.lower() not in _SAME_EVERYWHERE]
+    return len(uk) > len(us)
+
+
+def swap_day_month(value: DateValue, expr: str) -> DateValue:
+    """`value` read day first when `expr` is an ambiguous "a/b/yyyy" (both at most 12)."""
+    m = _NUMERIC.fullmatch(expr.strip())
+    if m is None or value.precision != "day":
+        return value
+    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if a > 12 or b > 12 or a == b:
+        return value
+    return DateValue(date(year, b, a).isoformat(), "day", value.start, value.end)

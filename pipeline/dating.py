@@ -52,6 +52,9 @@ _LEDE_SENTENCES = 6
 _PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
+_COUNTED_FROM_OTHER = re.compile(
+    r"(?i)\b(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
+)
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
 # that the council explore") reports news of the day.
 _REPORTING = frozenset("say tell announce confirm suggest propose urge recommend ask".split())
@@ -331,6 +334,8 @@ class Dater:
             for t in self.tokens[sent.tok_start : sent.tok_end]
         ):
             return None  # "lapsed more than a decade ago": long before the report, year unknown
+        if _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end]):
+            return None  # "formalised several years after a 1986 trade mission": not news
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
 

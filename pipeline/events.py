@@ -385,7 +385,10 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         return named[-1]
     last = before[-1]
     para = parsed.sentences[last.sentence].paragraph
-    return last if sent.paragraph - para <= FOCUS_PARAGRAPHS else None
+    if sent.paragraph - para <= FOCUS_PARAGRAPHS:
+        return last
+    # A story about one tie so far: "the agreement" is that tie however far down.
+    return last if len({_key(r) for r in before}) == 1 else None
 
 
 def _names(text: str, name: str) -> bool:

@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from pipeline.dates import find_citations, find_date_expressions, parse_expression, relative_base
+from pipeline.dates import (
+    day_first,
+    find_citations,
+    find_date_expressions,
+    parse_expression,
+    relative_base,
+    swap_day_month,
+)
 from pipeline.models import DateValue
 
 MAY_2023 = relative_base(DateValue("2023-05", "month"))
@@ -62,3 +69,29 @@ def test_parenthesis_that_is_not_a_citation_is_ignored():
 def test_find_date_expressions():
     text = "By Jo Bloggs\nAugust 1, 2010 and later 3 May 2019"
     assert [text[s:e] for s, e in find_date_expressions(text)] == ["August 1, 2010", "3 May 2019"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Published 25/03/2024. The council met on 12/04/2024.", True),
+        ("Posted 3/25/2024, updated 4/12/2024.", False),
+        ("Signed on 12 March 2024 in the town hall.", True),
+        ("Signed on March 12, 2024, at city hall.", False),
+        ("The committee organised a visit to the twin town's centre.", True),
+        ("The committee organized a visit to the civic center.", False),
+        ("No clue either way here.", False),
+    ],
+)
+def test_day_first_reads_the_texts_own_conventions(text, expected):
+    assert day_first(text) is expected
+
+
+def test_swap_day_month_only_touches_ambiguous_numeric_dates():
+    us = parse_expression("12/03/2024")
+    assert us.value == "2024-12-03"
+    assert swap_day_month(us, "12/03/2024").value == "2024-03-12"
+    written = parse_expression("12 March 2024")
+    assert swap_day_month(written, "12 March 2024") == written
+    unambiguous = parse_expression("25/03/2024")
+    assert swap_day_month(unambiguous, "25/03/2024") == unambiguous
