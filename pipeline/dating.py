@@ -47,8 +47,11 @@ _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
 # time, like a relative clause.
 _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
-# The first sentences of a document (headline, byline, lede) carry its news.
-_LEDE_SENTENCES = 6
+# The opening of a story (its first characters after the headline, byline and date
+# lines) carries its news. Measured in characters of the whole text, not in parsed
+# sentences, so that parsing fewer paragraphs dates nothing differently.
+_LEDE_CHARS = 1000
+_PROSE = re.compile(r"\w[^\n]{40,}[.!?][\"'”’)]?\s*$")
 _PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
@@ -111,6 +114,11 @@ class Dater:
             if t.head != t.i:
                 self.children[t.head].append(t.i)
         self._starts = [t.start for t in self.tokens]
+        # Where the story opens: the first prose paragraph, after the headline, date
+        # and byline lines (found on the whole text, parsed or not).
+        self._story_start = next(
+            (ps for ps, pe in parsed.paragraphs if _PROSE.search(parsed.text[ps:pe])), 0
+        )
 
     def citations(self, paragraph: int) -> list[Citation]:
         if paragraph not in self._citations:
@@ -382,7 +390,8 @@ class Dater:
         # A proposal is news wherever it is told: "In Umeå, opposition councillors have
         # tabled a motion calling on the city to sever its links with Petrozavodsk".
         proposal = ev.type in ("proposed", "termination_proposed")
-        if ev.sentence >= _LEDE_SENTENCES and not proposal:
+        lede = self.parsed.sentences[ev.sentence].start - self._story_start < _LEDE_CHARS
+        if not lede and not proposal:
             return False
         tok = self.tokens[ev.trigger]
         # Up to the verb that carries the tense: "we have decided to suspend", "have
@@ -441,8 +450,9 @@ class Dater:
                 for a in aux
             ):
                 return False
+            # "was frozen": the tagger's adjective in a passive is a past participle
             if tok.tag == "VBD" or (
-                tok.tag == "VBN" and any(a.lower in ("had", "was", "were") for a in aux)
+                tok.tag in ("VBN", "JJ") and any(a.lower in ("had", "was", "were") for a in aux)
             ):
                 return True
             if tok.text.isupper() and tok.lower.endswith("ed") and len(tok.text) > 3:

@@ -98,6 +98,9 @@ def _trigger_for(
     found = _triggers().get(tok.lemma, ())
     # Most tokens are no trigger word: the syntax check runs only for those that are.
     tok_pos = _verb_by_syntax(tok, tokens) if found else tok.pos
+    if not found and tok.lower in _ADJ_PARTICIPLES and _passive_adjective(tok, tokens):
+        # "its twin-town agreement was frozen": the tagger's adjective is a passive verb
+        found, tok_pos = _triggers().get(_ADJ_PARTICIPLES[tok.lower], ()), "VERB"
     for pos, trig in found:
         if pos and tok_pos not in pos:
             continue
@@ -109,6 +112,20 @@ def _trigger_for(
             continue
         return trig
     return None
+
+
+_ADJ_PARTICIPLES = {
+    "frozen": "freeze", "shelved": "shelve", "paused": "pause", "halted": "halt",
+    "suspended": "suspend", "mothballed": "mothball", "severed": "sever",
+    "dissolved": "dissolve", "scrapped": "scrap", "cancelled": "cancel",
+}  # fmt: skip
+
+
+def _passive_adjective(tok: Token, tokens) -> bool:
+    """An adjective with a passive auxiliary and subject: "the agreement was frozen"."""
+    lo = max(0, tok.i - 5)
+    deps = {t.dep for t in tokens[lo : tok.i] if t.head == tok.i}
+    return "auxpass" in deps and bool(deps & {"nsubjpass", "nsubj"})
 
 
 def _verb_by_syntax(tok: Token, tokens) -> str:

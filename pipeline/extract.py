@@ -66,6 +66,9 @@ class Plan:
     selected: tuple[int, ...]
     places: placescan.DocPlaces
     strong: bool  # the document talks about sister/twin relationships at all
+    # The paragraphs the cheap pass picked, also when everything is parsed: what the
+    # document is about is judged on these alone, so parsing more changes nothing.
+    relevant: tuple[int, ...] = ()
 
 
 def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -> Plan:
@@ -80,8 +83,6 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     strong = bool(strong_re.search(text))
     if not doc.ok or not paras:
         return Plan(doc, paras, (), docplaces, strong)
-    if not prefilter:
-        return Plan(doc, paras, tuple(range(len(paras))), docplaces, strong)
     cities_in: dict[int, int] = defaultdict(int)
     starts = [p[0] for p in paras]
     import bisect
@@ -95,8 +96,9 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     # Every paragraph a rule could use must be selected, so that parsing fewer
     # paragraphs never changes the output: pair statements (a place and relationship
     # vocabulary), partner-list lines, sentences about "the twinning" that name no place
-    # (they attach to the relation in focus) and, a few paragraphs after a selected one,
-    # "the partnership" or "the motion was defeated" referring back.
+    # (they attach to the relation in focus, which in a story about one tie is that tie
+    # however far down) and, a few paragraphs after a selected one, "the motion was
+    # defeated" referring back.
     selected: list[int] = []
     items = docplaces.list_items
     last = -10
@@ -106,14 +108,17 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
         if (
             any(s <= i_s < e for i_s, _ in items)
             or strong_re.search(chunk)
-            or (strong and cities_in.get(k) and weak_re.search(chunk))
-            or (strong and follows and (weak_re.search(chunk) or _REVERSAL.search(chunk)))
+            # "the agreement" can refer to the one tie of a story however far down
+            or (strong and weak_re.search(chunk))
+            or (strong and follows and _REVERSAL.search(chunk))
         ):
             if ENTRY_LINE.match(chunk) and k > 0 and (not selected or selected[-1] != k - 1):
                 selected.append(k - 1)  # the partner's name on the line above
             selected.append(k)
             last = k
-    return Plan(doc, paras, tuple(selected), docplaces, strong)
+    everything = tuple(range(len(paras)))
+    chosen = tuple(selected) if prefilter else everything
+    return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
 
 
 _REVERSAL = re.compile(
@@ -156,7 +161,7 @@ class Extractor:
 
 def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extraction:
     doc = p.doc
-    places = places_mod.recognise(parsed, gaz, p.places)
+    places = places_mod.recognise(parsed, gaz, p.places, frozenset(p.relevant))
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.without_governments(parsed, mentions, gaz.is_capital)
     mentions = pairs.fill_partials(parsed, places, mentions)

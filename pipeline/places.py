@@ -73,8 +73,14 @@ class Places:
     focal: Place | None = None  # the place the document names most often
 
 
-def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
-    """Places in the parsed paragraphs, using what the whole text says about names."""
+def recognise(
+    parsed: Parsed, gaz: Gazetteer, doc: DocPlaces, relevant: frozenset[int] | None = None
+) -> Places:
+    """Places in the parsed paragraphs, using what the whole text says about names.
+
+    `relevant` paragraphs (default: all parsed) are those the document's own city is
+    judged on, whatever else was parsed.
+    """
     scan = doc.scan
     tokens = parsed.tokens
     by_start = {t.start: t.i for t in tokens}
@@ -380,7 +386,15 @@ def recognise(parsed: Parsed, gaz: Gazetteer, doc: DocPlaces) -> Places:
 
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
-    focal = focal_place(doc, mentions)
+    if relevant is not None:
+        sentences = parsed.sentences
+        in_focus = [
+            m for m in mentions
+            if m.tok_start < 0 or sentences[tokens[m.tok_start].sent].paragraph in relevant
+        ]  # fmt: skip
+    else:
+        in_focus = mentions
+    focal = focal_place(doc, in_focus)
     mentions = _own_city(mentions, doc, tokens, parsed, focal)
     countries.sort(key=lambda c: c.tok_start)
     return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal)
@@ -703,7 +717,7 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
-    if _relationship_context(cand, tokens):
+    if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
         return "place.relation"
     if cand.key in gaz.weak:
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
@@ -787,8 +801,12 @@ def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     return any(t.sent == sent and t.lower in _tie_words() for t in tokens[lo:hi])
 
 
-def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
-    """Right next to relationship vocabulary: "sister city of X", "X's sister city"."""
+def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: bool = False) -> bool:
+    """Right next to relationship vocabulary: "sister city of X", "X's sister city".
+
+    A `weak` name (also a word: "Bay", "Mobile") needs more than a general noun after
+    it: "the Bay's links with Asia" is a region's trade.
+    """
     lo = max(0, cand.tok_start - 5)
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
     hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 6)
@@ -819,6 +837,7 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
         and after[1:2]
         and after[1] in rel_nouns()
         and after[2:3] == ["with"]
+        and not weak
     ):
         return True  # "the termination of Joensuu's agreement with Petrozavodsk"
     if (

@@ -2,6 +2,8 @@
 
 import dataclasses
 
+import pytest
+
 from pipeline import runner
 from pipeline.config import Settings
 from pipeline.extract import Extractor
@@ -46,8 +48,9 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
     assert _rows(full) == _rows(devset_extractions)
 
 
-def test_prefilter_same_rows_on_devset2(extractor):
-    folder = SEEDS.parents[1] / "tests" / "data" / "devset2" / "docs"
+@pytest.mark.parametrize("name", ["devset2", "devset3", "devset4"])
+def test_prefilter_same_rows_on_later_devsets(extractor, name):
+    folder = SEEDS.parents[1] / "tests" / "data" / name / "docs"
     docs = [runner.read_and_clean(p) for p in sorted(folder.glob("*.txt"))]
     assert _rows(Extractor(Settings(prefilter=False)).extract(docs)) == _rows(
         extractor.extract(docs)
