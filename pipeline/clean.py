@@ -406,7 +406,26 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
         if lead < len(blocks):
             date = _wire_dateline(blocks[lead])
             date_at = lead if date is not None else None
+    if date is None:
+        # Nor in its first lines: a note at the end ("This article was first published
+        # on 3 April 2023.")
+        for i in range(len(blocks) - 1, max(len(blocks) - _TRAILER_BLOCKS, 0) - 1, -1):
+            trailer = _TRAILER.search(blocks[i]) if len(blocks[i]) <= 160 else None
+            if trailer is None:
+                continue
+            m = DATE_RE.match(blocks[i], trailer.end())
+            value = parse_expression(m.group(0), None, m.start(), m.end()) if m else None
+            if value is not None:
+                date_at, date = i, value
+                break
     return title, author, date_at, date
+
+
+_TRAILER_BLOCKS = 4
+_TRAILER = re.compile(
+    r"(?i)\b(?:was\s+)?(?:first|originally)\s+(?:published|printed|appeared)\b[^.]{0,40}?"
+    r"\b(?:on|in)\s+"
+)
 
 
 # A dateline opening a story: a place in capitals, perhaps its region or country, a date

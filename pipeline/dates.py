@@ -34,6 +34,7 @@ DATE_RE = re.compile(
     rf"""(?x)
     \b(?:{_WEEKDAY}\s+)?(?:
         {_MONTH}\s+{_DAY},?\s+{_YEAR}          # August 1, 2010 / May 05, 2021
+      | {_DAY}\s+day\s+of\s+{_MONTH},?\s+{_YEAR}  # 14th day of June, 2023 (minutes)
       | {_DAY}\s+{_MONTH},?\s+{_YEAR}          # 1 August 2010
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
       | {_YEAR}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05, 2019/08/07
@@ -72,6 +73,7 @@ def count(word: str) -> int:
     return NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
 
 
+_DAY_OF = re.compile(r"(?i)^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\b")
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
 
 
@@ -131,6 +133,7 @@ def parse_expression(
     text = " ".join(expr.split())
     text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
     text = _LEADING.sub("", text).strip(" ,.;:()[]")
+    text = _DAY_OF.sub(r"\1", text)  # "the 14th day of June, 2023"
     if not text or len(text) > 60:
         return None
     back = _YEARS_BACK.fullmatch(text)

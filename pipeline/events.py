@@ -30,8 +30,9 @@ _UP_MODALITY = frozenset(
 )
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
-    "this that idea push call initiative suspension freeze pause ban".split()
+    "this that idea push call initiative suspension freeze pause ban request".split()
 )
+_PROPOSALS = frozenset("request proposal motion plan bid idea application".split())
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
 EVENT_OF_CLASS = {
@@ -726,10 +727,34 @@ def _bare(noun: Token, tokens) -> bool:
     )
 
 
+def _verb_right_before(anchor: int, tokens, cls) -> int | None:
+    """ "calling on the town to end the twinning was rejected": the parser made the noun
+    the subject of the verb after it, though the infinitive right before it, left with
+    no object, is what it belongs to."""
+    tok = tokens[anchor]
+    if tok.dep not in ("nsubj", "nsubjpass"):
+        return None
+    k = anchor - 1
+    while k >= 0 and tokens[k].head == anchor and tokens[k].dep in _NP_LEFT:
+        k -= 1
+    if k < 0 or tokens[k].sent != tok.sent or tokens[k].tag not in ("VB", "VBG"):
+        return None
+    verb = tokens[k]
+    if any(t.head == k and t.dep in ("dobj", "nsubjpass", "attr") for t in tokens[k + 1 : anchor]):
+        return None
+    return k if _trigger_for(verb, tokens, cls) is not None else None
+
+
+_NP_LEFT = frozenset("det amod compound poss nummod punct".split())
+
+
 def _governing_trigger(anchor: int, tokens) -> int | None:
     """The trigger that governs the relationship noun, if any."""
     cls = ("establish", "terminate", "suspend", "propose", "block", "retain")
     tok = tokens[anchor]
+    before = _verb_right_before(anchor, tokens, cls)
+    if before is not None:
+        return before
     steps = 0
     while steps < 5:
         steps += 1
@@ -811,7 +836,7 @@ def _classify(
     cur = tok
     subordinate = False
     steps = 0
-    while steps < 5 and cur.head != cur.i:
+    while steps < 7 and cur.head != cur.i:
         steps += 1
         dep = cur.dep
         if any(
@@ -1086,6 +1111,12 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
+            if passive_only:
+                # "she withdrew the request in July": a proposal as the object, too
+                args += [
+                    tokens[c] for c in children.get(i, ())
+                    if tokens[c].dep == "dobj" and tokens[c].lemma in _PROPOSALS
+                ]  # fmt: skip
             if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):

@@ -92,6 +92,12 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
 
 
+def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) -> bool:
+    """The tie word sits in a "whether" clause: asked about, not stated."""
+    sent = parsed.sentences[s]
+    return any(t.lower == "whether" for t in tokens[sent.tok_start : anchor])
+
+
 def _is_footnote(tokens: Sequence[Token], i: int) -> bool:
     """ "[4]" footnote markers sit between a name and its apposition."""
     tok = tokens[i]
@@ -149,6 +155,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj") for u in a_units
                 ):
                     continue  # "which covers both Abingdon and Wantage, has no twinning"
+                if anchor is not None and _questioned(anchor, tokens, parsed, s):
+                    continue  # "often asked whether X is twinned with Y": not said
                 if not rule.data.get("events", True):
                     anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))

@@ -53,6 +53,9 @@ _COORD_SEP = (
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
     r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
+    # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
+    r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
+    r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"

@@ -24,7 +24,7 @@ from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, 
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNLISTED_CUES = frozenset(
-    ("place.city_of", "place.qualified", "place.list_item", "place.neighbour")
+    ("place.city_of", "place.qualified", "place.list_item", "place.neighbour", "place.described")
 )
 _ITS_BODIES = frozenset("council board mayor government assembly administration".split())
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
@@ -226,10 +226,12 @@ def recognise(
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
             tied = _tie_frames(i, j, sent, tokens)
+            described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
+            person = person and not described
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
                 i > 0
@@ -239,7 +241,7 @@ def recognise(
             if (
                 (i, j) not in candidates
                 and not person
-                and (first_in_line or follows or neighbour or tied)
+                and (first_in_line or follows or neighbour or tied or described)
             ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
@@ -250,7 +252,10 @@ def recognise(
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
                     cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
-                    cand.cue = "place.list_item" if first_in_line else ""
+                    cand.cue = (
+                        "place.list_item" if first_in_line
+                        else "place.described" if described else ""
+                    )  # fmt: skip
                     cand.framed = tied
                     candidates[(i, end)] = cand
             i = j
@@ -394,7 +399,7 @@ def recognise(
         ]  # fmt: skip
     else:
         in_focus = mentions
-    focal = focal_place(doc, in_focus)
+    focal = focal_place(doc, in_focus, parsed.text)
     mentions = _own_city(mentions, doc, tokens, parsed, focal)
     countries.sort(key=lambda c: c.tok_start)
     return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal)
@@ -422,6 +427,11 @@ def _province_context(cand: _Candidate, tokens, parsed: Parsed) -> bool:
     )
 
 
+_HYPHEN_PARTICLES = frozenset(
+    "sur sous on upon in en le la les de du des am an der in-the by under lès".split()
+)
+
+
 def _name_run(i: int, sent, tokens) -> int | None:
     """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
     Casas", "Abingdon-on-Thames"), or None."""
@@ -433,6 +443,15 @@ def _name_run(i: int, sent, tokens) -> int | None:
         t = tokens[j]
         if t.text[:1].isupper() and t.pos in ("PROPN", "NOUN", "X"):
             j += 1
+        elif (
+            t.text == "-"
+            and j + 3 < sent.tok_end
+            and tokens[j + 1].lower in _HYPHEN_PARTICLES
+            and tokens[j + 2].text == "-"
+            and tokens[j + 3].text[:1].isupper()
+            and not any(x.space for x in tokens[j - 1 : j + 3])
+        ):
+            j += 4  # "Juvisy-sur-Orge", "Hay-on-Wye", "Stratford-upon-Avon"
         elif (t.text in ("-", "–") and not tokens[j - 1].space and not t.space) or t.lower in (
             "de",
             "la",
@@ -621,6 +640,30 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
 
 
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
+_TIED_UNITS = frozenset("city cities town towns -".split())
+
+
+_PLACE_NOUNS = frozenset("town commune village city municipality suburb borough port".split())
+_COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
+
+
+def _described_as_place(i: int, j: int, sent, tokens) -> bool:
+    """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
+    a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor")."""
+    if j + 2 >= sent.tok_end or tokens[j].text != "," or tokens[j + 1].lower not in ("a", "an"):
+        return False
+    for k in range(j + 2, min(j + 5, sent.tok_end)):
+        t = tokens[k]
+        if t.lower in _PLACE_NOUNS:
+            nxt = tokens[k + 1] if k + 1 < sent.tok_end else None
+            # (the parser may hang "a commune south of Paris" on "south")
+            appos = t.dep == "appos" or tokens[t.head].dep == "appos"
+            return appos and (
+                nxt is None or nxt.lower in _COMPASS or nxt.pos not in ("NOUN", "PROPN")
+            )
+        if t.pos not in ("ADJ", "NUM") and t.dep != "amod":
+            return False
+    return False
 
 
 def _tie_frames(i: int, j: int, sent, tokens) -> bool:
@@ -634,6 +677,11 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     if prev is not None and prev.text.isalpha() and prev.lower not in ("and", "but", "while"):
         return False
     after = [t.lower for t in tokens[j : min(j + 4, sent.tok_end)]]
+    if after[:1] in (["'s"], ["’s"]) and (
+        after[1:2] == ["twinning"]
+        or (after[1:2] in (["sister"], ["twin"]) and after[2:3] and after[2] in _TIED_UNITS)
+    ):
+        return True  # "Lismore's sister city relationships", "Hay's twinning with Redu"
     return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
 
 
@@ -658,8 +706,11 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.key in c["continents"]:
         return ""  # "Tauranga's ties with Asia": a continent is no partner
-    if cand.cue == "place.list_item":
+    if cand.cue in ("place.list_item", "place.described"):
         return cand.cue
+    sent = parsed.sentences[first.sent]
+    if _described_as_place(cand.tok_start, cand.tok_end, sent, tokens):
+        return "place.described"  # "Juvisy-sur-Orge, a commune south of Paris, .."
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
@@ -986,7 +1037,9 @@ _OWN_RELATION = frozenset(
 )
 
 
-def focal_place(doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = ()) -> Place | None:
+def focal_place(
+    doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = (), text: str | None = None
+) -> Place | None:
     """The place a document is about: the one it names most often (earliest on a tie).
 
     The string scan's names count, and so do those the parse recognised by their cues
@@ -1005,6 +1058,15 @@ def focal_place(doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = ()) ->
         first.setdefault(m.place.key, m)
     if not counts:
         return None
+    if text is not None:
+        # A town the gazetteer lacks is recognised only where its sentence says it is a
+        # place ("Lismore's sister city relationships"); each time the text names it
+        # counts.
+        scanned_keys = {m.place.key for m in doc.mentions}
+        for key, m in first.items():
+            if key not in scanned_keys:
+                named = len(re.findall(rf"(?<!\w){re.escape(m.text)}(?!\w)", text))
+                counts[key] = max(counts[key], named)
     # The place a document opens with (its title, its council's letterhead) counts once
     # more: a staff report about a new partner is still its own city's.
     counts[pool[0].place.key] += 1
@@ -1050,11 +1112,24 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     continue  # "a proposal ... to twin the city with Sevastopol" is one
                 start, end = i, j + 1
             elif (
-                tok.text == "Council"
+                tok.lower == "council"
+                and (tok.text == "Council" or tok.dep in ("nsubj", "dobj", "nsubjpass"))
                 and tok.dep != "compound"  # not "Council meeting"
                 and (i == sent.tok_start or tokens[i - 1].pos not in ("DET", "PROPN", "ADJ"))
+                and (i == sent.tok_start or tokens[i - 1].tag not in ("PRP$", "POS", "NN"))
             ):
-                start, end = i, i + 1  # council reports: "In 2016 Council considered ..."
+                # council reports: "In 2016 Council considered ..."; local news: "had
+                # asked council in the spring to consider ..."
+                start, end = i, i + 1
+            elif (
+                tok.lower in _OWN_MODIFIERS
+                and i + 1 < sent.tok_end
+                and tokens[i + 1].lower == "council"
+                and tokens[i + 1].dep not in ("compound", "pobj", "dobj")
+                # opening its clause: "The timing was apt: city council last Monday ..."
+                and (i == sent.tok_start or tokens[i - 1].pos == "PUNCT")
+            ):
+                start, end = i, i + 2  # "The timing was apt: city council last Monday approved"
             elif tok.lower == "its" and (
                 i == sent.tok_start
                 or any(t.lower in _ITS_BODIES for t in tokens[i + 1 : min(i + 4, sent.tok_end)])
