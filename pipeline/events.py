@@ -530,6 +530,9 @@ _APPOSED_YEAR = re.compile(
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
 
+_YEAR_CELL = re.compile(r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*[-–]\s*(?:(?:1[89]|20)\d\d)?)?")
+
+
 def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
     "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
@@ -547,6 +550,16 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         apposed = False
         if rm.rule_id.startswith("pair.list"):
             stop = rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
+            line_end = text.find("\n", rm.b.end)
+            line_end = len(text) if line_end < 0 else line_end
+            if "|" in text[rm.b.end : line_end]:
+                # a table row: "| Saint-Brieuc | France (Brittany) | 1974 | ... |"
+                cells = text[rm.b.end : line_end].split("|")
+                year_cell = next(
+                    (k for k, c in enumerate(cells) if _YEAR_CELL.fullmatch(c.strip())), None
+                )
+                if year_cell is not None:
+                    stop = max(stop, rm.b.end + sum(len(c) + 1 for c in cells[: year_cell + 1]))
         if start >= stop:
             # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
             # bracketed year right after a coordinated name is that name's; so is the

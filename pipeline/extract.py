@@ -165,6 +165,7 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.without_governments(parsed, mentions, gaz.is_capital)
     mentions = pairs.fill_partials(parsed, places, mentions)
+    mentions = pairs.fold_partials(mentions)
     found = events_mod.find_events(parsed, mentions)
     return _rows(doc, parsed, places, mentions, found, gaz)
 

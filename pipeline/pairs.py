@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Parsed, Place, PlaceMention, Token
-from pipeline.patterns import ENTRY_LINE, Unit, UnitString, encode, lexicon, load_patterns
+from pipeline.patterns import (
+    ENTRY_LINE,
+    Unit,
+    UnitString,
+    encode,
+    lexicon,
+    load_patterns,
+    rel_nouns,
+)
 from pipeline.places import Places, cues
 from pipeline.placescan import table_header
 
@@ -93,9 +101,19 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
 
 
 def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) -> bool:
-    """The tie word sits in a "whether" clause: asked about, not stated."""
+    """The tie word sits in a "whether" clause or a yes/no question ("Is Aberystwyth
+    twinned with Trelew?"): asked about, not stated."""
     sent = parsed.sentences[s]
-    return any(t.lower == "whether" for t in tokens[sent.tok_start : anchor])
+    if any(t.lower == "whether" for t in tokens[sent.tok_start : anchor]):
+        return True
+    return tokens[sent.tok_start].lower in _QUESTION_OPENERS and parsed.text[
+        sent.start : sent.end
+    ].rstrip().endswith("?")
+
+
+_QUESTION_OPENERS = frozenset(
+    "is are was were has have had does do did will would could should can".split()
+)
 
 
 def _is_footnote(tokens: Sequence[Token], i: int) -> bool:
@@ -242,6 +260,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 ma, mb, mb.place.country, s, anchor, span_start, span_end, nearest.id,
                 _kind(r_units, su.units, tokens, "sister"), 0.6 if strong else 0.5, strong,
             )  # fmt: skip
+        if not any(k[0] != "partial" for k in found):
+            two = _between_the_two(su, parsed, places, tokens, strong_words, doc_strong)
+            if two is not None:
+                found[_pair_key(two.a.place, two.b.place)] = two
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = [
@@ -396,6 +418,59 @@ def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
     return items
 
 
+_TWO_OF = frozenset("towns cities communities municipalities councils places".split())
+_AREA_WORDS = frozenset("region province oblast state county prefecture district area".split())
+
+
+def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, strong_words,
+                     doc_strong: bool) -> RelationMention | None:  # fmt: skip
+    """ "(members voted to write to the mayor of Berezhany) proposing a formal twinning
+    link between the two towns": the place the sentence names and the one the document
+    speaks for (or the two places it names)."""
+    sent = parsed.sentences[su.sentence]
+    for i in range(sent.tok_start, sent.tok_end - 3):
+        if not (
+            tokens[i].lower == "between"
+            and tokens[i + 1].lower == "the"
+            and tokens[i + 2].lower == "two"
+            and tokens[i + 3].lower in _TWO_OF
+        ):
+            continue
+        nouns = [
+            k for k in range(max(sent.tok_start, i - 5), i)
+            if tokens[k].lower in rel_nouns() or tokens[k].lower in strong_words
+        ]  # fmt: skip
+        if not nouns:
+            continue
+        anchor = nouns[-1]
+        strong = any(tokens[k].lower in strong_words for k in range(max(sent.tok_start, i - 5), i))
+        if not strong and not doc_strong:
+            continue
+        named = []
+        for u in su.units.units:
+            if u.kind != "P" or _names_a_thing(u, tokens):
+                continue
+            after = tokens[u.tok_end].lower if u.tok_end < len(tokens) else ""
+            if after in _AREA_WORDS:
+                continue  # "in the Ternopil region": where the town is
+            m = su.mentions[u.ref]
+            if all(m.place.key != n.place.key for n in named):
+                named.append(m)
+        if len(named) == 2:
+            ma, mb = named
+        elif (
+            len(named) == 1 and places.focal is not None and places.focal.key != named[0].place.key
+        ):
+            ma, mb = _focal_mention(places, su, parsed), named[0]
+        else:
+            return None
+        return RelationMention(
+            ma, mb, mb.place.country, su.sentence, anchor, tokens[anchor].start,
+            tokens[i + 3].end, "pair.between_the_two", "twin", 0.6, strong,
+        )  # fmt: skip
+    return None
+
+
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
     """The document's own city as the subject of a list headed only by a heading; its
     span is the first time the document names it."""
@@ -469,7 +544,28 @@ def _gapped(su: SentenceUnits, b_units: list[int], tokens):
     return b_units, []
 
 
+_MONTH_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april "
+    "june july august september october november december".split()
+)
+
+
+def _dateline_place(unit: Unit, tokens) -> bool:
+    """ "(ANSA) - TURIN, NOV 15 - The town of Savigliano signed ...": where the wire
+    filed from is no side of the story's ties."""
+    first = tokens[unit.tok_start]
+    if not (first.text.isupper() and len(first.text) > 2):
+        return False
+    k = unit.tok_end
+    if k + 1 >= len(tokens) or tokens[k].text != ",":
+        return False
+    nxt = tokens[k + 1]
+    return nxt.lower.rstrip(".") in _MONTH_WORDS or nxt.text[:1].isdigit()
+
+
 def _names_a_thing(unit: Unit, tokens) -> bool:
+    if _dateline_place(unit, tokens):
+        return True
     first, last = tokens[unit.tok_start], tokens[unit.tok_end - 1]
     if not (
         first.i > 0
@@ -527,7 +623,7 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
     units = su.units.units
     unit_of: dict[int, int] = {}
     for k, u in enumerate(units):
-        if u.kind == "P":
+        if u.kind == "P" and not _dateline_place(u, tokens):
             m = su.mentions[u.ref]
             for i in range(m.tok_start, m.tok_end):
                 unit_of[i] = k
@@ -750,6 +846,32 @@ def fill_partials(
             )  # fmt: skip
             break
     out.sort(key=lambda r: (r.start, r.rule_id))
+    return out
+
+
+def fold_partials(relations: list[RelationMention]) -> list[RelationMention]:
+    """A one-sided mention whose partner the document names: "Bridgnorth to explore
+    twinning with Ukrainian town" over a story that pairs Bridgnorth with Berezhany, its
+    only Ukrainian partner, is about that pair. With two partners of that country (or
+    none) it stays one-sided."""
+    partners: dict[tuple[str, str], dict[str, PlaceMention]] = {}
+    for r in relations:
+        if r.b is None:
+            continue
+        for own, other in ((r.a, r.b), (r.b, r.a)):
+            if other.place.country:
+                key = (own.place.key, other.place.country)
+                partners.setdefault(key, {}).setdefault(other.place.key, other)
+    out = []
+    for r in relations:
+        named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
+        if named is not None and len(named) == 1:
+            (partner,) = named.values()
+            r = RelationMention(
+                r.a, partner, partner.place.country, r.sentence, r.anchor, r.start, r.end,
+                r.rule_id, r.kind, r.confidence, r.strong,
+            )  # fmt: skip
+        out.append(r)
     return out
 
 

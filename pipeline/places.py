@@ -772,6 +772,8 @@ def _cue(
         return "place.relation"
     if cand.key in gaz.weak:
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
+    if cand.divisions and cand.cities and _called_a_region(cand, tokens, parsed):
+        return ""  # "Piedmont town twins with ...", where the text speaks of the Piedmont region
     if cand.ner in PLACE_LABELS:
         return "place.ner"
     if (
@@ -850,6 +852,17 @@ def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     sent = tokens[cand.tok_start].sent
     lo, hi = max(0, cand.tok_start - 40), min(len(tokens), cand.tok_end + 40)
     return any(t.sent == sent and t.lower in _tie_words() for t in tokens[lo:hi])
+
+
+def _called_a_region(cand: _Candidate, tokens, parsed: Parsed) -> bool:
+    """The text calls this name a region elsewhere: "the Piedmont region", "the
+    province of Cuneo"."""
+    name = re.escape(parsed.text[tokens[cand.tok_start].start : tokens[cand.tok_end - 1].end])
+    return (
+        re.search(rf"\b{name}\s+(?:region|province|Region|Province|oblast|Oblast)\b", parsed.text)
+        is not None
+        or re.search(rf"\b(?:region|province) of {name}\b", parsed.text) is not None
+    )
 
 
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: bool = False) -> bool:

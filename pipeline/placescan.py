@@ -172,7 +172,8 @@ _LIST_HEADING = re.compile(
 _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
     "partners region date established relationship relation type status signed founded "
-    "agreement name".split()
+    "agreement name twinned twin sister partnership remarks comments details formed from "
+    "first".split()
 )
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
@@ -235,8 +236,8 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                     break
                 if len(line.split()) > limit and not _noted_item(line):
                     break
-                if not line.lstrip(_BULLETS)[:1].isupper():
-                    break
+                if not line.lstrip(_BULLETS + "|").lstrip()[:1].isupper():
+                    break  # ("| Saint-Brieuc | France | 1974 |": a row opens with a bar)
                 shape = "row" if "|" in line else "bullet" if line[0] in _BULLETS else "plain"
                 if style is not None and shape != style:
                     break  # "Other cooperation" after the table ends the list
