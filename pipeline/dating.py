@@ -66,7 +66,8 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 # before (the "years earlier/ago" of pipeline.dates count back from the publication).
 _LATER = re.compile(
     rf"(?i)\b(?:(?P<n>{COUNT})\s+"
-    r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year)\b"
+    r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
+    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year))\b"
 )
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
@@ -194,7 +195,7 @@ class Dater:
         m = _LATER.fullmatch(self.parsed.text, start, end)
         if m is None:
             return None
-        n = count(m.group("n") or "a")
+        n = 0 if m.group("same") else count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
             n *= 10
         paragraph = self.parsed.sentences[s].paragraph
@@ -205,7 +206,7 @@ class Dater:
                 break
             found = self.sentence_dates(prev)
             prev -= 1
-        if not found or not n:
+        if not found or (not n and not m.group("same")):
             return None
         year = int(found[-1].value.value[:4]) + n
         return DateValue(f"{year:04d}", "year", start, end)
@@ -335,6 +336,8 @@ class Dater:
             self._simple_past(ev.trigger) or self._lede_perfect(ev) or self._headline_present(ev)
         ):
             return None
+        if ev.type == "established" and not self._in_lede(ev) and self._quoted(ev):
+            return None  # "'The partnership was signed in a different era,' he said": history
         sent = self.parsed.sentences[ev.sentence]
         own = self.clause_chain(ev.trigger)
         if any(
@@ -346,6 +349,17 @@ class Dater:
             return None  # "formalised several years after a 1986 trade mission": not news
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _in_lede(self, ev: EventMention) -> bool:
+        return self.parsed.sentences[ev.sentence].start - self._story_start < _LEDE_CHARS
+
+    def _quoted(self, ev: EventMention) -> bool:
+        """The trigger is inside a quotation."""
+        sent = self.parsed.sentences[ev.sentence]
+        before = self.parsed.text[sent.start : self.tokens[ev.trigger].start]
+        opened = before.count("“") - before.count("”")
+        straight = before.count('"') % 2
+        return opened > 0 or straight == 1
 
     def _headline_present(self, ev: EventMention) -> bool:
         """ "Wichita adds Taiwan's Kaohsiung as sister city": a headline tells the news
@@ -390,8 +404,7 @@ class Dater:
         # A proposal is news wherever it is told: "In Umeå, opposition councillors have
         # tabled a motion calling on the city to sever its links with Petrozavodsk".
         proposal = ev.type in ("proposed", "termination_proposed")
-        lede = self.parsed.sentences[ev.sentence].start - self._story_start < _LEDE_CHARS
-        if not lede and not proposal:
+        if not self._in_lede(ev) and not proposal:
             return False
         tok = self.tokens[ev.trigger]
         # Up to the verb that carries the tense: "we have decided to suspend", "have

@@ -256,6 +256,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         if trig_tok is not None:
             add(trig_tok, rm)
         for trig_tok in _triggers_below(rm.anchor, tokens, children):
+            if _set_off_for_another(rm, trig_tok, relations, tokens):
+                continue
             add(trig_tok, rm, ".below")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
@@ -332,6 +334,23 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
 
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
+
+
+def _set_off_for_another(rm, trig_tok: int, relations, tokens) -> bool:
+    """ "partnerships with Lviv, dating back to 1992, and with Ivano-Frankivsk": a
+    participle set off after one of several partners of the same noun is that partner's."""
+    at = tokens[trig_tok].start
+    partners = [
+        r.b for r in relations
+        if r.anchor == rm.anchor and r.b is not None and r.sentence == rm.sentence
+    ]  # fmt: skip
+    if len(partners) < 2 or rm.b is None:
+        return False
+    before = [b for b in partners if b.end <= at]
+    if not before:
+        return False
+    owner = max(before, key=lambda b: b.end)
+    return owner.place.key != rm.b.place.key
 
 
 def _one_establishment(events: list[EventMention], since: list[EventMention]):
@@ -848,6 +867,7 @@ def _classify(
             mods.append("propose")
     cur = tok
     subordinate = False
+    outcome = None  # the verb that defeated or withdrew a proposal ("was withdrawn")
     steps = 0
     while steps < 7 and cur.head != cur.i:
         steps += 1
@@ -859,7 +879,11 @@ def _classify(
             return []  # "asked whether we will break off the partnership": a question
         # "a proposal, drafted by officers, to form a relationship": the parser calls
         # the infinitive a relative clause; it completes the noun like any other.
-        infinitive = dep == "relcl" and any(
+        # So is "a proposal tabled in 2019 to establish", hung on the participle.
+        infinitive = (
+            dep == "relcl"
+            or (dep == "advcl" and tokens[cur.head].dep == "acl" and tokens[cur.head].tag == "VBN")
+        ) and any(
             tokens[c].dep == "aux" and tokens[c].lower == "to" for c in children.get(cur.i, ())
         )
         if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
@@ -888,6 +912,8 @@ def _classify(
             m = "propose"
         if m is not None:
             mods.append(m)
+            if m in ("block", "fail") and outcome is None and "propose" in mods:
+                outcome = head.i
         if _negated(head, children, tokens):
             mods.append("negate")
         for c in children.get(head.i, ()):
@@ -916,9 +942,17 @@ def _classify(
     rule = f"{trig.id}{rule_suffix}" + ("+" + "+".join(dict.fromkeys(mods)) if mods else "")
     out = [EventMention(rm, etype, tok.i, start, end, tok.sent, rule, conf, subordinate)]
     # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
-    # too, and is an event of its own.
+    # too, and is an event of its own; the outcome is the defeating verb's, with its time
+    # ("A proposal tabled in 2019 to establish ... was withdrawn a year later").
     if "propose" in mods and etype in ("retained", "blocked"):
         proposed = "termination_proposed" if etype == "retained" else "proposed"
+        if (
+            outcome is not None
+            and tokens[outcome].sent == tok.sent
+            and _has_own_time(outcome, tokens, children)
+        ):
+            o = tokens[outcome]
+            out[0] = EventMention(rm, etype, o.i, o.start, o.end, tok.sent, rule, conf, subordinate)
         out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
     given_up = _given_up(tok, children, tokens) if etype == "proposed" else None
     if given_up is not None:
@@ -928,6 +962,22 @@ def _classify(
                          conf, subordinate)
         )  # fmt: skip
     return out
+
+
+def _has_own_time(i: int, tokens, children) -> bool:
+    """The verb has a time of its own ("was withdrawn ... a year later", "was defeated on
+    Tuesday"), not only one on the proposal it governs."""
+    stack = [
+        c for c in children.get(i, ())
+        if tokens[c].dep in ("npadvmod", "prep", "advmod", "tmod", "advcl")
+        and tokens[c].dep not in ("nsubj", "nsubjpass")
+    ]  # fmt: skip
+    while stack:
+        c = stack.pop()
+        if tokens[c].ent_type == "DATE" or tokens[c].lower in ("later", "afterwards"):
+            return True
+        stack.extend(children.get(c, ()))
+    return False
 
 
 _GIVE_UP = frozenset("proceed pursue continue".split())
@@ -1005,7 +1055,11 @@ def _proposal_before(tok: Token, tokens) -> bool:
         return False
     for j in range(i - 1, max(i - 6, -1), -1):
         t = tokens[j]
-        if t.sent != tok.sent or t.pos in ("VERB", "AUX") or t.text in (",", ";", ":"):
+        # "a proposal tabled in 2019 to establish": a participle on the noun is no verb
+        participle = t.tag == "VBN" and t.dep == "acl"
+        if t.sent != tok.sent or t.text in (",", ";", ":"):
+            return False
+        if t.pos in ("VERB", "AUX") and not participle:
             return False
         if t.pos == "NOUN" and t.lemma in _PROPOSAL_HEADS:
             return True
