@@ -31,7 +31,7 @@ from pipeline.dates import (
     find_date_expressions,
     parse_expression,
 )
-from pipeline.events import EventMention
+from pipeline.events import EventMention, motion_text
 from pipeline.models import DateValue, Parsed
 from pipeline.patterns import rel_nouns
 
@@ -333,7 +333,11 @@ class Dater:
         if self.published is None or self.published.precision == "year" or ev.subordinate:
             return None
         if not (
-            self._simple_past(ev.trigger) or self._lede_perfect(ev) or self._headline_present(ev)
+            self._simple_past(ev.trigger)
+            or self._lede_perfect(ev)
+            or self._headline_present(ev)
+            # minutes record the wording of a motion moved at the meeting
+            or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
         ):
             return None
         if ev.type == "established" and not self._in_lede(ev) and self._quoted(ev):
@@ -470,6 +474,8 @@ class Dater:
                 return True
             if tok.text.isupper() and tok.lower.endswith("ed") and len(tok.text) > 3:
                 return True  # minutes' "The motion CARRIED", which the tagger calls a name
+            if tok.dep == "acomp" and tok.text.isupper() and self.tokens[tok.head].tag == "VBD":
+                return True  # minutes' "The motion was LOST"
             head = self.tokens[tok.head]
             if (
                 tok.tag in ("VBP", "VBZ")

@@ -462,6 +462,12 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             if not objs or not (objs[0].ent_type == "DATE" or _YEARLIKE(objs[0].text)):
                 continue
             head = tokens[tok.head]
+            if head.lower == "place" and tokens[head.head].lower == "in":
+                head = tokens[tokens[head.head].head]  # "the twinning, in place since 1989"
+            elif head.lower == "in" and any(
+                tokens[c].lower == "place" for c in children.get(head.i, ())
+            ):
+                head = tokens[head.head]  # ... however the parser hangs "since" on "in"
             words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
             if not words & _SINCE_CONTEXT:
                 continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
@@ -852,6 +858,7 @@ def _classify(
         _in_quoted_proposal(tok, tokens, parsed)
         or _proposal_before(tok, tokens)
         or _seconded_motion(tok, tokens, parsed)
+        or motion_text(parsed, tok.sent)
     ):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
@@ -1070,6 +1077,25 @@ _QUOTES = frozenset("\"“”‘’'")
 _PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill".split())
 
 
+_MOTION_TEXT = re.compile(r"[\"“'‘]?That\s")
+_MOTION_SUBJECTS = frozenset("the this a an it council".split())
+
+
+def motion_text(parsed: Parsed, s: int) -> bool:
+    """ "That the twinning between Ballina and Tourlaville ... be formally dissolved.":
+    the wording of a motion (or resolution) in minutes, proposed rather than done."""
+    sent = parsed.sentences[s]
+    if _MOTION_TEXT.match(parsed.text, sent.start) is None:
+        return False
+    tokens = parsed.tokens
+    k = sent.tok_start + (1 if tokens[sent.tok_start].text != "That" else 0)
+    if k + 1 >= sent.tok_end:
+        return False
+    # the complementizer, not the demonstrative of "That relationship, signed in 1985, ..."
+    nxt = tokens[k + 1]
+    return tokens[k].dep == "mark" or nxt.pos == "PROPN" or nxt.lower in _MOTION_SUBJECTS
+
+
 def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
     """The trigger is quoted text introduced as a motion or proposal."""
     sent = parsed.sentences[tok.sent]
@@ -1166,6 +1192,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             tok = tokens[i]
             trig = _trigger_for(tok, tokens, ("reverse", "fail", "block"))
             passive_only = False
+            if trig is None and tok.text.isupper() and tok.lower in _LOST:
+                trig = _LOST_WORD  # minutes' "The motion was LOST", tagged a name
             if trig is None and tok.lower in _CARRIED and (tok.pos == "VERB" or tok.text.isupper()):
                 # "The motion CARRIED, 6-1" (capitals the tagger may read as a name):
                 # the proposal is done
@@ -1178,6 +1206,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
+            if tok.dep == "acomp" and trig.cls == "fail":
+                # "The motion was LOST": the capitals read as a complement of "was"
+                args += [
+                    t for t in (tokens[c] for c in children.get(tok.head, ())) if t.dep == "nsubj"
+                ]
             if passive_only:
                 # "she withdrew the request in July": a proposal as the object, too
                 args += [
@@ -1188,13 +1221,14 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             if any(e.trigger == i for e in events):
                 continue
-            # Council minutes put the vote a paragraph or two after the motion.
+            # Council minutes put the vote a paragraph or two after the motion, or after
+            # the debate within the same numbered item.
             para = sent.paragraph
             earlier = sorted(
                 (
                     e for e in all_events + out
                     if e.trigger_start < tok.start
-                    and para - parsed.sentences[e.sentence].paragraph <= 2
+                    and _same_item(parsed, parsed.sentences[e.sentence].paragraph, para)
                     and e.type in _REVERSIBLE
                 ),
                 key=lambda e: e.trigger_start,
@@ -1224,11 +1258,32 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
     return out
 
 
+# How far after a motion the minutes may record its outcome (see _same_item).
+OUTCOME_PARAGRAPHS = 5
+_ITEM_HEADING = re.compile(r"\d{1,2}\.?\s+[A-Z][A-Z ,&'’-]{3,}")
+
+
+def _same_item(parsed: Parsed, first: int, last: int) -> bool:
+    """Paragraph `last` follows `first` closely: within two paragraphs, or within five
+    when no numbered item heading ("6. ROADS PROGRAMME 2023") starts between them."""
+    gap = last - first
+    if gap <= 2:
+        return gap >= 0
+    if gap > OUTCOME_PARAGRAPHS:
+        return False
+    text = parsed.text
+    return not any(
+        _ITEM_HEADING.match(text, parsed.paragraphs[k][0]) for k in range(first + 1, last + 1)
+    )
+
+
 _BLOCK_WORD = Trigger("trigger.block.modal_verb", "block", (), False)
 _CARRY_WORD = Trigger(
     "trigger.carried.verb", "carry", (), False
 )  # the event takes its class from the motion
 _CARRIED = frozenset("carried passed adopted".split())
+_LOST = frozenset("lost defeated failed rejected fell".split())
+_LOST_WORD = Trigger("trigger.fail.verb", "fail", (), False)
 _CARRIES = {
     ("proposed", "establish"): "established",
     ("termination_proposed", "terminate"): "terminated",

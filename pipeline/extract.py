@@ -104,13 +104,13 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     last = -10
     for k, (s, e) in enumerate(paras):
         chunk = text[s:e]
-        follows = k - last <= events_mod.FOCUS_PARAGRAPHS
         if (
             any(s <= i_s < e for i_s, _ in items)
             or strong_re.search(chunk)
             # "the agreement" can refer to the one tie of a story however far down
             or (strong and weak_re.search(chunk))
-            or (strong and follows and _REVERSAL.search(chunk))
+            # (minutes record the vote up to five paragraphs after the motion)
+            or (strong and k - last <= events_mod.OUTCOME_PARAGRAPHS and _REVERSAL.search(chunk))
         ):
             if ENTRY_LINE.match(chunk) and k > 0 and (not selected or selected[-1] != k - 1):
                 selected.append(k - 1)  # the partner's name on the line above
