@@ -468,8 +468,16 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 tokens[c].lower == "place" for c in children.get(head.i, ())
             ):
                 head = tokens[head.head]  # ... however the parser hangs "since" on "in"
-            words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
-            if not words & _SINCE_CONTEXT:
+            context = [
+                t for t in tokens[sent.tok_start : sent.tok_end]
+                if t.lower in _SINCE_CONTEXT
+                # "which have had a free trade agreement since 2010": not a town's tie
+                and not any(
+                    tokens[c].lower in _OTHER_DEALS and tokens[c].dep in ("compound", "amod")
+                    for c in children.get(t.i, ())
+                )
+            ]  # fmt: skip
+            if not context:
                 continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
             prev = tokens[i - 1].lower if i > sent.tok_start else ""
             if not (
@@ -692,6 +700,10 @@ _SINCE_CONTEXT = frozenset(
     "relationship relationships ties link links agreement friendship jumelage".split()
 )
 _SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())
+_OTHER_DEALS = frozenset(
+    "trade economic diplomatic investment military security defence defense commercial "
+    "academic university research".split()
+)
 _SINCE_HEADS = frozenset(
     "be have twin pair link partner remain exist relationship partnership twinning tie link "
     "agreement friendship relation".split()

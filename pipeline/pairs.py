@@ -100,6 +100,16 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
 
 
+def _same_place(a: Place, b: Place) -> bool:
+    """ "Ciudad Lerdo, our sister city" beside "Lerdo": a name the gazetteer lacks that
+    contains the whole of another name of the same country is that place."""
+    if a.country != b.country or (a.geonameid is not None and b.geonameid is not None):
+        return False
+    wa, wb = a.name.lower().split(), b.name.lower().split()
+    short, long = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    return len(short) < len(long) and (long[-len(short) :] == short or long[: len(short)] == short)
+
+
 def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) -> bool:
     """The tie word sits in a "whether" clause or a yes/no question ("Is Aberystwyth
     twinned with Trelew?"): asked about, not stated."""
@@ -198,7 +208,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 for ua, ub in [*matched, *gapped]:
                     ma = su.mentions[su.units.units[ua].ref]
                     mb = su.mentions[su.units.units[ub].ref]
-                    if ma.place.key == mb.place.key:
+                    if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
                     key = _pair_key(ma.place, mb.place)
                     if key in found:
