@@ -283,8 +283,15 @@ class Dater:
         chain = self.clause_chain(ev.trigger)
         candidates = []
         for sd in self.sentence_dates(s):
-            if sd.since != (ev.rule_id == "trigger.establish.since"):
-                continue  # "since 1995" dates the beginning, and only the beginning
+            # "since 1995" dates the beginning, and only the beginning: of the tie, or of
+            # a pause ("has been frozen since March 2022")
+            paused = (
+                sd.since
+                and ev.type == "suspended"
+                and self.tokens[self.tokens[sd.tok].head].head == ev.trigger
+            )
+            if sd.since != (ev.rule_id == "trigger.establish.since") and not paused:
+                continue
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)

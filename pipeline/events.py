@@ -30,9 +30,12 @@ _UP_MODALITY = frozenset(
 )
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
-    "this that idea push call initiative suspension freeze pause ban request".split()
+    "this that idea push call initiative suspension freeze pause ban request demand "
+    "petition".split()
 )
-_PROPOSALS = frozenset("request proposal motion plan bid idea application".split())
+_PROPOSALS = frozenset(
+    "request proposal motion plan bid idea application demand call petition".split()
+)
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
 EVENT_OF_CLASS = {
@@ -259,6 +262,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
             add(trig_tok, rm, ".below")
+        dated = _dated_partner(rm, tokens, children)
+        if dated is not None:
+            add(dated, rm, ".below")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
@@ -334,6 +340,28 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
 
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
+
+
+_MODERN_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _dated_partner(rm, tokens, children) -> int | None:
+    """ "ended its partnership with Ulyanovsk, which dated back to 1993": the parser
+    hangs the clause on the partner, but a town founded in a year of the last century
+    is rare; the tie began then."""
+    if rm.b is None or rm.b.tok_end <= 0:
+        return None
+    for c in children.get(rm.b.tok_end - 1, ()):
+        tok = tokens[c]
+        if tok.dep != "relcl" or tok.lemma != "date":
+            continue
+        level, years = [c], False
+        for _ in range(3):  # "dated back to 1993": year under "to" under "back"
+            level = [k for j in level for k in children.get(j, ())]
+            years = years or any(_MODERN_YEAR.fullmatch(tokens[k].text) for k in level)
+        if years and _trigger_for(tok, tokens, ("establish",), below=True) is not None:
+            return c
+    return None
 
 
 def _set_off_for_another(rm, trig_tok: int, relations, tokens) -> bool:
@@ -899,10 +927,8 @@ def _classify(
         # "a proposal, drafted by officers, to form a relationship": the parser calls
         # the infinitive a relative clause; it completes the noun like any other.
         # So is "a proposal tabled in 2019 to establish", hung on the participle.
-        infinitive = (
-            dep == "relcl"
-            or (dep == "advcl" and tokens[cur.head].dep == "acl" and tokens[cur.head].tag == "VBN")
-        ) and any(
+        # And "called on the city to end its ties", hung on the verb as an adverbial.
+        infinitive = dep in ("relcl", "advcl") and any(
             tokens[c].dep == "aux" and tokens[c].lower == "to" for c in children.get(cur.i, ())
         )
         if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
@@ -1223,12 +1249,16 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 args += [
                     t for t in (tokens[c] for c in children.get(tok.head, ())) if t.dep == "nsubj"
                 ]
+            proposal_object = False
             if passive_only:
-                # "she withdrew the request in July": a proposal as the object, too
-                args += [
+                # "she withdrew the request in July", "rejected the demand on Tuesday": a
+                # proposal as the object, too
+                objects = [
                     tokens[c] for c in children.get(i, ())
                     if tokens[c].dep == "dobj" and tokens[c].lemma in _PROPOSALS
                 ]  # fmt: skip
+                proposal_object = any(_anaphor(a, tokens, children) for a in objects)
+                args += objects
             if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
@@ -1248,7 +1278,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
-            if passive_only and prev.type != "proposed":
+            if passive_only and prev.type != "proposed" and not proposal_object:
                 continue
             if trig is _CARRY_WORD:
                 # What the motion proposed now happens: its trigger's own class.
