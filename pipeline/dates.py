@@ -121,6 +121,33 @@ def _format(d: date, precision: str) -> str:
     return d.isoformat()
 
 
+_SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+_NAMED_PERIOD = re.compile(
+    r"(?i)(last|this|past|next)\s+(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|spring|summer|autumn|fall|winter)"
+)
+
+
+def _named_period(m: re.Match, base: date | None, start, end) -> DateValue | None:
+    """ "last July" (the latest July before the report's month), "this summer", "last
+    spring": resolved against the publication date; a season to its year."""
+    if base is None:
+        return None
+    which, name = m.group(1).lower(), m.group(2).lower()
+    if which == "next":
+        return None  # a plan, not yet an event
+    if name in _SEASONS:
+        year = base.year - (1 if which in ("last", "past") else 0)
+        if name == "winter" and which in ("last", "past") and base.month <= 3:
+            year = base.year  # "last winter" said in February: the winter just gone
+        return DateValue(f"{year:04d}", "year", start, end)
+    month = MONTHS[name]
+    if which == "this":
+        return DateValue(f"{base.year:04d}-{month:02d}", "month", start, end)
+    year = base.year if month < base.month else base.year - 1
+    return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
+
+
 def parse_expression(
     expr: str, base: date | None = None, start: int | None = None, end: int | None = None
 ) -> DateValue | None:
@@ -143,6 +170,9 @@ def parse_expression(
             return None
         n = count(back.group(1))
         return DateValue(f"{base.year - n:04d}", "year", start, end)
+    named = _NAMED_PERIOD.fullmatch(text)
+    if named:
+        return _named_period(named, base, start, end)
     if _DURATION.search(text):
         return None
     if re.fullmatch(_YEAR, text):

@@ -95,3 +95,21 @@ def test_swap_day_month_only_touches_ambiguous_numeric_dates():
     assert swap_day_month(written, "12 March 2024") == written
     unambiguous = parse_expression("25/03/2024")
     assert swap_day_month(unambiguous, "25/03/2024") == unambiguous
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("last July", "2022-07"),
+        ("last February", "2023-02"),
+        ("last March", "2022-03"),
+        ("this June", "2023-06"),
+        ("last summer", "2022"),
+        ("this spring", "2023"),
+        ("next month", None),
+        ("next spring", None),
+    ],
+)
+def test_named_months_and_seasons_resolve_against_the_publication(expr, value):
+    got = parse_expression(expr, date(2023, 3, 14))
+    assert (got.value if got else None) == value
