@@ -162,8 +162,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     for s in range(len(parsed.sentences)):
         su = all_units[s]
         text = su.units.text
-        if "|P " not in text:
-            continue
+        no_place = "|P " not in text
+        if no_place and (places.focal is None or "|C " not in text and "|D " not in text):
+            continue  # (a sentence naming only a country may be the document city's partial)
         found: dict[tuple, RelationMention] = {}
         paired_units: set[int] = set()
         for rule in pair_rules:
@@ -276,13 +277,27 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 found[_pair_key(two.a.place, two.b.place)] = two
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
-                a_units = [
-                    u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"
-                ]
+                a_units = (
+                    [u for u in _group_units(su.units, m, "A") if su.units.units[u].kind == "P"]
+                    if "A" in m.re.groupindex
+                    else []
+                )
                 n_units = _group_units(su.units, m, "N")
                 if "N2" in m.re.groupindex:
                     n_units += _group_units(su.units, m, "N2")  # "Russian and Belarusian cities"
-                if not a_units or not n_units:
+                focal_side = None
+                if rule.data.get("focal_a"):
+                    # a sentence naming no place of its own ("the board would look into a
+                    # partnership with a city in Ukraine") speaks for the document's city
+                    named = [u for u in su.units.units if u.kind == "P"]
+                    if places.focal is None or any(not su.mentions[u.ref].in_org for u in named):
+                        continue
+                    if any(k[0] == "partial" for k in found):
+                        continue
+                    focal_side = _focal_mention(places, su, parsed)
+                elif not a_units:
+                    continue
+                if not n_units:
                     continue
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
@@ -291,8 +306,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if subj is not None:
                         a_units = [subj]
                 for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
-                    for ua in a_units:
-                        ma = su.mentions[su.units.units[ua].ref]
+                    sides = [(ua, su.mentions[su.units.units[ua].ref]) for ua in a_units]
+                    if focal_side is not None:
+                        sides = [(-1, focal_side)]
+                    for ua, ma in sides:
                         if ua in paired_units or ma.place.country == country:
                             continue
                         key = ("partial", ma.place.key, country)
