@@ -31,7 +31,7 @@ _UP_MODALITY = frozenset(
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
     "this that idea push call initiative suspension freeze pause ban request demand "
-    "petition".split()
+    "petition amendment".split()
 )
 _PROPOSALS = frozenset(
     "request proposal motion plan bid idea application demand call petition".split()
@@ -941,6 +941,11 @@ def _classify(
         head = tokens[cur.head]
         if head.sent != cur.sent:
             break
+        lo, hi = sorted((cur.i, head.i))
+        if dep in ("ccomp", "conj", "parataxis") and any(
+            tokens[k].text == ";" for k in range(lo, hi)
+        ):
+            break  # "...voted to put it on hold; the review had not been completed": apart
         m = _modality_of(head, tokens)
         if m is None and head.pos == "NOUN":
             m = _of_modality(head, children, tokens)  # "a letter of intent on establishing"

@@ -49,6 +49,10 @@ def load(model: str):
     # from Coun. Mel Brandon to end ..." must stay one sentence.
     for title in TITLE_ABBREVIATIONS:
         nlp.tokenizer.add_special_case(title, [{"ORTH": title}])
+    # English reads "im" as an apostrophe-less "I'm" and splits it; in this domain it is
+    # the German "in the" of "Freiburg im Breisgau", "Kronberg im Taunus".
+    for word in ("im", "Im"):
+        nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     if "attribute_ruler" in nlp.pipe_names:
         _tabulate_attribute_ruler(nlp)
     return nlp

@@ -275,6 +275,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             two = _between_the_two(su, parsed, places, tokens, strong_words, doc_strong)
             if two is not None:
                 found[_pair_key(two.a.place, two.b.place)] = two
+        if not any(k[0] != "partial" for k in found) and doc_strong:
+            named = _named_tie(su, parsed, places, tokens, out)
+            if named is not None:
+                found[_pair_key(named.a.place, named.b.place)] = named
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = (
@@ -494,6 +498,39 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
         return RelationMention(
             ma, mb, mb.place.country, su.sentence, anchor, tokens[anchor].start,
             tokens[i + 3].end, "pair.between_the_two", "twin", 0.6, strong,
+        )  # fmt: skip
+    return None
+
+
+_NAMED_TIE_DETS = frozenset("the its our their this that".split())
+
+
+def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
+    """ "The Suqian relationship was signed in 2008", "dropping the Lerdo relationship":
+    a tie named by its partner alone is the document city's (or that of the pair named
+    just before)."""
+    units = su.units.units
+    nouns = rel_nouns()
+    for k in range(1, len(units) - 1):
+        u, prev, nxt = units[k], units[k - 1], units[k + 1]
+        if u.kind != "P" or prev.kind != "W" or nxt.kind != "W":
+            continue
+        if tokens[prev.tok_start].lower not in _NAMED_TIE_DETS:
+            continue
+        noun = tokens[nxt.tok_start]
+        if noun.lower not in nouns or noun.tag in ("NNS", "NNPS"):
+            continue
+        mb = su.mentions[u.ref]
+        if places.focal is not None and mb.place.key == places.focal.key:
+            return None  # "the Invercargill relationship": the city's own, no partner named
+        ma = _previous_a(out, mb.place, parsed, su.sentence, places.focal)
+        if ma is None and places.focal is not None:
+            ma = _focal_mention(places, su, parsed)
+        if ma is None or ma.place.key == mb.place.key:
+            return None
+        return RelationMention(
+            ma, mb, mb.place.country, su.sentence, noun.i, mb.start, noun.end,
+            "pair.named_tie", "sister", 0.6, False,
         )  # fmt: skip
     return None
 

@@ -1206,6 +1206,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 in_para = [
                     m for m in named
                     if p_start <= m.start < sent.start and m.place.key not in partners
+                    # "a delegation from Jiangsu province": a province has no city council
+                    and m.place.kind != "province"
                 ]  # fmt: skip
                 antecedent = in_para[0].place if in_para else focal
                 kind = tokens[end - 1].lower
