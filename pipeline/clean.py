@@ -25,6 +25,7 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date as calendar_date
 from functools import lru_cache
 from importlib import resources
 
@@ -32,7 +33,7 @@ from pipeline import language
 from pipeline.dates import DATE_RE, day_first, parse_expression, swap_day_month
 from pipeline.ids import doc_id_for
 from pipeline.models import CleanDocument, DateValue, RawDocument
-from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, unwrap
+from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, menu_runs, unwrap
 
 # --- Bytes -> str ------------------------------------------------------------------
 
@@ -320,14 +321,27 @@ def _date_in_line(block: str, allow_byline: bool) -> DateValue | None:
     """A publication-style date in a short header line, with its span in the block."""
     if len(block) > 80:
         return None
+    updated = None
+    prev_end = 0
     for m in DATE_RE.finditer(block):
         before = block[: m.start()]
-        if not (_DATE_LABEL.match(before) or (allow_byline and _BYLINE.match(block))):
+        label = block[prev_end : m.start()]
+        prev_end = m.end()
+        if not (
+            _DATE_LABEL.match(before)
+            or (allow_byline and _BYLINE.match(block))
+            # "Updated March 4 2022 - 6:14am, first published March 3 2022 - 9:30pm"
+            or _PUBLISHED.search(label)
+        ):
             continue
         value = parse_expression(m.group(0), None, m.start(), m.end())
-        if value is not None:
-            return value
-    return None
+        if value is None:
+            continue
+        if _UPDATED.search(label):
+            updated = updated or value  # the publication date may follow
+            continue
+        return value
+    return updated
 
 
 def _title_like(block: str) -> bool:
@@ -388,6 +402,16 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
                 if date is not None:
                     date_at = i
                     break
+    if date is None and len(header) == _HEADER_BLOCKS:
+        # A long header (a blog's sidebar copied first: "Archives", "April 2022", ...): a
+        # labelled line further down, before the story, is the post's own date.
+        for i in range(_HEADER_BLOCKS, min(len(blocks), _LONG_HEADER_BLOCKS)):
+            if _is_prose(blocks[i]):
+                break
+            value = _date_in_line(blocks[i], allow_byline=True)
+            if value is not None:
+                date_at, date = i, value
+                break
     if date is None:
         # No byline date: a header line that is a date and little else ("Published 12 May
         # 2021", "Mar. 8, 2022 4:51 PM CST", "World News | Thu Mar 3, 2022 | 4:12pm EST").
@@ -396,10 +420,24 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
         found = []
         for i in header:
             hit = _dateline(blocks[i])
-            if hit is not None:
-                found.append((0 if hit[1] else 1, i, hit[0]))
+            if hit is None:
+                continue
+            label = blocks[i - 1].strip().casefold() if i > 0 else ""
+            if label in _UPDATED_LABELS:
+                continue  # "UPDATED" / "JAN 12, 2024, 10:40 AM": a label on its own line
+            labelled = hit[1] or label in _PUBLISHED_LABELS
+            found.append((0 if labelled else 1, i, hit[0]))
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
+    if date is None:
+        # A standfirst between headline and date ("An Ohio city's bond with ... chapter." /
+        # "Published Aug. 4, 2021"): a labelled date line just below it.
+        after = header[-1] + 1 if header else 0
+        for i in range(after, min(after + _DEK_BLOCKS, len(blocks))):
+            value = _date_in_line(blocks[i], allow_byline=False)
+            if value is not None and _PUBLISHED.search(blocks[i][: value.start]):
+                date_at, date = i, value
+                break
     if date is None:
         # No date above the story: its wire dateline ("MACON, France, Sept 16, 2023 (AFP) -")
         lead = header[-1] + 1 if header else 0
@@ -418,13 +456,71 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
             if value is not None:
                 date_at, date = i, value
                 break
+    if date is None:
+        # Only an "Updated" stamp ("PTI | Pune | Updated: 14-02-2023 17:12 IST"): the
+        # page's own date all the same.
+        after = header[-1] + 1 if header else 0
+        near = [*header, *(i for i in range(after, min(after + _DEK_BLOCKS, len(blocks))))]
+        for i in near:
+            hit = _updated_line(blocks[i])
+            if hit is not None:
+                date_at, date = i, hit
+                break
+        lead = next(
+            (i for i in range(date_at + 1, len(blocks)) if _is_prose(blocks[i])), len(blocks)
+        ) if date_at is not None else len(blocks)  # fmt: skip
+        if date is not None and lead < len(blocks):
+            # ... and the story's dateline has the day without the year ("SEOUL, Oct 12
+            # (Reuters) -" under "Last Updated: Oct 13, 2021"): the day is the story's.
+            filed = _yearless_dateline(blocks[lead], date)
+            if filed is not None:
+                date_at, date = lead, filed
     return title, author, date_at, date
 
 
+_WIRE_NO_YEAR = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30}){0,2},\s*"
+    r"(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})"
+    r"\s*\([A-Za-z][\w .&/-]{1,30}\)"
+)
+
+
+def _yearless_dateline(block: str, stamp: DateValue) -> DateValue | None:
+    m = _WIRE_NO_YEAR.match(block)
+    if m is None or stamp.precision != "day":
+        return None
+    base = calendar_date.fromisoformat(stamp.value)
+    value = parse_expression(m.group("date"), base, m.start("date"), m.end("date"))
+    if value is None or value.precision != "day" or value.value > stamp.value:
+        return None
+    return value
+
+
+_UPDATED_LABELS = frozenset(("updated", "last updated", "modified", "last modified"))
+_PUBLISHED_LABELS = frozenset(("published", "posted", "first published", "published on"))
+
+
+def _updated_line(block: str) -> DateValue | None:
+    """The date of a short header line labelled "Updated"."""
+    if len(block) > 120:
+        return None
+    for m in DATE_RE.finditer(block):
+        if _UPDATED.search(block[: m.start()]):
+            value = parse_expression(m.group(0), None, m.start(), m.end())
+            if value is not None and value.precision == "day":
+                return value
+    return None
+
+
 _TRAILER_BLOCKS = 4
+_DEK_BLOCKS = 6
+_LONG_HEADER_BLOCKS = 40
 _TRAILER = re.compile(
-    r"(?i)\b(?:was\s+)?(?:first|originally)\s+(?:published|printed|appeared)\b[^.]{0,40}?"
+    r"(?i)\b(?:(?:was\s+)?(?:first|originally)\s+(?:published|printed|appeared)\b[^.]{0,40}?"
     r"\b(?:on|in)\s+"
+    r"|published\s+by\b[^.\n]{0,60}?\bon\s+"  # "Published by The Daily Gazette on Mar. 3"
+    r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*"  # a page's only date
+    r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*)"  # "Issued: 12/04/2022 | ..."
 )
 
 
@@ -450,7 +546,7 @@ def _wire_dateline(block: str) -> DateValue | None:
 _TIME = re.compile(
     r"(?i)\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b"
 )
-_PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|dated?)\b\W*$")
+_PUBLISHED = re.compile(r"(?i)\b(?:published(?: online)?|posted|first published|dated?)\b\W*$")
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
 _YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d\s*(?:\||$)")
 
@@ -464,7 +560,13 @@ def _foreign_months() -> tuple[re.Pattern, dict[str, int]]:
             name, number = line.split("\t")
             months[name] = int(number)
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-    return re.compile(rf"(?i)\b({names})\s+((?:19|20)\d\d)\b"), months
+    return (
+        re.compile(
+            rf"(?i)(?:\b(?P<day>[12]\d|3[01]|0?[1-9])\.?\s+(?:de\s+)?)?\b(?P<month>{names})"
+            rf"\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)\b"
+        ),
+        months,
+    )
 
 
 def _foreign_month(block: str) -> DateValue | None:
@@ -476,9 +578,20 @@ def _foreign_month(block: str) -> DateValue | None:
     m = regex.search(block)
     if m is None:
         return None
-    return DateValue(f"{m.group(2)}-{months[m.group(1).lower()]:02d}", "month", m.start(), m.end())
+    month = f"{m.group('year')}-{months[m.group('month').lower()]:02d}"
+    if m.group("day"):
+        # "12. Oktober 2022", "8 de mayo de 2023", "12 septembre 2023"
+        try:
+            day = calendar_date(
+                int(m.group("year")), months[m.group("month").lower()], int(m.group("day"))
+            )
+        except ValueError:
+            return None
+        return DateValue(day.isoformat(), "day", m.start(), m.end())
+    return DateValue(month, "month", m.start("month"), m.end())
 
 
+_SEASON_YEAR = re.compile(r"(?i)\b(spring|summer|autumn|fall|winter)\s+((?:19|20)\d\d)\b")
 _ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
 _ISSUE_DATE = re.compile(
     r"(?i)\b(?:no|issue|nr)\.?\s*\d+[^()\n]{0,12}\((?P<date>[A-Za-z]{0,9}\.?\s*(?:1[89]|20)\d\d)\)"
@@ -564,7 +677,13 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
     if cell is not None:
         return cell, False
     foreign = _foreign_month(block)
-    return (foreign, False) if foreign is not None else None
+    if foreign is not None:
+        return foreign, False
+    season = _SEASON_YEAR.search(block)
+    if season is not None and len(block.split()) <= 8:
+        # "Spring 2022 Newsletter": the season's year
+        return DateValue(season.group(2), "year", season.start(2), season.end(2)), False
+    return None
 
 
 def _only_date(block: str, date: DateValue) -> bool:
@@ -590,15 +709,25 @@ def plain_blocks(text: str) -> list[str]:
 def _clean_plain(text: str) -> Extracted:
     kept: list[str] = []
     seen_short: set[str] = set()
-    for n, block in enumerate(plain_blocks(text)):
+    blocks = plain_blocks(text)
+    menus = menu_runs(blocks)
+    blocks = [b for i, b in enumerate(blocks) if i not in menus]
+    for n, block in enumerate(blocks):
         if not _has_words(block):
             continue
         # "World News | Thu Mar 3, 2022 | 4:12pm EST" looks like a navigation bar but
         # carries the publication date: near the top it stays.
-        dateline = n < _HEADER_BLOCKS and (
-            _dateline(block) is not None
-            # "By Zhao Lin | China Daily | Published: 2021-09-22": a byline with its date
-            or (_byline_names(block) is not None and _date_in_line(block, True) is not None)
+        # A closing "Issued: 12/04/2022 | Authorised by ..." line dates a page too.
+        trailer = len(block) <= 160 and _TRAILER.search(block) and DATE_RE.search(block)
+        dateline = (
+            bool(trailer)
+            or n < _HEADER_BLOCKS
+            and (
+                _dateline(block) is not None
+                or _updated_line(block) is not None
+                # "By Zhao Lin | China Daily | Published: 2021-09-22": a byline with its date
+                or (_byline_names(block) is not None and _date_in_line(block, True) is not None)
+            )
         )
         # A table row ("Kansas City | United States | 1988 | notes") has the pipes of a
         # navigation bar but a year a navigation bar never has.

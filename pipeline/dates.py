@@ -38,12 +38,12 @@ DATE_RE = re.compile(
       | {_DAY}\s+{_MONTH},?\s+{_YEAR}          # 1 August 2010
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
       | {_YEAR}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])   # 2021-05-05, 2019/08/07
-      | (?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/{_YEAR}  # 07/01/2020
-      | (?:1[3-9]|2[0-9]|3[01])/(?:0?[1-9]|1[0-2])/{_YEAR}      # 18/01/2024: day first
+      | (?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12][0-9]|3[01])\2{_YEAR}  # 07/01/2020
+      | (?:1[3-9]|2[0-9]|3[01])([/-])(?:0?[1-9]|1[0-2])\3{_YEAR}      # 18/01/2024: day first
       | (?:0?[1-9]|[12][0-9]|3[01])\.(?:0?[1-9]|1[0-2])\.{_YEAR}  # 15.02.2024: day first
       | {_MONTH}\s+{_DAY}(?![\d,]*\s*{_YEAR})  # January 12 (year from context)
       | {_DAY}\s+{_MONTH}(?!,?\s*{_YEAR})      # 12 January
-    )(?![\w-])""",
+    )(?![a-z0-9_-])""",
 )
 _YMD = re.compile(rf"({_YEAR})[-/](0[1-9]|1[0-2])[-/](0[1-9]|[12][0-9]|3[01])")
 _DMY_DOTS = re.compile(rf"(0?[1-9]|[12][0-9]|3[01])\.(0?[1-9]|1[0-2])\.({_YEAR})")
@@ -295,7 +295,8 @@ def relative_base(value: DateValue | None) -> date | None:
 
 # --- Day or month first --------------------------------------------------------------
 
-_NUMERIC = re.compile(rf"(?<![\d/.])(\d{{1,2}})/(\d{{1,2}})/({_YEAR})(?![\d/])")
+_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/-])(\d{{1,2}})\2({_YEAR})(?![\d/-])")
+_DAY_CLOCK = re.compile(r"\b(?:1[3-9]|2[0-3])[:.][0-5]\d\b(?!\s*[ap]\.?m)", re.I)
 _DAY_MONTH_WORDS = re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")
 _MONTH_DAY_WORDS = re.compile(rf"\b{_MONTH}\s+{_DAY},\s+{_YEAR}\b")
 # Spellings and time zones of countries that write the day first (Britain, Ireland,
@@ -328,13 +329,15 @@ def day_first(text: str) -> bool:
     """
     votes = 0
     for m in _NUMERIC.finditer(text):
-        first, second = int(m.group(1)), int(m.group(2))
+        first, second = int(m.group(1)), int(m.group(3))
         if first > 12 >= second:
             votes += 10
         elif second > 12 >= first:
             votes -= 10
     votes += 3 * len(_DAY_MONTH_WORDS.findall(text))
     votes -= 3 * len(_MONTH_DAY_WORDS.findall(text))
+    # A 24-hour clock ("07/04/2022 - 14:11") is not the United States'.
+    votes += len(_DAY_CLOCK.findall(text))
     if votes:
         return votes > 0
     uk = [w for w in _DAY_FIRST_HINTS.findall(text) if w.lower() not in _SAME_EVERYWHERE]
@@ -347,7 +350,7 @@ def swap_day_month(value: DateValue, expr: str) -> DateValue:
     m = _NUMERIC.fullmatch(expr.strip())
     if m is None or value.precision != "day":
         return value
-    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
     if a > 12 or b > 12 or a == b:
         return value
     return DateValue(date(year, b, a).isoformat(), "day", value.start, value.end)

@@ -138,3 +138,48 @@ def unwrap(lines: list[str], width: int | None) -> list[str]:
 
 
 _BULLET = re.compile(r"^(?:[-*•·▪–]\s|\d{1,3}[.)]\s)")
+
+
+# --- Plain text: navigation menus ----------------------------------------------------
+
+NAV_WORDS_PATH = Path(__file__).parent / "data" / "nav_words.txt"
+_MENU_ITEM_MAX_WORDS = 3
+_MENU_ITEM_MAX_CHARS = 30
+_MENU_RUN_MIN = 4
+
+
+@lru_cache(maxsize=1)
+def nav_words() -> frozenset[str]:
+    lines = NAV_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _menu_item(block: str) -> bool:
+    words = block.split()
+    return (
+        0 < len(words) <= _MENU_ITEM_MAX_WORDS
+        and len(block) <= _MENU_ITEM_MAX_CHARS
+        and not re.search(r"[.!?:,;|\d]", block)
+    )
+
+
+def menu_runs(blocks: list[str]) -> set[int]:
+    """Indexes of blocks that are a site's navigation menu copied one item per line
+    ("Home", "News", "Sport", "Weather", ...): runs of short lines, at least half of them
+    menu words. A partner list ("Kumagaya", "Suqian", ...) names places, not sections."""
+    words = nav_words()
+    out: set[int] = set()
+    k = 0
+    while k < len(blocks):
+        if not _menu_item(blocks[k]):
+            k += 1
+            continue
+        j = k
+        while j < len(blocks) and _menu_item(blocks[j]):
+            j += 1
+        run = range(k, j)
+        known = sum(1 for i in run if " ".join(blocks[i].split()).casefold() in words)
+        if len(run) >= _MENU_RUN_MIN and known * 2 >= len(run):
+            out.update(run)
+        k = j
+    return out

@@ -296,3 +296,31 @@ def test_no_rule_matches_article_prose(prefix):
         if len(line.split()) >= 8:
             assert boilerplate_rule(line, "plain") is None
             assert boilerplate_rule(line, "html") is None
+
+
+# --- Publication dates of plain-text page copies (tests/data/date_layouts.jsonl) ------
+
+LAYOUTS = [
+    json.loads(line)
+    for line in (ROOT / "tests/data/date_layouts.jsonl").open(encoding="utf-8")
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", LAYOUTS, ids=[c["id"] for c in LAYOUTS])
+def test_publication_date_of_page_layout(case):
+    doc = clean(RawDocument("case", "case", case["text"].encode("utf-8"), "text/plain"))
+    got = doc.published.value if doc.published else None
+    assert got == case["published"], case["note"]
+
+
+def test_navigation_menu_lines_are_dropped_but_partner_lists_kept():
+    body = (
+        "A new cycle route has been named after the French city of Rennes to celebrate "
+        "the long twinning between the two cities, council leaders said."
+    )
+    menu = "BBC\n\nHome\n\nNews\n\nSport\n\nWeather\n\nDevon\n\n"
+    partners = "Our twin towns:\n\nRennes\n\nBad Homburg\n\nTerrassa\n\nYaroslavl\n\n"
+    doc = clean(RawDocument("x", "x", (menu + partners + body).encode(), "text/plain"))
+    assert "Weather" not in doc.text and "Sport" not in doc.text
+    assert all(name in doc.text for name in ("Rennes", "Bad Homburg", "Terrassa", "Yaroslavl"))
