@@ -47,6 +47,11 @@ BENCH_DATA ?= ../shared/benchmarks/article-extraction
 bench-clean: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py $(BENCH_DATA)
 
+# Publication dates of plain-text page copies: layouts read right (tuned and held-out).
+.PHONY: bench-dates
+bench-dates: $(STAMP)
+	$(BIN)/python benchmarks/bench_dates.py
+
 # Registry benchmark: build time, report size, derived years against gold (prints figures).
 .PHONY: bench-registry
 bench-registry: $(STAMP)

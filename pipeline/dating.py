@@ -380,7 +380,15 @@ class Dater:
         headline = sent.paragraph == 0 and sent.start == start and sent.end == end
         if not headline or self.parsed.text[start:end].rstrip().endswith((".", "?", "!")):
             return False
-        return self.tokens[ev.trigger].tag in ("VBZ", "VBP")
+        # the finite verb the trigger hangs on: "Town rejects call to end Timbuktu twinning"
+        tok = self.tokens[ev.trigger]
+        for _ in range(4):
+            if tok.tag in ("VBZ", "VBP"):
+                return True
+            if tok.head == tok.i or tok.dep not in ("xcomp", "acl", "dobj", "advcl", "relcl"):
+                return False
+            tok = self.tokens[tok.head]
+        return False
 
     def _announced(self, d_clause: int, ev: EventMention) -> bool:
         """A participle on a nominalised event, or on the tie it names, dates that

@@ -973,6 +973,9 @@ def _classify(
         cur = head
     if not subordinate:
         subordinate = _in_temporal_clause(tok, tokens, children)
+    headline_verb = _headline_verb_as_noun(cur, tokens, children, parsed)
+    if headline_verb is not None:
+        mods.append(headline_verb)
     etype = _decide(trig, mods)
     if etype is None:
         return []
@@ -1012,6 +1015,21 @@ def _classify(
                          conf, subordinate)
         )  # fmt: skip
     return out
+
+
+def _headline_verb_as_noun(top: Token, tokens, children, parsed: Parsed) -> str | None:
+    """ "Town rejects call to end Timbuktu twinning": headline English the tagger reads
+    as a noun ("rejects", NNS) subject of "call"; its modality is a verb's."""
+    sent = parsed.sentences[top.sent]
+    if sent.paragraph != 0:
+        return None
+    for c in children.get(top.i, ()):
+        t = tokens[c]
+        if t.dep == "nsubj" and t.tag == "NNS" and t.lower.endswith("s") and c + 1 == top.i:
+            for pos, cls in _modality().get(t.lower[:-1], ()):
+                if cls in ("block", "fail") and (not pos or "VERB" in pos):
+                    return cls
+    return None
 
 
 def _has_own_time(i: int, tokens, children) -> bool:

@@ -299,6 +299,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if any(k[0] == "partial" for k in found):
                         continue
                     focal_side = _focal_mention(places, su, parsed)
+                    if focal_side.end <= focal_side.start:
+                        continue
                 elif not a_units:
                     continue
                 if not n_units:
@@ -493,6 +495,8 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
             len(named) == 1 and places.focal is not None and places.focal.key != named[0].place.key
         ):
             ma, mb = _focal_mention(places, su, parsed), named[0]
+            if ma.end <= ma.start:
+                return None
         else:
             return None
         return RelationMention(
@@ -511,11 +515,17 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
     just before)."""
     units = su.units.units
     nouns = rel_nouns()
-    for k in range(1, len(units) - 1):
-        u, prev, nxt = units[k], units[k - 1], units[k + 1]
-        if u.kind != "P" or prev.kind != "W" or nxt.kind != "W":
+    for k in range(len(units) - 1):
+        u, nxt = units[k], units[k + 1]
+        prev = units[k - 1] if k > 0 else None
+        if u.kind != "P" or nxt.kind != "W" or (prev is not None and prev.kind != "W"):
             continue
-        if tokens[prev.tok_start].lower not in _NAMED_TIE_DETS:
+        # "The Suqian relationship", or a headline's "... to end Timbuktu twinning"
+        before = tokens[prev.tok_start] if prev is not None else None
+        if before is not None and not (
+            before.lower in _NAMED_TIE_DETS
+            or (before.pos == "VERB" and before.i + 1 == u.tok_start)
+        ):
             continue
         noun = tokens[nxt.tok_start]
         if noun.lower not in nouns or noun.tag in ("NNS", "NNPS"):
@@ -526,7 +536,7 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         ma = _previous_a(out, mb.place, parsed, su.sentence, places.focal)
         if ma is None and places.focal is not None:
             ma = _focal_mention(places, su, parsed)
-        if ma is None or ma.place.key == mb.place.key:
+        if ma is None or ma.place.key == mb.place.key or ma.end <= ma.start:
             return None
         return RelationMention(
             ma, mb, mb.place.country, su.sentence, noun.i, mb.start, noun.end,
@@ -540,6 +550,11 @@ def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMe
     span is the first time the document names it."""
     focal = places.focal
     first = next((m for m in places.context if m.place.key == focal.key), None)
+    if first is None:
+        # a town only the parse recognised ("Hay-on-Wye town councillors ...")
+        first = next(
+            (m for m in places.mentions if m.place.key == focal.key and m.end > m.start), None
+        )
     if first is not None:
         return PlaceMention(first.start, first.end, first.text, focal, -1, -1, -1, "focal")
     sent = parsed.sentences[su.sentence]

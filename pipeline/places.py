@@ -436,7 +436,14 @@ def _name_run(i: int, sent, tokens) -> int | None:
     """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
     Casas", "Abingdon-on-Thames"), or None."""
     tok = tokens[i]
-    if not (tok.text[:1].isupper() and tok.pos in ("PROPN", "NOUN", "ADJ", "X")):
+    hyphenated = (
+        i + 4 < sent.tok_end
+        and tokens[i + 1].text == "-"
+        and tokens[i + 2].lower in _HYPHEN_PARTICLES
+        and tokens[i + 3].text == "-"
+        and tokens[i + 4].text[:1].isupper()
+    )  # "Hay-on-Wye", whatever the tagger makes of "Hay"
+    if not (tok.text[:1].isupper() and (tok.pos in ("PROPN", "NOUN", "ADJ", "X") or hyphenated)):
         return None
     j = i + 1
     while j < sent.tok_end and j - i < 6:
@@ -644,12 +651,21 @@ _TIED_UNITS = frozenset("city cities town towns -".split())
 
 
 _PLACE_NOUNS = frozenset("town commune village city municipality suburb borough port".split())
+_COUNCIL_OF = frozenset("town city village borough parish municipal".split())
+_COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
-    a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor")."""
+    a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor"),
+    or named with its council: "Hay-on-Wye town councillors discussed ..."."""
+    if (
+        j + 1 < sent.tok_end
+        and tokens[j].lower in _COUNCIL_OF
+        and tokens[j + 1].lower in (_COUNCIL_BODIES)
+    ):
+        return True
     if j + 2 >= sent.tok_end or tokens[j].text != "," or tokens[j + 1].lower not in ("a", "an"):
         return False
     for k in range(j + 2, min(j + 5, sent.tok_end)):
@@ -896,6 +912,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:6]):
         return True  # "Kiel's sister city", "Kidderminster's 36-year twinning"
+    if after[:1] in (["twinning"], ["jumelage"]) and not weak:
+        return True  # "calls to end Timbuktu twinning"
     if (
         after[:1] in (["'s"], ["’s"])
         and after[1:2]

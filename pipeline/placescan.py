@@ -420,5 +420,20 @@ def resolve(
     return Place(best.name, best.country, best.geonameid, best.admin1, kind)
 
 
+_LOWER_PARTS = frozenset(
+    "on upon sur sous in en le la les de du des am an der im by under lès di del da".split()
+)
+
+
 def title(key: str) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in key.split())
+    """A display name for a normalised key: "hay-on-wye" -> "Hay-on-Wye",
+    "kronberg im taunus" -> "Kronberg im Taunus"."""
+
+    def part(w: str, first: bool) -> str:
+        return w if (w in _LOWER_PARTS and not first) else w[:1].upper() + w[1:]
+
+    words = []
+    for n, word in enumerate(key.split()):
+        pieces = word.split("-")
+        words.append("-".join(part(p, n == 0 and k == 0) for k, p in enumerate(pieces)))
+    return " ".join(words)
