@@ -805,6 +805,9 @@ def _bare(noun: Token, tokens) -> bool:
     )
 
 
+_DOCUMENTS = frozenset("agreement memorandum protocol accord treaty pact deal letter".split())
+
+
 def _verb_right_before(anchor: int, tokens, cls) -> int | None:
     """ "calling on the town to end the twinning was rejected": the parser made the noun
     the subject of the verb after it, though the infinitive right before it, left with
@@ -856,6 +859,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             if head.pos in ("NOUN", "PROPN", "PRON", "NUM"):
                 # "a relationship with its sister city": the noun above is not a trigger
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
+                    tok = head
+                    continue
+                if head.lemma in _DOCUMENTS and tok.lower in ("on", "for", "of"):
+                    # "signed an agreement on twin-city relations": what is signed is the tie
                     tok = head
                     continue
                 if head.lemma in _DEALINGS and tok.lower in ("with", "under"):

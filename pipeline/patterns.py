@@ -17,7 +17,8 @@ into a Python regex, so matching runs at regex speed. Atoms:
     word            a word, by its lowercase form: with, of, 's
     ~lemma          a word by lemma: ~end matches end, ended, ending
     $MACRO          a macro from the lexicon (alternatives of word sequences)
-    a/b/c           any of these words; SLASH is a literal "/"
+    a/b/c           any of these words; SLASH is a literal "/", LPAREN and RPAREN
+                    literal brackets
     _               any word or country (never a place); _{0,8} up to eight
     *               any unit at all
     (a | b c)       alternatives; ? {m,n} quantify an atom or group
@@ -75,7 +76,7 @@ def _lemma(word: str) -> str:
     return r"[^ @][^ ]*\|" + re.escape(word) + r"\|W "
 
 
-_SPECIAL = frozenset("A B PLACE NATION COUNTRY DEM SLASH _ *".split())
+_SPECIAL = frozenset("A B PLACE NATION COUNTRY DEM SLASH LPAREN RPAREN _ *".split())
 
 
 class PatternError(ValueError):
@@ -176,6 +177,10 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
         return _ANY
     if core == "SLASH":
         return _lit("/")
+    if core == "LPAREN":
+        return _lit("(")
+    if core == "RPAREN":
+        return _lit(")")
     if core.startswith("$"):
         options = macros.get(core[1:])
         if options is None:
