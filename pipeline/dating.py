@@ -501,7 +501,7 @@ class Dater:
                 return True  # "officials said they plan to establish ...": news of the day
             # An infinitive or participle clause ("moved, seconded by B, to terminate")
             # takes the tense of the verb it hangs on.
-            nonfinite = tok.dep == "advcl" and tok.tag in ("VB", "VBN")
+            nonfinite = tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")
             if (
                 tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
                 and not nonfinite
