@@ -298,8 +298,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         continue
                     if any(k[0] == "partial" for k in found):
                         continue
-                    focal_side = _focal_mention(places, su, parsed)
-                    if focal_side.end <= focal_side.start:
+                    focal_side = _named_focal(places, su, parsed)
+                    if focal_side is None:
                         continue
                 elif not a_units:
                     continue
@@ -494,8 +494,8 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
         elif (
             len(named) == 1 and places.focal is not None and places.focal.key != named[0].place.key
         ):
-            ma, mb = _focal_mention(places, su, parsed), named[0]
-            if ma.end <= ma.start:
+            ma, mb = _named_focal(places, su, parsed), named[0]
+            if ma is None:
                 return None
         else:
             return None
@@ -534,9 +534,9 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         if places.focal is not None and mb.place.key == places.focal.key:
             return None  # "the Invercargill relationship": the city's own, no partner named
         ma = _previous_a(out, mb.place, parsed, su.sentence, places.focal)
-        if ma is None and places.focal is not None:
-            ma = _focal_mention(places, su, parsed)
-        if ma is None or ma.place.key == mb.place.key or ma.end <= ma.start:
+        if ma is None:
+            ma = _named_focal(places, su, parsed)
+        if ma is None or ma.place.key == mb.place.key:
             return None
         return RelationMention(
             ma, mb, mb.place.country, su.sentence, noun.i, mb.start, noun.end,
@@ -559,6 +559,15 @@ def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMe
         return PlaceMention(first.start, first.end, first.text, focal, -1, -1, -1, "focal")
     sent = parsed.sentences[su.sentence]
     return PlaceMention(sent.start, sent.start, "", focal, -1, -1, -1, "focal")
+
+
+def _named_focal(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention | None:
+    """The document's city where the text names it, for a side no rule names in the
+    sentence; None when the text never does (a side must have a span)."""
+    if places.focal is None:
+        return None
+    m = _focal_mention(places, su, parsed)
+    return m if m.end > m.start else None
 
 
 def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
