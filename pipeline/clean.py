@@ -448,11 +448,7 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
         # Nor in its first lines: a note at the end ("This article was first published
         # on 3 April 2023.")
         for i in range(len(blocks) - 1, max(len(blocks) - _TRAILER_BLOCKS, 0) - 1, -1):
-            trailer = _TRAILER.search(blocks[i]) if len(blocks[i]) <= 160 else None
-            if trailer is None:
-                continue
-            m = DATE_RE.match(blocks[i], trailer.end())
-            value = parse_expression(m.group(0), None, m.start(), m.end()) if m else None
+            value = _trailer_date(blocks[i])
             if value is not None:
                 date_at, date = i, value
                 break
@@ -494,6 +490,16 @@ def _yearless_dateline(block: str, stamp: DateValue) -> DateValue | None:
     if value is None or value.precision != "day" or value.value > stamp.value:
         return None
     return value
+
+
+def _trailer_date(block: str) -> DateValue | None:
+    """The date of a closing line: "This article was first published on 3 April 2023.",
+    "Page last updated: 3 March 2022", "Issued: 12/04/2022 | Authorised by ..."."""
+    trailer = _TRAILER.search(block) if len(block) <= 160 else None
+    if trailer is None:
+        return None
+    m = DATE_RE.match(block, trailer.end())
+    return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
 
 
 _UPDATED_LABELS = frozenset(("updated", "last updated", "modified", "last modified"))
@@ -718,9 +724,8 @@ def _clean_plain(text: str) -> Extracted:
         # "World News | Thu Mar 3, 2022 | 4:12pm EST" looks like a navigation bar but
         # carries the publication date: near the top it stays.
         # A closing "Issued: 12/04/2022 | Authorised by ..." line dates a page too.
-        trailer = len(block) <= 160 and _TRAILER.search(block) and DATE_RE.search(block)
         dateline = (
-            bool(trailer)
+            _trailer_date(block) is not None
             or n < _HEADER_BLOCKS
             and (
                 _dateline(block) is not None
