@@ -919,6 +919,11 @@ def _classify(
         ctok = tokens[c]
         if ctok.dep == "aux" and _modality_of(ctok) == "propose":
             mods.append("propose")
+    if trig.cls == "establish" and any(
+        tokens[c].dep == "dobj" and _instrument(tokens[c], children, tokens)
+        for c in children.get(tok.i, ())
+    ):
+        mods.append("propose")  # "signed a memorandum of understanding with Orenburg"
     cur = tok
     subordinate = False
     outcome = None  # the verb that defeated or withdrew a proposal ("was withdrawn")

@@ -848,6 +848,14 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
         if us.units[u].kind == "W" and tokens[us.units[u].tok_start].text not in ("-", "/"):
             anchor = us.units[u].tok_start
             break
+    if (
+        anchor is not None
+        and anchor >= 2
+        and tokens[anchor - 1].lower == "of"
+        and tokens[anchor - 2].lower in ("memorandum", "memoranda", "letter", "letters")
+    ):
+        # "memorandum of understanding", "letter of intent": the head noun comes first
+        anchor -= 2
     return strong, anchor
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.gazetteer import City, Gazetteer, norm
@@ -127,6 +127,21 @@ def recognise(
                 key = bare
         add(ts, te, key)
 
+    # 1b. "Howard County Council", "Mapo District Office": a gazetteer name with an
+    #     administrative suffix is the county or district of that name.
+    for (ts, te), cand in list(candidates.items()):
+        if (
+            te < len(tokens)
+            and tokens[te].text[:1].isupper()
+            and tokens[te].lower in _ADMIN_AFFIXES
+            and (ts, te + 1) not in candidates
+            and tokens[te - 1].sent == tokens[te].sent
+        ):
+            candidates[(ts, te + 1)] = _Candidate(
+                ts, te + 1, cand.key, cand.cities, cand.divisions,
+                suffix_kind=tokens[te].lower,
+            )  # fmt: skip
+
     # 2. Names the parser tagged that the scan skipped ("Reading" is a weak name), and
     #    tagged names with a place suffix ("Yangpu District", "Suzhou City").
     for ent in parsed.entities:
@@ -159,7 +174,10 @@ def recognise(
         last = tokens[te - 1].lower
         if te - ts >= 2 and last in cues()["place_suffixes"]:
             # "Yangpu District", "Suzhou City": the suffix is part of the mention.
-            inner = norm(parsed.text[tokens[ts].start : tokens[te - 2].end])
+            k = te - 1  # "Ballina Municipal District" is Ballina's district
+            while k - 1 > ts and tokens[k - 1].lower in _AREA_MODIFIERS:
+                k -= 1
+            inner = norm(parsed.text[tokens[ts].start : tokens[k - 1].end])
             cities = gaz.cities_for_key(inner)
             divisions = gaz.admin1.get(inner, [])
             whole = candidates.get((ts, te))
@@ -214,6 +232,10 @@ def recognise(
                 i += 1
                 continue
             j = run
+            for k in range(i + 1, j - 1):
+                if tokens[k].lower in _ADMIN_AFFIXES and tokens[k + 1].text[:1].islower():
+                    j = k + 1  # "Dongdaemun District on Monday signed": the name ends
+                    break
             # A name the gazetteer lacks opening a list line ends at punctuation, a
             # bracket or a number; "Former partner" is a heading
             # ("Reminders" alone on its line is one too).
@@ -226,12 +248,15 @@ def recognise(
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
             tied = _tie_frames(i, j, sent, tokens)
+            # "the Seodaemun District Council" is the council of Seodaemun District
+            bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
+            affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens)
             described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
-            person = person and not described
+            person = person and not described and not affix  # "Jongno District" (PERSON)
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
                 i > 0
@@ -241,14 +266,17 @@ def recognise(
             if (
                 (i, j) not in candidates
                 and not person
-                and (first_in_line or follows or neighbour or tied or described)
+                and (first_in_line or follows or neighbour or tied or described or affix)
             ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
+                end = j - 1 if affix and bodied else end
                 suffix = tokens[end - 1].lower if end - i > 1 else ""
                 suffix = suffix if suffix in cues()["council_areas"] else ""
                 key = norm(parsed.text[tokens[i].start : tokens[end - 1].end])
-                if suffix:
+                if affix:
+                    suffix, key = affix
+                elif suffix:
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
                     cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
@@ -303,6 +331,7 @@ def recognise(
     # 3. Qualifiers and cues.
     accepted: list[_Candidate] = []
     qualifier_tokens: set[int] = set()
+    province_talk = bool(_PROVINCE_TIES.search(parsed.text))
     region_anaphors: list[_Candidate] = []
     for cand in chosen:
         if cand.tok_start in qualifier_tokens:
@@ -311,7 +340,7 @@ def recognise(
             region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
             continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
-            if not _province_context(cand, tokens, parsed):
+            if not _province_context(cand, tokens, parsed, province_talk):
                 continue  # a state or province on its own is a qualifier, not a city
             cand.suffix_kind = "province"  # "sister-province ties with Alberta"
         _qualify(cand, tokens, gaz, candidates)
@@ -375,6 +404,13 @@ def recognise(
         place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc)
         if place is None:
             continue
+        if cand.suffix_kind in _NAMED_WITH_SUFFIX and place.geonameid is not None:
+            # "Howard County", "Cebu Province": not the town of that name the gazetteer
+            # knows, but the area around it, which it does not.
+            place = Place(
+                f"{place.name.removesuffix(' City')} {cand.suffix_kind.title()}",
+                place.country, None, place.admin1, cand.suffix_kind,
+            )  # fmt: skip
         mentions.append(
             PlaceMention(
                 start=tokens[cand.tok_start].start,
@@ -389,6 +425,7 @@ def recognise(
             )
         )
 
+    mentions = _one_country_per_name(mentions)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     if relevant is not None:
@@ -415,16 +452,49 @@ _PROVINCE_WORDS = frozenset(
 )
 
 
-def _province_context(cand: _Candidate, tokens, parsed: Parsed) -> bool:
-    """A state or province is a partner of its own in talk of sister provinces/states."""
+# A text that speaks of ties between provinces or states ("sister-province", "friendly
+# province-state relations", "provincial relationships", "the two provinces").
+_PROVINCE_TIES = re.compile(
+    r"\b(?:sister|twin|twinned|friendship|friendly|partner)[- ]"
+    r"(?:province|state|prefecture|region)s?\b"
+    r"|\bprovince[- ]state\b|\bstate[- ]province\b|\bprovince[- ]to[- ]province\b"
+    r"|\bprovincial (?:relationships?|twinning|ties|partnerships?)\b"
+    r"|\bthe two (?:provinces|states|prefectures)\b",
+    re.IGNORECASE,
+)
+_TIE_WORDS_HERE = frozenset(
+    "sister friendship twinned twin twinning twinnings partnership sister-province "
+    "sister-state".split()
+)
+
+
+def _one_country_per_name(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """A place the gazetteer lacks, named once with its country ("Xiqing District in
+    Tianjin, China") and once without, is the same place both times."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.place.geonameid is None and m.place.country:
+            known[m.place.name.casefold()].add(m.place.country)
+    out = []
+    for m in mentions:
+        countries = known.get(m.place.name.casefold(), set())
+        if m.place.geonameid is None and not m.place.country and len(countries) == 1:
+            p = m.place
+            m = replace(m, place=Place(p.name, next(iter(countries)), None, p.admin1, p.kind))
+        out.append(m)
+    return out
+
+
+def _province_context(cand: _Candidate, tokens, parsed: Parsed, province_talk: bool) -> bool:
+    """A state or province is a partner of its own in talk of sister provinces/states,
+    in its sentence or, for a sentence with a tie word, anywhere in the text."""
     sent = parsed.sentences[tokens[cand.tok_start].sent]
     words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
     before = tokens[cand.tok_start - 2 : cand.tok_start] if cand.tok_start >= 2 else ()
     if len(before) == 2 and before[1].lower == "of" and before[0].lower in _PROVINCE_WORDS:
         return True  # "the Canadian province of Alberta"
-    return bool(words & _PROVINCE_WORDS) and bool(
-        words & {"sister", "friendship", "twinned", "twin"}
-    )
+    ties = bool(words & _TIE_WORDS_HERE)
+    return ties and (province_talk or bool(words & _PROVINCE_WORDS))
 
 
 _HYPHEN_PARTICLES = frozenset(
@@ -680,6 +750,55 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         if t.pos not in ("ADJ", "NUM") and t.dep != "amod":
             return False
     return False
+
+
+_ADMIN_AFFIXES = frozenset("county district borough province prefecture".split())
+_NAMED_WITH_SUFFIX = frozenset("county province".split())
+_AREA_MODIFIERS = frozenset(
+    "municipal metropolitan rural urban local new special autonomous administrative".split()
+)
+_COUNTY_BODIES = frozenset(
+    "executive executives council councils councillor councilor commissioner commissioners "
+    "fair court courts board government hall seat clerk attorney sheriff administrator "
+    "manager office officials police schools library line road chairman chair mayor".split()
+)
+# Words that make a sentence talk of a tie, for names known only by their affix.
+_AFFIX_TIE_WORDS = frozenset(
+    "sister twin twinned twinning friendship friendly partnership partner relationship "
+    "relationships agreement ties tie sister-city sister-county sister-province "
+    "sister-state".split()
+)
+
+
+def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
+    """(kind, name key) of a name the gazetteer lacks that carries an administrative
+    affix ("County Kerry", "Jongno District", "Cebu Province") in a sentence about a
+    tie; None otherwise."""
+    if j - i < 2:
+        return None
+    words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
+    if not words & _AFFIX_TIE_WORDS:
+        return None
+    first, last = tokens[i], tokens[j - 1]
+    if first.lower == "county" and first.text == "County":
+        name = tokens[i + 1 : j]
+        kind = "county"
+        if name[0].lower in _COUNTY_BODIES:
+            return None  # "the County Executive", "County Council"
+    elif last.lower in _ADMIN_AFFIXES and last.text[:1].isupper():
+        if j < sent.tok_end and tokens[j].lower == "of":
+            return None  # "the Royal Borough of Greenwich": the name follows
+        name = tokens[i : j - 1]
+        while name and name[-1].lower in _AREA_MODIFIERS:
+            name = name[:-1]  # "Ballina Municipal District" is Ballina's district
+        kind = last.lower
+    else:
+        return None
+    if not name:
+        return None
+    if any(not t.text[:1].isupper() and t.text not in ("-", "'") for t in name[:1]):
+        return None
+    return kind, norm(" ".join(t.text for t in name))
 
 
 def _tie_frames(i: int, j: int, sent, tokens) -> bool:
@@ -984,8 +1103,10 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
     kind = "district" if cand.suffix_kind in ("district", "new district", "ward") else "city"
     if cand.suffix_kind in ("suburb", "neighbourhood", "neighborhood"):
         kind = "district"
-    if cand.suffix_kind in ("county", "prefecture", "township", "borough"):
+    if cand.suffix_kind in ("county", "prefecture", "township", "borough", "province"):
         kind = cand.suffix_kind
+    if cand.divisions and cand.suffix_kind in ("province", "prefecture"):
+        cand.cities = ()  # "Jilin Province" is the province, not its city of Jilin
     if not cand.cities:
         if cand.divisions and cand.suffix_kind:
             d = cand.divisions[0]
@@ -1059,8 +1180,13 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
     return out
 
 
-_OWN_HEADS = frozenset("city town municipality borough council district".split())
-_DIVISION_HEADS = frozenset("district borough".split())
+_OWN_HEADS = frozenset(
+    "city town municipality borough council district county province prefecture".split()
+)
+_DIVISION_HEADS = frozenset("district borough county province prefecture".split())
+# "the county's partnership": only a county named before can be meant, never the
+# document's most frequent city.
+_NAMED_KIND_ONLY = frozenset("county province prefecture".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partnership partnerships link links ties "
@@ -1235,10 +1361,15 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     named_kind = [
                         m for m in mentions
                         if m.tok_start >= 0 and m.start < tokens[start].start
-                        and m.text.lower().endswith(kind)
+                        and (m.text.lower().endswith(kind) or m.place.kind == kind)
                     ]  # fmt: skip
-                    if named_kind:
-                        antecedent = named_kind[-1].place
+                    # a partner named before ("talks ... with County Kerry") is not
+                    # the county that acts
+                    own_kind = [m for m in named_kind if m.place.key not in partners]
+                    if own_kind or named_kind:
+                        antecedent = (own_kind or named_kind)[-1].place
+                    elif kind in _NAMED_KIND_ONLY:
+                        continue
                 if tok.lower == "its":
                     # "Nelson has four sister cities. Its oldest relationship ...": the
                     # subject of the sentence before.
