@@ -524,6 +524,8 @@ _LONG_HEADER_BLOCKS = 40
 _TRAILER = re.compile(
     r"(?i)\b(?:(?:was\s+)?(?:first|originally)\s+(?:published|printed|appeared)\b[^.]{0,40}?"
     r"\b(?:on|in)\s+"
+    # "Originally published as <headline> | Townsville Bulletin, 2 August 2023"
+    r"|(?:first|originally)\s+published\s+as\b.{0,140}[|,–—]\s*(?=[^|,–—]{0,30}$)"
     r"|published\s+by\b[^.\n]{0,60}?\bon\s+"  # "Published by The Daily Gazette on Mar. 3"
     r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*"  # a page's only date
     r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*)"  # "Issued: 12/04/2022 | ..."
@@ -602,7 +604,9 @@ _ISSUE = re.compile(r"(?i)\b(?:no|vol|issue|nr)\.?\s*\d+")
 _ISSUE_DATE = re.compile(
     r"(?i)\b(?:no|issue|nr)\.?\s*\d+[^()\n]{0,12}\((?P<date>[A-Za-z]{0,9}\.?\s*(?:1[89]|20)\d\d)\)"
 )
-_FILLER = re.compile(r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest)\b")
+_FILLER = re.compile(
+    r"(?i)\b(?:on|at|am|pm|gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|aest|et|ct|pt|mt)\b"
+)
 
 
 _CELL_SEP = re.compile(r"\s+[|–—]\s+|\s+-\s+")
@@ -668,7 +672,8 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         rest = _TIME.sub(" ", rest)
         rest = _FILLER.sub(" ", rest)
         words = re.findall(r"[^\W\d_]{2,}", rest)
-        labelled = bool(_PUBLISHED.search(before))
+        # "Published 3:14 p.m. ET March 9, 2022": a time may sit between label and date
+        labelled = bool(_PUBLISHED.search(_FILLER.sub(" ", _TIME.sub(" ", before))))
         allowed = 6 if labelled else 4
         if len(words) <= allowed:
             return value, labelled
