@@ -918,6 +918,8 @@ def _classify(
     for c in children.get(tok.i, ()):  # "could end", "may suspend"
         ctok = tokens[c]
         if ctok.dep == "aux" and _modality_of(ctok) == "propose":
+            if _decided_future(tok, ctok, tokens):
+                continue
             mods.append("propose")
     if trig.cls == "establish" and any(
         tokens[c].dep == "dobj" and _instrument(tokens[c], children, tokens)
@@ -1179,6 +1181,16 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
     if opening is None:
         return False
     return any(t.lemma in _PROPOSAL_NOUNS for t in tokens[sent.tok_start : opening])
+
+
+def _decided_future(verb: Token, aux: Token, tokens) -> bool:
+    """ "Hakodate announced that it would freeze its sister-city relationships": the
+    future of a reported decision is the decision, not a proposal."""
+    return (
+        aux.lower in ("would", "will", "'ll")
+        and verb.dep == "ccomp"
+        and _modality_of(tokens[verb.head], tokens) == "realize"
+    )
 
 
 def _decide(trig: Trigger, mods: list[str]) -> str | None:

@@ -364,6 +364,18 @@ def _list_relations(
         items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
         if colon is not None and any(u.kind == "P" for u in rest):
             items = _inline_items(su, rest, tokens)
+        elif (
+            colon is not None
+            and not rest
+            and k + 1 < len(all_units)
+            and not in_list[k + 1]
+            and parsed.sentences[all_units[k + 1].sentence].paragraph
+            == parsed.sentences[su.sentence].paragraph
+        ):
+            # "Hakodate also has two friendship cities: Tianjin, China, with which ...":
+            # the parser ends the sentence at the colon; the list runs on after it.
+            nxt = all_units[k + 1]
+            items = _inline_items(nxt, list(nxt.units.units), tokens)
         elif any(in_list[k + 1 : k + 3]):
             # One partner per following line, as far as the list goes.
             for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
