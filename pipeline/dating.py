@@ -428,10 +428,12 @@ class Dater:
         tok = self.tokens[ev.trigger]
         # Up to the verb that carries the tense: "we have decided to suspend", "have
         # agreed to begin talks on a friendship link", "have tabled a motion calling on".
-        for _ in range(4 if proposal else 3):
+        # ("has voted down a proposal to establish": the outcome of one, too)
+        about_proposal = proposal or ev.type in ("blocked", "retained")
+        for _ in range(4 if about_proposal else 3):
             if tok.tag == "VBN" or tok.head == tok.i:
                 break
-            if tok.dep not in _TO_TENSE and not (proposal and tok.dep == "acl"):
+            if tok.dep not in _TO_TENSE and not (about_proposal and tok.dep == "acl"):
                 break
             tok = self.tokens[tok.head]
         if tok.tag != "VBN" or not any(
@@ -450,7 +452,8 @@ class Dater:
         # The tense is carried by the trigger or by the verb it depends on ("voted to
         # suspend", "moved to sever").
         tok = self.tokens[i]
-        for _ in range(3):
+        # (up to "considered a notice of motion to revive ...": five steps)
+        for _ in range(5):
             aux = [
                 self.tokens[c]
                 for c in self.children.get(tok.i, ())

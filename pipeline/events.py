@@ -1230,6 +1230,11 @@ def _decide(trig: Trigger, mods: list[str]) -> str | None:
     if cls == "block":
         return "blocked"
     if cls == "retain":
+        if first == "propose" and not trig.needs_decision:
+            # "a bid to revive the Port Moresby link", "a motion to restore ties": a plan
+            # to form the tie again; if it fails, the tie stays unformed.
+            later = mods[mods.index("propose") + 1 :]
+            return "blocked" if any(m in ("block", "fail") for m in later) else "proposed"
         if trig.needs_decision and "realize" not in mods:
             return None
         return "retained"

@@ -94,8 +94,8 @@ def recognise(
     countries: list[CountryMention] = []
 
     def add(ts: int, te: int, key: str) -> None:
-        if (ts, te) in candidates or te <= ts:
-            return
+        if (ts, te) in candidates or te <= ts or key in gaz.stop:
+            return  # "the West Coast city": a phrase, whatever the tagger says
         cities = gaz.cities_for_key(key)
         divisions = gaz.admin1.get(key, [])
         if not cities and not divisions:
@@ -662,6 +662,14 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         if parent is not None:
             cand.qual_parent = parent
         i = stop
+        if i + 1 < n and tokens[i].lower in ("'s", "’s") and country:
+            # "Changshu in China's Jiangsu province": the country's division qualifies too
+            inner = _qualifier_at(i + 1, tokens, gaz, cand, True)
+            if inner is not None and inner[2] is not None and inner[1] == country:
+                cand.qual_admin1.add(inner[2])
+                i = inner[0]
+                if i < n and tokens[i].lower in cues()["divisions"]:
+                    i += 1
         # "(TAR)" and footnote markers ride along with the qualifier.
         if (
             i + 2 < n
