@@ -91,6 +91,9 @@ class _SentDate:
     since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
+_ACT_ADVERBS = frozenset("officially formally finally today yesterday ceremonially".split())
+
+
 class Dater:
     """Dates events of one document; caches per-sentence and per-paragraph work."""
 
@@ -349,6 +352,8 @@ class Dater:
             return None
         if ev.type == "established" and not self._in_lede(ev) and self._quoted(ev):
             return None  # "'The partnership was signed in a different era,' he said": history
+        if ev.type == "established" and self._passive_state(ev):
+            return None  # "Ivanovo ... was paired with Łódź because of ...": background
         sent = self.parsed.sentences[ev.sentence]
         own = self.clause_chain(ev.trigger)
         if any(
@@ -360,6 +365,18 @@ class Dater:
             return None  # "formalised several years after a 1986 trade mission": not news
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _passive_state(self, ev: EventMention) -> bool:
+        """ "was paired with", "were twinned with": a passive of a pairing verb tells
+        what a place is, unless a date says when."""
+        tok = self.tokens[ev.trigger]
+        below = [self.tokens[c] for c in self.children.get(tok.i, ())]
+        return (
+            tok.lemma in ("pair", "twin", "link", "partner")
+            and any(t.dep == "auxpass" for t in below)
+            # "were officially twinned at a ceremony": an act, today's news
+            and not any(t.lower in _ACT_ADVERBS for t in below)
+        )
 
     def _in_lede(self, ev: EventMention) -> bool:
         return self.parsed.sentences[ev.sentence].start - self._story_start < _LEDE_CHARS

@@ -140,6 +140,13 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
         lo = max(0, tok.i - 6)
         if any(t.head == tok.i and t.dep in ("det", "poss") for t in tokens[lo : tok.i]):
             return "NOUN"
+        head = tokens[tok.head]
+        if (
+            tok.dep in ("xcomp", "dobj")
+            and head.i != tok.i
+            and _trigger_for(head, tokens, ("terminate", "suspend")) is not None
+        ):
+            return "NOUN"  # "Odesa terminates twinning with St Petersburg": what ends
         return tok.pos
     if tok.pos != "NOUN" or tok.dep not in ("ccomp", "advcl", "relcl"):
         return tok.pos

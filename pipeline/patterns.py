@@ -187,7 +187,8 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
             raise PatternError(f"unknown macro {core} in {source!r}")
         return "(?:" + "|".join(compile_pattern(o, macros).pattern for o in options) + ")"
     if core.startswith("~"):
-        return "(?:" + "|".join(_lemma(w) for w in core[1:].split("/")) + ")"
+        # "~end/cut" and "~end/~cut" alike: every alternative is a lemma
+        return "(?:" + "|".join(_lemma(w.lstrip("~")) for w in core[1:].split("/")) + ")"
     words = core.split("/")
     special = [w for w in words if w in _SPECIAL or w.startswith(("$", "~", "!"))]
     if special and len(words) > 1:

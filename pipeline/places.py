@@ -1197,7 +1197,7 @@ _DIVISION_HEADS = frozenset("district borough county province prefecture".split(
 _NAMED_KIND_ONLY = frozenset("county province prefecture".split())
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
-    "sister twin twinned twinning partner partnership partnerships link links ties "
+    "sister twin twinned twinning partner partnered partnership partnerships link links ties "
     "relationship relationships jumelage friendship".split()
 )
 

@@ -56,3 +56,11 @@ def test_special_atom_inside_word_list_is_refused():
 def test_shipped_patterns_compile_with_unique_ids(name):
     patterns = load_patterns(name)
     assert patterns and len({p.id for p in patterns}) == len(patterns)
+
+
+def test_every_alternative_of_a_lemma_list_is_a_lemma():
+    # "~freeze/~suspend" and "~freeze/suspend" both mean either lemma.
+    us = _units("P:0 suspend contacts with P:1")  # (the helper makes each word its lemma)
+    for atom in ("~freeze/~suspend", "~freeze/suspend"):
+        regex = compile_pattern(f"A {atom} contacts with B", MACROS)
+        assert regex.match(us.text, us.offsets[0]) is not None, atom
