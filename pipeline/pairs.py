@@ -111,11 +111,18 @@ def _same_place(a: Place, b: Place) -> bool:
 
 
 def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) -> bool:
-    """The tie word sits in a "whether" clause or a yes/no question ("Is Aberystwyth
-    twinned with Trelew?"): asked about, not stated."""
+    """The tie word sits in a "whether" clause, a yes/no question ("Is Aberystwyth
+    twinned with Trelew?") or a sentence that imagines: asked about, not stated."""
     sent = parsed.sentences[s]
     if any(t.lower == "whether" for t in tokens[sent.tok_start : anchor]):
         return True
+    first = tokens[sent.tok_start].lower
+    if first in ("imagine", "suppose") or (
+        first == "what"
+        and sent.tok_start + 1 < sent.tok_end
+        and tokens[sent.tok_start + 1].lower == "if"
+    ):
+        return True  # "Imagine if Christchurch ... decided to twin with Taipei": made up
     return tokens[sent.tok_start].lower in _QUESTION_OPENERS and parsed.text[
         sent.start : sent.end
     ].rstrip().endswith("?")

@@ -940,9 +940,15 @@ def _cue(
     ):
         return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
-        # A big city the tagger missed or called an organisation ("Oxford said ...").
+        # A big city the tagger missed or called an organisation ("Oxford said ..."),
+        # but not a surname after a title and a first name ("Cr Dougal Brent").
         pop = cand.cities[0].population if cand.cities else 0
-        if pop >= WELL_KNOWN_POPULATION:
+        titled = (
+            len(before) >= 2
+            and tokens[cand.tok_start - 1].text[:1].isupper()
+            and before[-2].rstrip(".") in c["person_titles"]
+        )
+        if pop >= WELL_KNOWN_POPULATION and not titled:
             return "place.known"
     if (
         cand.cities
