@@ -1208,6 +1208,9 @@ _OWN_RELATION = frozenset(
 )
 
 
+_WITH_BEFORE = re.compile(r"\bwith\s+$", re.IGNORECASE)
+
+
 def focal_place(
     doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = (), text: str | None = None
 ) -> Place | None:
@@ -1225,7 +1228,14 @@ def focal_place(
     ]  # fmt: skip
     pool = sorted([*doc.mentions, *extra], key=lambda m: m.start)
     for m in pool:
-        counts[m.place.key] = counts.get(m.place.key, 0) + 1
+        # A name right after "with" is a partner's ("end our relationship with Jinan"):
+        # it counts half, so that a partner named as often loses to the city itself.
+        weight = (
+            0.5
+            if text is not None and _WITH_BEFORE.search(text, max(0, m.start - 6), m.start)
+            else 1
+        )
+        counts[m.place.key] = counts.get(m.place.key, 0) + weight
         first.setdefault(m.place.key, m)
     if not counts:
         return None
