@@ -24,8 +24,11 @@ from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, 
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNLISTED_CUES = frozenset(
-    ("place.city_of", "place.qualified", "place.list_item", "place.neighbour", "place.described")
-)
+    (
+        "place.city_of", "place.qualified", "place.list_item", "place.neighbour",
+        "place.described", "place.discourse",
+    )
+)  # fmt: skip
 _ITS_BODIES = frozenset("council board mayor government assembly administration".split())
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
@@ -241,7 +244,14 @@ def recognise(
             # ("Reminders" alone on its line is one too).
             ends = j < sent.tok_end and not tokens[j].text[:1].islower()
             first_in_line = listed and ends and _line_opener(i, sent, tokens)
-            follows = _country_follows(j, sent, tokens, gaz)
+            partner = (
+                i > sent.tok_start
+                and tokens[i - 1].lower == "with"
+                and bool(
+                    {t.lower for t in tokens[sent.tok_start : sent.tok_end]} & _AFFIX_TIE_WORDS
+                )
+            )
+            follows = _country_follows(j, sent, tokens, gaz, partner)
             # A name the model calls a person is still a town when its country follows
             # in brackets or a table's next cell ("Laukaa with Borgholm (Sweden)",
             # "Zaporizhzhia | Ukraine | 2023") or it opens a list line with its region
@@ -253,7 +263,8 @@ def recognise(
             affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens)
             described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
-                follows and (first_in_line or (j - i == 1 and tokens[j].text in ("(", "|")))
+                follows
+                and (first_in_line or (j - i == 1 and (tokens[j].text in ("(", "|") or partner)))
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
             person = person and not described and not affix  # "Jongno District" (PERSON)
@@ -371,6 +382,31 @@ def recognise(
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
         accepted.append(cand)
+    # So is a name the gazetteer lacks that the text has shown to be a place
+    # ("The relationship with Douroula, in Burkina Faso ... suspended its cooperation
+    # agreement with Douroula in 2022").
+    unlisted = {
+        c.key for c in accepted
+        if not c.cities and not c.divisions and not c.cue.startswith(("org", "place.discourse"))
+        # a heading's "Sister Cities" is no name: the text writes it in lower case too
+        and not re.search(rf"(?<!\w){re.escape(c.key)}(?!\w)", parsed.text)
+        # (judged on the paragraphs that matter, so parsing more changes nothing)
+        and (relevant is None or para_of[tokens[c.tok_start].sent] in relevant)
+    }  # fmt: skip
+    taken_now = {i for c in accepted for i in range(c.tok_start, max(c.tok_end, c.qual_end))}
+    for sent in parsed.sentences if unlisted else ():
+        i = sent.tok_start
+        while i < sent.tok_end:
+            j = _name_run(i, sent, tokens)
+            if j is None:
+                i += 1
+                continue
+            key = norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+            if key in unlisted and not taken_now & set(range(i, j)):
+                cand = _Candidate(i, j, key, (), [], cue="place.discourse")
+                _qualify(cand, tokens, gaz, candidates)
+                accepted.append(cand)
+            i = j
     # A gazetteer name coordinated with a place is a place ("Provo and Orem", Orem
     # tagged an organisation).
     at = {i: c for c in accepted for i in range(c.tok_start, c.tok_end)}
@@ -589,9 +625,14 @@ def _heads_an_entry(cand: _Candidate, tokens, parsed: Parsed) -> bool:
     return ENTRY_LINE.match(parsed.text[nxt + 1 : nxt + 120].lstrip()) is not None
 
 
-def _country_follows(j: int, sent, tokens, gaz: Gazetteer) -> bool:
-    """ "(Iceland)", ", Iceland" or a table's "| Iceland" right after the name."""
-    if j + 1 >= sent.tok_end or tokens[j].text not in ("(", ",", "|"):
+def _country_follows(j: int, sent, tokens, gaz: Gazetteer, partner: bool = False) -> bool:
+    """ "(Iceland)", ", Iceland" or a table's "| Iceland" right after the name; after
+    "with" in a tie sentence also "in Burkina Faso" ("with Douroula, in Burkina Faso")."""
+    if partner and j + 1 < sent.tok_end and tokens[j].text == "," and tokens[j + 1].lower == "in":
+        j += 1
+    if j + 1 >= sent.tok_end:
+        return False
+    if not (tokens[j].text in ("(", ",", "|") or (partner and tokens[j].lower == "in")):
         return False
     for n in (3, 2, 1):
         if j + 1 + n > sent.tok_end:
@@ -644,15 +685,23 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                 cand.qual_admin1.add(admin1)
             cand.qual_end = i = close + 1
             break
+        after_in = False
         if i < n and tokens[i].sent == sent and tokens[i].text == ",":
             j = i + 1
+            if j < n and tokens[j].lower == "in" and cand.tok_end - cand.tok_start == 1:
+                # "Douroula, in Burkina Faso": a country after the comma, too
+                after_in = True
+                j += 1
+                while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
+                    j += 1
         elif i < n and tokens[i].lower == "in" and tokens[i].sent == sent:
+            after_in = True
             j = i + 1
             while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
                 j += 1
         else:
             break
-        matched = _qualifier_at(j, tokens, gaz, cand, tokens[i].lower == "in")
+        matched = _qualifier_at(j, tokens, gaz, cand, after_in)
         if matched is None:
             break
         stop, country, admin1, parent = matched
