@@ -347,8 +347,12 @@ def recognise(
     for cand in chosen:
         if cand.tok_start in qualifier_tokens:
             continue  # "Arizona" in "Phoenix, Arizona" qualifies, it is not a place of its own
-        if cand.divisions and _region_anaphor(cand, tokens):
-            region_anaphors.append(cand)  # "the Ontario city": a city of Ontario named before
+        if _region_anaphor(cand, tokens) and (
+            cand.divisions or tokens[cand.tok_end].lower in ("town", "village")
+        ):
+            # "the Ontario city": a city of Ontario named before; "The Kent town": the
+            # town just named (Kent the county, not a town of that name)
+            region_anaphors.append(cand)
             continue
         if cand.divisions and not cand.cities and not cand.suffix_kind:
             if not _province_context(cand, tokens, parsed, province_talk):
@@ -688,6 +692,18 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         after_in = False
         if i < n and tokens[i].sent == sent and tokens[i].text == ",":
             j = i + 1
+            near = _NEAR.match(" ".join(t.lower for t in tokens[j : j + 4]) + " ")
+            if near is not None and cand.cities:
+                # "Sale, on the edge of Manchester", "Wülfrath, near Düsseldorf": a
+                # bigger city nearby says which of the towns of that name it is
+                k = j + len(near.group(0).split())
+                parents = gaz.cities_for_key(norm(tokens[k].text)) if k < n else ()
+                if parents and tokens[k].text[:1].isupper():
+                    best = max(parents, key=lambda c: c.population)
+                    if _smaller_in(cand.cities, best):
+                        cand.qual_parent = best
+                        cand.qual_end = k + 1
+                break
             if j < n and tokens[j].lower == "in" and cand.tok_end - cand.tok_start == 1:
                 # "Douroula, in Burkina Faso": a country after the comma, too
                 after_in = True
@@ -773,6 +789,7 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
     return best
 
 
+_NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _TIED_UNITS = frozenset("city cities town towns -".split())
 
@@ -793,7 +810,9 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         and tokens[j + 1].lower in (_COUNCIL_BODIES)
     ):
         return True
-    if j + 2 >= sent.tok_end or tokens[j].text != "," or tokens[j + 1].lower not in ("a", "an"):
+    if j + 2 >= sent.tok_end or tokens[j].text != ",":
+        return False
+    if tokens[j + 1].lower not in ("a", "an"):
         return False
     for k in range(j + 2, min(j + 5, sent.tok_end)):
         t = tokens[k]
@@ -804,7 +823,8 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             return appos and (
                 nxt is None or nxt.lower in _COMPASS or nxt.pos not in ("NOUN", "PROPN")
             )
-        if t.pos not in ("ADJ", "NUM") and t.dep != "amod":
+        # "a small market town", "a Somerset village"
+        if t.pos not in ("ADJ", "NUM", "PROPN") and t.dep != "amod":
             return False
     return False
 
@@ -1199,6 +1219,11 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
 _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
 
 
+_NOT_ANAPHOR_AFTER = frozenset(
+    "of hall centre center council councillors councilors square clerk".split()
+)
+
+
 def _region_anaphor(cand: _Candidate, tokens) -> bool:
     before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
     after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
@@ -1209,8 +1234,8 @@ def _region_anaphor(cand: _Candidate, tokens) -> bool:
         and after is not None
         and after.lower in _ANAPHOR_HEADS
         and not (
-            following is not None and following.lower == "of"
-        )  # "the Alberta city of Red Deer"
+            following is not None and following.lower in _NOT_ANAPHOR_AFTER
+        )  # "the Alberta city of Red Deer", "the Oxford town hall"
     )
 
 
@@ -1221,10 +1246,20 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
         start = tokens[cand.tok_start - 1].start
         head = tokens[cand.tok_end]
         regions = {(d.country, d.code) for d in cand.divisions}
-        earlier = [
-            m for m in context
-            if m.end <= start and (m.place.country, m.place.admin1) in regions
-        ]  # fmt: skip
+        if regions:
+            earlier = [
+                m for m in context
+                if m.end <= start and (m.place.country, m.place.admin1) in regions
+            ]  # fmt: skip
+        else:
+            # a region the gazetteer lacks: the town the paragraph has just named
+            para = parsed.sentences[tokens[cand.tok_start].sent].paragraph
+            p_start = parsed.paragraphs[para][0]
+            earlier = [
+                m for m in mentions
+                if p_start <= m.start and m.end <= start and norm(m.text) != cand.key
+                and m.tok_start >= 0 and not m.in_org
+            ]  # fmt: skip
         if not earlier:
             continue
         out.append(
