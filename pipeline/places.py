@@ -135,8 +135,16 @@ def recognise(
     for (ts, te), cand in list(candidates.items()):
         if (
             te < len(tokens)
-            and tokens[te].text[:1].isupper()
-            and tokens[te].lower in _ADMIN_AFFIXES
+            and (
+                (tokens[te].text[:1].isupper() and tokens[te].lower in _ADMIN_AFFIXES)
+                # "Istanbul's Üsküdar district and Sarajevo's Stari Grad municipality"
+                or (
+                    tokens[te].text in ("district", "municipality")
+                    and ts > 0
+                    and tokens[ts - 1].lower in ("'s", "’s", "the")
+                    and _tie_talk(parsed.sentences[tokens[ts].sent], tokens)
+                )
+            )
             and (ts, te + 1) not in candidates
             and tokens[te - 1].sent == tokens[te].sent
         ):
@@ -261,6 +269,17 @@ def recognise(
             # "the Seodaemun District Council" is the council of Seodaemun District
             bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
             affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens)
+            lower_affix = False
+            if affix is None:
+                affix = _lower_affix(i, j, sent, tokens)
+                lower_affix = affix is not None
+            # "the municipal council of Tepebaşı": the place a council governs
+            council_of = (
+                i - 2 >= sent.tok_start
+                and tokens[i - 1].text == "of"
+                and tokens[i - 2].text in ("council", "municipality", "mayor", "mayors")
+                and _tie_talk(sent, tokens)
+            )
             described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows
@@ -268,6 +287,7 @@ def recognise(
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
             person = person and not described and not affix  # "Jongno District" (PERSON)
+            person = person and not council_of
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
                 i > 0
@@ -277,11 +297,20 @@ def recognise(
             if (
                 (i, j) not in candidates
                 and not person
-                and (first_in_line or follows or neighbour or tied or described or affix)
+                and (
+                    first_in_line
+                    or follows
+                    or neighbour
+                    or tied
+                    or described
+                    or affix
+                    or council_of
+                )
             ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
                 end = j - 1 if affix and bodied else end
+                end = j + 1 if lower_affix else end  # "the Osmangazi municipality"
                 suffix = tokens[end - 1].lower if end - i > 1 else ""
                 suffix = suffix if suffix in cues()["council_areas"] else ""
                 key = norm(parsed.text[tokens[i].start : tokens[end - 1].end])
@@ -293,7 +322,8 @@ def recognise(
                     cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
                     cand.cue = (
                         "place.list_item" if first_in_line
-                        else "place.described" if described else ""
+                        else "place.described" if described
+                        else "place.city_of" if council_of else ""
                     )  # fmt: skip
                     cand.framed = tied
                     candidates[(i, end)] = cand
@@ -441,7 +471,8 @@ def recognise(
     local_country = _local_country_cues(tokens, countries, parsed)
     mentions: list[PlaceMention] = []
     for cand in accepted:
-        place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc)
+        surface = parsed.text[tokens[cand.tok_start].start : tokens[cand.tok_end - 1].end]
+        place = _resolve(cand, gaz, local_country.get(cand.tok_start), doc, surface)
         if place is None:
             continue
         if cand.suffix_kind in _NAMED_WITH_SUFFIX and place.geonameid is not None:
@@ -847,6 +878,23 @@ _AFFIX_TIE_WORDS = frozenset(
 )
 
 
+def _tie_talk(sent, tokens) -> bool:
+    return bool({t.lower for t in tokens[sent.tok_start : sent.tok_end]} & _AFFIX_TIE_WORDS)
+
+
+def _lower_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
+    """ "The Osmangazi municipality of Türkiye's Bursa province", "Istanbul's Üsküdar
+    district": a name the gazetteer lacks, called a municipality or district in a
+    sentence about a tie."""
+    if j >= sent.tok_end or tokens[j].text not in ("municipality", "district"):
+        return None
+    if i == sent.tok_start or tokens[i - 1].lower not in ("the", "'s", "’s"):
+        return None
+    if not _tie_talk(sent, tokens):
+        return None
+    return "district", norm(" ".join(t.text for t in tokens[i:j]))
+
+
 def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     """(kind, name key) of a name the gazetteer lacks that carries an administrative
     affix ("County Kerry", "Jongno District", "Cebu Province") in a sentence about a
@@ -918,7 +966,7 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.key in c["continents"]:
         return ""  # "Tauranga's ties with Asia": a continent is no partner
-    if cand.cue in ("place.list_item", "place.described"):
+    if cand.cue in ("place.list_item", "place.described", "place.city_of"):
         return cand.cue
     sent = parsed.sentences[first.sent]
     if _described_as_place(cand.tok_start, cand.tok_end, sent, tokens):
@@ -1182,7 +1230,9 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
     return out
 
 
-def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces) -> Place | None:
+def _resolve(
+    cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces, surface: str = ""
+) -> Place | None:
     kind = "district" if cand.suffix_kind in ("district", "new district", "ward") else "city"
     if cand.suffix_kind in ("suburb", "neighbourhood", "neighborhood"):
         kind = "district"
@@ -1200,7 +1250,9 @@ def _resolve(cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces
         if not cand.suffix_kind and not said:
             return None
         parent = cand.qual_parent.country if cand.qual_parent is not None else None
-        return Place(title(cand.key), cand.qual_country or parent or local, None, None, kind)
+        # the text's own spelling ("Tepebaşı") where it is the whole name
+        name = surface if surface and norm(surface) == cand.key else title(cand.key)
+        return Place(name, cand.qual_country or parent or local, None, None, kind)
     qual_country, qual_admin1 = cand.qual_country, set(cand.qual_admin1)
     if not qual_country and not qual_admin1 and cand.qual_parent is None:
         # A bare mention means the place a qualified mention elsewhere pinned down.
