@@ -194,6 +194,8 @@ def recognise(
             whole = candidates.get((ts, te))
             if whole is not None and whole.cities:
                 pass  # "Nevada City" is a town's own name, not the state of Nevada + "City"
+            elif inner in gaz.demonyms or inner in gaz.countries:
+                pass  # "the Kazakh city of Turkistan": a people's city, not a place "Kazakh"
             elif cities or divisions or (ent.label in PLACE_LABELS and tokens[ts].pos == "PROPN"):
                 candidates[(ts, te)] = _Candidate(
                     ts, te, inner, cities, divisions, suffix_kind=last
@@ -966,6 +968,8 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.key in c["continents"]:
         return ""  # "Tauranga's ties with Asia": a continent is no partner
+    if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
+        return ""  # "Central Asian countries"
     if cand.cue in ("place.list_item", "place.described", "place.city_of"):
         return cand.cue
     sent = parsed.sentences[first.sent]
@@ -1049,7 +1053,8 @@ def _cue(
         return "place.list"
     if (
         cand.ner == "PERSON"
-        and cand.tok_end - cand.tok_start == 1
+        # one word ("Glasgow"), or a big city's whole multi-word name ("Ras Al Khaimah")
+        and (cand.tok_end - cand.tok_start == 1 or (cand.cities and not cand.container))
         and cand.key not in doc.person_like
         and not (before and before[-1].rstrip(".") in c["person_titles"])
         and cand.cities
@@ -1271,6 +1276,7 @@ def _resolve(
 _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
 
 
+_REGION_ADJECTIVES = frozenset("asian african european american pacific atlantic".split())
 _NOT_ANAPHOR_AFTER = frozenset(
     "of hall centre center council councillors councilors square clerk".split()
 )
