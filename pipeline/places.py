@@ -241,8 +241,8 @@ def recognise(
         i = sent.tok_start
         while i < sent.tok_end:
             run = _name_run(i, sent, tokens)
-            if run is None:
-                i += 1
+            if run is None or (tokens[i].lower in cues()["neighbour_words"] and run > i + 1):
+                i += 1  # ("Neighbouring Southwark": the name starts after the word)
                 continue
             j = run
             for k in range(i + 1, j - 1):
@@ -275,6 +275,24 @@ def recognise(
             if affix is None:
                 affix = _lower_affix(i, j, sent, tokens)
                 lower_affix = affix is not None
+            # "Lewisham Council has formally ended its twinning": the council's place
+            council_named = (
+                j - i >= 2
+                and tokens[j - 1].text == "Council"
+                and tokens[j - 1].dep in ("nsubj", "nsubjpass")
+                and all(t.text[:1].isupper() for t in tokens[i : j - 1])
+                # a name the gazetteer knows is found by it ("Hobart City Council")
+                and not any(a < j - 1 and i < b for a, b in candidates)
+                and not any(
+                    t.lower in _COUNCIL_OF | _AREA_MODIFIERS | _COUNCIL_KINDS
+                    for t in tokens[i : j - 1]
+                )
+                and (i == sent.tok_start or not tokens[i - 1].text[:1].isupper())
+                and _tie_talk(sent, tokens)
+                and not re.search(
+                    rf"(?<!\w){re.escape(tokens[i].text.lower())}(?!\w)", parsed.text
+                )  # not "Arts Council": a word the text also writes in lower case
+            )
             # "the municipal council of Tepebaşı": the place a council governs
             council_of = (
                 i - 2 >= sent.tok_start
@@ -289,7 +307,7 @@ def recognise(
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
             person = person and not described and not affix  # "Jongno District" (PERSON)
-            person = person and not council_of
+            person = person and not council_of and not council_named
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
                 i > 0
@@ -307,6 +325,7 @@ def recognise(
                     or described
                     or affix
                     or council_of
+                    or council_named
                 )
             ):
                 # "the neighbouring Tasman District Council": the council's district
@@ -325,7 +344,7 @@ def recognise(
                     cand.cue = (
                         "place.list_item" if first_in_line
                         else "place.described" if described
-                        else "place.city_of" if council_of else ""
+                        else "place.city_of" if council_of or council_named else ""
                     )  # fmt: skip
                     cand.framed = tied
                     candidates[(i, end)] = cand
@@ -1276,6 +1295,11 @@ def _resolve(
 _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
 
 
+# words that name a kind of council, not its place ("Regional Council", "Arts Council")
+_COUNCIL_KINDS = frozenset(
+    "regional state provincial national general executive legislative security arts "
+    "district county shire parish community youth student students".split()
+)
 _REGION_ADJECTIVES = frozenset("asian african european american pacific atlantic".split())
 _NOT_ANAPHOR_AFTER = frozenset(
     "of hall centre center council councillors councilors square clerk".split()
