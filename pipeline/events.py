@@ -741,7 +741,7 @@ _OTHER_DEALS = frozenset(
 )
 _SINCE_HEADS = frozenset(
     "be have twin pair link partner remain exist relationship partnership twinning tie link "
-    "agreement friendship relation".split()
+    "agreement friendship relation maintain".split()
 )
 
 

@@ -340,7 +340,10 @@ def recognise(
                 elif suffix:
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
                 if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
-                    cand = _Candidate(i, end, key, gaz.cities_for_key(key), [], suffix_kind=suffix)
+                    divisions = gaz.admin1.get(key, []) if suffix else []
+                    cand = _Candidate(
+                        i, end, key, gaz.cities_for_key(key), divisions, suffix_kind=suffix
+                    )
                     cand.cue = (
                         "place.list_item" if first_in_line
                         else "place.described" if described
@@ -881,7 +884,7 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     return False
 
 
-_ADMIN_AFFIXES = frozenset("county district borough province prefecture".split())
+_ADMIN_AFFIXES = frozenset("county district borough province prefecture state".split())
 _NAMED_WITH_SUFFIX = frozenset("county province".split())
 _AREA_MODIFIERS = frozenset(
     "municipal metropolitan rural urban local new special autonomous administrative".split()
@@ -1262,7 +1265,7 @@ def _resolve(
         kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough", "province"):
         kind = cand.suffix_kind
-    if cand.divisions and cand.suffix_kind in ("province", "prefecture"):
+    if cand.divisions and cand.suffix_kind in ("province", "prefecture", "state"):
         cand.cities = ()  # "Jilin Province" is the province, not its city of Jilin
     if not cand.cities:
         if cand.divisions and cand.suffix_kind:
