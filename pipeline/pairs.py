@@ -600,6 +600,12 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
     # after "between" the first two belong to that phrase, not to the subject.
     if first.tok_start > 0 and tokens[first.tok_start - 1].lower == "between":
         return units[-1:]
+    if name == "B":
+        # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
+        # that is a verb's subject starts a clause of its own
+        for k, u in enumerate(units[1:], 1):
+            if tokens[us.units[u].tok_start].dep in ("nsubj", "nsubjpass"):
+                return units[:k]
     # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
     possessive = [u for u in units if _possessive(us.units[u], tokens)]
     if possessive and len(possessive) < len(units):

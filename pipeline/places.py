@@ -293,6 +293,8 @@ def recognise(
                     rf"(?<!\w){re.escape(tokens[i].text.lower())}(?!\w)", parsed.text
                 )  # not "Arts Council": a word the text also writes in lower case
             )
+            # "Luang Prabang of Laos" (house style of Chinese state media)
+            of_country = _of_country(i, j, sent, tokens, gaz, parsed.text)
             # "the municipal council of Tepebaşı": the place a council governs
             council_of = (
                 i - 2 >= sent.tok_start
@@ -326,6 +328,7 @@ def recognise(
                     or affix
                     or council_of
                     or council_named
+                    or of_country
                 )
             ):
                 # "the neighbouring Tasman District Council": the council's district
@@ -347,9 +350,11 @@ def recognise(
                     cand.cue = (
                         "place.list_item" if first_in_line
                         else "place.described" if described
-                        else "place.city_of" if council_of or council_named else ""
+                        else "place.city_of" if council_of or council_named or of_country else ""
                     )  # fmt: skip
                     cand.framed = tied
+                    if of_country:
+                        cand.qual_country, cand.qual_end = of_country
                     candidates[(i, end)] = cand
             i = j
 
@@ -770,6 +775,10 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             j = i + 1
             while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
                 j += 1
+        elif i < n and tokens[i].lower == "of" and tokens[i].sent == sent and cand.cities:
+            # "Luang Prabang of Laos", "Yueyang of Hunan" (Chinese state media)
+            after_in = True
+            j = i + 1
         else:
             break
         matched = _qualifier_at(j, tokens, gaz, cand, after_in)
@@ -900,6 +909,26 @@ _AFFIX_TIE_WORDS = frozenset(
     "relationships agreement ties tie sister-city sister-county sister-province "
     "sister-state".split()
 )
+
+
+def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str):
+    """(country, end) of "Luang Prabang of Laos" for a name the gazetteer lacks, in a
+    sentence about a tie; None otherwise (not "Bank of China", "University of Malaya")."""
+    if j + 1 >= sent.tok_end or tokens[j].lower != "of" or not _tie_talk(sent, tokens):
+        return None
+    c = cues()
+    words = {t.lower for t in tokens[i:j]}
+    if words & (c["institution_words"] | c["person_titles"] | _COUNCIL_KINDS | _COUNCIL_BODIES):
+        return None
+    if re.search(rf"(?<!\w){re.escape(tokens[i].text.lower())}(?!\w)", text):
+        return None  # a word the text also writes in lower case: "Bank of China"
+    for n in (3, 2, 1):
+        if j + 1 + n > sent.tok_end:
+            continue
+        key = norm(" ".join(t.text for t in tokens[j + 1 : j + 1 + n]))
+        if key in gaz.countries:
+            return gaz.countries[key], j + 1 + n
+    return None
 
 
 def _tie_talk(sent, tokens) -> bool:
