@@ -346,6 +346,7 @@ class Dater:
             self._simple_past(ev.trigger)
             or self._lede_perfect(ev)
             or self._headline_present(ev)
+            or (ev.type == "proposed" and self._present_proposal(ev))
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
         ):
@@ -388,6 +389,24 @@ class Dater:
         opened = before.count("“") - before.count("”")
         straight = before.count('"') % 2
         return opened > 0 or straight == 1
+
+    def _present_proposal(self, ev: EventMention) -> bool:
+        """ "talks on establishing ... are under way", "the city is in talks with ...":
+        a proposal told in the present tense is under way on the publication date."""
+        tok = self.tokens[ev.trigger]
+        for _ in range(5):
+            aux = [
+                self.tokens[c] for c in self.children.get(tok.i, ())
+                if self.tokens[c].dep in ("aux", "auxpass")
+            ]  # fmt: skip
+            if any(a.tag in ("VBD", "MD") or a.lower in ("has", "have") for a in aux):
+                return False
+            if tok.tag in ("VBZ", "VBP"):
+                return True
+            if tok.head == tok.i:
+                return False
+            tok = self.tokens[tok.head]
+        return False
 
     def _headline_present(self, ev: EventMention) -> bool:
         """ "Wichita adds Taiwan's Kaohsiung as sister city": a headline tells the news

@@ -981,6 +981,17 @@ def _classify(
             )
         ):
             m = "propose"
+        if (
+            m is None
+            and head.pos in ("VERB", "AUX")
+            and any(
+                tokens[c].lower == "in"
+                and any(tokens[o].lemma in _TALKS for o in children.get(c, ()))
+                for c in children.get(head.i, ())
+                if c != cur.i
+            )
+        ):
+            m = "propose"  # "is also in talks with Ulaanbaatar ... on establishing ..."
         if m is not None:
             mods.append(m)
             if m in ("block", "fail") and outcome is None and "propose" in mods:
@@ -1188,6 +1199,9 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
     if opening is None:
         return False
     return any(t.lemma in _PROPOSAL_NOUNS for t in tokens[sent.tok_start : opening])
+
+
+_TALKS = frozenset("talk talks negotiation negotiations discussion discussions".split())
 
 
 def _decided_future(verb: Token, aux: Token, tokens) -> bool:
