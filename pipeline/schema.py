@@ -90,7 +90,9 @@ RELATIONS = Table(
         Column(
             "city_a",
             "string",
-            "Canonical English name of the first place (GeoNames name when resolved).",
+            "Canonical English name of the first place: the GeoNames name when resolved, "
+            "else as the text names it (a county or province with its affix, 'Howard "
+            "County').",
         ),
         Column(
             "city_b",
