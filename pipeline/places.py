@@ -238,6 +238,7 @@ def recognise(
     }
     for sent in parsed.sentences:
         listed = any(a <= sent.start < b for a, b in doc.list_items)
+        tie_talk = _tie_talk(sent, tokens)
         i = sent.tok_start
         while i < sent.tok_end:
             run = _name_run(i, sent, tokens)
@@ -254,13 +255,7 @@ def recognise(
             # ("Reminders" alone on its line is one too).
             ends = j < sent.tok_end and not tokens[j].text[:1].islower()
             first_in_line = listed and ends and _line_opener(i, sent, tokens)
-            partner = (
-                i > sent.tok_start
-                and tokens[i - 1].lower == "with"
-                and bool(
-                    {t.lower for t in tokens[sent.tok_start : sent.tok_end]} & _AFFIX_TIE_WORDS
-                )
-            )
+            partner = tie_talk and i > sent.tok_start and tokens[i - 1].lower == "with"
             follows = _country_follows(j, sent, tokens, gaz, partner)
             # A name the model calls a person is still a town when its country follows
             # in brackets or a table's next cell ("Laukaa with Borgholm (Sweden)",
@@ -270,9 +265,9 @@ def recognise(
             tied = _tie_frames(i, j, sent, tokens)
             # "the Seodaemun District Council" is the council of Seodaemun District
             bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
-            affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens)
+            affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens) if tie_talk else None
             lower_affix = False
-            if affix is None:
+            if affix is None and tie_talk:
                 affix = _lower_affix(i, j, sent, tokens)
                 lower_affix = affix is not None
             # "Lewisham Council has formally ended its twinning": the council's place
@@ -288,19 +283,18 @@ def recognise(
                     for t in tokens[i : j - 1]
                 )
                 and (i == sent.tok_start or not tokens[i - 1].text[:1].isupper())
-                and _tie_talk(sent, tokens)
-                and not re.search(
-                    rf"(?<!\w){re.escape(tokens[i].text.lower())}(?!\w)", parsed.text
-                )  # not "Arts Council": a word the text also writes in lower case
+                and tie_talk
+                # not "Arts Council": a word the text also writes in lower case
+                and not _written_lower(tokens[i].text, parsed.text)
             )
             # "Luang Prabang of Laos" (house style of Chinese state media)
-            of_country = _of_country(i, j, sent, tokens, gaz, parsed.text)
+            of_country = _of_country(i, j, sent, tokens, gaz, parsed.text) if tie_talk else None
             # "the municipal council of Tepebaşı": the place a council governs
             council_of = (
                 i - 2 >= sent.tok_start
                 and tokens[i - 1].text == "of"
                 and tokens[i - 2].text in ("council", "municipality", "mayor", "mayors")
-                and _tie_talk(sent, tokens)
+                and tie_talk
             )
             described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
@@ -452,7 +446,7 @@ def recognise(
         c.key for c in accepted
         if not c.cities and not c.divisions and not c.cue.startswith(("org", "place.discourse"))
         # a heading's "Sister Cities" is no name: the text writes it in lower case too
-        and not re.search(rf"(?<!\w){re.escape(c.key)}(?!\w)", parsed.text)
+        and not _written_lower(c.key, parsed.text)
         # (judged on the paragraphs that matter, so parsing more changes nothing)
         and (relevant is None or para_of[tokens[c.tok_start].sent] in relevant)
     }  # fmt: skip
@@ -914,13 +908,13 @@ _AFFIX_TIE_WORDS = frozenset(
 def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str):
     """(country, end) of "Luang Prabang of Laos" for a name the gazetteer lacks, in a
     sentence about a tie; None otherwise (not "Bank of China", "University of Malaya")."""
-    if j + 1 >= sent.tok_end or tokens[j].lower != "of" or not _tie_talk(sent, tokens):
+    if j + 1 >= sent.tok_end or tokens[j].lower != "of":
         return None
     c = cues()
     words = {t.lower for t in tokens[i:j]}
     if words & (c["institution_words"] | c["person_titles"] | _COUNCIL_KINDS | _COUNCIL_BODIES):
         return None
-    if re.search(rf"(?<!\w){re.escape(tokens[i].text.lower())}(?!\w)", text):
+    if _written_lower(tokens[i].text, text):
         return None  # a word the text also writes in lower case: "Bank of China"
     for n in (3, 2, 1):
         if j + 1 + n > sent.tok_end:
@@ -932,7 +926,15 @@ def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str):
 
 
 def _tie_talk(sent, tokens) -> bool:
+    """Whether a sentence speaks of a tie (the condition for names known only by their
+    affix, their council or their country)."""
     return bool({t.lower for t in tokens[sent.tok_start : sent.tok_end]} & _AFFIX_TIE_WORDS)
+
+
+def _written_lower(word: str, text: str) -> bool:
+    """The text also writes the word in lower case: a common word, not a name ("Sister
+    Cities" over "sister city", "Arts Council")."""
+    return bool(re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text))
 
 
 def _lower_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
@@ -943,8 +945,6 @@ def _lower_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
         return None
     if i == sent.tok_start or tokens[i - 1].lower not in ("the", "'s", "’s"):
         return None
-    if not _tie_talk(sent, tokens):
-        return None
     return "district", norm(" ".join(t.text for t in tokens[i:j]))
 
 
@@ -953,9 +953,6 @@ def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     affix ("County Kerry", "Jongno District", "Cebu Province") in a sentence about a
     tie; None otherwise."""
     if j - i < 2:
-        return None
-    words = {t.lower for t in tokens[sent.tok_start : sent.tok_end]}
-    if not words & _AFFIX_TIE_WORDS:
         return None
     first, last = tokens[i], tokens[j - 1]
     if first.lower == "county" and first.text == "County":
