@@ -288,7 +288,7 @@ def recognise(
                 and not _written_lower(tokens[i].text, parsed.text)
             )
             # "Luang Prabang of Laos" (house style of Chinese state media)
-            of_country = _of_country(i, j, sent, tokens, gaz, parsed.text) if tie_talk else None
+            of_country = tie_talk and _of_country(i, j, sent, tokens, gaz, parsed.text)
             # "the municipal council of Tepebaşı": the place a council governs
             council_of = (
                 i - 2 >= sent.tok_start
@@ -347,8 +347,6 @@ def recognise(
                         else "place.city_of" if council_of or council_named or of_country else ""
                     )  # fmt: skip
                     cand.framed = tied
-                    if of_country:
-                        cand.qual_country, cand.qual_end = of_country
                     candidates[(i, end)] = cand
             i = j
 
@@ -769,7 +767,7 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             j = i + 1
             while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
                 j += 1
-        elif i < n and tokens[i].lower == "of" and tokens[i].sent == sent and cand.cities:
+        elif i < n and tokens[i].lower == "of" and tokens[i].sent == sent:
             # "Luang Prabang of Laos", "Yueyang of Hunan" (Chinese state media)
             after_in = True
             j = i + 1
@@ -905,24 +903,22 @@ _AFFIX_TIE_WORDS = frozenset(
 )
 
 
-def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str):
-    """(country, end) of "Luang Prabang of Laos" for a name the gazetteer lacks, in a
-    sentence about a tie; None otherwise (not "Bank of China", "University of Malaya")."""
+def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str) -> bool:
+    """ "Luang Prabang of Laos": a name the gazetteer lacks followed by "of" and a
+    country (which `_qualify` then reads); not "Bank of China", "University of Malaya"."""
     if j + 1 >= sent.tok_end or tokens[j].lower != "of":
-        return None
+        return False
     c = cues()
     words = {t.lower for t in tokens[i:j]}
     if words & (c["institution_words"] | c["person_titles"] | _COUNCIL_KINDS | _COUNCIL_BODIES):
-        return None
+        return False
     if _written_lower(tokens[i].text, text):
-        return None  # a word the text also writes in lower case: "Bank of China"
-    for n in (3, 2, 1):
-        if j + 1 + n > sent.tok_end:
-            continue
-        key = norm(" ".join(t.text for t in tokens[j + 1 : j + 1 + n]))
-        if key in gaz.countries:
-            return gaz.countries[key], j + 1 + n
-    return None
+        return False  # a word the text also writes in lower case: "Bank of China"
+    return any(
+        norm(" ".join(t.text for t in tokens[j + 1 : j + 1 + n])) in gaz.countries
+        for n in (3, 2, 1)
+        if j + 1 + n <= sent.tok_end
+    )
 
 
 def _tie_talk(sent, tokens) -> bool:
