@@ -75,6 +75,13 @@ def count(word: str) -> int:
 
 _DAY_OF = re.compile(r"(?i)^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\b")
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
+# A part of a period is dated by the period, at its precision: "earlier this month",
+# "late last year", "the end of April", "mid-2019". ("later this year" is still to come.)
+_PART_OF = re.compile(
+    r"(?i)^(?:(?:at\s+|by\s+)?(?:the\s+)?(?:end|start|beginning|middle|turn)\s+of\s+"
+    r"|(?:earlier|early|late)\s+(?=this\b|last\b|\w+\s+\d{4}\b|\d{4}\b|[A-Z][a-z]+$)"
+    r"|mid-?\s*(?=\d{4}\b|[A-Za-z]+\s+\d{4}\b|this\b|last\b))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +168,7 @@ def parse_expression(
     text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
     text = _LEADING.sub("", text).strip(" ,.;:()[]")
     text = _DAY_OF.sub(r"\1", text)  # "the 14th day of June, 2023"
+    text = _PART_OF.sub("", text)  # "earlier this year", "the end of April": that period
     if not text or len(text) > 60:
         return None
     back = _YEARS_BACK.fullmatch(text)

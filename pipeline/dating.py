@@ -346,7 +346,7 @@ class Dater:
             self._simple_past(ev.trigger)
             or self._lede_perfect(ev)
             or self._headline_present(ev)
-            or (ev.type == "proposed" and self._present_proposal(ev))
+            or (ev.type.endswith("proposed") and self._present_proposal(ev))
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
         ):
@@ -391,8 +391,9 @@ class Dater:
         return opened > 0 or straight == 1
 
     def _present_proposal(self, ev: EventMention) -> bool:
-        """ "talks on establishing ... are under way", "the city is in talks with ...":
-        a proposal told in the present tense is under way on the publication date."""
+        """ "talks on establishing ... are under way", "the city is in talks with ...",
+        "I urge the council to end ...": a proposal told in the present tense is under
+        way on the publication date."""
         tok = self.tokens[ev.trigger]
         for _ in range(5):
             aux = [
@@ -488,8 +489,9 @@ class Dater:
         # The tense is carried by the trigger or by the verb it depends on ("voted to
         # suspend", "moved to sever").
         tok = self.tokens[i]
-        # (up to "considered a notice of motion to revive ...": five steps)
-        for _ in range(5):
+        # (up to "asked during the same meeting for the commission to bring back a
+        # resolution ending ...": seven steps)
+        for _ in range(7):
             aux = [
                 self.tokens[c]
                 for c in self.children.get(tok.i, ())

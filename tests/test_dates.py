@@ -113,3 +113,24 @@ def test_swap_day_month_only_touches_ambiguous_numeric_dates():
 def test_named_months_and_seasons_resolve_against_the_publication(expr, value):
     got = parse_expression(expr, date(2023, 3, 14))
     assert (got.value if got else None) == value
+
+
+@pytest.mark.parametrize(
+    ("expr", "value", "precision"),
+    [
+        ("earlier this year", "2023", "year"),
+        ("earlier this month", "2023-05", "month"),
+        ("late last year", "2022", "year"),
+        ("by the end of April", "2023-04", "month"),
+        ("the beginning of March 2020", "2020-03", "month"),
+        ("mid-2019", "2019", "year"),
+        ("late March", "2023-03", "month"),
+    ],
+)
+def test_part_of_a_period_is_dated_by_the_period(expr, value, precision):
+    got = parse_expression(expr, MAY_2023)
+    assert (got.value, got.precision) == (value, precision)
+
+
+def test_a_period_still_to_come_is_not_a_date():
+    assert parse_expression("later this year", MAY_2023) is None
