@@ -171,6 +171,13 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
             break
         if t.lower in needs and t.dep == "pobj" and tokens[t.head].head == tok.i:
             return True
+        # "put its partnership with Kaliningrad, the exclave wedged between Poland and
+        # Lithuania, on ice": the parser hangs the particle on the apposition's participle.
+        prep = tokens[t.head]
+        if t.lower in needs and t.dep == "pobj" and prep.lower == "on":
+            holder = tokens[prep.head]
+            if holder.tag in ("VBN", "VBG") and holder.head == tok.i and holder.i != tok.i:
+                return True
     # "to add Lagos, Portugal, as the city's seventh ...": the particle after the object,
     # however the parser attached it, with no other verb between.
     for t in tokens[tok.i + 1 : min(len(tokens), tok.i + 9)]:
@@ -893,7 +900,32 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             continue
         if head.pos in ("AUX",) or head.lemma == "be":
             return None  # "X is sister cities with Y": a state, no event
+        if dep == "dobj" and head.lemma in _REPORTING_VERBS:
+            told = _subjectless_passive(tok, head, tokens, cls)
+            if told is not None:
+                return told
         tok = head
+    return None
+
+
+_REPORTING_VERBS = frozenset("say announce confirm report state add note".split())
+
+
+def _subjectless_passive(noun: Token, verb: Token, tokens, cls) -> int | None:
+    """ "Dundee said its twinning with Orenburg, which dates to 1974, had been
+    suspended": the parser makes the twinning the object of "said" and leaves the
+    passive without a subject; the twinning is what was suspended."""
+    for t in tokens[noun.i + 1 : min(len(tokens), noun.i + 40)]:
+        if t.sent != noun.sent:
+            break
+        if t.head != verb.i or t.dep != "ccomp":
+            continue
+        below = [k for k in tokens[max(0, t.i - 4) : t.i + 4] if k.head == t.i]
+        if not any(k.dep == "auxpass" for k in below):
+            return None
+        if any(k.dep in ("nsubj", "nsubjpass") for k in tokens[noun.i + 1 : t.i] if k.head == t.i):
+            return None
+        return t.i if _trigger_for(t, tokens, cls) is not None else None
     return None
 
 
