@@ -287,7 +287,11 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     ordered = sorted(relations, key=lambda r: r.start)
     for s, sent in enumerate(parsed.sentences):
         rms = by_sentence.get(s, [])
-        if rms and len({_key(r) for r in rms}) != 1:
+        # "The spa towns of Druskininkai (with Zelenogradsk) and Birstonas (with Svetly)
+        # terminated their agreements": pairs named without a noun of their own share
+        # the plural one.
+        several = len({_key(r) for r in rms}) > 1
+        if several and not all(r.anchor is None for r in rms):
             continue
         anchors = {r.anchor for r in rms}
         for i in range(sent.tok_start, sent.tok_end):
@@ -302,7 +306,12 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 or _definite_singular(tok, tokens, children)
                 or any(tokens[c].dep in ("relcl", "acl") for c in children.get(i, ()))
             )
-            if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=weak_ok):
+            shared = several and any(tokens[c].lower == "their" for c in children.get(i, ()))
+            if several and not (shared and tok.tag == "NNS"):
+                continue
+            if not _is_relationship_noun(
+                tok, tokens, strong_words, weak_ok=weak_ok or shared, shared=shared
+            ):
                 continue
             if rms:
                 target, suffix = rms[0], ".sentence"
@@ -316,7 +325,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if trig_tok is not None and trig_tok not in used:
                 if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
                     continue  # "the establishment of ... partnerships" in general
-                add(trig_tok, target, suffix)
+                for each in {_key(r): r for r in rms}.values() if several else (target,):
+                    add(trig_tok, each, suffix)
             for below in _triggers_below(i, tokens, children):
                 if below not in used:
                     add(below, target, suffix + ".below")
@@ -798,7 +808,9 @@ _WEAK_ALONE = frozenset(
 )
 
 
-def _is_relationship_noun(tok: Token, tokens, strong_words, weak_ok: bool = False) -> bool:
+def _is_relationship_noun(
+    tok: Token, tokens, strong_words, weak_ok: bool = False, shared: bool = False
+) -> bool:
     if tok.lower not in _RELATIONSHIP_NOUNS:
         return False
     if tok.lower in ("twinning", "twin"):
@@ -808,7 +820,8 @@ def _is_relationship_noun(tok: Token, tokens, strong_words, weak_ok: bool = Fals
     lo = max(0, tok.i - 4)
     if any(t.lower in strong_words and t.sent == tok.sent for t in tokens[lo : tok.i + 1]):
         return True
-    return weak_ok and tok.lower in _WEAK_ALONE
+    # (`shared`: "their agreements", the ties of several pairs the sentence names)
+    return weak_ok and (tok.lower in _WEAK_ALONE or shared)
 
 
 def _bare(noun: Token, tokens) -> bool:

@@ -293,10 +293,12 @@ def recognise(
             council_of = (
                 i - 2 >= sent.tok_start
                 and tokens[i - 1].text == "of"
-                and tokens[i - 2].text in ("council", "municipality", "mayor", "mayors")
+                and tokens[i - 2].text in ("council", "municipality", "mayor", "mayors", *_PLURAL_PLACES)
                 and tie_talk
+            )  # (and "the Lithuanian spa towns of Druskininkai ... and ...")
+            described = _described_as_place(i, j, sent, tokens) or (
+                tie_talk and _bracket_partner(i, j, sent, tokens)
             )
-            described = _described_as_place(i, j, sent, tokens)
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows
                 and (first_in_line or (j - i == 1 and (tokens[j].text in ("(", "|") or partner)))
@@ -605,7 +607,18 @@ def _name_run(i: int, sent, tokens) -> int | None:
         and tokens[i + 3].text == "-"
         and tokens[i + 4].text[:1].isupper()
     )  # "Hay-on-Wye", whatever the tagger makes of "Hay"
-    if not (tok.text[:1].isupper() and (tok.pos in ("PROPN", "NOUN", "ADJ", "X") or hyphenated)):
+    # "(with Svetly)": a bracketed partner, whatever the tagger makes of the word
+    bracketed = (
+        i - 2 >= sent.tok_start
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].lower == "with"
+        and i + 1 < sent.tok_end
+        and tokens[i + 1].text == ")"
+    )
+    if not (
+        tok.text[:1].isupper()
+        and (tok.pos in ("PROPN", "NOUN", "ADJ", "X") or hyphenated or bracketed)
+    ):
         return None
     j = i + 1
     while j < sent.tok_end and j - i < 6:
@@ -856,6 +869,23 @@ _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
+_PLURAL_PLACES = ("towns", "cities", "villages", "municipalities", "communes")
+
+
+def _bracket_partner(i: int, j: int, sent, tokens) -> bool:
+    """A town paired with its partner in brackets: "the spa towns of Druskininkai (with
+    Zelenogradsk) and Birstonas (with Svetly) terminated their agreements"."""
+    opens = j + 2 < sent.tok_end and tokens[j].text == "(" and tokens[j + 1].lower == "with"
+    inside = (
+        i - 2 >= sent.tok_start
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].lower == "with"
+        and j < sent.tok_end
+        and tokens[j].text == ")"
+    )
+    return opens or inside
+
+
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
     a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor"),
@@ -898,7 +928,7 @@ _COUNTY_BODIES = frozenset(
 # Words that make a sentence talk of a tie, for names known only by their affix.
 _AFFIX_TIE_WORDS = frozenset(
     "sister twin twinned twinning friendship friendly partnership partner relationship "
-    "relationships agreement ties tie sister-city sister-county sister-province "
+    "relationships agreement agreements partnerships twinnings ties tie sister-city sister-county sister-province "
     "sister-state".split()
 )
 
@@ -1019,6 +1049,8 @@ def _cue(
     sent = parsed.sentences[first.sent]
     if _described_as_place(cand.tok_start, cand.tok_end, sent, tokens):
         return "place.described"  # "Juvisy-sur-Orge, a commune south of Paris, .."
+    if _tie_talk(sent, tokens) and _bracket_partner(cand.tok_start, cand.tok_end, sent, tokens):
+        return "place.described"  # "Druskininkai (with Zelenogradsk)", tagged as people
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
