@@ -293,9 +293,9 @@ def recognise(
             council_of = (
                 i - 2 >= sent.tok_start
                 and tokens[i - 1].text == "of"
-                and tokens[i - 2].text in ("council", "municipality", "mayor", "mayors", *_PLURAL_PLACES)
+                and tokens[i - 2].text in _OF_TOWN
                 and tie_talk
-            )  # (and "the Lithuanian spa towns of Druskininkai ... and ...")
+            )
             described = _described_as_place(i, j, sent, tokens) or (
                 tie_talk and _bracket_partner(i, j, sent, tokens)
             )
@@ -869,7 +869,10 @@ _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
-_PLURAL_PLACES = ("towns", "cities", "villages", "municipalities", "communes")
+# "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai"
+_OF_TOWN = frozenset(
+    "council municipality mayor mayors towns cities villages municipalities communes".split()
+)
 
 
 def _bracket_partner(i: int, j: int, sent, tokens) -> bool:
@@ -928,8 +931,8 @@ _COUNTY_BODIES = frozenset(
 # Words that make a sentence talk of a tie, for names known only by their affix.
 _AFFIX_TIE_WORDS = frozenset(
     "sister twin twinned twinning friendship friendly partnership partner relationship "
-    "relationships agreement agreements partnerships twinnings ties tie sister-city sister-county sister-province "
-    "sister-state".split()
+    "relationships agreement agreements partnerships twinnings ties tie sister-city "
+    "sister-county sister-province sister-state".split()
 )
 
 
