@@ -53,6 +53,8 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 _LEDE_CHARS = 1000
 _PROSE = re.compile(r"\w[^\n]{40,}[.!?][\"'”’)]?\s*$")
 _PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request".split())
+# documents that propose what their verb says ("A review, tabled on Tuesday, recommended")
+_PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 _COUNTED_FROM_OTHER = re.compile(
@@ -312,6 +314,7 @@ class Dater:
                 (d_clause in chain and not ev.subordinate)
                 or self._beside(d_clause, trig_clause)
                 or self._announced(d_clause, ev)
+                or self._proposer_dated(d_clause, chain)
             ):
                 rank = 1
             else:
@@ -435,6 +438,18 @@ class Dater:
         if d.dep != "acl" or self.tokens[ev.trigger].pos != "NOUN":
             return False
         return d.head in (ev.trigger, ev.relation.anchor)
+
+    def _proposer_dated(self, d_clause: int, chain: list[int]) -> bool:
+        """ "A review ..., tabled at last Tuesday's council meeting, recommended that the
+        council end ...": a participle on the proposing document that is the subject
+        dates the proposal (not "The agreement, signed in 1985, was terminated")."""
+        d = self.tokens[d_clause]
+        if d.dep != "acl" or d.tag != "VBN":
+            return False
+        noun = self.tokens[d.head]
+        return (
+            noun.dep in ("nsubj", "nsubjpass") and noun.lemma in _PROPOSERS and noun.head in chain
+        )
 
     def _attributive(self, i: int) -> str | None:
         """The event a year names by modifying its noun: the tie's beginning ("the 1991
