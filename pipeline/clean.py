@@ -677,6 +677,8 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         allowed = 6 if labelled else 4
         if len(words) <= allowed:
             return value, labelled
+        if labelled and _own_segment_short(block, m.start(), m.end()):
+            return value, labelled  # "Published Nov 22, 2023 • Last updated 2 days ago • ..."
     # "Working Paper No. 27 (March 2016)", "Vol. 14, No. 2 (2018), pp. 211–236": the
     # bracketed date of a numbered issue is the date of the document it heads.
     issue = _ISSUE_DATE.search(block)
@@ -695,6 +697,18 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         # "Spring 2022 Newsletter": the season's year
         return DateValue(season.group(2), "year", season.start(2), season.end(2)), False
     return None
+
+
+_SEGMENT_BREAK = re.compile(r"\s[•|·]\s")
+
+
+def _own_segment_short(block: str, start: int, end: int) -> bool:
+    """The date's own part of a line cut by bullets or bars holds little but the date."""
+    lo = max((m.end() for m in _SEGMENT_BREAK.finditer(block, 0, start)), default=0)
+    nxt = _SEGMENT_BREAK.search(block, end)
+    hi = nxt.start() if nxt else len(block)
+    rest = _FILLER.sub(" ", _TIME.sub(" ", block[lo:start] + " " + block[end:hi]))
+    return len(re.findall(r"[^\W\d_]{2,}", rest)) <= 3
 
 
 def _only_date(block: str, date: DateValue) -> bool:
