@@ -816,6 +816,9 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         cand.qual_end = i
 
 
+_ABOVE_CITY = frozenset("province prefecture state county region oblast".split())
+
+
 def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
     n = len(tokens)
     best = None
@@ -850,7 +853,9 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
             # "Yangpu District, Shanghai" / "Kunshan, Suzhou City": a bigger city of the
             # same country qualifies a district or a smaller town.
             parents = gaz.cities_for_key(key)
-            if parents and (cand.suffix_kind or _smaller_in(cand.cities, parents[0])):
+            # (not a province: "the capital of Hebei, Shijiazhuang, and Des Moines")
+            below_city = cand.suffix_kind and cand.suffix_kind not in _ABOVE_CITY
+            if parents and (below_city or _smaller_in(cand.cities, parents[0])):
                 best = (k, parents[0].country, None, parents[0])
                 if k < n and tokens[k].lower == "city":
                     best = (k + 1, parents[0].country, None, parents[0])
