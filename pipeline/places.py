@@ -1069,7 +1069,7 @@ def _cue(
         words = set(norm(cand.container_text).replace("-", " ").split())
         if cand.container == "PERSON":
             return ""  # "Paris Hilton", "Kai Pan"
-        if words & c["institution_words"]:
+        if words & c["institution_words"] and not _city_body(words):
             return "org.institution"  # "Xiamen University", "Tianjin Conservatory of Music"
     before = [t.lower for t in tokens[max(0, cand.tok_start - 3) : cand.tok_start]]
     nxt = tokens[cand.tok_end].lower if cand.tok_end < len(tokens) else ""
@@ -1169,6 +1169,14 @@ def _cue(
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
     return ""
+
+
+def _city_body(words: set[str]) -> bool:
+    """The governing body of a city, whatever it is called: "Hyderabad Municipal
+    Corporation", "Rajshahi City Corporation" (not "Sydney Ferries Corporation")."""
+    return bool(words & {"municipal", "metropolitan", "city"}) and bool(
+        words & {"corporation", "council", "committee", "government", "assembly"}
+    )
 
 
 def _governmental(text: str) -> bool:
