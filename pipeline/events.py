@@ -569,7 +569,12 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     if (t.lower in _SINCE_CONTEXT or t.lower in _SINCE_PLURALS)
                     and t.dep not in ("compound", "amod")
                 ]  # fmt: skip
-                if ties and all(t.tag in ("NNS", "NNPS") for t in ties):
+                # ("The two cities have been sister cities since 1984": one pair's tie)
+                both = any(
+                    t.lower in ("two", "both") and tokens[t.head].lower in _PAIR_HEADS
+                    for t in tokens[sent.tok_start : sent.tok_end]
+                )
+                if ties and all(t.tag in ("NNS", "NNPS") for t in ties) and not both:
                     continue  # "has had sister-city ties since 1958": its programme, no one tie
                 if any(tokens[c].lower == "with" for t in ties for c in children.get(t.i, ())):
                     continue  # "its own cooperation agreement with the Port of Gdynia": not ours
@@ -583,6 +588,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+_PAIR_HEADS = frozenset("cities towns municipalities sides provinces places".split())
 
 
 def _in_progress(tok: Token, tokens, children) -> bool:
