@@ -755,6 +755,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             cand.qual_end = i = close + 1
             break
         after_in = False
+        if (
+            i + 1 < n
+            and tokens[i].lower in ("city", "town")
+            and tokens[i + 1].lower == "in"
+            and tokens[i].sent == sent
+        ):
+            i += 1  # "Zhuzhou city in central China's Hunan Province"
         if i < n and tokens[i].sent == sent and tokens[i].text == ",":
             j = i + 1
             near = _NEAR.match(" ".join(t.lower for t in tokens[j : j + 4]) + " ")
