@@ -878,6 +878,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             return None
         dep = tok.dep
         head = tokens[tok.head]
+        if dep == "amod" and tok.i == anchor:
+            dep = "compound"  # "a twinning act", the tagger's adjective
         if dep not in _UP_FROM_NOUN and dep != "prep":
             # "the agreement signed in 1985": a trigger below the noun
             return None

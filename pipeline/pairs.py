@@ -188,7 +188,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # seventh sister city was put before the Council").
                     anchor = su.units.units[su.units.unit_at(m.start("V"))].tok_start
                 if rule.data.get("subjects", False) and any(
-                    tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj") for u in a_units
+                    tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj")
+                    and not _body_of(tokens[su.units.units[u].tok_start], tokens)
+                    for u in a_units
                 ):
                     continue  # "which covers both Abingdon and Wantage, has no twinning"
                 if anchor is not None and _questioned(anchor, tokens, parsed, s):
@@ -611,6 +613,19 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
     if possessive and len(possessive) < len(units):
         return possessive[-1:] if name == "A" else units
     return units
+
+
+_BODIES = frozenset("municipality council government city town mayor people".split())
+
+
+def _body_of(tok: Token, tokens) -> bool:
+    """ "The Provincial Municipality of Cusco and the Spanish city of Santiago de
+    Compostela signed ...": the place of a governing body that is the subject acts."""
+    prep = tokens[tok.head]
+    if tok.dep != "pobj" or prep.lower != "of" or prep.head == prep.i:
+        return False
+    body = tokens[prep.head]
+    return body.lower in _BODIES and body.dep in ("nsubj", "nsubjpass")
 
 
 def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> list[int]:

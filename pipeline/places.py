@@ -295,6 +295,9 @@ def recognise(
                 and tokens[i - 1].text == "of"
                 and tokens[i - 2].text in _OF_TOWN
                 and tie_talk
+                # a name the gazetteer knows is found by it ("the city of Matsuyama on
+                # Tuesday" is no longer name)
+                and not any(a < j and i < b for a, b in candidates)
             )
             described = _described_as_place(i, j, sent, tokens) or (
                 tie_talk and _bracket_partner(i, j, sent, tokens)
@@ -596,6 +599,13 @@ _HYPHEN_PARTICLES = frozenset(
 )
 
 
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur "
+    "thurs fri sat sun january february march april may june july august september october "
+    "november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
 def _name_run(i: int, sent, tokens) -> int | None:
     """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
     Casas", "Abingdon-on-Thames"), or None."""
@@ -647,7 +657,12 @@ def _name_run(i: int, sent, tokens) -> int | None:
             "der",
             "sur",
         ):
-            if j + 1 < sent.tok_end and tokens[j + 1].text[:1].isupper():
+            if (
+                j + 1 < sent.tok_end
+                and tokens[j + 1].text[:1].isupper()
+                # "Southend on Sea", not "Machupicchu on Monday"
+                and tokens[j + 1].lower.rstrip(".") not in _CALENDAR_WORDS
+            ):
                 j += 2
             else:
                 break
@@ -881,9 +896,11 @@ _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
-# "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai"
+# "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
+# district of Machupicchu"
 _OF_TOWN = frozenset(
-    "council municipality mayor mayors towns cities villages municipalities communes".split()
+    "council municipality mayor mayors towns cities villages municipalities communes "
+    "city town village district commune".split()
 )
 
 
