@@ -313,6 +313,13 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 tok, tokens, strong_words, weak_ok=weak_ok or shared, shared=shared
             ):
                 continue
+            if (
+                rms
+                and _beyond_semicolon(parsed.text, rms[0], tok)
+                # (not "...twinned with Tver; the board ended that partnership")
+                and not _definite_singular(tok, tokens, children)
+            ):
+                continue  # "... twinning with Coimbra; São Paulo mayor vetoes sister-city bill"
             if rms:
                 target, suffix = rms[0], ".sentence"
             else:
@@ -364,6 +371,14 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
 
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
+
+
+def _beyond_semicolon(text: str, rm: RelationMention, tok: Token) -> bool:
+    """A semicolon between the relation and the noun: another clause, another tie."""
+    lo, hi = sorted((rm.a.end if rm.b is None else max(rm.a.end, rm.b.end), tok.start))
+    if tok.start < min(rm.a.start, rm.b.start if rm.b else rm.a.start):
+        lo, hi = tok.end, min(rm.a.start, rm.b.start if rm.b else rm.a.start)
+    return ";" in text[lo:hi]
 
 
 _MODERN_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -1006,6 +1021,16 @@ def _classify(
         # And "called on the city to end its ties", hung on the verb as an adverbial.
         infinitive = dep in ("relcl", "advcl") and any(
             tokens[c].dep == "aux" and tokens[c].lower == "to" for c in children.get(cur.i, ())
+        )
+        # "a bill ... that would have declared X and Y sister cities": what a proposal
+        # would do, like "a bill to declare"
+        infinitive = infinitive or (
+            dep == "relcl"
+            and _modality_of(tokens[cur.head], tokens) == "propose"
+            and any(
+                tokens[c].dep == "aux" and tokens[c].lower == "would"
+                for c in children.get(cur.i, ())
+            )
         )
         if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
             if dep == "advcl" and _temporal_mark(cur, children, tokens):

@@ -606,7 +606,18 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
         # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
         # that is a verb's subject starts a clause of its own
         for k, u in enumerate(units[1:], 1):
-            if tokens[us.units[u].tok_start].dep in ("nsubj", "nsubjpass"):
+            first_tok = tokens[us.units[u].tok_start]
+            if first_tok.dep in ("nsubj", "nsubjpass"):
+                return units[:k]
+            # "Curitiba approves twinning with Coimbra; São Paulo mayor vetoes ...": after
+            # a semicolon, a name that modifies the next noun starts a clause of its own
+            last_tok = tokens[us.units[u].tok_end - 1]
+            if (
+                first_tok.i > 0
+                and tokens[first_tok.i - 1].text == ";"
+                and last_tok.dep in ("compound", "poss", "nmod")
+                and tokens[last_tok.head].i > last_tok.i
+            ):
                 return units[:k]
     # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
     possessive = [u for u in units if _possessive(us.units[u], tokens)]
