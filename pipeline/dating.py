@@ -350,6 +350,8 @@ class Dater:
             or self._lede_perfect(ev)
             or self._headline_present(ev)
             or (ev.type.endswith("proposed") and self._present_proposal(ev))
+            # "Mombasa will be twinned with Durban": planned as of the report
+            or (ev.type == "proposed" and ".future" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
         ):

@@ -235,7 +235,12 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
 
 
 def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
-    return any(tokens[c].dep == "neg" for c in children.get(tok.i, ()))
+    return any(
+        tokens[c].dep == "neg"
+        # "There are no plans to end the relationship"
+        or (tokens[c].dep == "det" and tokens[c].lower == "no" and tok.pos == "NOUN")
+        for c in children.get(tok.i, ())
+    )
 
 
 def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
@@ -998,6 +1003,8 @@ def _classify(
             if _decided_future(tok, ctok, tokens):
                 continue
             mods.append("propose")
+            if ctok.lower in _FUTURE:
+                rule_suffix += ".future"
     if trig.cls == "establish" and any(
         tokens[c].dep == "dobj" and _instrument(tokens[c], children, tokens)
         for c in children.get(tok.i, ())
@@ -1077,6 +1084,8 @@ def _classify(
             if m in ("block", "fail") and outcome is None and "propose" in mods:
                 outcome = head.i
         if _negated(head, children, tokens):
+            if m == "propose" and head.pos == "NOUN":
+                return []  # "There are no plans to end the relationship": nothing proposed
             mods.append("negate")
         for c in children.get(head.i, ()):
             ctok = tokens[c]
@@ -1502,10 +1511,18 @@ def _anaphor(tok: Token, tokens, children) -> bool:
     return any(k.dep == "det" and k.lower in _DEFINITE for k in kids)
 
 
+_FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
+
+
 def _dedupe(events: list[EventMention]) -> list[EventMention]:
     seen = set()
     out = []
+    # "The council approved the agreement ... It will be signed by the two mayors at a
+    # date to be confirmed": a future signing of a tie already formed is a formality.
+    formed = {_key(e.relation) for e in events if e.type == "established"}
     for e in events:
+        if e.type == "proposed" and ".future" in e.rule_id and _key(e.relation) in formed:
+            continue
         key = (e.trigger, e.type, _key(e.relation))
         if key in seen:
             continue
