@@ -225,6 +225,16 @@ def parse_expression(
     return DateValue(_format(d, precision), precision, start, end)
 
 
+_TIMELINE_ENTRY = re.compile(rf"[ \t]*({_YEAR})[ \t]*(?:[–—:]|-(?!\d))[ \t]+(?=[A-Z\"“'])")
+
+
+def timeline_year(text: str, start: int, end: int) -> DateValue | None:
+    """The leading year of a timeline entry in text[start:end] ("2019 – The council
+    terminates ..."), with its span; None for any other paragraph."""
+    m = _TIMELINE_ENTRY.match(text, start, end)
+    return DateValue(m.group(1), "year", m.start(1), m.end(1)) if m else None
+
+
 def find_date_expressions(text: str, start: int = 0, end: int | None = None):
     """Spans of written-out dates in text[start:end], as (start, end) pairs."""
     end = len(text) if end is None else end

@@ -30,6 +30,7 @@ from pipeline.dates import (
     find_citations,
     find_date_expressions,
     parse_expression,
+    timeline_year,
 )
 from pipeline.events import EventMention, motion_text
 from pipeline.models import DateValue, Parsed
@@ -333,10 +334,19 @@ class Dater:
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
                 return EventDate(cit.date, "citation")
+        entry = self._timeline_year(sent.paragraph)
+        if entry is not None:
+            return EventDate(entry, "explicit")
         framed = self._frame(ev, sent, event_sentences)
         if framed is not None:
             return framed
         return self._publication(ev)
+
+    def _timeline_year(self, paragraph: int) -> DateValue | None:
+        """ "2019 – The Deliberative Council terminates the dormant twinning with
+        Puebla": a timeline entry's leading year dates what the entry tells."""
+        start, end = self.parsed.paragraphs[paragraph]
+        return timeline_year(self.parsed.text, start, end)
 
     def _publication(self, ev: EventMention) -> EventDate | None:
         """A dated news report tells its news in the simple past without a date ("the

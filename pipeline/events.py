@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention
 from pipeline.patterns import lexicon, read_jsonl, rel_nouns
@@ -366,6 +367,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 add(c, ev.relation, ".pronoun")
 
     # 4. "its twin town since 1965": the relationship began then.
+    events.extend(_timeline_entries(parsed, relations, events))
     events.extend(_list_years(parsed, relations))
     events.extend(_year_modifiers(parsed, relations))
     since = _since(parsed, by_sentence, ordered, children, used)
@@ -376,6 +378,39 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 
 
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
+
+
+def _timeline_entries(parsed: Parsed, relations, events) -> list[EventMention]:
+    """ "2004 – Twinning act with Puebla, Mexico, focused on the automotive industry": a
+    timeline entry that names a tie and says nothing else happened to it records its
+    forming."""
+    tokens = parsed.tokens
+    done = {(_key(e.relation), e.sentence) for e in events}
+    out = []
+    for rm in relations:
+        if rm.anchor is None or rm.b is None or (_key(rm), rm.sentence) in done:
+            continue
+        sent = parsed.sentences[rm.sentence]
+        start, end = parsed.paragraphs[sent.paragraph]
+        entry = timeline_year(parsed.text, start, end)
+        if entry is None or sent.start > entry.end + 4:
+            continue
+        anchor = tokens[rm.anchor]
+        # the tie opens the entry, with no verb of its own ("Twinning act with Puebla")
+        if anchor.start - entry.end > 40 or anchor.head == anchor.i and anchor.pos == "VERB":
+            continue
+        if any(
+            t.pos in ("VERB", "AUX") and t.dep == "ROOT" for t in tokens[sent.tok_start : anchor.i]
+        ):
+            continue
+        out.append(
+            EventMention(
+                rm, "established", anchor.i, anchor.start, anchor.end, rm.sentence,
+                "trigger.establish.timeline_entry", round(0.7 * rm.confidence**0.5, 3), False,
+            )
+        )  # fmt: skip
+        done.add((_key(rm), rm.sentence))
+    return out
 
 
 def _beyond_semicolon(text: str, rm: RelationMention, tok: Token) -> bool:

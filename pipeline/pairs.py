@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.dates import timeline_year
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import (
     ENTRY_LINE,
@@ -195,6 +196,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "which covers both Abingdon and Wantage, has no twinning"
                 if anchor is not None and _questioned(anchor, tokens, parsed, s):
                     continue  # "often asked whether X is twinned with Y": not said
+                if anchor is not None and _denied(anchor, tokens):
+                    continue  # "Guadalajara in Spain, which has no agreement with Córdoba"
                 if not rule.data.get("events", True):
                     anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
@@ -240,6 +243,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             mb = su.mentions[su.units.units[b_unit].ref]
             if anchor is not None and _owned_by_other(anchor, tokens, su):
                 continue  # "the Finnish government's relations with Moscow"
+            if anchor is not None and _denied(anchor, tokens):
+                continue  # "The English capital has no formal link with its namesake"
             if _names_a_thing(su.units.units[b_unit], tokens):
                 continue
             before = [
@@ -253,6 +258,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                 # other place goes on about the city of the pair named just before it.
                 ma = _previous_a(out, mb.place, parsed, s, places.focal)
+                if ma is None and strong and _timeline_entry(parsed, s):
+                    # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
+                    # city's own timeline
+                    ma = _named_focal(places, su, parsed)
+                    if ma is not None and ma.place.key == mb.place.key:
+                        ma = None
                 if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
                     continue
                 key = _pair_key(ma.place, mb.place)
@@ -564,6 +575,20 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             "pair.named_tie", "sister", 0.6, False,
         )  # fmt: skip
     return None
+
+
+def _timeline_entry(parsed: Parsed, s: int) -> bool:
+    """The sentence opens a paragraph that starts with a year and a dash ("1993 – ...")."""
+    sent = parsed.sentences[s]
+    start, end = parsed.paragraphs[sent.paragraph]
+    return timeline_year(parsed.text, start, end) is not None and sent.start <= start + 8
+
+
+def _denied(anchor: int, tokens) -> bool:
+    """The tie noun is denied: "has no agreement with", "no formal link with"."""
+    noun = tokens[anchor]
+    lo = max(0, anchor - 4)
+    return any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor])
 
 
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
