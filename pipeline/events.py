@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
-from pipeline.pairs import RelationMention
+from pipeline.pairs import RelationMention, is_question
 from pipeline.patterns import lexicon, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
@@ -563,7 +563,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
     for s, sent in enumerate(parsed.sentences):
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if tok.lower != "since" or tok.dep != "prep":
+            # ("From 1997 Lawrence had a friendship city relationship with Hereford")
+            opening = tok.lower == "from" and tokens[tok.head].lemma in ("have", "maintain")
+            if (tok.lower != "since" and not opening) or tok.dep != "prep":
                 continue
             objs = [tokens[c] for c in children.get(i, ()) if tokens[c].dep == "pobj"]
             if not objs or not (objs[0].ent_type == "DATE" or _YEARLIKE(objs[0].text)):
@@ -636,10 +638,17 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 target = _focus(parsed, ordered, sent)
                 if target is None:
                     continue
+            year = objs[0]
+            own = (
+                DateValue(year.text, "year", year.start, year.end)
+                if opening and _YEARLIKE(year.text)
+                else None
+            )  # "From 1997": the dater takes only "since" for a beginning
             out.append(
                 EventMention(
                     target, "established", i, tok.start, tok.end, s,
                     "trigger.establish.since", round(0.8 * target.confidence ** 0.5, 3), False,
+                    own,
                 )
             )  # fmt: skip
     return out
@@ -672,7 +681,9 @@ _APPOSED_YEAR = re.compile(
     r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+)\s+(?:established|signed|formed|"
     r"concluded|forged)\b[^.;()]{0,50}?\bin\s+"
     # "Sapporo, Japan, which signed on in 1959"
-    r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established)(?:\s+on)?\s+in\s+)"
+    r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established)(?:\s+on)?\s+in\s+"
+    # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, Japan, since 1990"
+    r"|since\s+)"
     r"(?:1[89]|20)\d\d\b"
 )
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
@@ -727,6 +738,13 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         span = text[start:stop]
         rng = _YEAR_RANGE.search(span)
         m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
+        if m is None and stop > start:
+            # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, ..."
+            after = _APPOSED_YEAR.match(text, stop)
+            if after is not None:
+                start, stop = after.start(), after.end()
+                span = text[start:stop]
+                m = re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
         if m is None:
             continue
         s1, e1 = start + m.start(1), start + m.end(1)
@@ -1015,7 +1033,7 @@ def _classify(
         tok, tokens, ("establish", "terminate", "suspend", "propose", "block", "retain"),
         below=".below" in rule_suffix,
     )  # fmt: skip
-    if trig is None:
+    if trig is None or is_question(parsed, tok.sent):
         return []
     mods: list[str] = []
     if (

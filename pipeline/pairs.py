@@ -124,7 +124,14 @@ def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) ->
         and tokens[sent.tok_start + 1].lower == "if"
     ):
         return True  # "Imagine if Christchurch ... decided to twin with Taipei": made up
-    return tokens[sent.tok_start].lower in _QUESTION_OPENERS and parsed.text[
+    return is_question(parsed, s)
+
+
+def is_question(parsed: Parsed, s: int) -> bool:
+    """A yes/no question ("Was the Hiratsuka relationship suspended during the
+    pandemic?"): it asks, it does not report."""
+    sent = parsed.sentences[s]
+    return parsed.tokens[sent.tok_start].lower in _QUESTION_OPENERS and parsed.text[
         sent.start : sent.end
     ].rstrip().endswith("?")
 
@@ -258,9 +265,15 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                 # other place goes on about the city of the pair named just before it.
                 ma = _previous_a(out, mb.place, parsed, s, places.focal)
-                if ma is None and strong and _timeline_entry(parsed, s):
+                if (
+                    ma is None
+                    and strong
+                    and (_timeline_entry(parsed, s) or _focal_just_named(places, parsed, s))
+                ):
                     # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
-                    # city's own timeline
+                    # city's own timeline; "Is Lawrence considering any new sister cities? In
+                    # 2023 the Board recommended ... a sister city relationship with
+                    # Cuernavaca": the city the passage just named
                     ma = _named_focal(places, su, parsed)
                     if ma is not None and ma.place.key == mb.place.key:
                         ma = None
@@ -589,6 +602,18 @@ def _denied(anchor: int, tokens) -> bool:
     noun = tokens[anchor]
     lo = max(0, anchor - 4)
     return any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor])
+
+
+def _focal_just_named(places: Places, parsed: Parsed, s: int) -> bool:
+    """The document's own city is named in this paragraph or the one before, with no
+    other place between."""
+    if places.focal is None:
+        return False
+    para = parsed.sentences[s].paragraph
+    lo = parsed.paragraphs[max(0, para - 1)][0]
+    hi = parsed.sentences[s].start
+    named = [m for m in places.context if lo <= m.start < hi]
+    return bool(named) and all(m.place.key == places.focal.key for m in named)
 
 
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
