@@ -419,6 +419,8 @@ class Dater:
                 return False
             if tok.tag in ("VBZ", "VBP"):
                 return True
+            if tok.tag == "VBG" and any(a.lower in ("is", "are", "am") for a in aux):
+                return True  # "Cllr Ní Bhriain is moving her motion to end the twinning"
             if tok.head == tok.i:
                 return False
             tok = self.tokens[tok.head]

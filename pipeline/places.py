@@ -1148,15 +1148,18 @@ def _cue(
         return ""  # "Piedmont town twins with ...", where the text speaks of the Piedmont region
     if cand.ner in PLACE_LABELS:
         return "place.ner"
+    travelled_to = len(before) >= 2 and before[-1] == "to" and before[-2] in _TRAVEL_WORDS
     if (
         before
-        and before[-1] == "in"
+        and (before[-1] == "in" or travelled_to)
         and cand.cities
         and cand.cities[0].population >= 15_000
         and not cand.container
         and _tie_sentence(cand, tokens)
     ):
-        return "place.in_tie_sentence"  # "Only in Imatra did a motion to end a partnership fail"
+        # "Only in Imatra did a motion to end a partnership fail", "46 members travelled
+        # to Kutná Hora to celebrate the 20th anniversary of our twinning"
+        return "place.in_tie_sentence"
     if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
         return "place.list"
     if (
@@ -1201,6 +1204,12 @@ def _city_body(words: set[str]) -> bool:
     return bool(words & {"municipal", "metropolitan", "city"}) and bool(
         words & {"corporation", "council", "committee", "government", "assembly"}
     )
+
+
+_TRAVEL_WORDS = frozenset(
+    "travelled traveled travel travels went go goes flew fly returned return trip trips "
+    "visit visits journey delegation".split()
+)
 
 
 def _governmental(text: str) -> bool:
