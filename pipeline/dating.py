@@ -340,7 +340,29 @@ class Dater:
         framed = self._frame(ev, sent, event_sentences)
         if framed is not None:
             return framed
+        section = self._section_date(sent.paragraph)
+        if section is not None:
+            return EventDate(section, "explicit")
         return self._publication(ev)
+
+    def _section_date(self, paragraph: int) -> DateValue | None:
+        """ "Extract from the minutes of the 2023 Annual General Meeting (held 8 March
+        2023)": a dated heading in the body of the text dates the items under it, up to
+        the next heading."""
+        for k in range(paragraph - 1, max(-1, paragraph - 7), -1):
+            start, end = self.parsed.paragraphs[k]
+            if start <= self._story_start:
+                return None  # the page's own header lines date the page, not a section
+            block = self.parsed.text[start:end]
+            words = len(block.split())
+            if words > 16 or block.rstrip().endswith((".", "?", "!", ":", '"', "”")):
+                continue  # prose, not a heading
+            for ds, de in find_date_expressions(self.parsed.text, start, end):
+                value = parse_expression(self.parsed.text[ds:de], self.base, ds, de)
+                if value is not None and value.precision == "day":
+                    return value
+            return None  # the nearest heading has no date
+        return None
 
     def _timeline_year(self, paragraph: int) -> DateValue | None:
         """ "2019 – The Deliberative Council terminates the dormant twinning with
