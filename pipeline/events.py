@@ -674,9 +674,10 @@ _BRACKET_YEAR = re.compile(
     r"[^()\n;]{0,40}?\((?:since |from |in )?(?:1[89]|20)\d\d(?:\s*[-–—]\s*(?:1[89]|20)\d\d)?\)"
 )
 _APPOSED_YEAR = re.compile(
-    r"(?:\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
+    r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
     r"(?:(?:established|signed|agreed|concluded|formalised|formalized|forged|"
-    r"dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
+    # "Heilongjiang Province, in northeast China, which dates back to 1984"
+    r"(?:which\s+)?dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
     # "South Australia, with which it established sister-state relations in 1986"
     r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+|[A-Z][\w-]+)\s+(?:established|signed|"
     r"formed|concluded|forged|sealed)\b[^.;()]{0,50}?\bin\s+"
@@ -1457,6 +1458,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 trig, passive_only = _BLOCK_WORD, True
             if trig is None:
                 continue
+            if _unrealised(tok, tokens, children):
+                continue  # "I hope councillors vote the motion down when it comes up"
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
             if tok.dep == "acomp" and trig.cls == "fail":
@@ -1518,6 +1521,16 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
 # How far after a motion the minutes may record its outcome (see _same_item).
 OUTCOME_PARAGRAPHS = 5
 _ITEM_HEADING = re.compile(r"\d{1,2}\.?\s+[A-Z][A-Z ,&'’-]{3,}")
+
+
+_NOT_YET = frozenset("will would could should may might 'll ’ll".split())
+
+
+def _unrealised(tok: Token, tokens, children) -> bool:
+    """A verb in the future, a modal, or under a wish or call has not happened."""
+    if any(tokens[c].dep == "aux" and tokens[c].lower in _NOT_YET for c in children.get(tok.i, ())):
+        return True
+    return tok.dep in ("ccomp", "xcomp") and _modality_of(tokens[tok.head]) == "propose"
 
 
 def _same_item(parsed: Parsed, first: int, last: int) -> bool:
