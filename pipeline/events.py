@@ -27,7 +27,8 @@ _UP_FROM_NOUN = frozenset(
 )
 # Dependencies along which modality words above a trigger still apply to it.
 _UP_MODALITY = frozenset(
-    "xcomp acl pcomp pobj prep dobj nsubj nsubjpass attr ccomp oprd csubj agent amod appos".split()
+    "xcomp acl pcomp pobj prep dobj nsubj nsubjpass attr ccomp oprd csubj agent amod appos "
+    "prt".split()  # (prt: "voted down a proposal", the object misparsed under the particle)
 )
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "

@@ -1624,60 +1624,70 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 # "Stockton, California, became the city's sister city": the subject
                 # becomes the partner of another city, the one the passage is about.
                 became = start > sent.tok_start and tokens[start - 1].lemma == "become"
-                if earlier and not became:
-                    continue  # the name itself is the subject; patterns pair it directly
-                # Names in this very sentence are partners or already its subject: the
-                # antecedent comes from the sentences before.
-                # A place named as a partner ("A new twinning with Ponte de Lima") is
-                # not the one whose council or mayor acts.
-                # The string scan's names and those the parse found by their cues
-                # ("Only in Imatra did a motion ... fail").
-                named = sorted(
-                    [*doc.mentions, *(m for m in mentions if m.tok_start >= 0)],
-                    key=lambda m: m.start,
+                # "Valencia's city council voted down a proposal to twin the city with Mar
+                # del Plata": the object of "twin" is the place the sentence named
+                twin_object = (
+                    end - start >= 2
+                    and tokens[end - 1].dep == "dobj"
+                    and tokens[tokens[end - 1].head].lemma in ("twin", "pair", "link")
                 )
-                # A partner stays a partner when named again ("Motion to terminate the
-                # relationship with Yuxi" / "... notify the Yuxi Municipal Government").
-                partners = {
-                    m.place.key for m in named
-                    if m.start < sent.start
-                    and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 12), m.start)
-                }  # fmt: skip
-                in_para = [
-                    m for m in named
-                    if p_start <= m.start < sent.start and m.place.key not in partners
-                    # "a delegation from Jiangsu province": a province has no city council
-                    and m.place.kind != "province"
-                ]  # fmt: skip
-                antecedent = in_para[0].place if in_para else focal
-                kind = tokens[end - 1].lower
-                if kind in _DIVISION_HEADS:
-                    # "The district also said ...": the district named last, not the
-                    # document's most frequent place.
-                    named_kind = [
-                        m for m in mentions
-                        if m.tok_start >= 0 and m.start < tokens[start].start
-                        and (m.text.lower().endswith(kind) or m.place.kind == kind)
+                if earlier and not became and not twin_object:
+                    continue  # the name itself is the subject; patterns pair it directly
+                if earlier and twin_object:
+                    antecedent = earlier[-1].place
+                else:
+                    # Names in this very sentence are partners or already its subject: the
+                    # antecedent comes from the sentences before.
+                    # A place named as a partner ("A new twinning with Ponte de Lima") is
+                    # not the one whose council or mayor acts.
+                    # The string scan's names and those the parse found by their cues
+                    # ("Only in Imatra did a motion ... fail").
+                    named = sorted(
+                        [*doc.mentions, *(m for m in mentions if m.tok_start >= 0)],
+                        key=lambda m: m.start,
+                    )
+                    # A partner stays a partner when named again ("Motion to terminate the
+                    # relationship with Yuxi" / "... notify the Yuxi Municipal Government").
+                    partners = {
+                        m.place.key for m in named
+                        if m.start < sent.start
+                        and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 12), m.start)
+                    }  # fmt: skip
+                    in_para = [
+                        m for m in named
+                        if p_start <= m.start < sent.start and m.place.key not in partners
+                        # "a delegation from Jiangsu province": a province has no city council
+                        and m.place.kind != "province"
                     ]  # fmt: skip
-                    # a partner named before ("talks ... with County Kerry") is not
-                    # the county that acts
-                    own_kind = [m for m in named_kind if m.place.key not in partners]
-                    if own_kind or named_kind:
-                        antecedent = (own_kind or named_kind)[-1].place
-                    elif kind in _NAMED_KIND_ONLY:
-                        continue
-                if tok.lower == "its":
-                    # "Nelson has four sister cities. Its oldest relationship ...": the
-                    # subject of the sentence before.
-                    here = tokens[sent.tok_start].sent
-                    prev = [
-                        m for m in mentions
-                        if m.tok_start >= 0 and tokens[m.tok_start].sent == here - 1
-                        and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
-                        and m.start >= p_start
-                    ]  # fmt: skip
-                    if prev:
-                        antecedent = prev[0].place
+                    antecedent = in_para[0].place if in_para else focal
+                    kind = tokens[end - 1].lower
+                    if kind in _DIVISION_HEADS:
+                        # "The district also said ...": the district named last, not the
+                        # document's most frequent place.
+                        named_kind = [
+                            m for m in mentions
+                            if m.tok_start >= 0 and m.start < tokens[start].start
+                            and (m.text.lower().endswith(kind) or m.place.kind == kind)
+                        ]  # fmt: skip
+                        # a partner named before ("talks ... with County Kerry") is not
+                        # the county that acts
+                        own_kind = [m for m in named_kind if m.place.key not in partners]
+                        if own_kind or named_kind:
+                            antecedent = (own_kind or named_kind)[-1].place
+                        elif kind in _NAMED_KIND_ONLY:
+                            continue
+                    if tok.lower == "its":
+                        # "Nelson has four sister cities. Its oldest relationship ...": the
+                        # subject of the sentence before.
+                        here = tokens[sent.tok_start].sent
+                        prev = [
+                            m for m in mentions
+                            if m.tok_start >= 0 and tokens[m.tok_start].sent == here - 1
+                            and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                            and m.start >= p_start
+                        ]  # fmt: skip
+                        if prev:
+                            antecedent = prev[0].place
             if antecedent is None:
                 continue
             out.append(
