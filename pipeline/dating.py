@@ -541,8 +541,9 @@ class Dater:
         # suspend", "moved to sever").
         tok = self.tokens[i]
         # (up to "asked during the same meeting for the commission to bring back a
-        # resolution ending ...": seven steps)
-        for _ in range(7):
+        # resolution ending ...": seven steps; a motion seeking approval of a memorandum
+        # twinning X with Y: ten)
+        for _ in range(10):
             aux = [
                 self.tokens[c]
                 for c in self.children.get(tok.i, ())
@@ -593,7 +594,9 @@ class Dater:
                 return True  # "officials said they plan to establish ...": news of the day
             # An infinitive or participle clause ("moved, seconded by B, to terminate")
             # takes the tense of the verb it hangs on.
-            nonfinite = tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")
+            nonfinite = (tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")) or (
+                tok.dep == "amod" and tok.tag == "VBG"  # "a memorandum ... twinning X with Y"
+            )
             if (
                 tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
                 and not nonfinite

@@ -681,7 +681,8 @@ _BRACKET_YEAR = re.compile(
     r"[^()\n;]{0,40}?\((?:since |from |in )?(?:1[89]|20)\d\d(?:\s*[-–—]\s*(?:1[89]|20)\d\d)?\)"
 )
 _APPOSED_YEAR = re.compile(
-    r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3})?,\s+"
+    r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3}"
+    r"|,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?=,))?,\s+"  # (", New Jersey, which ...")
     r"(?:(?:established|signed|agreed|concluded|formalised|formalized|forged|"
     # "Heilongjiang Province, in northeast China, which dates back to 1984"
     r"(?:which\s+)?dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
@@ -689,7 +690,8 @@ _APPOSED_YEAR = re.compile(
     r"|with\s+(?:which|whom)\s+(?:it|they|the\s+\w+|[A-Z][\w-]+)\s+(?:established|signed|"
     r"formed|concluded|forged|sealed)\b[^.;()]{0,50}?\bin\s+"
     # "Sapporo, Japan, which signed on in 1959"
-    r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established)(?:\s+on)?\s+in\s+"
+    r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established|inked|sealed|concluded)"
+    r"(?:\s+on)?\s+in\s+"
     # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, Japan, since 1990"
     r"|since\s+)"
     r"(?:1[89]|20)\d\d\b"
@@ -1075,7 +1077,7 @@ def _classify(
     subordinate = False
     outcome = None  # the verb that defeated or withdrew a proposal ("was withdrawn")
     steps = 0
-    while steps < 7 and cur.head != cur.i:
+    while steps < 10 and cur.head != cur.i:
         steps += 1
         dep = cur.dep
         if any(
