@@ -70,7 +70,7 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 _LATER = re.compile(
     rf"(?i)\b(?:(?P<n>{COUNT})\s+"
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
-    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year))\b"
+    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year))\b"
 )
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "

@@ -268,7 +268,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if (
                     ma is None
                     and strong
-                    and (_timeline_entry(parsed, s) or _focal_just_named(places, parsed, s))
+                    and (_timeline_entry(parsed, s) or _focal_named_near(places, parsed, s))
                 ):
                     # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
                     # city's own timeline; "Is Lawrence considering any new sister cities? In
@@ -604,16 +604,14 @@ def _denied(anchor: int, tokens) -> bool:
     return any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor])
 
 
-def _focal_just_named(places: Places, parsed: Parsed, s: int) -> bool:
-    """The document's own city is named in this paragraph or the one before, with no
-    other place between."""
+def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
+    """The document's own city is named in this paragraph or the three before it."""
     if places.focal is None:
         return False
     para = parsed.sentences[s].paragraph
-    lo = parsed.paragraphs[max(0, para - 1)][0]
+    lo = parsed.paragraphs[max(0, para - 3)][0]
     hi = parsed.sentences[s].start
-    named = [m for m in places.context if lo <= m.start < hi]
-    return bool(named) and all(m.place.key == places.focal.key for m in named)
+    return any(lo <= m.start < hi and m.place.key == places.focal.key for m in places.context)
 
 
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
