@@ -598,10 +598,16 @@ def _timeline_entry(parsed: Parsed, s: int) -> bool:
 
 
 def _denied(anchor: int, tokens) -> bool:
-    """The tie noun is denied: "has no agreement with", "no formal link with"."""
+    """The tie noun is denied: "has no agreement with", "no formal link with",
+    "Kitakyushu, which is not a sister city of Surabaya"."""
     noun = tokens[anchor]
     lo = max(0, anchor - 4)
-    return any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor])
+    if any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor]):
+        return True
+    if noun.dep != "attr" or noun.head == noun.i:
+        return False
+    verb = noun.head
+    return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
 
 
 def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
