@@ -607,13 +607,16 @@ class Dater:
 
     def _frame(self, ev: EventMention, sent, event_sentences: set[int]) -> EventDate | None:
         s = ev.sentence
-        if s == 0 or (s - 1) in event_sentences:
+        # (an outcome told right after its proposal shares the proposal's frame: "In
+        # 2019 a councilor proposed dropping the Lerdo relationship. The council voted it
+        # down 6-1.")
+        if s == 0 or ((s - 1) in event_sentences and "+anaphora" not in ev.rule_id):
             return None
         prev = self.parsed.sentences[s - 1]
         if prev.paragraph != sent.paragraph:
             return None
         words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
-        if words & _PROGRESSION:
+        if words & _PROGRESSION and "+anaphora" not in ev.rule_id:
             return None
         dates = self.sentence_dates(s - 1)
         if not dates:
