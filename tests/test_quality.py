@@ -51,7 +51,7 @@ def _report(extractor, dataset: str):
     ("dataset", "metric"),
     [
         (d, m)
-        for d in ("devset2", "devset3", "devset4", "devset5", "devset6", "devset7")
+        for d in ("devset2", "devset3", "devset4", "devset5", "devset6", "devset7", "devset8")
         for m in sorted(FLOORS[d])
     ],
 )
