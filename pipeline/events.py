@@ -421,11 +421,12 @@ def _timeline_entries(parsed: Parsed, relations, events) -> list[EventMention]:
 
 
 def _beyond_semicolon(text: str, rm: RelationMention, tok: Token) -> bool:
-    """A semicolon between the relation and the noun: another clause, another tie."""
-    lo, hi = sorted((rm.a.end if rm.b is None else max(rm.a.end, rm.b.end), tok.start))
-    if tok.start < min(rm.a.start, rm.b.start if rm.b else rm.a.start):
-        lo, hi = tok.end, min(rm.a.start, rm.b.start if rm.b else rm.a.start)
-    return ";" in text[lo:hi]
+    """A semicolon between the relation's names and the noun: another clause, another
+    tie."""
+    sides = [rm.a] if rm.b is None else [rm.a, rm.b]
+    first, last = min(m.start for m in sides), max(m.end for m in sides)
+    between = text[last : tok.start] if tok.start >= last else text[tok.end : first]
+    return ";" in between
 
 
 _MODERN_YEAR = re.compile(r"(?:19|20)\d\d")
