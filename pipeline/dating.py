@@ -116,6 +116,7 @@ class Dater:
         self.tokens = parsed.tokens
         self._citations: dict[int, list[Citation]] = {}
         self._sent_dates: dict[int, list[_SentDate]] = {}
+        self._sections: dict[int, DateValue | None] = {}
         self.children: dict[int, list[int]] = defaultdict(list)
         for t in self.tokens:
             if t.head != t.i:
@@ -349,6 +350,11 @@ class Dater:
         """ "Extract from the minutes of the 2023 Annual General Meeting (held 8 March
         2023)": a dated heading in the body of the text dates the items under it, up to
         the next heading."""
+        if paragraph not in self._sections:
+            self._sections[paragraph] = self._find_section_date(paragraph)
+        return self._sections[paragraph]
+
+    def _find_section_date(self, paragraph: int) -> DateValue | None:
         for k in range(paragraph - 1, max(-1, paragraph - 7), -1):
             start, end = self.parsed.paragraphs[k]
             if start <= self._story_start:
