@@ -670,7 +670,7 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
                 first_tok.i > 0
                 and tokens[first_tok.i - 1].text == ";"
                 and last_tok.dep in ("compound", "poss", "nmod")
-                and tokens[last_tok.head].i > last_tok.i
+                and last_tok.head > last_tok.i
             ):
                 return units[:k]
     # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
