@@ -48,7 +48,9 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
     assert _rows(full) == _rows(devset_extractions)
 
 
-@pytest.mark.parametrize("name", ["devset2", "devset3", "devset4", "devset5", "devset6", "devset7", "devset8"])
+@pytest.mark.parametrize(
+    "name", ["devset2", "devset3", "devset4", "devset5", "devset6", "devset7", "devset8"]
+)
 def test_prefilter_same_rows_on_later_devsets(extractor, name):
     folder = SEEDS.parents[1] / "tests" / "data" / name / "docs"
     docs = [runner.read_and_clean(p) for p in sorted(folder.glob("*.txt"))]
