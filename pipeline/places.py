@@ -618,13 +618,7 @@ def _name_run(i: int, sent, tokens) -> int | None:
         and tokens[i + 4].text[:1].isupper()
     )  # "Hay-on-Wye", whatever the tagger makes of "Hay"
     # "(with Svetly)": a bracketed partner, whatever the tagger makes of the word
-    bracketed = (
-        i - 2 >= sent.tok_start
-        and tokens[i - 2].text == "("
-        and tokens[i - 1].lower == "with"
-        and i + 1 < sent.tok_end
-        and tokens[i + 1].text == ")"
-    )
+    bracketed = _in_with_brackets(i, i + 1, sent, tokens)
     if not (
         tok.text[:1].isupper()
         and (tok.pos in ("PROPN", "NOUN", "ADJ", "X") or hyphenated or bracketed)
@@ -908,14 +902,18 @@ def _bracket_partner(i: int, j: int, sent, tokens) -> bool:
     """A town paired with its partner in brackets: "the spa towns of Druskininkai (with
     Zelenogradsk) and Birstonas (with Svetly) terminated their agreements"."""
     opens = j + 2 < sent.tok_end and tokens[j].text == "(" and tokens[j + 1].lower == "with"
-    inside = (
+    return opens or _in_with_brackets(i, j, sent, tokens)
+
+
+def _in_with_brackets(i: int, j: int, sent, tokens) -> bool:
+    """tokens[i:j] is all of a "(with ...)" bracket."""
+    return (
         i - 2 >= sent.tok_start
         and tokens[i - 2].text == "("
         and tokens[i - 1].lower == "with"
         and j < sent.tok_end
         and tokens[j].text == ")"
     )
-    return opens or inside
 
 
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
