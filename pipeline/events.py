@@ -57,6 +57,7 @@ class Trigger:
     needs: tuple[str, ...]
     needs_decision: bool
     below_only: bool = False  # only as a participle under the noun ("agreed in 1947")
+    not_below: bool = False  # never so ("the draft pact withdrawn": a heading, not an act)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
             tuple(rec.get("needs", ())),
             rec.get("needs_decision", False),
             rec.get("needs_below", False),
+            rec.get("not_below", False),
         )
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), trig))
@@ -110,7 +112,7 @@ def _trigger_for(
     for pos, trig in found:
         if pos and tok_pos not in pos:
             continue
-        if trig.below_only and not below:
+        if (trig.below_only and not below) or (trig.not_below and below):
             continue
         if trig.cls not in classes:
             continue
@@ -285,6 +287,18 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
             add(trig_tok, rm)
+        else:
+            draft = _draft_word(rm.anchor, tokens)
+            if draft is not None and not _maybe_above(rm.anchor, tokens, children):
+                # "asked staff to report back on a possible sister-city relationship with
+                # a city in India": a tie named as only proposed is a proposal
+                d = tokens[draft]
+                events.append(
+                    EventMention(rm, "proposed", draft, d.start, d.end, d.sent,
+                                 "trigger.propose.draft_noun", round(0.7 * rm.confidence**0.5, 3),
+                                 False)
+                )  # fmt: skip
+                used.add(draft)
         for trig_tok in _triggers_below(rm.anchor, tokens, children):
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
@@ -1258,8 +1272,14 @@ _DRAFT = frozenset("draft proposed planned possible potential prospective".split
 
 def _draft(anchor: int | None, tokens, children) -> bool:
     """Whether the relationship noun names a tie still only proposed ("the draft pact")."""
+    return _draft_word(anchor, tokens) is not None
+
+
+def _draft_word(anchor: int | None, tokens) -> int | None:
+    """The word saying the relationship noun is only proposed: "draft" in "the draft
+    friendship pact", "possible" in "a possible sister-city relationship"."""
     if anchor is None:
-        return False
+        return None
     head = tokens[anchor]
     while head.dep == "compound" and head.head != head.i:
         head = tokens[head.head]  # "draft friendship pact": the phrase's head is "pact"
@@ -1272,6 +1292,24 @@ def _draft(anchor: int | None, tokens, children) -> bool:
                 break
             up = tokens[up.head]
         if up.i == head.i and t.lower in _DRAFT:
+            return t.i
+    return None
+
+
+_MAYBE = frozenset("would could might may 'd".split())
+
+
+def _maybe_above(anchor: int, tokens, children) -> bool:
+    """A verb above the noun that is only a possibility or denied ("would consider a
+    possible twinning", "did not discuss a potential partnership")."""
+    tok = tokens[anchor]
+    for _ in range(8):
+        if tok.head == tok.i or tokens[tok.head].sent != tok.sent:
+            return False
+        tok = tokens[tok.head]
+        if _negated(tok, children, tokens) or any(
+            tokens[c].dep == "aux" and tokens[c].lower in _MAYBE for c in children.get(tok.i, ())
+        ):
             return True
     return False
 

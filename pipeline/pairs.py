@@ -326,8 +326,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if rule.data.get("focal_a"):
                     # a sentence naming no place of its own ("the board would look into a
                     # partnership with a city in Ukraine") speaks for the document's city
+                    # (or naming only that city: "noting the size of London's Punjabi
+                    # community")
                     named = [u for u in su.units.units if u.kind == "P"]
-                    if places.focal is None or any(not su.mentions[u.ref].in_org for u in named):
+                    if places.focal is None or any(
+                        not su.mentions[u.ref].in_org
+                        and su.mentions[u.ref].place.key != places.focal.key
+                        for u in named
+                    ):
                         continue
                     if any(k[0] == "partial" for k in found):
                         continue
