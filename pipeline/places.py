@@ -882,6 +882,7 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
 _NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _TIED_UNITS = frozenset("city cities town towns -".split())
+_TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
 
 _PLACE_NOUNS = frozenset("town commune village city municipality suburb borough port".split())
@@ -1037,6 +1038,14 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     with Erquy", "Hay is also twinned with Redu"."""
     if i >= 2 and tokens[i - 1].lower == "with" and tokens[i - 2].lower in _TIE_BEFORE:
         return True
+    if (
+        i >= 3
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].lower in rel_nouns()
+        and tokens[i - 3].lower in _TIE_KINDS
+        and j - i <= 2
+    ):
+        return True  # "its friendship agreement with Pechenga" (the model's ORG)
     # The subject starts its clause: not the tail of a longer name ("Bad Homburg vor
     # der Höhe is twinned with").
     prev = tokens[i - 1] if i > sent.tok_start else None
