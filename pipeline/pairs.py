@@ -234,8 +234,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if key in found:
                         continue
                     end = max(span[1], mb.end)  # a gapped clause's partner is past the match
+                    start = min(span[0], ma.start)  # an acting side named before the match
                     found[key] = RelationMention(
-                        ma, mb, mb.place.country, s, anchor, span[0], end, rule.id,
+                        ma, mb, mb.place.country, s, anchor, start, end, rule.id,
                         kind, round(conf, 3), strong,
                     )  # fmt: skip
                     paired_units.update((ua, ub))
@@ -841,7 +842,13 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             if subject is not None and not (
                 subject.pos == "PRON" and subject.lower in ("they", "it", "we")
             ):
-                return _place_in_phrase(subject, tokens, unit_of)
+                found = _place_in_phrase(subject, tokens, unit_of)
+                if found is None and tok.dep == "conj" and _city_anaphor(subject, tokens):
+                    # "Ballarat has been twinned with Inagawa since 1988, and the city is
+                    # now seeking an agreement with Yakima": the first clause's city
+                    tok = tokens[tok.head]
+                    continue
+                return found
             if subjects:
                 # "Officials from Zapopan ... said they plan to establish ...": the
                 # pronoun's clause hangs under the one that names them.
@@ -856,6 +863,16 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             return None
         tok = tokens[tok.head]
     return None
+
+
+_CITY_ANAPHORS = frozenset("city town municipality council borough village".split())
+
+
+def _city_anaphor(subject: Token, tokens) -> bool:
+    """ "the city", "the municipality": a subject standing for a city named before."""
+    return subject.lemma in _CITY_ANAPHORS and any(
+        t.head == subject.i and t.lower == "the" for t in tokens[max(0, subject.i - 3) : subject.i]
+    )
 
 
 def _before_partner(ua: int, tokens, su: SentenceUnits) -> int | None:
