@@ -233,6 +233,19 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         after = tokens[tok.i + 1 : tok.i + 4]
         if any(t.lower == "down" and t.head == tok.i for t in after):
             return "fail"
+    if tok.lemma in ("put", "place") and tokens is not None:
+        # "A proposal to twin X with Y ... was put on hold": the proposal is stalled
+        after = tokens[tok.i + 1 : tok.i + 8]
+        held = any(t.lower in ("hold", "ice") and tokens[t.head].lower == "on" for t in after)
+        lo = max(0, tok.i - 40)
+        proposal = any(
+            t.head == tok.i
+            and t.dep in ("nsubjpass", "dobj")
+            and any(cls == "propose" for _, cls in _modality().get(t.lemma, ()))
+            for t in tokens[lo : tok.i + 8]
+        )  # (not "The partnership was put on hold ... and the council dissolved it")
+        if held and proposal:
+            return "block"
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue

@@ -802,6 +802,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             j = i + 1
         else:
             break
+        if (
+            after_in
+            and j + 2 < n
+            and tokens[j].lower in cues()["divisions"]
+            and tokens[j + 1].lower == "of"
+        ):
+            j += 2  # "Dublin in the state of Ohio"
         matched = _qualifier_at(j, tokens, gaz, cand, after_in)
         if matched is None:
             break
@@ -812,6 +819,17 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         if parent is not None:
             cand.qual_parent = parent
         i = stop
+        if (
+            country
+            and i + 2 < n
+            and tokens[i].lower in cues()["divisions"]
+            and tokens[i + 1].lower == "of"
+        ):
+            # "Dublin in the US state of Ohio": the country's division qualifies too
+            inner = _qualifier_at(i + 2, tokens, gaz, cand, True)
+            if inner is not None and inner[2] is not None and inner[1] == country:
+                cand.qual_admin1.add(inner[2])
+                i = inner[0]
         if i + 1 < n and tokens[i].lower in ("'s", "’s") and country:
             # "Changshu in China's Jiangsu province": the country's division qualifies too
             inner = _qualifier_at(i + 1, tokens, gaz, cand, True)

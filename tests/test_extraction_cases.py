@@ -65,6 +65,10 @@ def test_case(case, results):
         assert _has_pair(full, a, b), f"missing {a}-{b}: {case['note']}"
     for a, b in case.get("not_pairs", []):
         assert not _has_pair(full, a, b), f"false {a}-{b}: {case['note']}"
+    for name, geonameid in case.get("geonames", []):
+        ids = {r.geonameid_a for r in full if name_key(r.city_a) == name_key(name)}
+        ids |= {r.geonameid_b for r in full if name_key(r.city_b) == name_key(name)}
+        assert ids == {geonameid}, f"{name} resolved to {ids}: {case['note']}"
     if "partials" in case:
         got = {(name_key(r.city_a), r.country_b) for r in ex.relations if r.city_b is None}
         assert got == {(name_key(a), c) for a, c in case["partials"]}, case["note"]
