@@ -306,12 +306,22 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 # "asked staff to report back on a possible sister-city relationship with
                 # a city in India": a tie named as only proposed is a proposal
                 d = tokens[draft]
+                conf = round(0.7 * rm.confidence**0.5, 3)
                 events.append(
                     EventMention(rm, "proposed", draft, d.start, d.end, d.sent,
-                                 "trigger.propose.draft_noun", round(0.7 * rm.confidence**0.5, 3),
-                                 False)
+                                 "trigger.propose.draft_noun", conf, False)
                 )  # fmt: skip
                 used.add(draft)
+                stop = _stopping_verb(rm.anchor, tokens, children)
+                if stop is not None:
+                    # "put the brakes on a proposed friendship link", "shelved the
+                    # planned twinning": the proposal is blocked
+                    v = tokens[stop]
+                    events.append(
+                        EventMention(rm, "blocked", stop, v.start, v.end, v.sent,
+                                     "trigger.block.draft_noun", conf, False)
+                    )  # fmt: skip
+                    used.add(stop)
         for trig_tok in _triggers_below(rm.anchor, tokens, children):
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
@@ -1306,6 +1316,25 @@ def _draft_word(anchor: int | None, tokens) -> int | None:
             up = tokens[up.head]
         if up.i == head.i and t.lower in _DRAFT:
             return t.i
+    return None
+
+
+def _stopping_verb(anchor: int, tokens, children) -> int | None:
+    """The verb above a relationship noun that stops it: "shelved the planned
+    twinning", "put the brakes on a proposed link"."""
+    tok = tokens[anchor]
+    for _ in range(4):
+        if tok.head == tok.i or tok.dep not in ("dobj", "pobj", "prep", "nsubjpass"):
+            return None
+        tok = tokens[tok.head]
+        if tok.pos not in ("VERB", "AUX"):
+            continue
+        brakes = tok.lemma == "put" and any(
+            tokens[c].lower == "brakes" for c in children.get(tok.i, ())
+        )
+        if brakes or _modality_of(tok, tokens) in ("block", "fail"):
+            return tok.i
+        return None
     return None
 
 

@@ -269,7 +269,15 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if (
                     ma is None
                     and strong
-                    and (_timeline_entry(parsed, s) or _focal_named_near(places, parsed, s))
+                    and (
+                        _timeline_entry(parsed, s)
+                        or _focal_named_near(places, parsed, s)
+                        or (
+                            anchor is not None
+                            and _body_acts(anchor, tokens)
+                            and _focal_council(places, parsed)
+                        )
+                    )
                 ):
                     # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
                     # city's own timeline; "Is Lawrence considering any new sister cities? In
@@ -615,6 +623,38 @@ def _denied(anchor: int, tokens) -> bool:
         return False
     verb = noun.head
     return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
+
+
+_ACTING_BODIES = frozenset(
+    "council councillor councillors councilor councilors aldermen assembly mayor "
+    "municipality".split()
+)
+
+
+def _body_acts(anchor: int, tokens) -> bool:
+    """The verb over the relationship noun has a city body for subject ("councillors
+    rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
+    tok = tokens[anchor]
+    for _ in range(6):
+        if tok.head == tok.i:
+            return False
+        tok = tokens[tok.head]
+        if tok.pos in ("VERB", "AUX"):
+            return any(
+                t.head == tok.i and t.dep in ("nsubj", "nsubjpass") and t.lemma in _ACTING_BODIES
+                for t in tokens[max(0, tok.i - 8) : tok.i]
+            )
+    return False
+
+
+def _focal_council(places: Places, parsed: Parsed) -> bool:
+    """The text names the council of its own city ("Warrnambool council adopts"), so
+    "councillors" and "the council" are that city's."""
+    if places.focal is None:
+        return False
+    name = re.escape(places.focal.name)
+    kind = "(?: City| Town| District| Shire| Borough)?"
+    return re.search(rf"(?<!\w){name}{kind} [Cc]ouncil", parsed.text) is not None
 
 
 def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
