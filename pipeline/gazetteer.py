@@ -92,10 +92,14 @@ def _cache_path():
     stamp.update(resources.files("pipeline.data").joinpath("place_aliases.tsv").read_bytes())
     stamp.update(inspect.getsource(_build_city_index).encode())
     stamp.update(str(PRIMARY_NAME_WEIGHT).encode())
+    stamp.update(" ".join(sorted(_CITY_SUFFIXED)).encode())
     return Path(base) / f"cities-{MIN_POPULATION}-{stamp.hexdigest()[:12]}.pickle"
 
 
 PRIMARY_NAME_WEIGHT = 10
+# Countries whose GeoNames city names carry "City" by convention, not as part of the name
+# people use ("Tagbilaran City", "Hualien City", "Jeju City"); not "Kansas City".
+_CITY_SUFFIXED = frozenset("PH TW KR CN JP IN PK".split())
 
 
 def _build_city_index(min_population: int):
@@ -115,6 +119,9 @@ def _build_city_index(min_population: int):
             if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _latin(alt):
                 continue
             names.add(alt)
+        if raw["countrycode"] in _CITY_SUFFIXED and raw["name"].endswith(" City"):
+            # GeoNames' "Tagbilaran City", "Hualien City": texts also write "Tagbilaran"
+            names.add(raw["name"][: -len(" City")])
         if raw["countrycode"] == "KR":
             # McCune-Reischauer apostrophes ("T’aebaek") are dropped in today's spelling.
             names |= {re.sub(r"['’]", "", n) for n in names if re.search(r"\w['’]\w", n)}

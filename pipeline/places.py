@@ -161,6 +161,13 @@ def recognise(
         ts, te = ent.tok_start, ent.tok_end
         while ts < te and tokens[ts].lower in ("the", "a", "an"):
             ts += 1
+        if (
+            te - ts >= 3
+            and tokens[ts].lower in ("city", "town", "municipality")
+            and tokens[ts + 1].lower == "of"
+            and gaz.cities_for_key(norm(parsed.text[tokens[ts + 2].start : tokens[te - 1].end]))
+        ):
+            ts += 2  # "The City of Tagbilaran": the city is Tagbilaran
         if ts >= te:
             continue
         text = parsed.text[tokens[ts].start : tokens[te - 1].end]

@@ -415,7 +415,9 @@ def resolve(
 
     best = max(cities, key=lambda c: (score(c), -c.geonameid))
     bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
-    if norm(best.name) not in (key, bare) and best.population < ALT_NAME_MIN_POPULATION:
+    own = norm(best.name)
+    named = own in (key, bare) or own == f"{key} city"  # "Tagbilaran" is Tagbilaran City
+    if not named and best.population < ALT_NAME_MIN_POPULATION:
         return Place(title(key), best.country, None, None, kind)
     return Place(best.name, best.country, best.geonameid, best.admin1, kind)
 
