@@ -1162,6 +1162,14 @@ def _cue(
         and cand.cities
     ):
         return "place.body_of"  # "Moose Jaw's council vetoed ...", "Lahti's mayor"
+    if (
+        nxt == ","
+        and cand.tok_end + 2 < len(tokens)
+        and tokens[cand.tok_end + 1].lower == "whose"
+        and tokens[cand.tok_end + 2].lower in ("council", "mayor", "councillors", "councilors")
+        and cand.cities
+    ):
+        return "place.body_of"  # "Bartoszyce, whose council pulled the plug on ..."
     if before and before[-1] == "," and len(before) >= 2 and before[-2] in c["place_heads"]:
         return "place.apposition"  # "its Chinese counterpart, Qingdao"
     framing = ("industrial", "port", "coastal", "capital")
@@ -1392,6 +1400,9 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
     return out
 
 
+_DIVISION_SUFFIXES = frozenset("province prefecture state oblast voivodeship".split())
+
+
 def _resolve(
     cand: _Candidate, gaz: Gazetteer, local: str | None, doc: DocPlaces, surface: str = ""
 ) -> Place | None:
@@ -1400,7 +1411,7 @@ def _resolve(
         kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough", "province"):
         kind = cand.suffix_kind
-    if cand.divisions and cand.suffix_kind in ("province", "prefecture", "state"):
+    if cand.divisions and cand.suffix_kind in _DIVISION_SUFFIXES:
         cand.cities = ()  # "Jilin Province" is the province, not its city of Jilin
     if not cand.cities:
         if cand.divisions and cand.suffix_kind:
