@@ -423,7 +423,25 @@ class Dater:
         )
 
     def _in_lede(self, ev: EventMention) -> bool:
-        return self.parsed.sentences[ev.sentence].start - self._story_start < _LEDE_CHARS
+        return self.parsed.sentences[
+            ev.sentence
+        ].start - self._story_start < _LEDE_CHARS or self._item_lede(ev)
+
+    def _item_lede(self, ev: EventMention) -> bool:
+        """The first sentence under a heading of its own ("HASTINGS PAUSES GUILIN
+        RELATIONSHIP" over "Hastings District Council has paused ..."): a newsletter's or
+        digest's item opens with its news as a report does."""
+        sent = self.parsed.sentences[ev.sentence]
+        para = sent.paragraph
+        if para == 0 or self.parsed.paragraphs[para][0] != sent.start:
+            return False
+        start, end = self.parsed.paragraphs[para - 1]
+        heading = self.parsed.text[start:end].strip()
+        return (
+            0 < len(heading.split()) <= 10
+            and not heading.endswith((".", "”", '"', ":", ","))
+            and heading.upper() == heading
+        )
 
     def _quoted(self, ev: EventMention) -> bool:
         """The trigger is inside a quotation."""

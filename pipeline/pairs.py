@@ -12,6 +12,7 @@ sister city ... She selected the city of Columbia, Maryland").
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -182,6 +183,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             continue  # (a sentence naming only a country may be the document city's partial)
         found: dict[tuple, RelationMention] = {}
         paired_units: set[int] = set()
+        partner_countries: dict[int, set] = defaultdict(set)
         for rule in pair_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = _members(su, m, "A", tokens)
@@ -240,6 +242,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         kind, round(conf, 3), strong,
                     )  # fmt: skip
                     paired_units.update((ua, ub))
+                    partner_countries[ua].add(mb.place.country)
+                    partner_countries[ub].add(ma.place.country)
         # "... signed an official sister city agreement with Taipei": the other side is
         # the nearest place before it in the sentence.
         for m in _all_matches(nearest.regex, su.units):
@@ -364,7 +368,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if focal_side is not None:
                         sides = [(-1, focal_side)]
                     for ua, ma in sides:
-                        if ua in paired_units or ma.place.country == country:
+                        # (a paired place's partial is that partner, unless it is in
+                        # another country: "Masterton, already twinned with Hatsukaichi
+                        # in Japan, has floated the idea of a third sister city, in
+                        # South Korea")
+                        if ma.place.country == country or (
+                            ua in paired_units
+                            and (country in partner_countries[ua] or None in partner_countries[ua])
+                        ):
                             continue
                         key = ("partial", ma.place.key, country)
                         if key in found:
@@ -976,7 +987,10 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
     return recent[-1].a if recent else None
 
 
-_OWN_WORDS = frozenset("city town council municipality borough village county".split())
+_OWN_WORDS = frozenset(
+    "city town council municipality borough village county district shire prefecture "
+    "province state region capital".split()
+)
 
 
 def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:

@@ -263,6 +263,9 @@ _NOT_A_NAME = frozenset(
     "city town council county district municipality mayor mayors councillor councillors "
     "councilor councilors university college school airport port harbour harbor province "
     "state region prefecture metropolitan municipal government hall police police "
+    # "Whanganui High School", "Virginia Lake": an institution or a feature, no surname
+    "high grammar primary secondary academy institute club united lake river park street "
+    "road square station hospital museum cathedral church stadium bridge "
     "the a an in on at of and but for with from by to as is was said says".split()
 )
 _MONTHS_DAYS = frozenset(
