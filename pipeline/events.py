@@ -300,6 +300,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
             add(trig_tok, rm)
+        elif anchor.pos == "NOUN" and _trigger_for(anchor, tokens, ("propose",)) is not None:
+            add(rm.anchor, rm)  # "We are in talks with a town in northern Italy"
         else:
             draft = _draft_word(rm.anchor, tokens)
             if draft is not None and not _maybe_above(rm.anchor, tokens, children):
@@ -1567,6 +1569,12 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 ]  # fmt: skip
                 proposal_object = any(_anaphor(a, tokens, children) for a in objects)
                 args += objects
+                # "It was mooted in 2019 ..., and two years later the assembly shelved
+                # it": a pronoun, when what it points back to is a proposal
+                args += [
+                    tokens[c] for c in children.get(i, ())
+                    if tokens[c].dep == "dobj" and tokens[c].lower == "it"
+                ]  # fmt: skip
             if not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
