@@ -1100,6 +1100,11 @@ def _classify(
         for c in children.get(tok.i, ())
     ):
         return []  # "formerly twinned with Tver": a past state, not its forming
+    if tok.dep == "advcl" and any(
+        tokens[c].dep == "mark" and tokens[c].lower == "that" and tokens[c - 1].lower == "so"
+        for c in children.get(tok.i, ())
+    ):
+        mods.append("propose")  # "I move to amend the resolution ... so that we sever it"
     for c in children.get(tok.i, ()):  # "could end", "may suspend"
         ctok = tokens[c]
         if ctok.dep == "aux" and _modality_of(ctok) == "propose":
@@ -1377,9 +1382,10 @@ def _seconded_motion(tok: Token, tokens, parsed: Parsed) -> bool:
     "the council moved to sever ties" is the act itself."""
     sent = parsed.sentences[tok.sent]
     words = tokens[sent.tok_start : tok.i]
-    return any(t.lemma == "move" and t.pos == "VERB" for t in words) and any(
-        t.lower == "seconded" for t in words
-    )
+    # ("Proposed Cllr Fenwick, seconded Cllr Alnwick, that the Council agree to ...")
+    return any(
+        (t.lemma == "move" and t.pos == "VERB") or t.lower == "proposed" for t in words
+    ) and any(t.lower == "seconded" for t in words)
 
 
 def _proposal_before(tok: Token, tokens) -> bool:
@@ -1594,6 +1600,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
+            if prev.relation.b is None:
+                # "you floated the idea of a sister city in Ukraine" said during the
+                # debate on an amendment: "The amendment fails" is about the named tie
+                named = [e for e in earlier if e.relation.b is not None]
+                prev = named[-1] if named else prev
             if passive_only and prev.type != "proposed" and not proposal_object:
                 continue
             if trig is _CARRY_WORD:

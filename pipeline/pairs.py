@@ -270,17 +270,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                 # other place goes on about the city of the pair named just before it.
                 ma = _previous_a(out, mb.place, parsed, s, places.focal)
-                if (
-                    ma is None
-                    and strong
-                    and (
-                        _timeline_entry(parsed, s)
-                        or _focal_named_near(places, parsed, s)
-                        or (
-                            anchor is not None
-                            and _body_acts(anchor, tokens)
-                            and _focal_council(places, parsed)
-                        )
+                if ma is None and (
+                    (
+                        strong
+                        and (_timeline_entry(parsed, s) or _focal_named_near(places, parsed, s))
+                    )
+                    or (
+                        # ("this body rejected calls to sever ties with Holguín")
+                        anchor is not None
+                        and _body_acts(anchor, tokens)
+                        and _focal_council(places, parsed)
                     )
                 ):
                     # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
@@ -638,7 +637,7 @@ def _denied(anchor: int, tokens) -> bool:
 
 _ACTING_BODIES = frozenset(
     "council councillor councillors councilor councilors aldermen assembly mayor "
-    "municipality".split()
+    "municipality body".split()
 )
 
 
@@ -651,10 +650,13 @@ def _body_acts(anchor: int, tokens) -> bool:
             return False
         tok = tokens[tok.head]
         if tok.pos in ("VERB", "AUX"):
-            return any(
-                t.head == tok.i and t.dep in ("nsubj", "nsubjpass") and t.lemma in _ACTING_BODIES
-                for t in tokens[max(0, tok.i - 8) : tok.i]
-            )
+            subjects = [
+                t for t in tokens[max(0, tok.i - 8) : tok.i]
+                if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
+            ]  # fmt: skip
+            if subjects:
+                return any(t.lemma in _ACTING_BODIES for t in subjects)
+            # ("rejected calls to sever ties with Holguín": the subject is higher up)
     return False
 
 
@@ -664,8 +666,10 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
     if places.focal is None:
         return False
     name = re.escape(places.focal.name)
-    kind = "(?: City| Town| District| Shire| Borough)?"
-    return re.search(rf"(?<!\w){name}{kind} [Cc]ouncil", parsed.text) is not None
+    kind = "(?: city| town| district| shire| borough)?"
+    # ("CITY OF SANTA FE / GOVERNING BODY": the city's own record)
+    found = re.search(rf"(?i)(?<!\w)(?:{name}{kind} council|city of {name})", parsed.text)
+    return found is not None
 
 
 def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:

@@ -586,6 +586,23 @@ def _one_country_per_name(mentions: list[PlaceMention]) -> list[PlaceMention]:
             p = m.place
             m = replace(m, place=Place(p.name, next(iter(countries)), None, p.admin1, p.kind))
         out.append(m)
+    # A name pinned down once ("Horodok, Lviv Oblast, Ukraine") and bare elsewhere, where
+    # the bare mention found another place of that name in the same country, is the
+    # pinned one throughout (not across countries: "Christchurch, England" in a story
+    # about Christchurch, New Zealand is the other one).
+    pinned: dict[tuple[str, str], set] = defaultdict(set)
+    for m in out:
+        if m.place.geonameid is not None and m.span_end_tok > m.tok_end:
+            pinned[(norm(m.text), m.place.country)].add(m.place)
+    for k, m in enumerate(out):
+        choice = pinned.get((norm(m.text), m.place.country))
+        if (
+            choice is not None
+            and len(choice) == 1
+            and m.place.geonameid is not None
+            and m.place not in choice
+        ):
+            out[k] = replace(m, place=next(iter(choice)))
     return out
 
 
@@ -1220,6 +1237,9 @@ def _cue(
             len(before) >= 2
             and tokens[cand.tok_start - 1].text[:1].isupper()
             and before[-2].rstrip(".") in c["person_titles"]
+        ) or (
+            # "MS. TRUJILLO (Office of International Affairs):", "Councilor Quintana"
+            _title_before(cand.tok_start, tokens)
         )
         if pop >= WELL_KNOWN_POPULATION and not titled:
             return "place.known"
@@ -1236,6 +1256,18 @@ def _cue(
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
     return ""
+
+
+def _title_before(i: int, tokens) -> bool:
+    """A capitalised person's title right before the name ("Councilor", "MS.")."""
+    k = i - 1
+    if k >= 1 and tokens[k].text == ".":
+        k -= 1
+    return (
+        k >= 0
+        and tokens[k].text[:1].isupper()
+        and tokens[k].lower.rstrip(".") in cues()["person_titles"]
+    )
 
 
 def _city_body(words: set[str]) -> bool:

@@ -311,7 +311,16 @@ def cues() -> dict[str, frozenset[str]]:
 def _titled_name() -> re.Pattern:
     """A person's title and first name right before a name: "Councilor Aurora Reyes"."""
     titles = "|".join(sorted(map(re.escape, cues()["person_titles"]), key=len, reverse=True))
-    return re.compile(rf"(?i:\b(?:{titles}))\.?[ \t]+[A-Z][\w'’-]+[ \t]+$")
+    # or a capitalised title right before the surname: "Councilor Quintana", "COUNCILOR
+    # QUINTANA:", "Ms. Trujillo" (not "its sister Qingdao")
+    written = sorted(
+        {w.capitalize() for w in cues()["person_titles"]}
+        | {w.upper() for w in cues()["person_titles"]},
+        key=len,
+        reverse=True,
+    )
+    direct = "|".join(map(re.escape, written))
+    return re.compile(rf"(?:(?i:\b(?:{titles}))\.?[ \t]+[A-Z][\w'’-]+|\b(?:{direct})\.?)[ \t]+$")
 
 
 def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
@@ -326,10 +335,12 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
-        if title_case_line(span.start):
-            continue
         if _titled_name().search(text, max(0, span.start - 40), span.start):
-            out.add(span.key)  # "Councilor Aurora Reyes": a surname, whatever its first name
+            # "Councilor Aurora Reyes": a surname, whatever its first name (a roll call
+            # "Councilor Quintana, yes. Councilor Baca, no." looks like a title-case line)
+            out.add(span.key)
+            continue
+        if title_case_line(span.start):
             continue
         neighbours = []
         m = _NEXT_WORD.match(text, span.end)
