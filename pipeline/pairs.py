@@ -689,9 +689,7 @@ def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMe
     first = next((m for m in places.context if m.place.key == focal.key), None)
     if first is None:
         # a town only the parse recognised ("Hay-on-Wye town councillors ...")
-        first = next(
-            (m for m in places.mentions if m.place.key == focal.key and m.end > m.start), None
-        )
+        first = places.focal_first
     if first is not None:
         return PlaceMention(first.start, first.end, first.text, focal, -1, -1, -1, "focal")
     sent = parsed.sentences[su.sentence]

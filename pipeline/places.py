@@ -74,6 +74,9 @@ class Places:
     focus: tuple[str, ...]  # the document's countries, most mentioned first
     list_items: tuple[tuple[int, int], ...] = ()  # lines of partner lists (see placescan)
     focal: Place | None = None  # the place the document names most often
+    # its first mention in the paragraphs that matter (the same whether or not the
+    # others were parsed)
+    focal_first: PlaceMention | None = None
 
 
 def recognise(
@@ -530,6 +533,17 @@ def recognise(
         )
 
     mentions = _one_country_per_name(mentions)
+    if relevant is not None:
+        para_of_tok = parsed.sentences
+
+        def counts(m: PlaceMention) -> bool:
+            return m.tok_start < 0 or para_of_tok[tokens[m.tok_start].sent].paragraph in relevant
+    else:
+
+        def counts(m: PlaceMention) -> bool:
+            return True
+
+    mentions = _one_place_per_name(mentions, counts)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     if relevant is not None:
@@ -543,7 +557,14 @@ def recognise(
     focal = focal_place(doc, in_focus, parsed.text)
     mentions = _own_city(mentions, doc, tokens, parsed, focal)
     countries.sort(key=lambda c: c.tok_start)
-    return Places(tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal)
+    focal_first = next(
+        (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
+        None,
+    )
+    return Places(
+        tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal,
+        focal_first,
+    )  # fmt: skip
 
 
 _DESCRIBED = frozenset(
@@ -586,13 +607,19 @@ def _one_country_per_name(mentions: list[PlaceMention]) -> list[PlaceMention]:
             p = m.place
             m = replace(m, place=Place(p.name, next(iter(countries)), None, p.admin1, p.kind))
         out.append(m)
-    # A name pinned down once ("Horodok, Lviv Oblast, Ukraine") and bare elsewhere, where
-    # the bare mention found another place of that name in the same country, is the
-    # pinned one throughout (not across countries: "Christchurch, England" in a story
-    # about Christchurch, New Zealand is the other one).
+    return out
+
+
+def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMention]:
+    """A name pinned down once ("Horodok, Lviv Oblast, Ukraine") and bare elsewhere, where
+    the bare mention found another place of that name in the same country, is the pinned
+    one throughout (not across countries: "Christchurch, England" in a story about
+    Christchurch, New Zealand is the other one). Only mentions in the paragraphs that
+    matter pin (`counts`), so parsing more paragraphs changes nothing."""
+    out = list(mentions)
     pinned: dict[tuple[str, str], set] = defaultdict(set)
     for m in out:
-        if m.place.geonameid is not None and m.span_end_tok > m.tok_end:
+        if m.place.geonameid is not None and m.span_end_tok > m.tok_end and counts(m):
             pinned[(norm(m.text), m.place.country)].add(m.place)
     for k, m in enumerate(out):
         choice = pinned.get((norm(m.text), m.place.country))
