@@ -769,6 +769,21 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
     subj = _subject_place(anchor, tokens, su)
     if subj is None and rule.data.get("subject_before_partner", False):
         subj = _before_partner(a_units[0], tokens, su)
+    if (
+        subj is None
+        and _partner_position(su.units.units[a_units[0]], tokens)
+        and _referred_side(anchor, tokens)
+    ):
+        # "the town's 40-year twinning with Ermont and its partnership with Hennef",
+        # "the governorate has been twinned with Xi'an ..., and it maintains a twinning
+        # with Mérida": a partner of another tie does not act; an earlier place that
+        # is no partner may, or nobody the sentence names
+        earlier = [
+            u for u in range(a_units[0])
+            if su.units.units[u].kind == "P"
+            and not _partner_position(su.units.units[u], tokens)
+        ]  # fmt: skip
+        return earlier[-1:]
     if subj is None or subj in b_units:
         return a_units
     # A subject that is the partner itself comes from a misparse ("..., whose own twin,
@@ -778,6 +793,45 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
     if su.mentions[su.units.units[subj].ref].place.key in b_keys:
         return a_units
     return [subj]
+
+
+def _partner_position(unit, tokens) -> bool:
+    """The name is the object of "with", directly or through "the Chinese city of": a
+    partner in a tie, not the side that acts ("calling on Saskatchewan to sever its
+    twinning" is no partner)."""
+    tok = tokens[unit.tok_start]
+    while tok.dep == "compound" and tok.head != tok.i:
+        tok = tokens[tok.head]
+    if tok.dep == "pobj" and tokens[tok.head].lower == "of":
+        noun = tokens[tokens[tok.head].head]  # "the Chinese city of Xi'an"
+        if noun.lower not in _PLACE_NOUNS:
+            return False
+        tok = noun
+    return tok.dep == "pobj" and tokens[tok.head].lower == "with"
+
+
+_PLACE_NOUNS = frozenset("city town capital port municipality district village".split())
+
+
+def _referred_side(anchor: int, tokens) -> bool:
+    """The tie's owner is a pronoun: "its partnership with Hennef", "it maintains a
+    twinning with Mérida"."""
+    tok = tokens[anchor]
+    if any(
+        t.head == anchor and t.dep == "poss" and t.lower in ("its", "their")
+        for t in tokens[max(0, anchor - 4) : anchor]
+    ):
+        return True
+    for _ in range(4):
+        if tok.head == tok.i:
+            return False
+        tok = tokens[tok.head]
+        if tok.pos in ("VERB", "AUX"):
+            return any(
+                t.head == tok.i and t.dep == "nsubj" and t.lower in ("it", "they")
+                for t in tokens[max(0, tok.i - 4) : tok.i]
+            )
+    return False
 
 
 def _gapped(su: SentenceUnits, b_units: list[int], tokens):
