@@ -207,6 +207,10 @@ class Dater:
             n *= 10
         paragraph = self.parsed.sentences[s].paragraph
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
+        if m.group("same"):
+            # "Negotiations ..., under way since 2003, were broken off in the same year":
+            # the year in focus, not the start of a span
+            found = [d for d in found if not d.since]
         prev = s - 1
         while not found and prev >= max(0, s - 5):
             if self.parsed.sentences[prev].paragraph != paragraph:
