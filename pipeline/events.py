@@ -1050,7 +1050,30 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             told = _subjectless_passive(tok, head, tokens, cls)
             if told is not None:
                 return told
+        if dep == "nsubj" and head.pos == "VERB":
+            shared = _shared_subject_passive(head, tokens, cls)
+            if shared is not None:
+                return shared  # "The link survived ... but was mothballed in 2014"
         tok = head
+    return None
+
+
+def _shared_subject_passive(verb: Token, tokens, cls) -> int | None:
+    """A passive trigger coordinated with the noun's verb, with no subject of its own:
+    the noun is its subject too ("The link survived the dissolution of the Soviet Union
+    but was mothballed in 2014")."""
+    for t in tokens[verb.i + 1 : min(len(tokens), verb.i + 25)]:
+        if t.sent != verb.sent:
+            break
+        if t.head != verb.i or t.dep != "conj" or t.pos != "VERB":
+            continue
+        own = [x for x in tokens[verb.i + 1 : t.i + 3] if x.head == t.i]
+        if any(x.dep in ("nsubj", "nsubjpass") for x in own):
+            continue
+        if not any(x.dep == "auxpass" for x in own):
+            continue
+        if _trigger_for(t, tokens, cls) is not None:
+            return t.i
     return None
 
 

@@ -386,7 +386,67 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
         out.extend(found.values())
+    out.extend(_the_two_cities(parsed, all_units, out, tokens, strong_words, doc_strong))
     out.sort(key=lambda r: (r.start, r.rule_id))
+    return out
+
+
+_TWO_HEADS = frozenset("cities towns municipalities communities".split())
+
+
+def _the_two_cities(
+    parsed: Parsed, all_units, found: list[RelationMention], tokens, strong_words, doc_strong
+) -> list[RelationMention]:
+    """ "Take Dakar and Recife. When the two Atlantic port cities sealed their twinning in
+    2008, ...": "the two cities" as a subject stands for the two places the sentence
+    before names, when they are all it names."""
+    out = []
+    done = {r.sentence for r in found if r.b is not None}
+    for s, sent in enumerate(parsed.sentences):
+        if s == 0 or s in done:
+            continue
+        prev = parsed.sentences[s - 1]
+        if prev.paragraph != sent.paragraph and s - 1 in done:
+            continue
+        for i in range(sent.tok_start, sent.tok_end - 2):
+            t = tokens[i]
+            if not (t.lower == "the" and tokens[i + 1].lower == "two"):
+                continue
+            head = next(
+                (k for k in range(i + 2, min(i + 7, sent.tok_end)) if tokens[k].lower in _TWO_HEADS),
+                None,
+            )
+            if head is None or tokens[head].dep not in ("nsubj", "nsubjpass"):
+                continue
+            verb = tokens[head].head
+            ties = [
+                k for k in range(verb + 1, min(verb + 8, sent.tok_end))
+                if tokens[k].lower in rel_nouns() or tokens[k].lower in strong_words
+            ]  # fmt: skip
+            if not ties:
+                continue
+            strong = any(tokens[k].lower in strong_words for k in ties)
+            if not strong and not doc_strong:
+                continue
+            su = all_units[s - 1]
+            named: list[PlaceMention] = []
+            for u in su.units.units:
+                if u.kind != "P" or _names_a_thing(u, tokens):
+                    continue
+                m = su.mentions[u.ref]
+                if all(m.place.key != n.place.key for n in named):
+                    named.append(m)
+            if len(named) != 2:
+                continue
+            ma, mb = named
+            anchor = ties[-1]
+            out.append(
+                RelationMention(
+                    ma, mb, mb.place.country, s, anchor, tokens[i].start, tokens[anchor].end,
+                    "pair.the_two_cities", "twin", 0.6, strong,
+                )
+            )  # fmt: skip
+            break
     return out
 
 
