@@ -412,10 +412,8 @@ def _the_two_cities(
             t = tokens[i]
             if not (t.lower == "the" and tokens[i + 1].lower == "two"):
                 continue
-            head = next(
-                (k for k in range(i + 2, min(i + 7, sent.tok_end)) if tokens[k].lower in _TWO_HEADS),
-                None,
-            )
+            span = range(i + 2, min(i + 7, sent.tok_end))
+            head = next((k for k in span if tokens[k].lower in _TWO_HEADS), None)
             if head is None or tokens[head].dep not in ("nsubj", "nsubjpass"):
                 continue
             verb = tokens[head].head
