@@ -1003,7 +1003,9 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         head = tokens[tok.head]
         if dep == "amod" and tok.i == anchor:
             dep = "compound"  # "a twinning act", the tagger's adjective
-        if dep not in _UP_FROM_NOUN and dep != "prep":
+        if dep == "advmod" and tok.lower in ("away", "out", "back", "off"):
+            dep = "prt"  # "walked away from a proposed twinning": the verb's particle
+        if dep not in _UP_FROM_NOUN and dep not in ("prep", "prt"):
             # "the agreement signed in 1985": a trigger below the noun
             return None
         if head.sent != tok.sent:
@@ -1019,6 +1021,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             if head.pos in ("NOUN", "PROPN", "PRON", "NUM"):
                 # "a relationship with its sister city": the noun above is not a trigger
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
+                    tok = head
+                    continue
+                if head.lemma == "light" and tok.lower == "to":
+                    # "gave the green light to a twinning between X and Y"
                     tok = head
                     continue
                 if head.lemma in _DOCUMENTS and tok.lower in ("on", "for", "of"):
