@@ -726,7 +726,11 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
     name = re.escape(places.focal.name)
     kind = "(?: city| town| district| shire| borough)?"
     # ("CITY OF SANTA FE / GOVERNING BODY": the city's own record)
-    found = re.search(rf"(?i)(?<!\w)(?:{name}{kind} council|city of {name})", parsed.text)
+    found = re.search(
+        rf"(?i)(?<!\w)(?:{name}{kind} council|city of {name}|council(?:lor|or)?s (?:in|of) "
+        rf"(?:\w+'s )?{name}(?!\w)|{name}'s (?:city |town |municipal |district )?council)",
+        parsed.text,
+    )  # ("Councillors in Bursa's Nilüfer district backed keeping ...")
     return found is not None
 
 
