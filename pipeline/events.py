@@ -390,6 +390,29 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 if below not in used:
                     add(below, target, suffix + ".below")
 
+    # "Tucson's relationship with Zhaoqing survived a vote, after a motion to end it drew
+    # support from only two members": "it" in a sentence about one tie is that tie.
+    for s, rms in by_sentence.items():
+        if len({_key(r) for r in rms}) != 1:
+            continue
+        sent = parsed.sentences[s]
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if tok.lower != "it" or tok.dep not in ("dobj", "nsubjpass") or tok.head in used:
+                continue
+            verb = tokens[tok.head]
+            if (
+                verb.pos == "VERB"
+                and _trigger_for(verb, tokens, _DIRECT) is not None
+                # only what a motion or call would do to it ("a motion to end it"); "it"
+                # after other verbs is as often the proposal itself
+                and (
+                    (verb.dep == "acl" and tokens[verb.head].lemma in _PROPOSALS)
+                    or _proposal_before(verb, tokens)
+                )
+            ):
+                add(verb.i, rms[0], ".pronoun")
+
     # "severed its sister-city ties with Karatsu, restoring them three years later": a
     # verb beside an event's verb whose object is a pronoun goes on about the same tie.
     for ev in list(events):
@@ -1423,7 +1446,15 @@ def _proposal_before(tok: Token, tokens) -> bool:
     i = tok.i - 1
     if i < 0 or tokens[i].lower != "to":
         return False
-    for j in range(i - 1, max(i - 6, -1), -1):
+    # "a proposal from the Sister Cities Association, submitted in May, to add Segovia":
+    # a participle phrase set off by commas stands between
+    reach = 6
+    if i >= 2 and tokens[i - 1].text == ",":
+        for k in range(i - 2, max(i - 10, 0), -1):
+            if tokens[k].text == "," and tokens[k + 1].tag == "VBN":
+                i, reach = k, 10
+                break
+    for j in range(i - 1, max(i - reach, -1), -1):
         t = tokens[j]
         # "a proposal tabled in 2019 to establish": a participle on the noun is no verb
         participle = t.tag == "VBN" and t.dep == "acl"
