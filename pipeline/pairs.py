@@ -684,8 +684,10 @@ def _denied(anchor: int, tokens) -> bool:
     """The tie noun is denied: "has no agreement with", "no formal link with",
     "Kitakyushu, which is not a sister city of Surabaya"."""
     noun = tokens[anchor]
-    lo = max(0, anchor - 4)
-    if any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo:anchor]):
+    while noun.dep in ("amod", "compound") and noun.head != noun.i and noun.head - noun.i <= 3:
+        noun = tokens[noun.head]  # "has no twinning arrangements of its own"
+    lo = max(0, noun.i - 5)
+    if any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo : noun.i]):
         return True
     if noun.dep != "attr" or noun.head == noun.i:
         return False
