@@ -62,6 +62,9 @@ _COORD_SEP = (
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
+    # "Kathmandu and the Swiss village of Grindelwald"
+    r"(?:(?:@[CD][A-Z]{2}\|[^ ]*\|[CD] )?(?:village|town|city|port|municipality)\|[^ ]*\|W "
+    r"of\|[^ ]*\|W )?"
     # "..., and a second Chinese partner, Foshan": a short description set off before
     r"(?:(?:a|an|its|their)\|[^ ]*\|W (?:[^ @,][^ ]*\|[^ ]*\|W |@D[A-Z]{2}\|[^ ]*\|D ){1,3}?"
     r",\|[^ ]*\|W )?"
