@@ -1035,6 +1035,15 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             return None
         if dep == "conj" and tok.pos in ("VERB", "AUX"):
             return None  # "were concluded in 1946, and the link with X followed": another clause
+        if (
+            dep in ("nsubj", "nsubjpass")
+            and head.lemma in ("become", "remain")
+            and not any(
+                t.head == head.i and t.lower in _MADE_REAL
+                for t in tokens[head.i + 1 : min(len(tokens), head.i + 4)]
+            )
+        ):
+            return None  # "the relationship had become purely ceremonial": a state
         if _trigger_for(head, tokens, cls) is not None:
             return head.i
         if dep == "pobj":
@@ -1106,6 +1115,7 @@ def _shared_subject_passive(verb: Token, tokens, cls) -> int | None:
     return None
 
 
+_MADE_REAL = frozenset("official formal reality permanent".split())  # "became official"
 _REPORTING_VERBS = frozenset("say announce confirm report state add note".split())
 
 

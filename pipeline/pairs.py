@@ -358,6 +358,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if anchor is not None and (
+                    _denied(anchor, tokens) or _denied_above(anchor, tokens)
+                ):
+                    continue  # "has no plans to seek a sister city in Korea": none sought
                 if len(a_units) == 1 and anchor is not None:
                     subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
                     if subj is not None:
@@ -693,6 +697,23 @@ def _denied(anchor: int, tokens) -> bool:
         return False
     verb = noun.head
     return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
+
+
+def _denied_above(anchor: int, tokens) -> bool:
+    """A word above the tie noun denies it: "has no plans to seek a sister city in Korea",
+    "does not want a partner in China"."""
+    tok = tokens[anchor]
+    for _ in range(5):
+        if tok.head == tok.i:
+            return False
+        tok = tokens[tok.head]
+        lo = max(0, tok.i - 4)
+        if any(
+            t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))
+            for t in tokens[lo : tok.i]
+        ):
+            return True
+    return False
 
 
 _ACTING_BODIES = frozenset(
