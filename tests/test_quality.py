@@ -51,7 +51,16 @@ def _report(extractor, dataset: str):
     ("dataset", "metric"),
     [
         (d, m)
-        for d in ("devset2", "devset3", "devset4", "devset5", "devset6", "devset7", "devset8")
+        for d in (
+            "devset2",
+            "devset3",
+            "devset4",
+            "devset5",
+            "devset6",
+            "devset7",
+            "devset8",
+            "devset9",
+        )
         for m in sorted(FLOORS[d])
     ],
 )
