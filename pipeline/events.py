@@ -1270,7 +1270,7 @@ def _classify(
     etype = _decide(trig, mods)
     if etype is None:
         return []
-    if etype in ("terminated", "suspended") and _draft(rm.anchor, tokens, children):
+    if etype in ("terminated", "suspended") and _draft_word(rm.anchor, tokens) is not None:
         # "withdrew from the agenda the draft friendship pact": a tie still proposed
         # cannot end; dropping it blocks the proposal.
         etype = "blocked"
@@ -1360,11 +1360,6 @@ def _given_up(tok: Token, children, tokens) -> int | None:
 _STATE_VERBS = frozenset("twin pair link partner".split())
 _DEALINGS = frozenset("contact cooperation".split())  # not "a student exchange": an event
 _DRAFT = frozenset("draft proposed planned possible potential prospective".split())
-
-
-def _draft(anchor: int | None, tokens, children) -> bool:
-    """Whether the relationship noun names a tie still only proposed ("the draft pact")."""
-    return _draft_word(anchor, tokens) is not None
 
 
 def _draft_word(anchor: int | None, tokens) -> int | None:

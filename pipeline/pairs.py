@@ -409,9 +409,8 @@ def _the_two_cities(
     for s, sent in enumerate(parsed.sentences):
         if s == 0 or s in done:
             continue
-        prev = parsed.sentences[s - 1]
-        if prev.paragraph != sent.paragraph and s - 1 in done:
-            continue
+        if parsed.sentences[s - 1].paragraph != sent.paragraph:
+            continue  # the two places are named just before, in the same paragraph
         for i in range(sent.tok_start, sent.tok_end - 2):
             t = tokens[i]
             if not (t.lower == "the" and tokens[i + 1].lower == "two"):
