@@ -217,6 +217,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
                 b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
+                if rule.data.get("b_not_of"):
+                    # "Shinagawa, a ward of Tokyo, with which Portland ...": the ward is
+                    # the partner, not the city it belongs to.
+                    b_units = [
+                        u for u in b_units
+                        if su.units.units[u].tok_start == 0
+                        or tokens[su.units.units[u].tok_start - 1].lower != "of"
+                    ]  # fmt: skip
                 b_units, gapped = _gapped(su, b_units, tokens)
                 if _respectively(su, b_units, tokens):
                     # "Provo and Orem ended their twinnings with Saratov and Tambov
@@ -309,6 +317,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             ma = su.mentions[su.units.units[ua].ref]
             key = _pair_key(ma.place, mb.place)
             if key in found or _already_paired_with(found, mb.place, anchor):
+                continue
+            if any(rm.b is not None and rm.b.start == mb.start for rm in found.values()):
+                # "its partnership with Hennef, with which Banbury has been twinned": a
+                # rule already found whose partner this very mention is.
                 continue
             span_start = tokens[su.units.units[ua].tok_start].start
             span_end = tokens[su.units.units[b_unit].tok_end - 1].end

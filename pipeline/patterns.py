@@ -133,7 +133,7 @@ def compile_pattern(source: str, macros: dict[str, list[str]]) -> re.Pattern:
                 raise PatternError(f"unbalanced parenthesis in {source!r}")
             pos += 1
             quant = ""
-            if pos < len(tokens) and re.fullmatch(r"\?|\*|\{\d*,?\d*\}", tokens[pos]):
+            if pos < len(tokens) and re.fullmatch(r"\?|\*|\+|\{\d*,?\d*\}", tokens[pos]):
                 quant = tokens[pos]
                 pos += 1
             out = body + quant

@@ -1256,8 +1256,13 @@ def _cue(
         and cand.cities[0].population >= WELL_KNOWN_POPULATION
     ):
         return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
-    if cand.ner in ("", "ORG") and not cand.container and first.pos == "PROPN":
-        # A big city the tagger missed or called an organisation ("Oxford said ..."),
+    if (
+        cand.ner in ("", "ORG", "PRODUCT", "WORK_OF_ART")
+        and not cand.container
+        and first.pos == "PROPN"
+    ):
+        # A big city the tagger missed or called an organisation ("Oxford said ...") or
+        # a product ("with which Winnipeg has had a relationship"),
         # but not a surname after a title and a first name ("Cr Dougal Brent").
         pop = cand.cities[0].population if cand.cities else 0
         titled = (
