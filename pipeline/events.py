@@ -1192,6 +1192,11 @@ def _classify(
             for c in children.get(cur.i, ())
         ):
             return []  # "asked whether we will break off the partnership": a question
+        if any(
+            tokens[c].dep == "mark" and tokens[c].lower in ("if", "unless")
+            for c in children.get(cur.i, ())
+        ):
+            return []  # "If the agreement is concluded, Turin will become ...": a condition
         # "a proposal, drafted by officers, to form a relationship": the parser calls
         # the infinitive a relative clause; it completes the noun like any other.
         # So is "a proposal tabled in 2019 to establish", hung on the participle.

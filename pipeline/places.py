@@ -1015,7 +1015,7 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     return False
 
 
-_ADMIN_AFFIXES = frozenset("county district borough province prefecture state".split())
+_ADMIN_AFFIXES = frozenset("county district borough province prefecture state governorate".split())
 _NAMED_WITH_SUFFIX = frozenset("county province".split())
 _AREA_MODIFIERS = frozenset(
     "municipal metropolitan rural urban local new special autonomous administrative".split()
@@ -1475,6 +1475,8 @@ def _resolve(
         kind = "district"
     if cand.suffix_kind in ("county", "prefecture", "township", "borough", "province"):
         kind = cand.suffix_kind
+    if cand.suffix_kind == "governorate":
+        kind = "province"  # "Luxor Governorate": the first-level division around the city
     if cand.divisions and cand.suffix_kind in _DIVISION_SUFFIXES:
         cand.cities = ()  # "Jilin Province" is the province, not its city of Jilin
     if not cand.cities:
@@ -1574,12 +1576,15 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 
 _OWN_HEADS = frozenset(
-    "city town municipality borough council district county province prefecture".split()
+    "city town municipality borough council district county province prefecture governorate".split()
 )
-_DIVISION_HEADS = frozenset("district borough county province prefecture".split())
+_DIVISION_HEADS = frozenset("district borough county province prefecture governorate".split())
 # "the county's partnership": only a county named before can be meant, never the
 # document's most frequent city.
 _NAMED_KIND_ONLY = frozenset("county province prefecture".split())
+# "the governorate" with no governorate named: Egyptian governorates are named after
+# their capital, the city the story is about.
+_FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partnered partnership partnerships link links ties "
@@ -1783,6 +1788,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             antecedent = (own_kind or named_kind)[-1].place
                         elif kind in _NAMED_KIND_ONLY:
                             continue
+                        elif kind in _FOCAL_KIND:
+                            antecedent = focal
                     if tok.lower == "its":
                         # "Nelson has four sister cities. Its oldest relationship ...": the
                         # subject of the sentence before.
