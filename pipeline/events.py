@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline import placescan
 from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import RelationMention, is_question
@@ -762,7 +763,10 @@ _APPOSED_YEAR = re.compile(
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 
 
-_YEAR_CELL = re.compile(r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*[-–]\s*(?:(?:1[89]|20)\d\d)?)?")
+_YEAR_CELL = re.compile(
+    r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*[-–]\s*(?:(?:1[89]|20)\d\d)?)?"
+    r"|(?:1[89]|20)\d\d[./-]\d\d?[./-]\d\d?"  # "1993.05.12" in a table's date column
+)
 
 
 def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
@@ -784,9 +788,9 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             stop = rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
             line_end = text.find("\n", rm.b.end)
             line_end = len(text) if line_end < 0 else line_end
-            if "|" in text[rm.b.end : line_end]:
+            if placescan.table_row(text[rm.b.end : line_end]):
                 # a table row: "| Saint-Brieuc | France (Brittany) | 1974 | ... |"
-                cells = text[rm.b.end : line_end].split("|")
+                cells = placescan.cells(text[rm.b.end : line_end])
                 year_cell = next(
                     (k for k, c in enumerate(cells) if _YEAR_CELL.fullmatch(c.strip())), None
                 )

@@ -519,8 +519,16 @@ def _list_relations(
                 if first is None:
                     continue
                 before = nxt.units.units[: nxt.units.units.index(first)]
-                if any(tokens[u.tok_start].text[:1].isalpha() for u in before):
-                    continue  # the line does not start with the partner's name
+                opens_cell = (
+                    parsed.text[sent.start : tokens[first.tok_start].start]
+                    .rstrip(" ")
+                    .endswith(("\t", "|"))
+                )
+                if not opens_cell and any(tokens[u.tok_start].text[:1].isalpha() for u in before):
+                    # the line does not start with the partner's name, nor is it a table
+                    # row whose City cell holds it ("1<tab>Sisterhood relationship<tab>
+                    # Shreveport<tab>USA")
+                    continue
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
         if not items:
             continue

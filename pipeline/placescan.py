@@ -173,8 +173,9 @@ _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
     "partners region date established relationship relation type status signed founded "
     "agreement name twinned twin sister partnership remarks comments details formed from "
-    "first".split()
+    "first no no. # of classification category kind cities towns".split()
 )
+_TABLE_CAPTION = re.compile(r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,30}\)$")
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
 _BRACKET_YEAR = re.compile(r"\([^()]{0,40}(?:1[89]|20)\d\d[^()]{0,12}\)")
@@ -195,6 +196,8 @@ def _is_intro(line: str) -> bool:
     if _LIST_INTRO.search(line):
         return True
     line = _WIKI_HEADING.sub("", line)  # "=== Former twin towns ==="
+    # "[Table] Sister cities and friendship cities (as of May 2023)": a table's caption
+    line = _TABLE_CAPTION.sub("", line)
     # A heading ("Former twin towns", "Partner cities of Linz") introduces a list too; a
     # bulleted line ("- Paraná, Brazil – sister state, 1970") is an item, not a heading.
     if line[:1] in "-–—•·*▪◦‣>":
@@ -202,10 +205,20 @@ def _is_intro(line: str) -> bool:
     return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
 
 
+def table_row(line: str) -> bool:
+    """A row of a text table: cells split by bars or tabs (a table copied from a page)."""
+    return "|" in line or "\t" in line.strip()
+
+
+def cells(line: str) -> list[str]:
+    return re.split(r"[|\t]", line)
+
+
 def table_header(line: str) -> bool:
-    """The header row of a text table of partners ("City | Country | Year established")."""
-    cells = [c.strip().lower() for c in line.split("|") if c.strip()]
-    return len(cells) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in cells)
+    """The header row of a text table of partners ("City | Country | Year established",
+    "No.<tab>Classification<tab>City<tab>Country<tab>Date of Agreement")."""
+    found = [c.strip().lower() for c in cells(line) if c.strip()]
+    return len(found) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in found)
 
 
 def list_items(text: str) -> tuple[tuple[int, int], ...]:
@@ -231,14 +244,15 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                 if table_header(line):
                     j += 1
                     continue
-                limit = _MAX_ROW_WORDS if "|" in line else _MAX_ITEM_WORDS
+                limit = _MAX_ROW_WORDS if table_row(line) else _MAX_ITEM_WORDS
                 if not line or _is_intro(line):
                     break
                 if len(line.split()) > limit and not _noted_item(line):
                     break
                 if not line.lstrip(_BULLETS + "|").lstrip()[:1].isupper():
                     break  # ("| Saint-Brieuc | France | 1974 |": a row opens with a bar)
-                shape = "row" if "|" in line else "bullet" if line[0] in _BULLETS else "plain"
+                row = table_row(line)
+                shape = "row" if row else "bullet" if line[0] in _BULLETS else "plain"
                 if style is not None and shape != style:
                     break  # "Other cooperation" after the table ends the list
                 style = style or shape
