@@ -255,79 +255,86 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         # "... signed an official sister city agreement with Taipei": the other side is
         # the nearest place before it in the sentence.
         for m in _all_matches(nearest.regex, su.units):
-            b_unit = su.units.unit_at(m.start("B"))
-            r_units = _group_units(su.units, m, "R")
-            strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
-            if not strong and not doc_strong:
-                continue
-            mb = su.mentions[su.units.units[b_unit].ref]
-            if anchor is not None and _owned_by_other(anchor, tokens, su):
-                continue  # "the Finnish government's relations with Moscow"
-            if anchor is not None and _denied(anchor, tokens):
-                continue  # "The English capital has no formal link with its namesake"
-            if _names_a_thing(su.units.units[b_unit], tokens):
-                continue
-            before = [
-                u for u in range(su.units.unit_at(m.start()))
-                if su.units.units[u].kind == "P" and not _names_a_thing(su.units.units[u], tokens)
-            ]  # fmt: skip
-            before = [
-                u for u in before if su.mentions[su.units.units[u].ref].place.key != mb.place.key
-            ]
-            if not before:
-                # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
-                # other place goes on about the city of the pair named just before it.
-                ma = _previous_a(out, mb.place, parsed, s, places.focal)
-                if ma is None and (
-                    (
-                        strong
-                        and (_timeline_entry(parsed, s) or _focal_named_near(places, parsed, s))
-                    )
-                    or (
-                        # ("this body rejected calls to sever ties with Holguín")
-                        anchor is not None
-                        and _body_acts(anchor, tokens)
-                        and _focal_council(places, parsed)
-                    )
-                ):
-                    # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
-                    # city's own timeline; "Is Lawrence considering any new sister cities? In
-                    # 2023 the Board recommended ... a sister city relationship with
-                    # Cuernavaca": the city the passage just named
-                    ma = _named_focal(places, su, parsed)
-                    if ma is not None and ma.place.key == mb.place.key:
-                        ma = None
-                if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
+            # "friendly relations with Daegu (RoK), Oakland (US) ... and Nakhon Phanom":
+            # every listed partner
+            listed = _members(su, m, "B", tokens) or [su.units.unit_at(m.start("B"))]
+            for b_unit in listed:
+                r_units = _group_units(su.units, m, "R")
+                strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if not strong and not doc_strong:
                     continue
+                mb = su.mentions[su.units.units[b_unit].ref]
+                if anchor is not None and _owned_by_other(anchor, tokens, su):
+                    continue  # "the Finnish government's relations with Moscow"
+                if anchor is not None and _denied(anchor, tokens):
+                    continue  # "The English capital has no formal link with its namesake"
+                if _names_a_thing(su.units.units[b_unit], tokens):
+                    continue
+                before = [
+                    u for u in range(su.units.unit_at(m.start()))
+                    if su.units.units[u].kind == "P"
+                    and not _names_a_thing(su.units.units[u], tokens)
+                    and su.mentions[su.units.units[u].ref].place.key != mb.place.key
+                ]  # fmt: skip
+                if b_unit != listed[0] and (before or not strong):
+                    # beside a place named before, only the first partner is its; a list
+                    # needs sister-city words to go on past the first
+                    continue
+                if not before:
+                    # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
+                    # other place goes on about the city of the pair named just before it.
+                    ma = _previous_a(out, mb.place, parsed, s, places.focal)
+                    if ma is None and (
+                        (
+                            strong
+                            and (_timeline_entry(parsed, s) or _focal_named_near(places, parsed, s))
+                        )
+                        or (
+                            # ("this body rejected calls to sever ties with Holguín")
+                            anchor is not None
+                            and _body_acts(anchor, tokens)
+                            and _focal_council(places, parsed)
+                        )
+                    ):
+                        # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
+                        # city's own timeline; "Is Lawrence considering any new sister cities? In
+                        # 2023 the Board recommended ... a sister city relationship with
+                        # Cuernavaca": the city the passage just named
+                        ma = _named_focal(places, su, parsed)
+                        if ma is not None and ma.place.key == mb.place.key:
+                            ma = None
+                    if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
+                        continue
+                    key = _pair_key(ma.place, mb.place)
+                    if key in found or _already_paired_with(found, mb.place, anchor):
+                        continue
+                    found[key] = RelationMention(
+                        ma, mb, mb.place.country, s, anchor,
+                        tokens[su.units.units[r_units[0]].tok_start].start if r_units else mb.start,
+                        mb.end, "pair.with_previous",
+                        _kind(r_units, su.units, tokens, "sister"),
+                        0.55 if strong else 0.45, strong,
+                    )  # fmt: skip
+                    continue
+                ua = before[-1]
+                if anchor is not None:
+                    subj = _subject_place(anchor, tokens, su)
+                    if subj is not None and subj != b_unit:
+                        ua = subj
+                ma = su.mentions[su.units.units[ua].ref]
                 key = _pair_key(ma.place, mb.place)
                 if key in found or _already_paired_with(found, mb.place, anchor):
                     continue
+                if any(rm.b is not None and rm.b.start == mb.start for rm in found.values()):
+                    # "its partnership with Hennef, with which Banbury has been twinned": a
+                    # rule already found whose partner this very mention is.
+                    continue
+                span_start = tokens[su.units.units[ua].tok_start].start
+                span_end = tokens[su.units.units[b_unit].tok_end - 1].end
                 found[key] = RelationMention(
-                    ma, mb, mb.place.country, s, anchor,
-                    tokens[su.units.units[r_units[0]].tok_start].start if r_units else mb.start,
-                    mb.end, "pair.with_previous",
-                    _kind(r_units, su.units, tokens, "sister"), 0.55 if strong else 0.45, strong,
+                    ma, mb, mb.place.country, s, anchor, span_start, span_end, nearest.id,
+                    _kind(r_units, su.units, tokens, "sister"), 0.6 if strong else 0.5, strong,
                 )  # fmt: skip
-                continue
-            ua = before[-1]
-            if anchor is not None:
-                subj = _subject_place(anchor, tokens, su)
-                if subj is not None and subj != b_unit:
-                    ua = subj
-            ma = su.mentions[su.units.units[ua].ref]
-            key = _pair_key(ma.place, mb.place)
-            if key in found or _already_paired_with(found, mb.place, anchor):
-                continue
-            if any(rm.b is not None and rm.b.start == mb.start for rm in found.values()):
-                # "its partnership with Hennef, with which Banbury has been twinned": a
-                # rule already found whose partner this very mention is.
-                continue
-            span_start = tokens[su.units.units[ua].tok_start].start
-            span_end = tokens[su.units.units[b_unit].tok_end - 1].end
-            found[key] = RelationMention(
-                ma, mb, mb.place.country, s, anchor, span_start, span_end, nearest.id,
-                _kind(r_units, su.units, tokens, "sister"), 0.6 if strong else 0.5, strong,
-            )  # fmt: skip
         if not any(k[0] != "partial" for k in found):
             two = _between_the_two(su, parsed, places, tokens, strong_words, doc_strong)
             if two is not None:
