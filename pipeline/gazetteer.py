@@ -96,7 +96,7 @@ def _cache_path():
     return Path(base) / f"cities-{MIN_POPULATION}-{stamp.hexdigest()[:12]}.pickle"
 
 
-PRIMARY_NAME_WEIGHT = 10
+PRIMARY_NAME_WEIGHT = 30
 # Countries whose GeoNames city names carry "City" by convention, not as part of the name
 # people use ("Tagbilaran City", "Hualien City", "Jeju City"); not "Kansas City".
 _CITY_SUFFIXED = frozenset("PH TW KR CN JP IN PK".split())
@@ -119,17 +119,20 @@ def _build_city_index(min_population: int):
             if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _latin(alt):
                 continue
             names.add(alt)
+        own = {raw["name"]}
         if raw["countrycode"] in _CITY_SUFFIXED and raw["name"].endswith(" City"):
-            # GeoNames' "Tagbilaran City", "Hualien City": texts also write "Tagbilaran"
-            names.add(raw["name"][: -len(" City")])
+            # GeoNames' "Tagbilaran City", "Hualien City": texts also write "Tagbilaran",
+            # as much the city's own name as the other
+            own.add(raw["name"][: -len(" City")])
+            names |= own
         if raw["countrycode"] == "KR":
             # McCune-Reischauer apostrophes ("T’aebaek") are dropped in today's spelling.
             names |= {re.sub(r"['’]", "", n) for n in names if re.search(r"\w['’]\w", n)}
         for n in names:
             # A city's own name beats another city's alternate name ("Corvallis" is an
-            # alternate of Norwalk, California) unless that city is ten times larger
-            # ("Canton" is Guangzhou before Canton, Ohio).
-            weight = pop * PRIMARY_NAME_WEIGHT if n == raw["name"] else pop
+            # alternate of Norwalk, California; "Westport" of Kansas City) unless that
+            # city is thirty times larger ("Canton" is Guangzhou before Canton, Ohio).
+            weight = pop * PRIMARY_NAME_WEIGHT if n in own else pop
             key = norm(n)
             by_name[key][gid] = max(weight, by_name[key].get(gid, 0))
     index = {

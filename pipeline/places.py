@@ -938,6 +938,9 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
             # "Yangpu District, Shanghai" / "Kunshan, Suzhou City": a bigger city of the
             # same country qualifies a district or a smaller town.
             parents = gaz.cities_for_key(key)
+            # "Lerdo, Durango": of the cities so named, the one the town lies in
+            # (Victoria de Durango, not Durango in Spain)
+            parents = sorted(parents, key=lambda p: not _smaller_in(cand.cities, p))
             # (not a province: "the capital of Hebei, Shijiazhuang, and Des Moines")
             below_city = cand.suffix_kind and cand.suffix_kind not in _ABOVE_CITY
             if parents and (below_city or _smaller_in(cand.cities, parents[0])):

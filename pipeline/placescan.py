@@ -426,7 +426,7 @@ def resolve(
 
     def score(city: City) -> float:
         s = math.log10(city.population + 10)
-        if norm(city.name) == key:
+        if norm(city.name) in (key, f"{key} city"):
             # A place's own name beats another's alternate name unless that place is
             # ten times larger ("Corvallis" is not a name of Norwalk here).
             s += math.log10(PRIMARY_NAME_WEIGHT)
