@@ -644,6 +644,13 @@ def _header_cell_date(block: str) -> DateValue | None:
     return None
 
 
+_ERA_DATE = re.compile(
+    r"\b(?P<md>[A-Z][a-z]{2,8}\.? \d{1,2}),? (?:Reiwa|Heisei|Showa|Shōwa) \d{1,2} "
+    r"\((?P<y>(?:19|20)\d\d)\)"
+)
+_ISSUED = re.compile(r"(?i)\b(?:issued|date of issue|release date)\b")
+
+
 def _dateline(block: str) -> tuple[DateValue, bool] | None:
     """The date of a header line that is mostly a date, and whether it is labelled."""
     minutes = _MINUTES.match(block)
@@ -659,6 +666,13 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         return (cell, False) if cell is not None else None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
+    era = _ERA_DATE.search(block)
+    if era is not None:
+        # "Date of issue: October 5, Reiwa 4 (2022)": a Japanese era year, the Western
+        # year in brackets
+        value = parse_expression(f"{era['md']} {era['y']}", None, era.start(), era.end())
+        if value is not None:
+            return value, bool(_PUBLISHED.search(block[: era.start()]) or _ISSUED.search(block))
     for m in DATE_RE.finditer(block):
         before = block[: m.start()]
         if _UPDATED.search(before):

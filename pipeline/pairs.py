@@ -496,6 +496,11 @@ def _list_relations(
         intro = units[:colon] if colon is not None else units
         rest = units[colon + 1 :] if colon is not None else []
         words = {tokens[u.tok_start].lower for u in intro if u.kind == "W"}
+        after = {tokens[u.tok_start].lower for u in rest if u.kind == "W"}
+        if colon is not None and not words & strong_words and after & strong_words:
+            # "4. Reference: Sister cities and friendship cities of Hakodate City": a
+            # label, then the heading itself
+            intro, rest, words, colon = rest, [], after, None
         if not (words & strong_words or words & _LIST_WORDS):
             continue
         intro_places = [su.mentions[u.ref] for u in intro if u.kind == "P"]

@@ -204,8 +204,10 @@ def recognise(
             whole = candidates.get((ts, te))
             if whole is not None and whole.cities:
                 pass  # "Nevada City" is a town's own name, not the state of Nevada + "City"
-            elif inner in gaz.demonyms or inner in gaz.countries:
-                pass  # "the Kazakh city of Turkistan": a people's city, not a place "Kazakh"
+            elif inner in gaz.demonyms or inner in gaz.countries or inner in gaz.stop:
+                # "the Kazakh city of Turkistan": a people's city, not a place "Kazakh";
+                # "| Sister City |" in a table: a kind of tie
+                pass
             elif cities or divisions or (ent.label in PLACE_LABELS and tokens[ts].pos == "PROPN"):
                 candidates[(ts, te)] = _Candidate(
                     ts, te, inner, cities, divisions, suffix_kind=last
@@ -458,6 +460,7 @@ def recognise(
     unlisted = {
         c.key for c in accepted
         if not c.cities and not c.divisions and not c.cue.startswith(("org", "place.discourse"))
+        and c.key not in gaz.stop
         # a heading's "Sister Cities" is no name: the text writes it in lower case too
         and not _written_lower(c.key, parsed.text)
         # (judged on the paragraphs that matter, so parsing more changes nothing)

@@ -173,9 +173,13 @@ _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
     "partners region date established relationship relation type status signed founded "
     "agreement name twinned twin sister partnership remarks comments details formed from "
-    "first no no. # of classification category kind cities towns".split()
+    "first no no. # of classification category kind cities towns affiliation".split()
 )
-_TABLE_CAPTION = re.compile(r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,30}\)$")
+_TABLE_CAPTION = re.compile(
+    r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,30}\)$"
+    # "4. Reference: Sister cities and friendship cities of Hakodate City"
+    r"|^\d{1,2}[.)]\s+(?:[A-Z]\w+:\s+)?"
+)
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
 _BRACKET_YEAR = re.compile(r"\([^()]{0,40}(?:1[89]|20)\d\d[^()]{0,12}\)")
