@@ -422,6 +422,20 @@ def recognise(
             # town just named (Kent the county, not a town of that name)
             region_anaphors.append(cand)
             continue
+        if (
+            cand.divisions
+            and cand.tok_start >= 2
+            and tokens[cand.tok_start - 1].lower == "of"
+            and tokens[cand.tok_start - 2].lower in _DIVISION_WORDS
+        ):
+            # "the Mexican state of Nuevo León": the state, not a town of that name
+            cand.cities = ()
+            cand.suffix_kind = cand.suffix_kind or "province"
+            country = _demonym_before(cand.tok_start - 2, tokens, gaz)
+            if country is not None:
+                cand.divisions = [d for d in cand.divisions if d.country == country] or (
+                    cand.divisions
+                )
         if cand.divisions and not cand.cities and not cand.suffix_kind:
             if not _province_context(cand, tokens, parsed, province_talk):
                 continue  # a state or province on its own is a qualifier, not a city
@@ -623,6 +637,9 @@ def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMenti
     pinned: dict[tuple[str, str], set] = defaultdict(set)
     for m in out:
         if m.place.geonameid is not None and m.span_end_tok > m.tok_end and counts(m):
+            pinned[(norm(m.text), m.place.country)].add(m.place)
+        elif m.place.kind == "province" and m.place.geonameid is None and counts(m):
+            # "the Chinese province of Jilin" ... "Jilin is a major market": the province
             pinned[(norm(m.text), m.place.country)].add(m.place)
     for k, m in enumerate(out):
         choice = pinned.get((norm(m.text), m.place.country))
@@ -1148,6 +1165,18 @@ def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
 # --- cues -----------------------------------------------------------------------
 
 
+_DIVISION_WORDS = frozenset(
+    "state province region oblast governorate department voivodeship prefecture".split()
+)
+
+
+def _demonym_before(i: int, tokens, gaz: Gazetteer) -> str | None:
+    """The country of a demonym just before a word ("the Mexican state")."""
+    if i >= 1:
+        return gaz.demonyms.get(tokens[i - 1].lower) or gaz.demonyms.get(norm(tokens[i - 1].text))
+    return None
+
+
 def _cue(
     cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
 ) -> str:
@@ -1593,7 +1622,8 @@ _NAMED_KIND_ONLY = frozenset("county province prefecture".split())
 _FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
-    "sister twin twinned twinning partner partnered partnership partnerships link links ties "
+    "sister twin twinned twinning partner partners partnered partnership partnerships link links "
+    "ties "
     "relationship relationships jumelage friendship".split()
 )
 
@@ -1718,9 +1748,15 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
             # voted to suspend ties with the city's Russian twin") comes first; then the
             # paragraph's own city (the first it names); a paragraph naming none (minutes,
             # encyclopedia sections) speaks of the document's city.
+            # (a semicolon starts a clause of its own: "San Antonio counts Guadalajara
+            # among its oldest sister cities; the city's other partners include ...")
+            clause = max(
+                (k + 1 for k in range(sent.tok_start, start) if tokens[k].text == ";"),
+                default=sent.tok_start,
+            )
             before = [
                 m for m in mentions
-                if m.tok_start >= 0 and sent.tok_start <= m.tok_start < start
+                if m.tok_start >= 0 and clause <= m.tok_start < start
             ]  # fmt: skip
             p_start, _ = parsed.paragraphs[sent.paragraph]
             if tok.lower == "our" and not _quoted(parsed.text[p_start : tok.start]):
@@ -1751,8 +1787,17 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 )
                 if earlier and not became and not twin_object:
                     continue  # the name itself is the subject; patterns pair it directly
+                # "Austin counts Monterrey among its sister cities; the city's other
+                # partners include ...": the first clause's subject
+                prior = [
+                    m for m in mentions
+                    if m.tok_start >= 0 and sent.tok_start <= m.tok_start < clause
+                    and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                ]  # fmt: skip
                 if earlier and twin_object:
                     antecedent = earlier[-1].place
+                elif prior and not earlier:
+                    antecedent = prior[0].place
                 else:
                     # Names in this very sentence are partners or already its subject: the
                     # antecedent comes from the sentences before.

@@ -449,6 +449,9 @@ def resolve(
     bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
     own = norm(best.name)
     named = own in (key, bare) or own == f"{key} city"  # "Tagbilaran" is Tagbilaran City
+    if not named and kind != "city":
+        # "Bexar County" is no name of Béchar: a county or district goes by its own name
+        return Place(title(key), qual_country or local, None, None, kind)
     if not named and best.population < ALT_NAME_MIN_POPULATION:
         return Place(title(key), best.country, None, None, kind)
     return Place(best.name, best.country, best.geonameid, best.admin1, kind)
