@@ -385,7 +385,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
                     if subj is not None:
                         a_units = [subj]
-                for country in dict.fromkeys(su.units.units[n].ref for n in n_units):
+                # (N may be a place: "with a district of Baku" is a partner in Baku's country)
+                countries = [
+                    su.mentions[su.units.units[n].ref].place.country
+                    if su.units.units[n].kind == "P"
+                    else su.units.units[n].ref
+                    for n in n_units
+                ]
+                for country in dict.fromkeys(c for c in countries if c):
                     sides = [(ua, su.mentions[su.units.units[ua].ref]) for ua in a_units]
                     if focal_side is not None:
                         sides = [(-1, focal_side)]
@@ -1221,7 +1228,7 @@ _NOT_CIVIC = frozenset(
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
     ("friendship", ("friendship", "friendly")),
-    ("sister", ("sister", "sister-city", "sistercity")),
+    ("sister", ("sister", "sister-city", "sistercity", "brother", "sibling")),
     ("partner", ("partner", "partners", "partnership", "partnerships")),
 )
 

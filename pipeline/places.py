@@ -1623,8 +1623,7 @@ _FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partners partnered partnership partnerships link links "
-    "ties "
-    "relationship relationships jumelage friendship".split()
+    "brother ties relationship relationships jumelage friendship".split()
 )
 
 
