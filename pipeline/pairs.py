@@ -993,10 +993,21 @@ def _dateline_place(unit: Unit, tokens) -> bool:
     return nxt.lower.rstrip(".") in _MONTH_WORDS or nxt.text[:1].isdigit()
 
 
+_APPOSED_HEADS = frozenset("village town hamlet resort port suburb commune".split())
+
+
 def _names_a_thing(unit: Unit, tokens) -> bool:
     if _dateline_place(unit, tokens):
         return True
     first, last = tokens[unit.tok_start], tokens[unit.tok_end - 1]
+    if (
+        first.i > 1
+        and tokens[first.i - 1].lower == "the"
+        and tokens[first.i - 2].text == ","
+        and last.i + 1 < len(tokens)
+        and tokens[last.i + 1].lower in _APPOSED_HEADS
+    ):
+        return True  # "Street, the Somerset village best known for ...": where it lies
     if not (
         first.i > 0
         and tokens[first.i - 1].lower in ("a", "an")
