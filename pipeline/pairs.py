@@ -203,6 +203,15 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     for u in a_units
                 ):
                     continue  # "which covers both Abingdon and Wantage, has no twinning"
+                if rule.data.get("no_verb_gap") and anchor is not None:
+                    # "Municipal partnerships carry on whatever happens between Ankara and
+                    # Berlin": a verb of its own between the noun and its "between"
+                    stop = next(
+                        (k for k in range(anchor + 1, len(tokens)) if tokens[k].lower == "between"),
+                        anchor,
+                    )
+                    if any(tokens[k].pos == "VERB" for k in range(anchor + 1, stop)):
+                        continue
                 if anchor is not None and _questioned(anchor, tokens, parsed, s):
                     continue  # "often asked whether X is twinned with Y": not said
                 if anchor is not None and _denied(anchor, tokens):
