@@ -535,6 +535,20 @@ def _list_relations(
             # the parser ends the sentence at the colon; the list runs on after it.
             nxt = all_units[k + 1]
             items = _inline_items(nxt, list(nxt.units.units), tokens)
+        elif (
+            colon is None
+            and intro_places
+            and words & _COUNTED
+            and k + 1 < len(all_units)
+            and not in_list[k + 1]
+            and _AMONG_THEM.match(
+                parsed.text[parsed.sentences[all_units[k + 1].sentence].start :][:40]
+            )
+        ):
+            # "Yekaterinburg has sister-city ties with more than a dozen cities around the
+            # world. Among them are Guangzhou (China), Ho Chi Minh City (Vietnam) ..."
+            nxt = all_units[k + 1]
+            items = _inline_items(nxt, list(nxt.units.units), tokens)
         elif any(in_list[k + 1 : k + 3]):
             # One partner per following line, as far as the list goes.
             for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
@@ -612,6 +626,10 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
     return out
 
 
+_COUNTED = frozenset("cities towns municipalities localities partners communities".split())
+_AMONG_THEM = re.compile(r"(?i)(?:among\s+them\s+(?:are|is)|they\s+include|these\s+include)\b")
+
+
 def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
     items = []
     semicolons = any(tokens[u.tok_start].text == ";" for u in rest if u.kind == "W")
@@ -620,6 +638,9 @@ def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
     for u in [*rest, None]:
         if u is None or (u.kind == "W" and tokens[u.tok_start].lower in seps):
             first = next((g for g in group if g.kind == "P"), None)
+            # ("Shinagawa, a ward of Tokyo, with which ...": an apposition, no item)
+            if group and group[0].kind == "W" and tokens[group[0].tok_start].lower in ("a", "an"):
+                first = None
             if first is not None:
                 start = tokens[group[0].tok_start].start
                 end = tokens[group[-1].tok_end - 1].end
