@@ -1623,7 +1623,7 @@ _FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partners partnered partnership partnerships link links "
-    "brother ties relationship relationships jumelage friendship".split()
+    "brother ties relationship relationships jumelage friendship friendly".split()
 )
 
 
@@ -1847,11 +1847,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         prev = [
                             m for m in mentions
                             if m.tok_start >= 0 and tokens[m.tok_start].sent == here - 1
-                            and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                            and tokens[m.tok_end - 1].dep in ("nsubj", "nsubjpass")
                             and m.start >= p_start
                         ]  # fmt: skip
                         if prev:
                             antecedent = prev[0].place
+                            owner = _owner_of_subject(prev[0], mentions, tokens)
+                            if owner is not None:
+                                antecedent = owner.place
             if antecedent is None:
                 continue
             out.append(
@@ -1869,6 +1872,28 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
             taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _owner_of_subject(subject: PlaceMention, mentions, tokens) -> PlaceMention | None:
+    """ "Khon Kaen is the 27th international friendship city of Nanning. Its friendly
+    cities ...": a subject said to be a partner "of" another place hands "its" on to it."""
+    verb = tokens[tokens[subject.tok_end - 1].head]
+    if verb.lemma != "be":
+        return None
+    sent = [t for t in tokens[max(0, verb.i - 40) : verb.i + 40] if t.sent == verb.sent]
+    attr = [t for t in sent if t.head == verb.i and t.dep == "attr"]
+    if not attr or not (
+        set(attr[0].lower.split()) & _OWN_RELATION
+        or any(tokens[k].lower in _OWN_RELATION for k in range(verb.i, attr[0].i))
+    ):
+        return None
+    for m in mentions:
+        if m.tok_start < 0 or m is subject or tokens[m.tok_start].sent != verb.sent:
+            continue
+        of = tokens[tokens[m.tok_start].head]
+        if of.lower == "of" and of.head == attr[0].i:
+            return m
+    return None
 
 
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+$", re.I)
