@@ -448,7 +448,11 @@ def resolve(
     best = max(cities, key=lambda c: (score(c), -c.geonameid))
     bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
     own = norm(best.name)
-    named = own in (key, bare) or own == f"{key} city"  # "Tagbilaran" is Tagbilaran City
+    named = (
+        own in (key, bare)
+        or own == f"{key} city"  # "Tagbilaran" is Tagbilaran City
+        or key.startswith(f"{own} ")  # "Esslingen am Neckar" is Esslingen
+    )
     if not named and kind != "city":
         # "Bexar County" is no name of Béchar: a county or district goes by its own name
         return Place(title(key), qual_country or local, None, None, kind)
