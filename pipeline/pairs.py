@@ -222,6 +222,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
                 a_units = _acting_side(su, a_units, b_units, anchor, rule, tokens)
+                if rule.id != "pair.hyphenated":
+                    a_units = [_compound_head(su, u, tokens) for u in a_units]
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
@@ -395,6 +397,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if subj is not None:
                         a_units = [subj]
                 # (N may be a place: "with a district of Baku" is a partner in Baku's country)
+                if rule.data.get("n_region") and any(
+                    su.units.units[n].kind == "P"
+                    and su.mentions[su.units.units[n].ref].place.kind != "province"
+                    for n in n_units
+                ):
+                    continue  # "a village in Normandy", not "a town in Reading"
                 countries = [
                     su.mentions[su.units.units[n].ref].place.country
                     if su.units.units[n].kind == "P"
@@ -856,6 +864,21 @@ def _named_focal(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMent
         return None
     m = _focal_mention(places, su, parsed)
     return m if m.end > m.start else None
+
+
+def _compound_head(su: SentenceUnits, u: int, tokens) -> int:
+    """ "the Aberystwyth/Kronberg twinning ..., and the links with Saint-Brieuc": the
+    partner written second in a pair's name is not the town that has the links; the
+    first one is."""
+    units = su.units.units
+    if (
+        u >= 2
+        and units[u - 1].kind == "W"
+        and tokens[units[u - 1].tok_start].text in ("/", "-", "–")
+        and units[u - 2].kind == "P"
+    ):
+        return u - 2
+    return u
 
 
 def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:

@@ -283,6 +283,10 @@ def recognise(
                 affix = _lower_affix(i, j, sent, tokens)
                 lower_affix = affix is not None
             # "Lewisham Council has formally ended its twinning": the council's place
+            # "Llanbadarn Fawr Community Council": the kind of council is no part of the name
+            kind_word = (
+                1 if j - i >= 3 and tokens[j - 2].text in ("Community", "Parish", "Town") else 0
+            )
             council_named = (
                 j - i >= 2
                 and tokens[j - 1].text == "Council"
@@ -292,7 +296,7 @@ def recognise(
                 and not any(a < j - 1 and i < b for a, b in candidates)
                 and not any(
                     t.lower in _COUNCIL_OF | _AREA_MODIFIERS | _COUNCIL_KINDS
-                    for t in tokens[i : j - 1]
+                    for t in tokens[i : j - 1 - kind_word]
                 )
                 and (i == sent.tok_start or not tokens[i - 1].text[:1].isupper())
                 and tie_talk
@@ -344,6 +348,7 @@ def recognise(
             ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
+                end = end - kind_word if council_named else end
                 end = j - 1 if affix and bodied else end
                 end = j + 1 if lower_affix else end  # "the Osmangazi municipality"
                 suffix = tokens[end - 1].lower if end - i > 1 else ""
@@ -653,6 +658,9 @@ def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMenti
     return out
 
 
+_TOWN_WORDS = frozenset("village town city commune community municipality port".split())
+
+
 def _province_context(cand: _Candidate, tokens, parsed: Parsed, province_talk: bool) -> bool:
     """A state or province is a partner of its own in talk of sister provinces/states,
     in its sentence or, for a sentence with a tie word, anywhere in the text."""
@@ -661,6 +669,13 @@ def _province_context(cand: _Candidate, tokens, parsed: Parsed, province_talk: b
     before = tokens[cand.tok_start - 2 : cand.tok_start] if cand.tok_start >= 2 else ()
     if len(before) == 2 and before[1].lower == "of" and before[0].lower in _PROVINCE_WORDS:
         return True  # "the Canadian province of Alberta"
+    if (
+        len(before) == 2
+        and before[1].lower == "in"
+        and before[0].lower in _TOWN_WORDS
+        and words & _TIE_WORDS_HERE
+    ):
+        return True  # "its twinning with a village in Normandy": where the partner lies
     ties = bool(words & _TIE_WORDS_HERE)
     return ties and (province_talk or bool(words & _PROVINCE_WORDS))
 
