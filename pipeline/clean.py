@@ -498,9 +498,25 @@ def _trailer_date(block: str) -> DateValue | None:
     trailer = _TRAILER.search(block) if len(block) <= 160 else None
     if trailer is None:
         return None
+    span = _FROM_TO.match(block, trailer.end())
+    if span is not None:
+        # "Published by The Herald-Times from Nov. 17 to Nov. 19, 2023": the first day
+        value = parse_expression(f"{span['first']} {span['year']}", None, *span.span("first"))
+        if value is not None:
+            return value
     m = DATE_RE.match(block, trailer.end())
     return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
 
+
+_FROM_TO = re.compile(
+    r"from\s+(?P<first>[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s+to\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+"
+    r"(?P<year>(?:19|20)\d\d)"
+)
+# "April 2, 1936 – November 14, 2023" under an obituary's name: a life, not the page's date
+_LIFESPAN = re.compile(
+    r"^\W*(?:\w+\.?\s+)?\d{1,2},?\s+(?:1[89]|20)\d\d"
+    r"\s*[–—-]\s*\w+\.?\s+\d{1,2},?\s+(?:19|20)\d\d\W*$"
+)
 
 _UPDATED_LABELS = frozenset(("updated", "last updated", "modified", "last modified"))
 _PUBLISHED_LABELS = frozenset(("published", "posted", "first published", "published on"))
@@ -526,7 +542,8 @@ _TRAILER = re.compile(
     r"\b(?:on|in)\s+"
     # "Originally published as <headline> | Townsville Bulletin, 2 August 2023"
     r"|(?:first|originally)\s+published\s+as\b.{0,140}[|,–—]\s*(?=[^|,–—]{0,30}$)"
-    r"|published\s+by\b[^.\n]{0,60}?\bon\s+"  # "Published by The Daily Gazette on Mar. 3"
+    # "Published by The Daily Gazette on Mar. 3", "... from Nov. 17 to Nov. 19, 2023"
+    r"|published\s+by\b[^.\n]{0,60}?\b(?:on|(?=from\s))\s*"
     r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*"  # a page's only date
     r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*)"  # "Issued: 12/04/2022 | ..."
 )
@@ -664,6 +681,8 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
     if len(block) > 90:
         cell = _header_cell_date(block)
         return (cell, False) if cell is not None else None
+    if _LIFESPAN.match(block):
+        return None
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     era = _ERA_DATE.search(block)
