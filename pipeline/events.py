@@ -1655,7 +1655,13 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                     tokens[c] for c in children.get(i, ())
                     if tokens[c].dep == "dobj" and tokens[c].lower == "it"
                 ]  # fmt: skip
-            if not any(_anaphor(a, tokens, children) for a in args):
+            # "a proposed sister city link with a town in Mexico, which the council voted
+            # down": the relative pronoun points back to the proposal of its sentence
+            relative = tok.dep == "relcl" and any(
+                tokens[c].lower in ("which", "that") and tokens[c].dep in ("dobj", "nsubjpass")
+                for c in children.get(i, ())
+            )
+            if not relative and not any(_anaphor(a, tokens, children) for a in args):
                 continue
             if any(e.trigger == i for e in events):
                 continue
@@ -1671,6 +1677,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 ),
                 key=lambda e: e.trigger_start,
             )  # fmt: skip
+            if relative:
+                earlier = [e for e in earlier if e.sentence == s]
             if not earlier:
                 continue
             prev = earlier[-1]
