@@ -218,6 +218,9 @@ def _instruments() -> frozenset[str]:
     return frozenset(rec["lemmas"])
 
 
+_RENEWED = frozenset("renewed updated revised extended amended".split())
+
+
 def _instrument(tok: Token, children, tokens) -> bool:
     """A memorandum (of understanding), a letter of intent: a document that prepares a
     tie rather than makes it."""
@@ -1179,6 +1182,14 @@ def _classify(
             mods.append("propose")
             if ctok.lower in _FUTURE:
                 rule_suffix += ".future"
+    if trig.cls == "establish" and any(
+        tokens[c].dep == "dobj"
+        and any(
+            tokens[g].dep == "amod" and tokens[g].lower in _RENEWED for g in children.get(c, ())
+        )
+        for c in children.get(tok.i, ())
+    ):
+        return []  # "sign a renewed friendship charter": a renewal is no event
     if trig.cls == "establish" and any(
         tokens[c].dep == "dobj" and _instrument(tokens[c], children, tokens)
         for c in children.get(tok.i, ())
