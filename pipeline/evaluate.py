@@ -199,11 +199,16 @@ class Report:
 
 
 def _collapse_year(events: list[Event]) -> int | None:
-    """The year the dataset gives a (pair, type): the best dated mention, else null."""
+    """The year the dataset gives a (pair, type): the best dated mention, else null. A
+    date the text states (explicit, relative, citation) beats one that only falls back on
+    the publication date, as a reader of the dataset would take it."""
     dated = [e for e in events if e.date]
     if not dated:
         return None
-    best = max(dated, key=lambda e: (e.confidence, -e.trigger_start))
+    best = max(
+        dated,
+        key=lambda e: (e.date_source != "publication", e.confidence, -e.trigger_start),
+    )
     return int(best.date[:4])
 
 
