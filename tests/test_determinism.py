@@ -50,7 +50,17 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
 
 @pytest.mark.parametrize(
     "name",
-    ["devset2", "devset3", "devset4", "devset5", "devset6", "devset7", "devset8", "devset9"],
+    [
+        "devset2",
+        "devset3",
+        "devset4",
+        "devset5",
+        "devset6",
+        "devset7",
+        "devset8",
+        "devset9",
+        "devset10",
+    ],
 )
 def test_prefilter_same_rows_on_later_devsets(extractor, name):
     folder = SEEDS.parents[1] / "tests" / "data" / name / "docs"

@@ -60,6 +60,7 @@ def _report(extractor, dataset: str):
             "devset7",
             "devset8",
             "devset9",
+            "devset10",
         )
         for m in sorted(FLOORS[d])
     ],
