@@ -216,6 +216,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "often asked whether X is twinned with Y": not said
                 if anchor is not None and _denied(anchor, tokens):
                     continue  # "Guadalajara in Spain, which has no agreement with Córdoba"
+                if anchor is not None and _hypothetical(anchor, tokens):
+                    continue  # "would consider a similar arrangement with Florence"
                 if not rule.data.get("events", True):
                     anchor = None  # a statement about many partners is no event of one
                 kind = _kind(r_units, su.units, tokens, rule.data.get("kind", "sister"))
@@ -279,6 +281,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "the Finnish government's relations with Moscow"
                 if anchor is not None and _denied(anchor, tokens):
                     continue  # "The English capital has no formal link with its namesake"
+                if anchor is not None and _hypothetical(anchor, tokens):
+                    continue  # "A twinning with Busan could make sense one day"
                 if _names_a_thing(su.units.units[b_unit], tokens):
                     continue
                 before = [
@@ -773,6 +777,25 @@ def _denied(anchor: int, tokens) -> bool:
         return False
     verb = noun.head
     return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
+
+
+_WISHES = frozenset("consider welcome like love make want be".split())
+
+
+def _hypothetical(anchor: int, tokens) -> bool:
+    """ "Aswan 'would consider' a similar arrangement with Florence", "A twinning with
+    Busan could make sense one day": a tie someone might want is no tie."""
+    tok = tokens[anchor]
+    for _ in range(4):
+        if tok.head == tok.i:
+            return False
+        tok = tokens[tok.head]
+        if tok.pos in ("VERB", "AUX"):
+            if tok.dep == "relcl":
+                return False  # "a bill that would make Lodi and Kofu sister cities" proposes
+            aux = {t.lower for t in tokens[max(0, tok.i - 3) : tok.i] if t.head == tok.i}
+            return tok.lemma in _WISHES and bool(aux & {"would", "could", "might"})
+    return False
 
 
 def _denied_above(anchor: int, tokens) -> bool:
