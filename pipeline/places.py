@@ -1828,7 +1828,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     partners = {
                         m.place.key for m in named
                         if m.start < sent.start
-                        and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 12), m.start)
+                        and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start)
                     }  # fmt: skip
                     in_para = [
                         m for m in named
@@ -1911,7 +1911,13 @@ def _owner_of_subject(subject: PlaceMention, mentions, tokens) -> PlaceMention |
     return None
 
 
-_PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+$", re.I)
+# "with Yichang", "with the Chinese city of Yichang": named as a partner (not "met with the
+# city of X", which may be the place that acts)
+_PARTNER_BEFORE = re.compile(
+    r"\b(?i:with|between|and)\s+"
+    r"(?:(?:the|its|a)\s+[A-Z][\w-]+\s+"
+    r"(?:city|town|village|port|capital|municipality|commune|district)\s+of\s+)?$"
+)
 _COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
 
 
