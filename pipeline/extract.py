@@ -23,7 +23,7 @@ from pipeline.dates import relative_base
 from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
-from pipeline.patterns import ENTRY_LINE, lexicon
+from pipeline.patterns import ANSWER, ENTRY_LINE, QUESTION, keyword_res
 
 _BLOCK = re.compile(r"[^\n]+")
 
@@ -40,21 +40,6 @@ def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
         if s < e:
             out.append((s, e))
     return tuple(out)
-
-
-def _keyword_res():
-    lex = lexicon()
-    keywords = lex["document_keywords"]
-    # Most positions of off-topic news start with none of the keywords' first letters; a
-    # lookahead on those letters lets the regex skip them (six times faster, same matches).
-    first = "".join(sorted({k[0].lower() for k in keywords} | {k[0].upper() for k in keywords}))
-    strong = re.compile(
-        f"(?=[{re.escape(first)}])(?:" + "|".join(re.escape(k) for k in keywords) + ")", re.I
-    )
-    weak = re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in lex["relevance_words"]) + r")\b", re.I
-    )
-    return strong, weak
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +101,16 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
                 selected.append(k - 1)  # the partner's name on the line above
             selected.append(k)
             last = k
+        elif (
+            selected
+            and selected[-1] == k - 1
+            and ANSWER.match(chunk)
+            and QUESTION.match(text[paras[k - 1][0] : paras[k - 1][1]])
+        ):
+            # "Q: Kutaisi once had a Russian sister city." / "A: Podolsk, near Moscow.":
+            # the answer names the partner the question asks about
+            selected.append(k)
+            last = k
     everything = tuple(range(len(paras)))
     chosen = tuple(selected) if prefilter else everything
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
@@ -127,7 +122,7 @@ _REVERSAL = re.compile(
 )
 
 
-_KEYWORDS = _keyword_res()
+_KEYWORDS = keyword_res()
 
 
 class Extractor:

@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pipeline.dates import timeline_year
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import (
+    ANSWER,
     ENTRY_LINE,
+    QUESTION,
     Unit,
     UnitString,
     encode,
+    keyword_res,
     lexicon,
     load_patterns,
     rel_nouns,
@@ -175,6 +178,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
     out.extend(_list_relations(parsed, places, all_units, strong_words))
     out.extend(_entry_relations(parsed, places, all_units))
+    out.extend(_answer_relations(parsed, places, all_units))
     for s in range(len(parsed.sentences)):
         su = all_units[s]
         text = su.units.text
@@ -633,6 +637,54 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
             RelationMention(
                 a, b, b.place.country, k - 1, None, prev.start, sent.end, "pair.list_entry",
                 "sister", 0.8, True,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _answer_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
+    """An interview: "Q: Kutaisi once had a Russian sister city." / "A: Podolsk, near
+    Moscow. The city assembly walked away from that partnership ...": a short answer
+    names the partner of the city the questions are about."""
+    tokens = parsed.tokens
+    out = []
+    if places.focal is None:
+        return out
+    keywords, _ = keyword_res()
+    firsts = {}
+    for k, sent in enumerate(parsed.sentences):
+        firsts.setdefault(sent.paragraph, k)
+    for para, k in firsts.items():
+        p_start, p_end = parsed.paragraphs[para]
+        if para - 1 not in firsts or not ANSWER.match(parsed.text[p_start:p_end]):
+            continue
+        q_start, q_end = parsed.paragraphs[para - 1]
+        question = parsed.text[q_start:q_end]
+        if not QUESTION.match(question) or not keywords.search(question):
+            continue
+        q_places = {m.place.key for s in range(firsts[para - 1], k) for m in all_units[s].mentions}
+        if q_places - {places.focal.key}:
+            continue  # the question is about another city's partners
+        su = all_units[k]
+        words = [
+            u for u in su.units.units
+            if u.kind == "W" and tokens[u.tok_start].text.isalpha()
+        ]  # fmt: skip
+        named = [
+            u for u in su.units.units
+            if u.kind == "P" and su.mentions[u.ref].place.key != places.focal.key
+        ]  # fmt: skip
+        if not named or len(words) > 8:
+            continue  # not a short answer naming a place
+        b = su.mentions[named[0].ref]
+        if b.in_org:
+            continue
+        a = _focal_mention(places, su, parsed)
+        sent = parsed.sentences[k]
+        out.append(
+            RelationMention(
+                a, b, b.place.country, k, None, b.start, sent.end, "pair.answer_names",
+                "sister", 0.6, True,
             )
         )  # fmt: skip
     return out

@@ -223,9 +223,31 @@ def lexicon() -> dict:
 
 # "■ Denver (State of Colorado, United States)" over "Sister city affiliation: 1960": a
 # municipal page's entry per partner, the line under the name saying what tie and when.
+# An interview's turns: "Q: Which partner matters most?" / "A: I would say Poitiers."
+QUESTION = re.compile(r"^(?:Q|Question)\s*[:.]\s")
+ANSWER = re.compile(r"^(?:A|Answer)\s*[:.]\s")
+
 ENTRY_LINE = re.compile(
     r"(?i)^(?:sister|twin|friendship|partner)[\w\s-]{0,50}:\s*(?:1[89]|20)\d\d\b"
 )
+
+
+@lru_cache(maxsize=1)
+def keyword_res() -> tuple[re.Pattern, re.Pattern]:
+    """Document keywords ("sister city", "twinning"): a text about ties; and relevance
+    words ("agreement") that count in such a text."""
+    lex = lexicon()
+    keywords = lex["document_keywords"]
+    # Most positions of off-topic news start with none of the keywords' first letters; a
+    # lookahead on those letters lets the regex skip them (six times faster, same matches).
+    first = "".join(sorted({k[0].lower() for k in keywords} | {k[0].upper() for k in keywords}))
+    strong = re.compile(
+        f"(?=[{re.escape(first)}])(?:" + "|".join(re.escape(k) for k in keywords) + ")", re.I
+    )
+    weak = re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in lex["relevance_words"]) + r")\b", re.I
+    )
+    return strong, weak
 
 
 @lru_cache(maxsize=1)
