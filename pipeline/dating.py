@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pipeline.dates import (
@@ -323,6 +323,14 @@ class Dater:
                 or self._proposer_dated(d_clause, chain)
             ):
                 rank = 1
+            elif d_clause in chain and ev.type.endswith("proposed") and sd.value.precision == "day":
+                # "... survived a vote on Tuesday night, after a motion to end it drew
+                # two votes": a proposal in an "after" clause comes shortly before an
+                # outcome dated to the day; its year, not its day ("became sister cities
+                # in 1965, after a merchant proposed the link" says nothing of when)
+                rank = 2
+                year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
+                sd = replace(sd, value=year)
             else:
                 continue
             candidates.append((rank, abs(sd.tok - ev.trigger), sd))
