@@ -883,11 +883,22 @@ def _body_acts(anchor: int, tokens) -> bool:
         tok = tokens[tok.head]
         if tok.pos in ("VERB", "AUX"):
             subjects = [
-                t for t in tokens[max(0, tok.i - 8) : tok.i]
+                t for t in tokens[max(0, tok.i - 20) : tok.i]
                 if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
             ]  # fmt: skip
             if subjects:
-                return any(t.lemma in _ACTING_BODIES for t in subjects)
+                if any(t.lemma in _ACTING_BODIES for t in subjects):
+                    return True
+                # "A proposal for a sister city relationship with Weihai ... was shelved
+                # by the City Council": the body is the passive's agent
+                agents = [
+                    t.i for t in tokens[tok.i + 1 : tok.i + 12]
+                    if t.head == tok.i and t.dep == "agent"
+                ]  # fmt: skip
+                return any(
+                    t.head in agents and t.lemma in _ACTING_BODIES
+                    for t in tokens[tok.i + 1 : tok.i + 16]
+                )
             # ("rejected calls to sever ties with Holguín": the subject is higher up)
     return False
 
