@@ -284,6 +284,9 @@ _NOT_A_NAME = frozenset(
     # "Whanganui High School", "Virginia Lake": an institution or a feature, no surname
     "high grammar primary secondary academy institute club united lake river park street "
     "road square station hospital museum cathedral church stadium bridge "
+    # "the Dumfries Business Forum", "Tucson Sister Cities Association": bodies of a town
+    "business forum chamber campus centre center association society committee trust "
+    "board agency festival airport harbour twinning sister "
     "the a an in on at of and but for with from by to as is was said says".split()
 )
 _MONTHS_DAYS = frozenset(
