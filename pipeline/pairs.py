@@ -196,6 +196,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
                     continue  # "partnership" alone only counts in a sister-city text
+                if _not_civic(r_units, su.units, tokens, strong_words):
+                    continue  # "Direct flight ties between Tromsø and Murmansk"
                 if "V" in m.re.groupindex and m.group("V") is not None:
                     # The verb that carries the event, where the parser may not hang the
                     # noun on it ("A proposal to add Lagos, Portugal, as the city's
@@ -279,6 +281,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
+                    continue
+                if _not_civic(r_units, su.units, tokens, strong_words):
                     continue
                 mb = su.mentions[su.units.units[b_unit].ref]
                 if anchor is not None and _owned_by_other(anchor, tokens, su):
@@ -1342,6 +1346,20 @@ def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
     return any(
         rm.anchor == anchor and (rm.b is not None and rm.b.place.key == place.key)
         for rm in found.values()
+    )
+
+
+def _not_civic(r_units: list[int], us: UnitString, tokens, strong_words) -> bool:
+    """ "the rail link between X and Y", "direct flight ties": a link of transport or
+    trade joins places, not councils (unless said with sister-city words)."""
+    if not r_units:
+        return False
+    words = [tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"]
+    first = tokens[us.units[r_units[0]].tok_start]
+    return (
+        not any(w in strong_words for w in words)
+        and first.i > 0
+        and tokens[first.i - 1].lower in _NOT_CIVIC
     )
 
 
