@@ -357,7 +357,9 @@ def _title_like(block: str) -> bool:
     )
 
 
-def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None, DateValue | None]:
+def _read_header(
+    blocks: list[str], copyright_year: str | None = None
+) -> tuple[str | None, str | None, int | None, DateValue | None]:
     """Title, author, and the block index and value of the publication date."""
     header = []
     for i, block in enumerate(blocks[:_HEADER_BLOCKS]):
@@ -453,6 +455,16 @@ def _read_header(blocks: list[str]) -> tuple[str | None, str | None, int | None,
                 date_at, date = i, value
                 break
     if date is None:
+        # A wire story with the day in its dateline and the year only in the closing
+        # copyright line ("BRATISLAVA, Feb 16 (Reuters) -" ... "© 2024 Thomson Reuters")
+        lead = header[-1] + 1 if header else 0
+        day = _wire_day(blocks[lead]) if lead < len(blocks) else None
+        if day is not None and copyright_year is not None:
+            span, text = day
+            value = parse_expression(f"{text} {copyright_year}", None, *span)
+            if value is not None and value.precision == "day":
+                date_at, date = lead, value
+    if date is None:
         # Only an "Updated" stamp ("PTI | Pune | Updated: 14-02-2023 17:12 IST"): the
         # page's own date all the same.
         after = header[-1] + 1 if header else 0
@@ -518,6 +530,9 @@ _LIFESPAN = re.compile(
     r"\s*[–—-]\s*\w+\.?\s+\d{1,2},?\s+(?:19|20)\d\d\W*$"
 )
 
+_SLUG_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
+_COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<y>(?:19|20)\d\d)\b", re.I)
+
 _UPDATED_LABELS = frozenset(("updated", "last updated", "modified", "last modified"))
 _PUBLISHED_LABELS = frozenset(("published", "posted", "first published", "published on"))
 
@@ -545,16 +560,28 @@ _TRAILER = re.compile(
     # "Published by The Daily Gazette on Mar. 3", "... from Nov. 17 to Nov. 19, 2023"
     r"|published\s+by\b[^.\n]{0,60}?\b(?:on|(?=from\s))\s*"
     r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*"  # a page's only date
-    r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*)"  # "Issued: 12/04/2022 | ..."
+    r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*"  # "Issued: 12/04/2022 | ..."
+    # "This article appeared in the print edition of The Examiner on Tuesday, November 21"
+    r"|appeared\s+in\s+(?:the\s+)?print\s+edition\b[^.\n]{0,60}?\bon\s+)"
 )
 
 
 # A dateline opening a story: a place in capitals, perhaps its region or country, a date
 # with its year, perhaps the agency, then a dash: "TEGUCIGALPA, 18 May 2023 (EFE).-".
 _WIRE = re.compile(
-    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2},\s*(?P<date>[^()]{6,30}?)"
+    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2},\s*(?P<date>[^()]{5,30}?)"
     r"\s*(?:\([A-Za-z][\w .&/-]{1,30}\))?\s*\.?\s*[-–—]"
 )
+
+
+def _wire_day(block: str) -> tuple[tuple[int, int], str] | None:
+    """The day of a wire dateline that gives no year ("BRATISLAVA, Feb 16 (Reuters) -")."""
+    m = _WIRE.match(block)
+    if m is None or re.search(r"\b(?:19|20)\d\d\b", m.group("date")):
+        return None
+    if not re.fullmatch(r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}", m["date"]):
+        return None
+    return (m.start("date"), m.end("date")), m.group("date")
 
 
 def _wire_dateline(block: str) -> DateValue | None:
@@ -683,6 +710,13 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         return (cell, False) if cell is not None else None
     if _LIFESPAN.match(block):
         return None
+    slug = _SLUG_DATE.search(block) if " " not in block.strip() else None
+    if slug is not None:
+        # "sheffieldtelegraph.co.uk/news/people/2023/10/17/bochum-and-sheffield-...": a
+        # page address copied above the story carries its date
+        y, mo, d = (int(slug[g]) for g in ("y", "m", "d"))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return DateValue(f"{y:04d}-{mo:02d}-{d:02d}", "day", slug.start(), slug.end()), False
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     era = _ERA_DATE.search(block)
@@ -797,7 +831,10 @@ def _clean_plain(text: str) -> Extracted:
                 continue  # a running header or footer repeated on every page
             seen_short.add(key)
         kept.append(block)
-    title, author, date_at, date = _read_header(kept)
+    # (the copyright line itself is debris and goes, but its year can date a wire story)
+    marks = [_COPYRIGHT_YEAR.search(b) for b in blocks[-_TRAILER_BLOCKS:]]
+    copyright_year = next((m["y"] for m in reversed(marks) if m is not None), None)
+    title, author, date_at, date = _read_header(kept, copyright_year)
     if date is not None and date_at is not None and day_first("\n".join(kept)):
         # "Published: 12/03/2024" on an Irish page is 12 March.
         date = swap_day_month(date, kept[date_at][date.start : date.end])
