@@ -232,6 +232,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 a_units = _acting_side(su, a_units, b_units, anchor, rule, tokens)
                 if rule.id != "pair.hyphenated":
                     a_units = [_compound_head(su, u, tokens) for u in a_units]
+                if rule.data.get("a_not_partner") and all(
+                    _partner_position(su.units.units[u], tokens) for u in a_units
+                ):
+                    continue  # "The agreement with Donetsk ..., and ties with Estelí"
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
@@ -299,6 +303,13 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     and not _names_a_thing(su.units.units[u], tokens)
                     and su.mentions[su.units.units[u].ref].place.key != mb.place.key
                 ]  # fmt: skip
+                partners_only = bool(before) and all(
+                    _partner_position(su.units.units[u], tokens) for u in before
+                )
+                if partners_only:
+                    # "The agreement with Donetsk ..., and ties with Estelí": partners
+                    # only, of the city the story is about
+                    before = []
                 if b_unit != listed[0] and (before or not strong):
                     # beside a place named before, only the first partner is its; a list
                     # needs sister-city words to go on past the first
@@ -318,6 +329,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             and _body_acts(anchor, tokens)
                             and _focal_council(places, parsed)
                         )
+                        # "It is not the city's only relationship of its kind. The
+                        # agreement with Donetsk ...": the paragraph just spoke of the city
+                        or (doc_strong and _focal_earlier_in_paragraph(places, parsed, s))
                     ):
                         # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
                         # city's own timeline; "Is Lawrence considering any new sister cities? In
@@ -326,7 +340,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         ma = _named_focal(places, su, parsed)
                         if ma is not None and ma.place.key == mb.place.key:
                             ma = None
-                    if ma is None or (m.start() > 0 and "|P" in su.units.text[: m.start()]):
+                    named_before = m.start() > 0 and "|P" in su.units.text[: m.start()]
+                    if ma is None or (named_before and not partners_only):
                         continue
                     key = _pair_key(ma.place, mb.place)
                     if key in found or _already_paired_with(found, mb.place, anchor):
@@ -931,6 +946,20 @@ def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
     lo = parsed.paragraphs[max(0, para - 3)][0]
     hi = parsed.sentences[s].start
     return any(lo <= m.start < hi and m.place.key == places.focal.key for m in places.context)
+
+
+def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:
+    """The sentence just before, in the same paragraph, names the document's own city
+    (or speaks of it as "the city")."""
+    if places.focal is None or s == 0:
+        return False
+    prev = parsed.sentences[s - 1]
+    if prev.paragraph != parsed.sentences[s].paragraph:
+        return False
+    return any(
+        prev.start <= m.start < prev.end and m.place.key == places.focal.key
+        for m in places.mentions
+    )
 
 
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
