@@ -332,6 +332,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # "It is not the city's only relationship of its kind. The
                         # agreement with Donetsk ...": the paragraph just spoke of the city
                         or (doc_strong and _focal_earlier_in_paragraph(places, parsed, s))
+                        # "The link with Cosenza, in Calabria, was formalised in 2002" on
+                        # a council's page: a tie as the subject, the page's city's
+                        or (
+                            doc_strong
+                            and anchor is not None
+                            and tokens[anchor].dep in ("nsubj", "nsubjpass")
+                            and _focal_named_near(places, parsed, s)
+                        )
                     ):
                         # "1993 – Twinning with Guadalajara, Mexico, is signed": an entry of the
                         # city's own timeline; "Is Lawrence considering any new sister cities? In

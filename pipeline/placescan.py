@@ -45,7 +45,10 @@ _AFTER_RELATION = re.compile(
     r"|-[A-Z][\w]+\s+(?:sister|twin|relationship|partnership|twinning|link|ties)"
     r"|,?\s+(?:is|was|are|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
     r"(?:twinned|paired|partnered|linked)\s+with"
-    r"|\s+(?:has|have|had|maintains)\s+(?:\w+\s+){0,2}(?:sister|twin|partner)\b)"
+    r"|\s+(?:has|have|had|maintains)\s+(?:\w+\s+){0,2}(?:sister|twin|partner)\b"
+    # "Frome Twinning Association", "Tucson Sister Cities Association": the town's own
+    r"|\s+(?:Twinning|Sister\s+Cities|Sister\s+City|Town\s+Twinning)\s+"
+    r"(?:Association|Committee|Society|Board|Commission|Group))"
 )
 _BEFORE_OF = re.compile(
     r"(?:city|City|town|Town|village|municipality|port|capital|[Mm]ayor|borough|township)\s+of\s+$"
