@@ -178,7 +178,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
     out.extend(_list_relations(parsed, places, all_units, strong_words))
     out.extend(_entry_relations(parsed, places, all_units))
-    out.extend(_answer_relations(parsed, places, all_units))
+    out.extend(_answer_relations(parsed, places, all_units, doc_strong))
     for s in range(len(parsed.sentences)):
         su = all_units[s]
         text = su.units.text
@@ -669,7 +669,9 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
     return out
 
 
-def _answer_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
+def _answer_relations(
+    parsed: Parsed, places: Places, all_units, doc_strong: bool
+) -> list[RelationMention]:
     """An interview: "Q: Kutaisi once had a Russian sister city." / "A: Podolsk, near
     Moscow. The city assembly walked away from that partnership ...": a short answer
     names the partner of the city the questions are about."""
@@ -677,7 +679,7 @@ def _answer_relations(parsed: Parsed, places: Places, all_units) -> list[Relatio
     out = []
     if places.focal is None:
         return out
-    keywords, _ = keyword_res()
+    keywords, relevance = keyword_res()
     firsts = {}
     for k, sent in enumerate(parsed.sentences):
         firsts.setdefault(sent.paragraph, k)
@@ -687,7 +689,11 @@ def _answer_relations(parsed: Parsed, places: Places, all_units) -> list[Relatio
             continue
         q_start, q_end = parsed.paragraphs[para - 1]
         question = parsed.text[q_start:q_end]
-        if not QUESTION.match(question) or not keywords.search(question):
+        # (the same test that has the question parsed: "Q: Which towns is Morpeth
+        # linked with?" in a twinning association's FAQ)
+        if not QUESTION.match(question) or not (
+            keywords.search(question) or (doc_strong and relevance.search(question))
+        ):
             continue
         q_places = {m.place.key for s in range(firsts[para - 1], k) for m in all_units[s].mentions}
         if q_places - {places.focal.key}:
@@ -697,24 +703,31 @@ def _answer_relations(parsed: Parsed, places: Places, all_units) -> list[Relatio
             u for u in su.units.units
             if u.kind == "W" and tokens[u.tok_start].text.isalpha()
         ]  # fmt: skip
+        # the places the answer names, not where they lie ("Saint-Cyr-sur-Loire, just
+        # outside Tours")
+        units = su.units.units
         named = [
-            u for u in su.units.units
+            k for k, u in enumerate(units)
             if u.kind == "P" and su.mentions[u.ref].place.key != places.focal.key
+            and not su.mentions[u.ref].in_org
+            and not (k > 0 and tokens[units[k - 1].tok_start].lower in _WHERE_WORDS)
         ]  # fmt: skip
-        if not named or len(words) > 8:
-            continue  # not a short answer naming a place
-        b = su.mentions[named[0].ref]
-        if b.in_org:
-            continue
+        if not named or len(words) > 16 or len(words) > 4 * len(named) + 4:
+            continue  # not a short answer naming places
         a = _focal_mention(places, su, parsed)
         sent = parsed.sentences[k]
-        out.append(
-            RelationMention(
-                a, b, b.place.country, k, None, b.start, sent.end, "pair.answer_names",
-                "sister", 0.6, True,
-            )
-        )  # fmt: skip
+        for u in named:
+            b = su.mentions[su.units.units[u].ref]
+            out.append(
+                RelationMention(
+                    a, b, b.place.country, k, None, b.start, sent.end, "pair.answer_names",
+                    "sister", 0.6, True,
+                )
+            )  # fmt: skip
     return out
+
+
+_WHERE_WORDS = frozenset("in of near outside from on at".split())
 
 
 _COUNTED = frozenset("cities towns municipalities localities partners communities".split())
