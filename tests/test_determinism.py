@@ -60,6 +60,7 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
         "devset8",
         "devset9",
         "devset10",
+        "devset11",
     ],
 )
 def test_prefilter_same_rows_on_later_devsets(extractor, name):

@@ -61,6 +61,7 @@ def _report(extractor, dataset: str):
             "devset8",
             "devset9",
             "devset10",
+            "devset11",
         )
         for m in sorted(FLOORS[d])
     ],
