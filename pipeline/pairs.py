@@ -423,6 +423,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue
                 r_units = _group_units(su.units, m, "R")
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
+                if _not_civic(r_units, su.units, tokens, strong_words):
+                    continue  # "flight links with a city in China"
                 if anchor is not None and (
                     _denied(anchor, tokens) or _denied_above(anchor, tokens)
                 ):
@@ -1418,9 +1420,6 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
         return True, None
     words = [tokens[us.units[u].tok_start].lower for u in r_units if us.units[u].kind == "W"]
     strong = any(w in strong_words for w in words)
-    first = tokens[us.units[r_units[0]].tok_start]
-    if not strong and first.i > 0 and tokens[first.i - 1].lower in _NOT_CIVIC:
-        return False, None  # "the rail link between X and Y" joins places, not councils
     # The relationship noun is the last word of the phrase ("sister city relationship").
     anchor = None
     for u in reversed(r_units):
