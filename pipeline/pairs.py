@@ -873,17 +873,23 @@ def _denied(anchor: int, tokens) -> bool:
     return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
 
 
+def _ancestors(i: int, tokens, limit: int):
+    """The heads above token i, nearest first, at most `limit` of them."""
+    tok = tokens[i]
+    for _ in range(limit):
+        if tok.head == tok.i:
+            return
+        tok = tokens[tok.head]
+        yield tok
+
+
 _WISHES = frozenset("consider welcome like love make want be".split())
 
 
 def _hypothetical(anchor: int, tokens) -> bool:
     """ "Aswan 'would consider' a similar arrangement with Florence", "A twinning with
     Busan could make sense one day": a tie someone might want is no tie."""
-    tok = tokens[anchor]
-    for _ in range(4):
-        if tok.head == tok.i:
-            return False
-        tok = tokens[tok.head]
+    for tok in _ancestors(anchor, tokens, 4):
         if tok.pos in ("VERB", "AUX"):
             if tok.dep == "relcl":
                 return False  # "a bill that would make Lodi and Kofu sister cities" proposes
@@ -895,11 +901,7 @@ def _hypothetical(anchor: int, tokens) -> bool:
 def _denied_above(anchor: int, tokens) -> bool:
     """A word above the tie noun denies it: "has no plans to seek a sister city in Korea",
     "does not want a partner in China"."""
-    tok = tokens[anchor]
-    for _ in range(5):
-        if tok.head == tok.i:
-            return False
-        tok = tokens[tok.head]
+    for tok in _ancestors(anchor, tokens, 5):
         lo = max(0, tok.i - 4)
         if any(
             t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))
@@ -918,11 +920,7 @@ _ACTING_BODIES = frozenset(
 def _body_acts(anchor: int, tokens) -> bool:
     """The verb over the relationship noun has a city body for subject ("councillors
     rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
-    tok = tokens[anchor]
-    for _ in range(6):
-        if tok.head == tok.i:
-            return False
-        tok = tokens[tok.head]
+    for tok in _ancestors(anchor, tokens, 6):
         if tok.pos in ("VERB", "AUX"):
             subjects = [
                 t for t in tokens[max(0, tok.i - 20) : tok.i]

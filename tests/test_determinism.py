@@ -8,7 +8,7 @@ from pipeline import runner
 from pipeline.config import Settings
 from pipeline.extract import Extractor
 
-from .conftest import SEEDS
+from .conftest import LATER_DEVSETS, SEEDS
 
 
 def _rows(extractions):
@@ -48,21 +48,7 @@ def test_prefilter_same_rows_on_devset(extractor, devset_extractions):
     assert _rows(full) == _rows(devset_extractions)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "devset2",
-        "devset3",
-        "devset4",
-        "devset5",
-        "devset6",
-        "devset7",
-        "devset8",
-        "devset9",
-        "devset10",
-        "devset11",
-    ],
-)
+@pytest.mark.parametrize("name", LATER_DEVSETS)
 def test_prefilter_same_rows_on_later_devsets(extractor, name):
     folder = SEEDS.parents[1] / "tests" / "data" / name / "docs"
     docs = [runner.read_and_clean(p) for p in sorted(folder.glob("*.txt"))]

@@ -7,7 +7,7 @@ import pytest
 from pipeline import runner, sources
 from pipeline.evaluate import load_gold, score
 
-from .conftest import DEVSET, ROOT, SEEDS_GOLD
+from .conftest import DEVSET, LATER_DEVSETS, ROOT, SEEDS_GOLD
 
 FLOORS = json.loads((ROOT / "tests/data/quality_floors.json").read_text())
 
@@ -49,22 +49,7 @@ def _report(extractor, dataset: str):
 
 @pytest.mark.parametrize(
     ("dataset", "metric"),
-    [
-        (d, m)
-        for d in (
-            "devset2",
-            "devset3",
-            "devset4",
-            "devset5",
-            "devset6",
-            "devset7",
-            "devset8",
-            "devset9",
-            "devset10",
-            "devset11",
-        )
-        for m in sorted(FLOORS[d])
-    ],
+    [(d, m) for d in LATER_DEVSETS for m in sorted(FLOORS[d])],
 )
 def test_development_scores_stay_above_floor(extractor, dataset, metric):
     assert _figures(_report(extractor, dataset))[metric] >= FLOORS[dataset][metric]
