@@ -230,8 +230,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 conf = rule.data.get("confidence", 0.8) * (1.0 if strong else 0.85)
                 span = _span(su.units, m, tokens)
                 a_units = _acting_side(su, a_units, b_units, anchor, rule, tokens)
-                if rule.id != "pair.hyphenated":
-                    a_units = [_compound_head(su, u, tokens) for u in a_units]
+                a_units = [_compound_head(su, u, tokens) for u in a_units]
                 if rule.data.get("a_not_partner") and all(
                     _partner_position(su.units.units[u], tokens) for u in a_units
                 ):
