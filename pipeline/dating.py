@@ -400,6 +400,9 @@ class Dater:
             or self._lede_perfect(ev)
             or self._headline_present(ev)
             or (ev.type.endswith("proposed") and self._present_proposal(ev))
+            # "It would also have ended the relationship with Sovetsk": what a motion
+            # just defeated would have done
+            or (ev.type.endswith("proposed") and self._counterfactual(ev))
             # "Mombasa will be twinned with Durban": planned as of the report
             or (ev.type == "proposed" and ".future" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
@@ -484,12 +487,25 @@ class Dater:
             tok = self.tokens[tok.head]
         return False
 
+    def _counterfactual(self, ev: EventMention) -> bool:
+        """ "would have ended": the trigger's own auxiliaries are "would" and "have"."""
+        aux = {
+            self.tokens[c].lower
+            for c in self.children.get(ev.trigger, ())
+            if self.tokens[c].dep == "aux"
+        }
+        return {"would", "have"} <= aux
+
     def _headline_present(self, ev: EventMention) -> bool:
         """ "Wichita adds Taiwan's Kaohsiung as sister city": a headline tells the news
         of its day in the present tense."""
         sent = self.parsed.sentences[ev.sentence]
         start, end = self.parsed.paragraphs[sent.paragraph]
-        headline = sent.paragraph == 0 and sent.start == start and sent.end == end
+        # the first paragraph, or any one-sentence line above the story's first prose
+        # paragraph (a site's name and section line may come first)
+        headline = (sent.paragraph == 0 or end <= self._story_start) and (
+            sent.start == start and sent.end == end
+        )
         if not headline or self.parsed.text[start:end].rstrip().endswith((".", "?", "!")):
             return False
         # the finite verb the trigger hangs on: "Town rejects call to end Timbuktu twinning"
@@ -497,6 +513,8 @@ class Dater:
         for _ in range(4):
             if tok.tag in ("VBZ", "VBP"):
                 return True
+            if tok.tag == "NN" and any(self.tokens[c].dep == "dobj" for c in self.children[tok.i]):
+                return True  # "Mysuru, Japan's Matsue sign sister-city pact": a verb misread
             if tok.head == tok.i or tok.dep not in ("xcomp", "acl", "dobj", "advcl", "relcl"):
                 return False
             tok = self.tokens[tok.head]

@@ -139,7 +139,8 @@ def _passive_adjective(tok: Token, tokens) -> bool:
 
 def _verb_by_syntax(tok: Token, tokens) -> str:
     """The tagger's part of speech, except that a "noun" heading a clause with its own
-    subject is a verb ("suggested that Tegucigalpa twin with Guangzhou"), and a gerund
+    subject or with a direct object is a verb ("suggested that Tegucigalpa twin with
+    Guangzhou"), and a gerund
     with a determiner or possessor is a noun ("to scrap the town's 1973 twinning")."""
     if tok.tag == "VBG":
         lo = max(0, tok.i - 6)
@@ -159,6 +160,10 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
         ):
             return "NOUN"  # "Odesa terminates twinning with St Petersburg": what ends
         return tok.pos
+    if tok.pos == "NOUN" and any(
+        t.head == tok.i and t.dep == "dobj" for t in tokens[tok.i + 1 : tok.i + 8]
+    ):
+        return "VERB"  # a headline's "Mysuru, Japan's Matsue sign sister-city pact"
     if tok.pos != "NOUN" or tok.dep not in ("ccomp", "advcl", "relcl"):
         return tok.pos
     lo = max(0, tok.i - 6)
@@ -1060,6 +1065,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             if head.pos in ("NOUN", "PROPN", "PRON", "NUM"):
                 # "a relationship with its sister city": the noun above is not a trigger
                 if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
+                    tok = head
+                    continue
+                if head.lemma in ("decade", "year", "century") and tok.lower == "of":
+                    # "to end more than three decades of ties with Kaliningrad"
                     tok = head
                     continue
                 if head.lemma == "light" and tok.lower == "to":

@@ -21,6 +21,7 @@ into a Python regex, so matching runs at regex speed. Atoms:
                     literal brackets
     _               any word or country (never a place); _{0,8} up to eight
     *               any unit at all
+    START           the start of the sentence (a headline's first word)
     (a | b c)       alternatives; ? {m,n} quantify an atom or group
     !word / !$MACRO negative lookahead: the next unit is not that
     X=atom          capture an atom or group under the name X (pair rules read A, B,
@@ -79,7 +80,7 @@ def _lemma(word: str) -> str:
     return r"[^ @][^ ]*\|" + re.escape(word) + r"\|W "
 
 
-_SPECIAL = frozenset("A B PLACE NATION COUNTRY DEM SLASH LPAREN RPAREN _ *".split())
+_SPECIAL = frozenset("A B PLACE NATION COUNTRY DEM SLASH LPAREN RPAREN START _ *".split())
 
 
 class PatternError(ValueError):
@@ -178,6 +179,9 @@ def _atom(core: str, macros: dict[str, list[str]], source: str) -> str:
         return r"(?![;:]\|)(?:" + _WORD + "|" + _NATION + ")"
     if core == "*":
         return _ANY
+    if core == "START":
+        # The sentence's first unit (the unit string opens with one space).
+        return r"(?<=\A )"
     if core == "SLASH":
         return _lit("/")
     if core == "LPAREN":

@@ -899,6 +899,16 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         if matched is None:
             break
         stop, country, admin1, parent = matched
+        if (
+            country
+            and admin1 is None
+            and parent is None
+            and cand.cities
+            and all(c.country != country for c in cand.cities)
+            and stop < n
+            and tokens[stop].lower in ("'s", "’s")
+        ):
+            break  # "Mysuru, Japan's Matsue sign ...": the country owns the next name
         cand.qual_country = cand.qual_country or country
         if admin1:
             cand.qual_admin1.add(admin1)
@@ -1642,7 +1652,25 @@ _OWN_RELATION = frozenset(
 )
 
 
-_WITH_BEFORE = re.compile(r"\bwith\s+$", re.IGNORECASE)
+_WITH_BEFORE = re.compile(
+    # "with Jinan", "with Russia's Kaliningrad", "with the Chinese city of Jiaozuo"
+    r"\bwith\s+(?:[A-Z][\w.]*(?:'s|’s)\s+|the\s+(?:[A-Z]\w+\s+)?(?:city|town|port)\s+of\s+)?$"
+)
+
+
+_DATELINE_AFTER = re.compile(
+    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?[—–]"
+)
+
+
+def _is_dateline(m: PlaceMention, text: str) -> bool:
+    """An upper-case name opening a paragraph before a dash: "KIEL, Germany (AP) —"."""
+    return (
+        m.text.isupper()
+        and len(m.text) > 2
+        and (m.start == 0 or text[m.start - 1] == "\n")
+        and _DATELINE_AFTER.match(text, m.end) is not None
+    )
 
 
 def focal_place(
@@ -1661,16 +1689,23 @@ def focal_place(
         if m.tok_start >= 0 and m.start not in scanned and not m.cue.startswith(("org", "coref"))
     ]  # fmt: skip
     pool = sorted([*doc.mentions, *extra], key=lambda m: m.start)
+    opener = None
     for m in pool:
         # A name right after "with" is a partner's ("end our relationship with Jinan"):
         # it counts half, so that a partner named as often loses to the city itself.
         weight = (
             0.5
-            if text is not None and _WITH_BEFORE.search(text, max(0, m.start - 6), m.start)
+            if text is not None and _WITH_BEFORE.search(text, max(0, m.start - 40), m.start)
             else 1
         )
+        if text is not None and _is_dateline(m, text):
+            # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
+            # dateline is its own city, which the story then calls "the city"
+            weight += 1.5
         counts[m.place.key] = counts.get(m.place.key, 0) + weight
         first.setdefault(m.place.key, m)
+        if opener is None and weight >= 1:
+            opener = m
     if not counts:
         return None
     if text is not None:
@@ -1683,8 +1718,10 @@ def focal_place(
                 named = len(re.findall(rf"(?<!\w){re.escape(m.text)}(?!\w)", text))
                 counts[key] = max(counts[key], named)
     # The place a document opens with (its title, its council's letterhead) counts once
-    # more: a staff report about a new partner is still its own city's.
-    counts[pool[0].place.key] += 1
+    # more: a staff report about a new partner is still its own city's. A partner the
+    # headline names after "with" is not that place ("... votes to keep its twinning
+    # with Russia's Kaliningrad").
+    counts[(opener or pool[0]).place.key] += 1
     key = max(counts, key=lambda k: (counts[k], -first[k].start))
     return first[key].place
 
