@@ -271,6 +271,8 @@ def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
         tokens[c].dep == "neg"
         # "There are no plans to end the relationship"
         or (tokens[c].dep == "det" and tokens[c].lower == "no" and tok.pos == "NOUN")
+        # "Nobody proposed ending that tie"
+        or (tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lower in ("nobody", "none"))
         for c in children.get(tok.i, ())
     )
 
@@ -966,11 +968,11 @@ def _key(rm: RelationMention):
 
 
 _RELATIONSHIP_NOUNS = frozenset(
-    "agreement agreements relationship relationships partnership partnerships ties relations "
-    "twinning link links pact accord city cities town towns twin".split()
+    "agreement agreements relationship relationships partnership partnerships ties tie "
+    "relations twinning link links pact accord city cities town towns twin".split()
 )
 _WEAK_ALONE = frozenset(
-    "agreement relationship partnership ties relations twinning link pact accord twin".split()
+    "agreement relationship partnership ties tie relations twinning link pact accord twin".split()
 )
 
 
@@ -1248,6 +1250,16 @@ def _classify(
         head = tokens[cur.head]
         if head.sent != cur.sent:
             break
+        if (
+            dep == "csubj"
+            and head.dep == "ccomp"
+            and tokens[head.head].lemma in _REPORTING_VERBS
+            and any(
+                tokens[c].dep == "aux" and tokens[c].lower in ("would", "could", "might")
+                for c in children.get(head.i, ())
+            )
+        ):
+            return []  # "said ending the tie would punish ordinary people": an argument
         lo, hi = sorted((cur.i, head.i))
         if dep in ("ccomp", "conj", "parataxis") and any(
             tokens[k].text == ";" for k in range(lo, hi)
