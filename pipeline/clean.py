@@ -559,7 +559,9 @@ _TRAILER = re.compile(
     r"|(?:first|originally)\s+published\s+as\b.{0,140}[|,–—]\s*(?=[^|,–—]{0,30}$)"
     # "Published by The Daily Gazette on Mar. 3", "... from Nov. 17 to Nov. 19, 2023"
     r"|published\s+by\b[^.\n]{0,60}?\b(?:on|(?=from\s))\s*"
-    r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*"  # a page's only date
+    # a page's only date: "Page last updated: 3 March 2022", "This page was last updated
+    # on 28/08/2023" (not a wiki's "last edited" stamp of its latest change)
+    r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*(?:on\s+)?"
     r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*"  # "Issued: 12/04/2022 | ..."
     # "This article appeared in the print edition of The Examiner on Tuesday, November 21"
     r"|appeared\s+in\s+(?:the\s+)?print\s+edition\b[^.\n]{0,60}?\bon\s+)"
@@ -568,8 +570,11 @@ _TRAILER = re.compile(
 
 # A dateline opening a story: a place in capitals, perhaps its region or country, a date
 # with its year, perhaps the agency, then a dash: "TEGUCIGALPA, 18 May 2023 (EFE).-".
+# A press release's: "FLAGSTAFF, Ariz. — March 6, 2024 —", "Cape Coast, 4th September
+# 2023 –" (the place in capitals or capitalised, the date between dashes).
 _WIRE = re.compile(
-    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2},\s*(?P<date>[^()]{5,30}?)"
+    r"^(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
+    r"(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2}(?:,|\s+[–—])\s*(?P<date>[^()]{5,30}?)"
     r"\s*(?:\([A-Za-z][\w .&/-]{1,30}\))?\s*\.?\s*[-–—]"
 )
 
@@ -697,6 +702,8 @@ _ISSUED = re.compile(r"(?i)\b(?:issued|date of issue|release date)\b")
 
 def _dateline(block: str) -> tuple[DateValue, bool] | None:
     """The date of a header line that is mostly a date, and whether it is labelled."""
+    if block.isupper() and len(block.title()) == len(block):
+        block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     minutes = _MINUTES.match(block)
     if minutes is not None:
         # "Minutes of the Ordinary Meeting of the Council held ... on Thursday 14 March
@@ -717,8 +724,6 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         y, mo, d = (int(slug[g]) for g in ("y", "m", "d"))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return DateValue(f"{y:04d}-{mo:02d}-{d:02d}", "day", slug.start(), slug.end()), False
-    if block.isupper() and len(block.title()) == len(block):
-        block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
     era = _ERA_DATE.search(block)
     if era is not None:
         # "Date of issue: October 5, Reiwa 4 (2022)": a Japanese era year, the Western
