@@ -318,12 +318,19 @@ def recognise(
             described = _described_as_place(i, j, sent, tokens) or (
                 tie_talk and _bracket_partner(i, j, sent, tokens)
             )
+            # "partnerships with Dartmouth (1972), Kilrush (1986) and Betanzos (2004)":
+            # in a sentence about ties, a name listed with a known place, or with a year
+            # in brackets, is a town too
+            coordinated = (
+                tie_talk and j - i <= 3 and _listed_with_place(i, j, sent, tokens, candidates)
+            )
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows
                 and (first_in_line or (j - i == 1 and (tokens[j].text in ("(", "|") or partner)))
             )
             person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
             person = person and not described and not affix  # "Jongno District" (PERSON)
+            person = person and not (coordinated and j - i == 1)
             person = person and not council_of and not council_named
             # "the neighbouring Port of Los Angeles" is a body, not a town
             neighbour = (
@@ -344,6 +351,7 @@ def recognise(
                     or council_of
                     or council_named
                     or of_country
+                    or coordinated
                 )
             ):
                 # "the neighbouring Tasman District Council": the council's district
@@ -365,7 +373,7 @@ def recognise(
                     )
                     cand.cue = (
                         "place.list_item" if first_in_line
-                        else "place.described" if described
+                        else "place.described" if described or coordinated
                         else "place.city_of" if council_of or council_named or of_country else ""
                     )  # fmt: skip
                     cand.framed = tied
@@ -1034,6 +1042,35 @@ def _in_with_brackets(i: int, j: int, sent, tokens) -> bool:
     )
 
 
+def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
+    """A name with a year in brackets ("Kilrush (1986)"), coordinated in a list with a
+    place the gazetteer knows ("Dartmouth (1972), Kilrush (1986) and Betanzos (2004)")."""
+    if not (j + 2 < sent.tok_end and tokens[j].text == "(" and tokens[j + 2].text == ")"):
+        return False
+    if not re.fullmatch(r"(?:1[89]|20)\d\d", tokens[j + 1].text):
+        return False
+    known = [
+        c for c in candidates.values() if c.cities and sent.tok_start <= c.tok_start < sent.tok_end
+    ]
+    for c in known:
+        # the known place also carries a bracketed year, and the two are one list:
+        # only commas, "and" and other such items between them
+        e = c.tok_end
+        if not (e + 2 < sent.tok_end and tokens[e].text == "(" and tokens[e + 2].text == ")"):
+            continue
+        lo, hi = (e + 3, i) if c.tok_end <= i else (j + 3, c.tok_start)
+        between = tokens[lo:hi]
+        if len(between) <= 12 and all(
+            t.text in (",", "(", ")", ";")
+            or t.lower in ("and", "&")
+            or t.text[:1].isupper()
+            or re.fullmatch(r"(?:1[89]|20)\d\d", t.text)
+            for t in between
+        ):
+            return True
+    return False
+
+
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
     a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor"),
@@ -1057,8 +1094,8 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             return appos and (
                 nxt is None or nxt.lower in _COMPASS or nxt.pos not in ("NOUN", "PROPN")
             )
-        # "a small market town", "a Somerset village"
-        if t.pos not in ("ADJ", "NUM", "PROPN") and t.dep != "amod":
+        # "a small market town", "a Somerset village", "a fishing town of 3,000"
+        if t.pos not in ("ADJ", "NUM", "PROPN") and t.dep not in ("amod", "compound"):
             return False
     return False
 
