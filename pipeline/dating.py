@@ -94,6 +94,8 @@ class _SentDate:
     since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
+_DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
+_RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
 _ACT_ADVERBS = frozenset("officially formally finally today yesterday ceremonially".split())
 
 
@@ -284,6 +286,43 @@ class Dater:
                 break
             c = self.clause_of(tok.head)
         return chain
+
+    def respective(self, events: list[EventMention]) -> dict[int, EventDate]:
+        """ "signed their agreements with Liepāja and Palanga in 1992 and 1996
+        respectively": in a sentence that pairs its lists in order, the k-th tie of a
+        kind takes the k-th date. Keys are positions in ``events``."""
+        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for k, ev in enumerate(events):
+            if ev.relation.b is not None and ev.own_date is None:
+                groups[(ev.sentence, ev.type)].append(k)
+        out: dict[int, EventDate] = {}
+        for (s, _), members in groups.items():
+            by_b = {events[k].relation.b.start: k for k in members}
+            if len(by_b) < 2:
+                continue
+            sent = self.parsed.sentences[s]
+            said = self.parsed.text[sent.start : sent.end].lower()
+            if not _RESPECTIVELY.search(said):
+                continue
+            last_b = max(by_b)
+            dates = sorted(
+                (sd for sd in self.sentence_dates(s) if not sd.since and sd.value.start > last_b),
+                key=lambda sd: sd.value.start,
+            )
+            if len(dates) != len(by_b) or any(sd.relative for sd in dates):
+                continue
+            # the dates are one list of their own: "in 1992 and 1996", "1961, 1965 and 1970"
+            gaps = [
+                self.parsed.text[x.value.end : y.value.start]
+                for x, y in zip(dates, dates[1:], strict=False)
+            ]
+            if not all(_DATE_LIST_GAP.fullmatch(g) for g in gaps):
+                continue
+            for sd, b_start in zip(dates, sorted(by_b), strict=True):
+                for k in members:
+                    if events[k].relation.b.start == b_start:
+                        out[k] = EventDate(sd.value, "explicit")
+        return out
 
     def date(self, ev: EventMention, event_sentences: set[int]) -> EventDate | None:
         if ev.own_date is not None:

@@ -199,11 +199,12 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     events: list[Event] = []
     actors: list[Actor] = []
     citation_spans = {}
-    for ev in found:
+    respective = dater.respective(found)
+    for k, ev in enumerate(found):
         key = _relation_key(ev.relation)
         key = redirect.get(key, key)
         rel = relations[key]
-        when = dater.date(ev, event_sentences)
+        when = respective[k] if k in respective else dater.date(ev, event_sentences)
         if ".needs_date" in ev.rule_id and when is None:
             continue
         event_id = content_hash("event", rel.relation_id, ev.type, ev.trigger_start, ev.trigger_end)

@@ -309,9 +309,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about
                     before = []
-                if b_unit != listed[0] and (before or not strong):
+                if b_unit != listed[0] and (before or not (strong or doc_strong)):
                     # beside a place named before, only the first partner is its; a list
-                    # needs sister-city words to go on past the first
+                    # needs sister-city words, in it or in the story, to go on past the first
                     continue
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
@@ -947,7 +947,13 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
     "councillors" and "the council" are that city's."""
     if places.focal is None:
         return False
-    name = re.escape(places.focal.name)
+    # the gazetteer's spelling and the text's own ("Whakatane" / "Whakatāne")
+    spellings = {places.focal.name} | {
+        m.text for m in places.mentions
+        if m.place.key == places.focal.key and m.tok_start >= 0 and m.text[:1].isupper()
+        and not m.cue.startswith(("coref", "org"))
+    }  # fmt: skip
+    name = "(?:" + "|".join(sorted(map(re.escape, spellings))) + ")"
     kind = "(?: city| town| district| shire| borough)?"
     # ("CITY OF SANTA FE / GOVERNING BODY": the city's own record)
     found = re.search(
@@ -1218,8 +1224,16 @@ def _names_a_thing(unit: Unit, tokens) -> bool:
 def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
     if len(b_units) < 2:
         return False
+    # "with Liepāja and Palanga in 1992 and 1996 respectively", "with Cabo Frio and
+    # Paraty, in that order,"
     after = su.units.units[b_units[-1]].tok_end
-    return any(t.lower == "respectively" for t in tokens[after : after + 3])
+    words = []
+    for t in tokens[after : after + 10]:
+        if t.text in (";", ".") or t.sent != tokens[after - 1].sent:
+            break
+        words.append(t.lower)
+    text = " ".join(words)
+    return "respectively" in words or "in that order" in text or "in the same order" in text
 
 
 def _possessive(unit: Unit, tokens) -> bool:
@@ -1437,7 +1451,8 @@ def _anchor(r_units: list[int], us: UnitString, tokens, strong_words) -> tuple[b
 _NOT_CIVIC = frozenset(
     "rail railway train road bus coach flight air ferry shipping trade business transport "
     "highway motorway bridge tunnel pipeline cable fibre fiber freight research academic "
-    "university school hospital sporting football commercial industrial".split()
+    "university school hospital sporting football commercial industrial transatlantic "
+    "transpacific aviation airline airlines cargo container maritime flights".split()
 )
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
