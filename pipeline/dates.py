@@ -130,9 +130,10 @@ def _format(d: date, precision: str) -> str:
 
 
 _SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
-_NAMED_PERIOD = re.compile(
-    r"(?i)(last|this|past|next)\s+(january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|spring|summer|autumn|fall|winter)"
+NAMED_PERIOD = re.compile(
+    # ("this may take years": the modal is no month)
+    r"(?i)\b(last|this|past|next)\s+(january|february|march|april|(?-i:May)|june|july|"
+    r"august|september|october|november|december|spring|summer|autumn|fall|winter)\b"
 )
 
 
@@ -179,7 +180,7 @@ def parse_expression(
             return None
         n = count(back.group(1))
         return DateValue(f"{base.year - n:04d}", "year", start, end)
-    named = _NAMED_PERIOD.fullmatch(text)
+    named = NAMED_PERIOD.fullmatch(text)
     if named:
         return _named_period(named, base, start, end)
     if _DURATION.search(text):

@@ -24,6 +24,7 @@ from datetime import date
 
 from pipeline.dates import (
     COUNT,
+    NAMED_PERIOD,
     YEAR_RE,
     Citation,
     count,
@@ -154,6 +155,8 @@ class Dater:
             spans[m.span()] = None  # "A year later": counted from the date before it
         for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
             spans[m.span(1)] = None  # "in April": the month of the publication year
+        for m in NAMED_PERIOD.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "last autumn", which the tagger may not call a date
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
             # Also inside a longer span: when that does not parse ("the spring of
             # 1987"), its year still dates the sentence; when it does, it is taken first.

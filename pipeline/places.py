@@ -1083,7 +1083,8 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         return True
     if j + 2 >= sent.tok_end or tokens[j].text != ",":
         return False
-    if tokens[j + 1].lower not in ("a", "an"):
+    # "Gien, the riverside town on the Loire" too
+    if tokens[j + 1].lower not in ("a", "an", "the"):
         return False
     for k in range(j + 2, min(j + 5, sent.tok_end)):
         t = tokens[k]
@@ -1092,7 +1093,10 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             # (the parser may hang "a commune south of Paris" on "south")
             appos = t.dep == "appos" or tokens[t.head].dep == "appos"
             return appos and (
-                nxt is None or nxt.lower in _COMPASS or nxt.pos not in ("NOUN", "PROPN")
+                nxt is None
+                or nxt.lower in _COMPASS
+                # (not "Santiago Wanderers, the city's football club")
+                or (nxt.pos not in ("NOUN", "PROPN") and nxt.lower not in ("'s", "’s"))
             )
         # "a small market town", "a Somerset village", "a fishing town of 3,000"
         if t.pos not in ("ADJ", "NUM", "PROPN") and t.dep not in ("amod", "compound"):
