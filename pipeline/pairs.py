@@ -469,7 +469,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
         out.extend(found.values())
-    out.extend(_the_two_cities(parsed, all_units, out, tokens, strong_words, doc_strong))
+    out.extend(
+        _the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong)
+    )
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
 
@@ -478,18 +480,25 @@ _TWO_HEADS = frozenset("cities towns municipalities communities".split())
 
 
 def _the_two_cities(
-    parsed: Parsed, all_units, found: list[RelationMention], tokens, strong_words, doc_strong
+    parsed: Parsed,
+    places: Places,
+    all_units,
+    found: list[RelationMention],
+    tokens,
+    strong_words,
+    doc_strong,
 ) -> list[RelationMention]:
     """ "Take Dakar and Recife. When the two Atlantic port cities sealed their twinning in
     2008, ...": "the two cities" as a subject stands for the two places the sentence
-    before names, when they are all it names."""
+    before names, when they are all it names; or, when the sentence itself names one
+    place only, that place and the document's own city ("Students from Tsuru arrived
+    Sunday ..., since the two cities signed their sister city agreement in 1994")."""
     out = []
     done = {r.sentence for r in found if r.b is not None}
     for s, sent in enumerate(parsed.sentences):
-        if s == 0 or s in done:
+        if s in done:
             continue
-        if parsed.sentences[s - 1].paragraph != sent.paragraph:
-            continue  # the two places are named just before, in the same paragraph
+        same_para = s > 0 and parsed.sentences[s - 1].paragraph == sent.paragraph
         for i in range(sent.tok_start, sent.tok_end - 2):
             t = tokens[i]
             if not (t.lower == "the" and tokens[i + 1].lower == "two"):
@@ -508,17 +517,37 @@ def _the_two_cities(
             strong = any(tokens[k].lower in strong_words for k in ties)
             if not strong and not doc_strong:
                 continue
-            su = all_units[s - 1]
-            named: list[PlaceMention] = []
-            for u in su.units.units:
-                if u.kind != "P" or _names_a_thing(u, tokens):
+
+            def named_in(su: SentenceUnits, before: int | None = None) -> list[PlaceMention]:
+                named: list[PlaceMention] = []
+                for u in su.units.units:
+                    if u.kind != "P" or _names_a_thing(u, tokens):
+                        continue
+                    if before is not None and u.tok_start >= before:
+                        continue
+                    m = su.mentions[u.ref]
+                    if all(m.place.key != n.place.key for n in named):
+                        named.append(m)
+                return named
+
+            here = named_in(all_units[s], i)
+            if len(here) == 1 and places.focal is not None:
+                own = _named_focal(places, all_units[s], parsed)
+                if own is None or own.place.key == here[0].place.key:
                     continue
-                m = su.mentions[u.ref]
-                if all(m.place.key != n.place.key for n in named):
-                    named.append(m)
-            if len(named) != 2:
-                continue
-            ma, mb = named
+                ma, mb = own, here[0]
+            else:
+                named = named_in(all_units[s - 1]) if same_para and not here else []
+                if len(named) == 1 and places.focal is not None:
+                    # "Last month a delegation from Gdynia arrived. The two cities
+                    # signed their agreement in 1985."
+                    own = _named_focal(places, all_units[s], parsed)
+                    if own is None or own.place.key == named[0].place.key:
+                        continue
+                    named = [own, named[0]]
+                if len(named) != 2:
+                    continue
+                ma, mb = named
             anchor = ties[-1]
             out.append(
                 RelationMention(

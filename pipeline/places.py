@@ -1704,6 +1704,20 @@ _DATELINE_AFTER = re.compile(
 )
 
 
+_OFFICIAL_SITE = re.compile(r"(?i)\bofficial\s+(?:web\s*)?site\b")
+_BODY_OF = re.compile(r"(?:City|Town|Borough|Village|Municipality|Shire) of\s+$")
+
+
+def _letterhead(m: PlaceMention, text: str) -> bool:
+    """A name in a short line of the site's own: its title or its footer."""
+    lo = text.rfind("\n", 0, m.start) + 1
+    hi = text.find("\n", m.end)
+    line = text[lo : len(text) if hi < 0 else hi]
+    if len(line) > 80:
+        return False
+    return bool(_OFFICIAL_SITE.search(line) or _BODY_OF.search(text, lo, m.start))
+
+
 def _is_dateline(m: PlaceMention, text: str) -> bool:
     """An upper-case name opening a paragraph before a dash: "KIEL, Germany (AP) —"."""
     return (
@@ -1739,6 +1753,10 @@ def focal_place(
             if text is not None and _WITH_BEFORE.search(text, max(0, m.start - 40), m.start)
             else 1
         )
+        if text is not None and _letterhead(m, text):
+            # "Kerrville, TX - Official Website", "City of Kerrville · City Hall": the
+            # site's own city, however often its news names a visiting partner
+            weight += 2
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
