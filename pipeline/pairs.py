@@ -469,9 +469,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
         out.extend(found.values())
-    out.extend(
-        _the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong)
-    )
+    out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
 
