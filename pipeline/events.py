@@ -608,6 +608,17 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
     named = [r for r in before if r.b is not None and _names(text, r.b.place.name)]
     if named:
         return named[-1]
+    if sent.paragraph > 0:
+        # "Kawasaki" as a heading over "The relationship, signed in 1988, ...": the
+        # partner the paragraph's heading names
+        hs, he = parsed.paragraphs[sent.paragraph - 1]
+        heading = parsed.text[hs:he].strip()
+        headed = [
+            r for r in ordered
+            if r.b is not None and heading in (r.b.text, r.b.place.name)
+        ]  # fmt: skip
+        if headed and len(heading.split()) <= 4:
+            return headed[-1]
     last = before[-1]
     para = parsed.sentences[last.sentence].paragraph
     if sent.paragraph - para <= FOCUS_PARAGRAPHS:
