@@ -339,8 +339,13 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
             add(trig_tok, rm, ".below")
+
+    # The partner's own clause: "Ulyanovsk, which dated back to 1993", "Tianjin, with
+    # which a friendship city agreement was signed in 2001", "Chuncheon, added in 2019"
+    # (also for a relation named without a noun of its own, as in a list).
+    for rm in relations:
         dated = _dated_partner(rm, tokens, children)
-        if dated is not None:
+        if dated is not None and dated not in used:
             add(dated, rm, ".below")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
@@ -511,16 +516,28 @@ def _dated_partner(rm, tokens, children) -> int | None:
     is rare; the tie began then."""
     if rm.b is None or rm.b.tok_end <= 0:
         return None
-    for c in children.get(rm.b.tok_end - 1, ()):
+    last = rm.b.tok_end - 1
+    # the clause may hang on the partner's country: "Tianjin, China, with which ..."
+    heads = [last, *(c for c in children.get(last, ()) if tokens[c].dep == "appos")]
+    for c in (k for h in heads for k in children.get(h, ())):
         tok = tokens[c]
-        if tok.dep != "relcl" or tok.lemma != "date":
+        if tok.dep not in ("relcl", "acl"):
             continue
         level, years = [c], False
         for _ in range(3):  # "dated back to 1993": year under "to" under "back"
             level = [k for j in level for k in children.get(j, ())]
             years = years or any(_MODERN_YEAR.fullmatch(tokens[k].text) for k in level)
-        if years and _trigger_for(tok, tokens, ("establish",), below=True) is not None:
-            return c
+        if not years:
+            continue
+        if tok.dep == "relcl" and tok.lemma == "date":
+            if _trigger_for(tok, tokens, ("establish",), below=True) is not None:
+                return c
+        elif tok.dep == "acl" and tok.lemma == "add" and tok.tag == "VBN":
+            return c  # "and Chuncheon, South Korea, added in 2019": joined the list then
+        elif tok.dep == "relcl" and _trigger_for(tok, tokens, ("establish",)) is not None:
+            # "Tianjin, with which a friendship city agreement was signed in 2001"
+            if any(tokens[k].lower in ("which", "whom") for k in range(tok.i - 8, tok.i)):
+                return c
     return None
 
 

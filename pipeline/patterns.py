@@ -50,6 +50,10 @@ _ANY = r"[^ ]+ "
 # note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
 _COORD_SEP = (
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
+    # "with Vladivostok in the Russian Far East and with Lake Macquarie": where a place
+    # lies, before a repeated "and with"
+    r"(?:in\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,4}?"
+    r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
     # "with Sanremo, in Italy, and Gijón": a country set off after a place
     r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
