@@ -534,10 +534,13 @@ def _dated_partner(rm, tokens, children) -> int | None:
                 return c
         elif tok.dep == "acl" and tok.lemma == "add" and tok.tag == "VBN":
             return c  # "and Chuncheon, South Korea, added in 2019": joined the list then
-        elif tok.dep == "relcl" and _trigger_for(tok, tokens, ("establish",)) is not None:
+        elif (
+            tok.dep == "relcl"
+            and _trigger_for(tok, tokens, ("establish",)) is not None
             # "Tianjin, with which a friendship city agreement was signed in 2001"
-            if any(tokens[k].lower in ("which", "whom") for k in range(tok.i - 8, tok.i)):
-                return c
+            and any(tokens[k].lower in ("which", "whom") for k in range(tok.i - 8, tok.i))
+        ):
+            return c
     return None
 
 
