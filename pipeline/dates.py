@@ -35,7 +35,7 @@ DATE_RE = re.compile(
     \b(?:{_WEEKDAY}\s+)?(?:
         {_MONTH}\s+{_DAY},?\s+{_YEAR}          # August 1, 2010 / May 05, 2021
       | {_DAY}\s+day\s+of\s+{_MONTH},?\s+{_YEAR}  # 14th day of June, 2023 (minutes)
-      | {_DAY}\s+{_MONTH},?\s+{_YEAR}          # 1 August 2010
+      | {_DAY}\.?\s+{_MONTH},?\s+{_YEAR}       # 1 August 2010, 27. June 2024
       | {_DAY}-{_MONTH}-{_YEAR}                # 15-Sep-2023
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
       | {_YEAR}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])  # 2021-05-05, 2024.04.23

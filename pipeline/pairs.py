@@ -988,7 +988,20 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
         rf"(?:\w+'s )?{name}(?!\w)|{name}'s (?:city |town |municipal |district )?council)",
         parsed.text,
     )  # ("Councillors in Bursa's Nilüfer district backed keeping ...")
-    return found is not None
+    if found is not None:
+        return True
+    # "Banská Bystrica has ended three of its fourteen international partnerships ...
+    # the city council agreed": a story that opens on its city, then speaks of "the city
+    # council"
+    first = places.focal_first
+    return (
+        first is not None
+        and first.start < _OPENING_CHARS
+        and re.search(r"(?i)\bthe (?:city|town|municipal) council\b", parsed.text) is not None
+    )
+
+
+_OPENING_CHARS = 600
 
 
 def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
