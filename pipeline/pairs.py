@@ -239,6 +239,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
                 b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
+                if (
+                    anchor is not None
+                    and a_units
+                    and all(_aside(su.units.units[u].tok_start, anchor, tokens) for u in a_units)
+                ):
+                    continue  # "Mayor Baca, whose trip took in Incheon, signed ... with Jeonju"
                 if rule.data.get("b_not_of"):
                     # "Shinagawa, a ward of Tokyo, with which Portland ...": the ward is
                     # the partner, not the city it belongs to.
@@ -302,6 +308,20 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     and not _names_a_thing(su.units.units[u], tokens)
                     and su.mentions[su.units.units[u].ref].place.key != mb.place.key
                 ]  # fmt: skip
+                aside_only = False
+                if anchor is not None:
+                    # a place in a relative clause that does not hold the tie is no side
+                    # ("The Gangwon State government, which oversees Gangneung, said its
+                    # friendship ties with ..."), unless it is the document's own city
+                    # and the sentence names no other
+                    kept = [
+                        u for u in before
+                        if not _aside(su.units.units[u].tok_start, anchor, tokens)
+                    ]  # fmt: skip
+                    aside_only = bool(before) and not kept
+                    before = kept or [
+                        u for u in before if _is_focal(places, su.mentions[su.units.units[u].ref])
+                    ]
                 partners_only = bool(before) and all(
                     _partner_position(su.units.units[u], tokens) for u in before
                 )
@@ -347,7 +367,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         ma = _named_focal(places, su, parsed)
                         if ma is not None and ma.place.key == mb.place.key:
                             ma = None
-                    named_before = m.start() > 0 and "|P" in su.units.text[: m.start()]
+                    named_before = (
+                        m.start() > 0 and "|P" in su.units.text[: m.start()] and not aside_only
+                    )
                     if ma is None or (named_before and not partners_only):
                         continue
                     key = _pair_key(ma.place, mb.place)
@@ -899,6 +921,21 @@ def _denied(anchor: int, tokens) -> bool:
     return any(t.head == verb and t.dep == "neg" for t in tokens[max(0, verb - 3) : anchor])
 
 
+def _is_focal(places: Places, m: PlaceMention) -> bool:
+    return places.focal is not None and m.place.key == places.focal.key
+
+
+def _aside(i: int, anchor: int, tokens) -> bool:
+    """Token i sits in a relative clause that does not hold the tie noun: "Mayor Rosa
+    Baca, whose six-day trip also took in a trade show in Incheon, signed the agreement
+    with Jeonju"."""
+    above_anchor = {t.i for t in _ancestors(anchor, tokens, 12)} | {anchor}
+    for t in _ancestors(i, tokens, 8):
+        if t.dep == "relcl":
+            return t.i not in above_anchor
+    return False
+
+
 def _ancestors(i: int, tokens, limit: int):
     """The heads above token i, nearest first, at most `limit` of them."""
     tok = tokens[i]
@@ -948,13 +985,20 @@ def _body_acts(anchor: int, tokens) -> bool:
     rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
     for tok in _ancestors(anchor, tokens, 6):
         if tok.pos in ("VERB", "AUX"):
+            # (a subject may stand far before its verb, past a relative clause)
             subjects = [
-                t for t in tokens[max(0, tok.i - 20) : tok.i]
+                t for t in tokens[max(0, tok.i - 40) : tok.i]
                 if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
             ]  # fmt: skip
             if subjects:
                 if any(t.lemma in _ACTING_BODIES for t in subjects):
                     return True
+                if any(
+                    k.head == t.i and k.lemma in _ACTING_BODIES
+                    for t in subjects
+                    for k in tokens[max(0, t.i - 4) : t.i]
+                ):
+                    return True  # "Mayor Rosa Baca ... signed the agreement with Jeonju"
                 # "A proposal for a sister city relationship with Weihai ... was shelved
                 # by the City Council": the body is the passive's agent
                 agents = [
