@@ -1895,7 +1895,16 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     and tokens[end - 1].dep == "dobj"
                     and tokens[tokens[end - 1].head].lemma in ("twin", "pair", "link")
                 )
-                if earlier and not became and not twin_object:
+                # "Pinhel, Gualdo Tadino and Longwy, the city's three partners": set off
+                # after the places it calls partners, the phrase is another city's
+                apposed = (
+                    start > sent.tok_start
+                    and tokens[start - 1].text == ","
+                    and any(
+                        t.lower in ("partner", "partners", "twins") for t in tokens[end : end + 4]
+                    )
+                )
+                if earlier and not became and not twin_object and not apposed:
                     continue  # the name itself is the subject; patterns pair it directly
                 # "Austin counts Monterrey among its sister cities; the city's other
                 # partners include ...": the first clause's subject
