@@ -538,7 +538,7 @@ def _dated_partner(rm, tokens, children) -> int | None:
             tok.dep == "relcl"
             and _trigger_for(tok, tokens, ("establish",)) is not None
             # "Tianjin, with which a friendship city agreement was signed in 2001"
-            and any(tokens[k].lower in ("which", "whom") for k in range(tok.i - 8, tok.i))
+            and any(tokens[k].lower in ("which", "whom") for k in range(max(0, tok.i - 8), tok.i))
         ):
             return c
     return None

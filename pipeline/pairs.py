@@ -538,36 +538,23 @@ def _the_two_cities(
             if not strong and not doc_strong:
                 continue
 
-            def named_in(su: SentenceUnits, before: int | None = None) -> list[PlaceMention]:
-                named: list[PlaceMention] = []
-                for u in su.units.units:
-                    if u.kind != "P" or _names_a_thing(u, tokens):
-                        continue
-                    if before is not None and u.tok_start >= before:
-                        continue
-                    m = su.mentions[u.ref]
-                    if all(m.place.key != n.place.key for n in named):
-                        named.append(m)
-                return named
-
-            here = named_in(all_units[s], i)
-            if len(here) == 1 and places.focal is not None:
-                own = _named_focal(places, all_units[s], parsed)
-                if own is None or own.place.key == here[0].place.key:
-                    continue
-                ma, mb = own, here[0]
+            # the one place this sentence names before "the two", else the places of
+            # the sentence before (in the same paragraph) when this one names none
+            here = _named_places(all_units[s], tokens, i)
+            if here:
+                named = here if len(here) == 1 else []
             else:
-                named = named_in(all_units[s - 1]) if same_para and not here else []
-                if len(named) == 1 and places.focal is not None:
-                    # "Last month a delegation from Gdynia arrived. The two cities
-                    # signed their agreement in 1985."
-                    own = _named_focal(places, all_units[s], parsed)
-                    if own is None or own.place.key == named[0].place.key:
-                        continue
-                    named = [own, named[0]]
-                if len(named) != 2:
+                named = _named_places(all_units[s - 1], tokens) if same_para else []
+            if len(named) == 1 and places.focal is not None:
+                # "Students from Tsuru arrived ..., since the two cities signed ...";
+                # "A delegation from Gdynia arrived. The two cities signed ... in 1985."
+                own = _named_focal(places, all_units[s], parsed)
+                if own is None or own.place.key == named[0].place.key:
                     continue
-                ma, mb = named
+                named = [own, named[0]]
+            if len(named) != 2:
+                continue
+            ma, mb = named
             anchor = ties[-1]
             out.append(
                 RelationMention(
@@ -577,6 +564,20 @@ def _the_two_cities(
             )  # fmt: skip
             break
     return out
+
+
+def _named_places(su: SentenceUnits, tokens, before: int | None = None) -> list[PlaceMention]:
+    """The distinct places a sentence names (before token `before`), in order."""
+    named: list[PlaceMention] = []
+    for u in su.units.units:
+        if u.kind != "P" or _names_a_thing(u, tokens):
+            continue
+        if before is not None and u.tok_start >= before:
+            continue
+        m = su.mentions[u.ref]
+        if all(m.place.key != n.place.key for n in named):
+            named.append(m)
+    return named
 
 
 _LIST_WORDS = frozenset("partners partner twinned paired partnered".split())

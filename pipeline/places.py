@@ -319,8 +319,8 @@ def recognise(
                 tie_talk and _bracket_partner(i, j, sent, tokens)
             )
             # "partnerships with Dartmouth (1972), Kilrush (1986) and Betanzos (2004)":
-            # in a sentence about ties, a name listed with a known place, or with a year
-            # in brackets, is a town too
+            # in a sentence about ties, a name listed with a bracketed year beside a
+            # known place that has one too is a town as well
             coordinated = (
                 tie_talk and j - i <= 3 and _listed_with_place(i, j, sent, tokens, candidates)
             )
@@ -1042,12 +1042,15 @@ def _in_with_brackets(i: int, j: int, sent, tokens) -> bool:
     )
 
 
+_YEAR_TOKEN = re.compile(r"(?:1[89]|20)\d\d")
+
+
 def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
     """A name with a year in brackets ("Kilrush (1986)"), coordinated in a list with a
     place the gazetteer knows ("Dartmouth (1972), Kilrush (1986) and Betanzos (2004)")."""
     if not (j + 2 < sent.tok_end and tokens[j].text == "(" and tokens[j + 2].text == ")"):
         return False
-    if not re.fullmatch(r"(?:1[89]|20)\d\d", tokens[j + 1].text):
+    if not _YEAR_TOKEN.fullmatch(tokens[j + 1].text):
         return False
     known = [
         c for c in candidates.values() if c.cities and sent.tok_start <= c.tok_start < sent.tok_end
@@ -1064,7 +1067,7 @@ def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
             t.text in (",", "(", ")", ";")
             or t.lower in ("and", "&")
             or t.text[:1].isupper()
-            or re.fullmatch(r"(?:1[89]|20)\d\d", t.text)
+            or _YEAR_TOKEN.fullmatch(t.text)
             for t in between
         ):
             return True
