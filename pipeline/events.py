@@ -897,12 +897,21 @@ def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[Ev
     for rm in relations:
         if rm.b is None:
             continue
-        for tok in tokens[bisect.bisect_left(starts, rm.start) :]:
+        # (from just before the tie's noun: "approved the termination of the 1976
+        # agreement with Kursk", where the evidence starts at the noun)
+        lo = rm.start
+        if rm.anchor is not None and rm.start <= tokens[rm.anchor].start < rm.end:
+            lo = min(lo, tokens[max(0, rm.anchor - 3)].start)
+        for tok in tokens[bisect.bisect_left(starts, lo) :]:
             if tok.start >= rm.end:
                 break
             if not _YEARLIKE(tok.text) or tok.dep not in ("nummod", "compound", "amod"):
                 continue
             if tokens[tok.head].lower not in rel_nouns():
+                continue
+            if rm.anchor is not None and tok.head != rm.anchor:
+                # only a year on this tie's own noun ("Chester, which ended its 1960 link
+                # with Lörrach, turned down a petition to twin with Chernihiv")
                 continue
             when = DateValue(tok.text, "year", tok.start, tok.end)
             conf = round(0.8 * rm.confidence**0.5, 3)
