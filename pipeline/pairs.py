@@ -426,7 +426,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # partnership with a city in Ukraine") speaks for the document's city
                     # (or naming only that city: "noting the size of London's Punjabi
                     # community")
-                    named = [u for u in su.units.units if u.kind == "P"]
+                    # (not the partner's own region: "with a town in Mexico's Oaxaca state")
+                    n_last = max(_group_units(su.units, m, "N"), default=-9)
+                    units = su.units.units
+                    owned = (
+                        n_last + 2
+                        if n_last + 2 < len(units)
+                        and tokens[units[n_last + 1].tok_start].lower in ("'s", "’s")
+                        else None
+                    )
+                    named = [u for k, u in enumerate(units) if u.kind == "P" and k != owned]
                     if places.focal is None or any(
                         not su.mentions[u.ref].in_org
                         and su.mentions[u.ref].place.key != places.focal.key
