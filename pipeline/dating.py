@@ -33,7 +33,7 @@ from pipeline.dates import (
     parse_expression,
     timeline_year,
 )
-from pipeline.events import EventMention, motion_text
+from pipeline.events import EventMention, motion_text, noun_with_object
 from pipeline.models import DateValue, Parsed
 from pipeline.patterns import rel_nouns
 
@@ -555,7 +555,7 @@ class Dater:
         for _ in range(4):
             if tok.tag in ("VBZ", "VBP"):
                 return True
-            if tok.tag == "NN" and any(self.tokens[c].dep == "dobj" for c in self.children[tok.i]):
+            if noun_with_object(tok, self.tokens):
                 return True  # "Mysuru, Japan's Matsue sign sister-city pact": a verb misread
             if tok.head == tok.i or tok.dep not in ("xcomp", "acl", "dobj", "advcl", "relcl"):
                 return False

@@ -137,6 +137,14 @@ def _passive_adjective(tok: Token, tokens) -> bool:
     return "auxpass" in deps and bool(deps & {"nsubjpass", "nsubj"})
 
 
+def noun_with_object(tok: Token, tokens) -> bool:
+    """A "noun" with a direct object is a verb the tagger misread, as in a headline:
+    "Mysuru, Japan's Matsue sign sister-city pact"."""
+    return tok.pos == "NOUN" and any(
+        t.head == tok.i and t.dep == "dobj" for t in tokens[tok.i + 1 : tok.i + 8]
+    )
+
+
 def _verb_by_syntax(tok: Token, tokens) -> str:
     """The tagger's part of speech, except that a "noun" heading a clause with its own
     subject or with a direct object is a verb ("suggested that Tegucigalpa twin with
@@ -160,9 +168,7 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
         ):
             return "NOUN"  # "Odesa terminates twinning with St Petersburg": what ends
         return tok.pos
-    if tok.pos == "NOUN" and any(
-        t.head == tok.i and t.dep == "dobj" for t in tokens[tok.i + 1 : tok.i + 8]
-    ):
+    if noun_with_object(tok, tokens):
         return "VERB"  # a headline's "Mysuru, Japan's Matsue sign sister-city pact"
     if tok.pos != "NOUN" or tok.dep not in ("ccomp", "advcl", "relcl"):
         return tok.pos
