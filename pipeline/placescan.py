@@ -290,6 +290,10 @@ _NOT_A_NAME = frozenset(
     # "the Dumfries Business Forum", "Tucson Sister Cities Association": bodies of a town
     "business forum chamber campus centre center association society committee trust "
     "board agency festival airport harbour twinning sister "
+    # "the Kendal Mountain Festival", "Cardiff Bay", "the Boston Marathon": a feature or
+    # an event named for the town, no surname
+    "mountain mountains valley hills beach bay island marathon fair show carnival games "
+    "library theatre theater gallery zoo castle abbey market cup league "
     "the a an in on at of and but for with from by to as is was said says".split()
 )
 _MONTHS_DAYS = frozenset(
