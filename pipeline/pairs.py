@@ -231,9 +231,17 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 span = _span(su.units, m, tokens)
                 a_units = _acting_side(su, a_units, b_units, anchor, rule, tokens)
                 a_units = [_compound_head(su, u, tokens) for u in a_units]
-                if rule.data.get("a_not_partner") and all(
-                    _partner_position(su.units.units[u], tokens) for u in a_units
-                ):
+                if (
+                    rule.data.get("a_not_partner")
+                    # "to end the relationship with Zhoushan and review the link with
+                    # Iwaki": two partners of one owner, whatever the rule
+                    or (
+                        anchor is not None
+                        and tokens[anchor].pos == "NOUN"
+                        and b_units
+                        and all(_partner_position(su.units.units[u], tokens) for u in b_units)
+                    )
+                ) and all(_partner_position(su.units.units[u], tokens) for u in a_units):
                     continue  # "The agreement with Donetsk ..., and ties with Estelí"
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
@@ -325,9 +333,26 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 partners_only = bool(before) and all(
                     _partner_position(su.units.units[u], tokens) for u in before
                 )
+                if (
+                    not partners_only
+                    and anchor is not None
+                    and before
+                    and _partner_position(su.units.units[b_unit], tokens)
+                    and _partner_position(su.units.units[before[-1]], tokens)
+                ):
+                    # "the Council voted to end the relationship with Zhoushan and review
+                    # the link with Iwaki": a partner named before is no side of the
+                    # next partner's tie when the clauses' subject is a place; it may be
+                    # when another subject comes between ("... with Prague after the
+                    # mayor signed an agreement with Taipei")
+                    subject = _first_subject_unit(anchor, tokens, su)
+                    if subject is not None and subject in before:
+                        before = [subject]
+                partner_keys = set()
                 if partners_only:
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about
+                    partner_keys = {su.mentions[su.units.units[u].ref].place.key for u in before}
                     before = []
                 if b_unit != listed[0] and (before or not (strong or doc_strong)):
                     # beside a place named before, only the first partner is its; a list
@@ -336,7 +361,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                     # other place goes on about the city of the pair named just before it.
-                    ma = _previous_a(out, mb.place, parsed, s, places.focal)
+                    # "to end the relationship with Zhoushan and review the link with
+                    # Iwaki": the owner of the partner just named in this sentence
+                    ma = next(
+                        (
+                            rm.a for rm in found.values()
+                            if rm.b is not None and rm.b.place.key in partner_keys
+                            and rm.a.place.key != mb.place.key
+                        ),
+                        None,
+                    ) or _previous_a(out, mb.place, parsed, s, places.focal)  # fmt: skip
                     if ma is None and (
                         (
                             strong
@@ -1352,6 +1386,31 @@ def _all_matches(regex: re.Pattern, us: UnitString):
 _SUBJECT_PATH = frozenset(
     "dobj pobj prep pcomp attr acl xcomp ccomp advcl conj npadvmod oprd compound".split()
 )
+
+
+def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
+    """The place unit holding the first subject above the tie noun, or None when that
+    subject is no place (or there is none)."""
+    tok = tokens[anchor]
+    first, last = su.units.units[0].tok_start, su.units.units[-1].tok_end
+    for _ in range(12):
+        if tok.pos in ("VERB", "AUX"):
+            subject = next(
+                (
+                    t for t in tokens[first:last]
+                    if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
+                ),
+                None,
+            )  # fmt: skip
+            if subject is not None:
+                for k, u in enumerate(su.units.units):
+                    if u.kind == "P" and u.tok_start <= subject.i < u.tok_end:
+                        return k
+                return None
+        if tok.head == tok.i:
+            return None
+        tok = tokens[tok.head]
+    return None
 
 
 def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
