@@ -1497,6 +1497,11 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
         if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
             return unit_of[t.i]
+    for t in tokens[head.i + 1 : head.i + 12]:
+        if t.head == head.i and t.dep == "appos" and t.i in unit_of:
+            # "HEFEI, Oct. 20 (Xinhua) -- Wuhu, a manufacturing hub ..., established":
+            # the parser makes the dateline the subject and the city its apposition
+            return unit_of[t.i]
     if head.lower in cues()["place_heads"]:
         # 'Jingdezhen, the "porcelain capital" in ..., signed': the description's name
         # stands before it, set off by a comma (the parser may hang it elsewhere).

@@ -54,6 +54,9 @@ _COORD_SEP = (
     # lies, before a repeated "and with"
     r"(?:in\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,4}?"
     r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
+    # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
+    # gazetteer knows only elsewhere
+    r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"
     # "with Sanremo, in Italy, and Gijón": a country set off after a place
     r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
