@@ -440,6 +440,12 @@ def _read_header(
             if value is not None and _PUBLISHED.search(blocks[i][: value.start]):
                 date_at, date = i, value
                 break
+            # "Kirra Donnelly / April 6, 2024 - 5:30AM" under the standfirst: a short
+            # line that is a name and a date, or a date alone
+            hit = _dateline(blocks[i]) if len(blocks[i]) <= 80 else None
+            if hit is not None and hit[0].precision == "day":
+                date_at, date = i, hit[0]
+                break
     if date is None:
         # No date above the story: its wire dateline ("MACON, France, Sept 16, 2023 (AFP) -")
         lead = header[-1] + 1 if header else 0
