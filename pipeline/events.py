@@ -962,8 +962,9 @@ def _token_at(parsed: Parsed, offset: int) -> int:
 
 
 _SINCE_CONTEXT = frozenset(
-    "sister twin twins twinned twinning partner partners partnership partnerships "
-    "relationship relationships ties link links agreement friendship friends jumelage".split()
+    "sister twin twins twinned twinning linked paired partnered partner partners partnership "
+    "partnerships relationship relationships ties link links agreement friendship friends "
+    "jumelage".split()
 )
 _SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())
 _OTHER_DEALS = frozenset(

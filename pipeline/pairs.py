@@ -1097,9 +1097,26 @@ def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
     if places.focal is None:
         return False
     para = parsed.sentences[s].paragraph
-    lo = parsed.paragraphs[max(0, para - 3)][0]
+    # a guide's one-line headings ("Paju", "Luoyang") between are no paragraphs of prose
+    k, prose = para, 0
+    while k > 0 and prose < 3:
+        k -= 1
+        start, end = parsed.paragraphs[k]
+        if not _heading(parsed.text[start:end]):
+            prose += 1
+    lo = parsed.paragraphs[k][0]
     hi = parsed.sentences[s].start
     return any(lo <= m.start < hi and m.place.key == places.focal.key for m in places.context)
+
+
+def _heading(text: str) -> bool:
+    """A short line without a sentence's end: "Luoyang", "What comes next"."""
+    text = text.strip()
+    return (
+        len(text.split()) <= 4
+        and not any(c.isdigit() for c in text)  # "CARRIED 13–1": a vote, no heading
+        and not text.endswith((".", "!", "?", ":", '"', "”"))
+    )
 
 
 def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:

@@ -1691,8 +1691,9 @@ _NAMED_KIND_ONLY = frozenset("county province prefecture".split())
 _FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
-    "sister twin twinned twinning partner partners partnered partnership partnerships link links "
-    "brother ties relationship relationships jumelage friendship friendly".split()
+    "sister twin twinned twinning partner partners partnered paired linked partnership "
+    "partnerships link links brother ties relationship relationships jumelage friendship "
+    "friendly".split()
 )
 
 
