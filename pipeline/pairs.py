@@ -247,6 +247,19 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 # after "a" naming something else is where a business is, not a partner.
                 a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
                 b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
+                # "Baguio's sister cities in California and South Korea": where the
+                # partners lie, not a partner
+                # ("it also has a sister city in Timaru": a town is the partner)
+                b_units = [
+                    u for u in b_units
+                    if not (
+                        _where_partners_lie(su.units.units[u], tokens)
+                        and (
+                            su.mentions[su.units.units[u].ref].place.kind != "city"
+                            or tokens[su.units.units[u].tok_start - 2].lower.endswith("s")
+                        )
+                    )
+                ]  # fmt: skip
                 if (
                     anchor is not None
                     and a_units
@@ -1259,6 +1272,16 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
     if su.mentions[su.units.units[subj].ref].place.key in b_keys:
         return a_units
     return [subj]
+
+
+_PARTNER_NOUNS = frozenset("city cities town towns partner partners twin twins".split())
+
+
+def _where_partners_lie(unit, tokens) -> bool:
+    """The name right after "sister cities in": the region the partners are in (a
+    town after "a sister city in" may be the partner itself)."""
+    i = unit.tok_start
+    return i >= 2 and tokens[i - 1].lower == "in" and tokens[i - 2].lower in _PARTNER_NOUNS
 
 
 def _partner_position(unit, tokens) -> bool:
