@@ -103,7 +103,9 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             # Writers pin a place down where they first name it; a qualifier that only
             # comes later ("Christchurch, England" in a story about Christchurch, New
             # Zealand) marks the other place of that name, not the bare mentions.
-            if span.key not in first_bare:
+            if span.key not in first_bare or _own_name_only_when_qualified(
+                span.key, cities, hint, countries
+            ):
                 hints.setdefault(span.key, hint)
         else:
             if span.key not in hints:
@@ -404,9 +406,14 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
     if m:
         words = m.group(1).split()
         for n in range(len(words), 0, -1):
-            iso = gaz.countries.get(norm(" ".join(words[:n])))
+            key = norm(" ".join(words[:n]))
+            iso = gaz.countries.get(key)
             if iso and any(c.country == iso for c in cities):
                 return (iso, None)
+            # "the City of Koshu in Yamanashi Prefecture"
+            for div in gaz.admin1.get(key, []):
+                if any((c.country, c.admin1) == (div.country, div.code) for c in cities):
+                    return (div.country, (div.country, div.code))
     before = text[max(0, span.start - 60) : span.start]
     m = _BEFORE_NATIONAL.search(before)
     if m:
@@ -423,6 +430,16 @@ def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     if _BEFORE_OF.search(before) or _BEFORE_RELATION.search(before):
         return True
     return bool(_AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end))
+
+
+def _own_name_only_when_qualified(key, cities, hint, countries) -> bool:
+    """ "Tokaj and Koshu" ... "the City of Koshu in Yamanashi Prefecture": bare, the name
+    is another place's alternate (Guangzhou's); qualified, it is a town's own name. The
+    qualifier then says which place the text means throughout."""
+    country, admin1 = hint
+    bare = resolve(key, cities, None, set(), None, None, countries)
+    pinned = resolve(key, cities, country, {admin1} if admin1 else set(), None, None, countries)
+    return norm(bare.name) != key and norm(pinned.name) == key
 
 
 def resolve(
