@@ -218,6 +218,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     )
                     if any(tokens[k].pos == "VERB" for k in range(anchor + 1, stop)):
                         continue
+                if anchor is not None and _owned_by_other(anchor, tokens, su):
+                    continue  # "the airport's ties with Tokyo", "the university's partners"
                 if anchor is not None and _questioned(anchor, tokens, parsed, s):
                     continue  # "often asked whether X is twinned with Y": not said
                 if anchor is not None and _denied(anchor, tokens):
@@ -1595,7 +1597,8 @@ def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:
     return any(
         t.head == anchor
         and t.dep == "poss"
-        and t.pos == "NOUN"
+        # "Detroit Metro Airport's nonstop ties with Tokyo": a named institution's
+        and (t.pos == "NOUN" or (t.pos == "PROPN" and t.lower in cues()["institution_words"]))
         and t.i not in places
         and t.lower not in _OWN_WORDS
         for t in tokens[lo:anchor]

@@ -1722,6 +1722,23 @@ def _letterhead(m: PlaceMention, text: str) -> bool:
     return bool(_OFFICIAL_SITE.search(line) or _BODY_OF.search(text, lo, m.start))
 
 
+def _own_body_masthead(m: PlaceMention, text: str) -> bool:
+    """ "ANN ARBOR SISTER CITIES", "Kenilworth Twinning Association" opening the text: a
+    town's own twinning body's page or newsletter, about that town's partners however
+    often it names one of them."""
+    lo = text.rfind("\n", 0, m.start) + 1
+    if m.start != lo or text[:lo].strip().count("\n") > 1:
+        return False
+    hi = text.find("\n", m.end)
+    return _OWN_BODY.match(text, m.end, len(text) if hi < 0 else hi) is not None
+
+
+_OWN_BODY = re.compile(
+    r"(?i)\s+(?:sister\s+cit(?:y|ies)|twinning|twin\s+towns?|friendship\s+cit(?:y|ies))"
+    r"(?:\s+(?:association|committee|society|club|commission|program|programme|inc\.?))?\s*$"
+)
+
+
 def _is_dateline(m: PlaceMention, text: str) -> bool:
     """An upper-case name opening a paragraph before a dash: "KIEL, Germany (AP) —"."""
     return (
@@ -1761,6 +1778,8 @@ def focal_place(
             # "Kerrville, TX - Official Website", "City of Kerrville · City Hall": the
             # site's own city, however often its news names a visiting partner
             weight += 2
+        if text is not None and _own_body_masthead(m, text):
+            weight += 6
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
