@@ -719,6 +719,12 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             ):
                 continue
+            if head.lemma == "have" and any(
+                tokens[c].dep == "dobj"
+                and any(tokens[g].lower == "no" for g in children.get(c, ()))
+                for c in children.get(head.i, ())
+            ):
+                continue  # "which has had no active committee since 2018": an absence
             if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
                 continue  # "negotiations, which had been under way since 2003": not a tie yet
             if any(tokens[c].dep == "acomp" for c in children.get(head.i, ())):

@@ -1043,6 +1043,18 @@ def _body_acts(anchor: int, tokens) -> bool:
     """The verb over the relationship noun has a city body for subject ("councillors
     rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
     for tok in _ancestors(anchor, tokens, 6):
+        # "the board voted to ask City Council to end the relationship with Juigalpa":
+        # the body asked is the one to act
+        if (
+            tok.pos == "VERB"
+            and tok.dep == "xcomp"
+            and tok.head != tok.i
+            and any(
+                t.head == tok.head and t.dep == "dobj" and t.lemma in _ACTING_BODIES
+                for t in tokens[tok.head + 1 : tok.i]
+            )
+        ):
+            return True
         if tok.pos in ("VERB", "AUX"):
             # (a subject may stand far before its verb, past a relative clause)
             subjects = [
@@ -1100,7 +1112,11 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
     return (
         first is not None
         and first.start < _OPENING_CHARS
-        and re.search(r"(?i)\bthe (?:city|town|municipal) council\b", parsed.text) is not None
+        and (
+            re.search(r"(?i)\bthe (?:city|town|municipal) council\b", parsed.text) is not None
+            # "voted to ask City Council to end ...": no other town's name before it
+            or re.search(r"(?:^|[a-z,;:]\s)(?:City|Town) Council\b", parsed.text) is not None
+        )
     )
 
 
