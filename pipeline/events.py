@@ -283,6 +283,14 @@ def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
     )
 
 
+def _years_of(anchor: Token, tokens) -> bool:
+    """The tie word counts the years it has lasted: "50 years of twinning"."""
+    if anchor.head == anchor.i or tokens[anchor.head].lower != "of":
+        return False
+    of = tokens[anchor.head]
+    return of.head != of.i and tokens[of.head].lower in ("years", "decades")
+
+
 def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     tokens = parsed.tokens
     children: dict[int, list[int]] = defaultdict(list)
@@ -312,7 +320,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             _verb_by_syntax(anchor, tokens) == "VERB"
             and _trigger_for(anchor, tokens, _DIRECT) is not None
         ):
-            add(rm.anchor, rm)  # "a proposal to twin with Hangzhou": the verb is the event
+            if not _years_of(anchor, tokens):
+                # "a proposal to twin with Hangzhou": the verb is the event ("celebrated
+                # 50 years of twinning with Brest in 2014" begins nothing then)
+                add(rm.anchor, rm)
             continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
