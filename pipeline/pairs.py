@@ -807,6 +807,13 @@ def _answer_relations(
         q_places = {m.place.key for s in range(firsts[para - 1], k) for m in all_units[s].mentions}
         if q_places - {places.focal.key}:
             continue  # the question is about another city's partners
+        while (
+            k + 1 < len(parsed.sentences)
+            and parsed.sentences[k + 1].paragraph == para
+            and not all_units[k].mentions
+            and len(parsed.text[parsed.sentences[k].start : parsed.sentences[k].end].split()) <= 3
+        ):
+            k += 1  # "A: Two. Burnaby, in British Columbia, since 1965, and Kholmsk, ..."
         su = all_units[k]
         words = [
             u for u in su.units.units
