@@ -373,6 +373,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # beside a place named before, only the first partner is its; a list
                     # needs sister-city words, in it or in the story, to go on past the first
                     continue
+                if not before and anchor is not None and _institution_subject(anchor, tokens):
+                    continue  # "Ports boast of their ties with Rotterdam": no town's
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                     # other place goes on about the city of the pair named just before it.
@@ -1451,6 +1453,30 @@ def _all_matches(regex: re.Pattern, us: UnitString):
 _SUBJECT_PATH = frozenset(
     "dobj pobj prep pcomp attr acl xcomp ccomp advcl conj npadvmod oprd compound".split()
 )
+
+
+_INSTITUTIONS = frozenset(
+    "university college school port company firm business airline airport hospital museum "
+    "club orchestra bank".split()
+)
+
+
+def _institution_subject(anchor: int, tokens) -> bool:
+    """The first subject above the tie noun is a kind of institution, no town:
+    "Ports boast of their ties with Rotterdam", "Universities sign agreements with ..."."""
+    tok = tokens[anchor]
+    for _ in range(8):
+        if tok.pos in ("VERB", "AUX"):
+            lo = max(0, tok.i - 12)
+            subject = next(
+                (t for t in tokens[lo : tok.i] if t.head == tok.i and t.dep == "nsubj"), None
+            )
+            if subject is not None:
+                return subject.pos == "NOUN" and subject.lemma.lower() in _INSTITUTIONS
+        if tok.head == tok.i:
+            return False
+        tok = tokens[tok.head]
+    return False
 
 
 def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
