@@ -614,6 +614,8 @@ class Dater:
         # agreed to begin talks on a friendship link", "have tabled a motion calling on".
         # ("has voted down a proposal to establish": the outcome of one, too)
         about_proposal = proposal or ev.type in ("blocked", "retained")
+        if about_proposal and tok.dep in ("nsubj", "nsubjpass") and tok.head != tok.i:
+            tok = self.tokens[tok.head]  # "Plans for a formal link ... have been halted"
         for _ in range(4 if about_proposal else 3):
             if tok.tag == "VBN" or tok.head == tok.i:
                 break
