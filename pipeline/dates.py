@@ -75,6 +75,10 @@ def count(word: str) -> int:
 
 
 _DAY_OF = re.compile(r"(?i)^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\b")
+_MONTH_OF_YEAR = re.compile(rf"(?i)({_MONTH})\s+(?:of\s+)?(last|previous|this|next)\s+year")
+_MONTH_NUMBERS = {
+    m: k for k, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
 _LEADING = re.compile(r"(?i)^(?:in|on|since|from|by|as\s+of|during|at|until|of)\s+")
 # A part of a period is dated by the period, at its precision: "earlier this month",
 # "late last year", "the end of April", "mid-2019". ("later this year" is still to come.)
@@ -173,6 +177,18 @@ def parse_expression(
     text = _PART_OF.sub("", text)  # "earlier this year", "the end of April": that period
     if not text or len(text) > 60:
         return None
+    month_of = _MONTH_OF_YEAR.fullmatch(text)
+    if month_of:
+        # "March last year", "in May of this year": the month of the year counted from
+        # the publication date (dateparser reads neither)
+        if base is None:
+            return None
+        month = _MONTH_NUMBERS[month_of.group(1)[:3].lower()]
+        year = (
+            base.year
+            + {"last": -1, "previous": -1, "this": 0, "next": 1}[month_of.group(2).lower()]
+        )
+        return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
     back = _YEARS_BACK.fullmatch(text)
     if back:
         # "a year earlier", "two years ago": counted back from the publication date.
