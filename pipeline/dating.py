@@ -722,9 +722,16 @@ class Dater:
         first = dates[0]
         # Only a date that opens the sentence frames the narrative ("In 2019, ...").
         lead = self.tokens[prev.tok_start : first.tok + 1]
-        if len(lead) > 4 or first.relative:
+        # ("In March last year a councillor called for ... The motion was heavily
+        # defeated": a relative date reaching back past the report's year frames it too)
+        back = (
+            first.relative
+            and self.published is not None
+            and first.value.value[:4] < self.published.value[:4]
+        )
+        if len(lead) > 4 or (first.relative and not back):
             return None
-        return EventDate(first.value, "explicit")
+        return EventDate(first.value, "relative" if first.relative else "explicit")
 
 
 def _trim(value: DateValue, text: str) -> DateValue:
