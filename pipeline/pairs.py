@@ -363,31 +363,20 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subject = _first_subject_unit(anchor, tokens, su)
                     if subject is not None and subject in before:
                         before = [subject]
-                partner_keys = set()
                 if partners_only:
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about
-                    partner_keys = {su.mentions[su.units.units[u].ref].place.key for u in before}
                     before = []
                 if b_unit != listed[0] and (before or not (strong or doc_strong)):
                     # beside a place named before, only the first partner is its; a list
                     # needs sister-city words, in it or in the story, to go on past the first
                     continue
-                if not before and anchor is not None and _institution_subject(anchor, tokens):
+                if not before and anchor is not None and _institution_subject(anchor, tokens, su):
                     continue  # "Ports boast of their ties with Rotterdam": no town's
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                     # other place goes on about the city of the pair named just before it.
-                    # "to end the relationship with Zhoushan and review the link with
-                    # Iwaki": the owner of the partner just named in this sentence
-                    ma = next(
-                        (
-                            rm.a for rm in found.values()
-                            if rm.b is not None and rm.b.place.key in partner_keys
-                            and rm.a.place.key != mb.place.key
-                        ),
-                        None,
-                    ) or _previous_a(out, mb.place, parsed, s, places.focal)  # fmt: skip
+                    ma = _previous_a(out, mb.place, parsed, s, places.focal)
                     if ma is None and (
                         (
                             strong
@@ -1461,27 +1450,32 @@ _INSTITUTIONS = frozenset(
 )
 
 
-def _institution_subject(anchor: int, tokens) -> bool:
+def _institution_subject(anchor: int, tokens, su: SentenceUnits) -> bool:
     """The first subject above the tie noun is a kind of institution, no town:
     "Ports boast of their ties with Rotterdam", "Universities sign agreements with ..."."""
-    tok = tokens[anchor]
-    for _ in range(8):
-        if tok.pos in ("VERB", "AUX"):
-            lo = max(0, tok.i - 12)
-            subject = next(
-                (t for t in tokens[lo : tok.i] if t.head == tok.i and t.dep == "nsubj"), None
-            )
-            if subject is not None:
-                return subject.pos == "NOUN" and subject.lemma.lower() in _INSTITUTIONS
-        if tok.head == tok.i:
-            return False
-        tok = tokens[tok.head]
-    return False
+    subject = _first_subject(anchor, tokens, su)
+    return (
+        subject is not None
+        and subject.dep == "nsubj"
+        and subject.pos == "NOUN"
+        and subject.lemma.lower() in _INSTITUTIONS
+    )
 
 
 def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
     """The place unit holding the first subject above the tie noun, or None when that
     subject is no place (or there is none)."""
+    subject = _first_subject(anchor, tokens, su)
+    if subject is None:
+        return None
+    for k, u in enumerate(su.units.units):
+        if u.kind == "P" and u.tok_start <= subject.i < u.tok_end:
+            return k
+    return None
+
+
+def _first_subject(anchor: int, tokens, su: SentenceUnits) -> Token | None:
+    """The subject of the first verb above the tie noun that has one."""
     tok = tokens[anchor]
     first, last = su.units.units[0].tok_start, su.units.units[-1].tok_end
     for _ in range(12):
@@ -1494,10 +1488,7 @@ def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
                 None,
             )  # fmt: skip
             if subject is not None:
-                for k, u in enumerate(su.units.units):
-                    if u.kind == "P" and u.tok_start <= subject.i < u.tok_end:
-                        return k
-                return None
+                return subject
         if tok.head == tok.i:
             return None
         tok = tokens[tok.head]
