@@ -54,7 +54,7 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # sentences, so that parsing fewer paragraphs dates nothing differently.
 _LEDE_CHARS = 1000
 _PROSE = re.compile(r"\w[^\n]{40,}[.!?][\"'”’)]?\s*$")
-_PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request".split())
+_PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request petition".split())
 # documents that propose what their verb says ("A review, tabled on Tuesday, recommended")
 _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
@@ -349,11 +349,17 @@ class Dater:
                 continue  # "the agreement, concluded in 1994," dates its own event only
             d_clause = self.clause_of(sd.tok)
             named = self._attributive(sd.tok)
-            if named is not None:
+            # "rejected a 2021 petition calling for the friendship with Tangshan to be
+            # ended": the petition's year dates the call to end the tie, and the
+            # rejection told in the same clause as well
+            outcome = named == "proposed" and ev.type in ("blocked", "retained")
+            if named is not None and not outcome:
                 # "The 1991 agreement that made X and Y sister cities — signed ...": the
                 # year of the tie is its beginning and dates nothing else; "Rostock's
                 # 2017 proposal to twin with Prague" dates the proposal.
-                if ev.type != named:
+                if ev.type != named and not (
+                    named == "proposed" and ev.type == "termination_proposed"
+                ):
                     continue
                 rank = -1
             elif d_clause == trig_clause:

@@ -1125,6 +1125,12 @@ _AFFIX_TIE_WORDS = frozenset(
 )
 
 
+_FEATURES = frozenset(
+    "sea seas gulf bay ocean strait straits lake river coast island islands peninsula "
+    "mountains republic kingdom people government".split()
+)
+
+
 def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str) -> bool:
     """ "Luang Prabang of Laos": a name the gazetteer lacks followed by "of" and a
     country (which `_qualify` then reads); not "Bank of China", "University of Malaya"."""
@@ -1132,8 +1138,10 @@ def _of_country(i: int, j: int, sent, tokens, gaz: Gazetteer, text: str) -> bool
         return False
     c = cues()
     words = {t.lower for t in tokens[i:j]}
-    if words & (c["institution_words"] | c["person_titles"] | _COUNCIL_KINDS | _COUNCIL_BODIES):
-        return False
+    if words & (
+        c["institution_words"] | c["person_titles"] | _COUNCIL_KINDS | _COUNCIL_BODIES | _FEATURES
+    ):
+        return False  # (nor "the Sea of Japan", "the Gulf of Thailand")
     if _written_lower(tokens[i].text, text):
         return False  # a word the text also writes in lower case: "Bank of China"
     return any(
