@@ -382,6 +382,14 @@ class Dater:
             else:
                 continue
             candidates.append((rank, abs(sd.tok - ev.trigger), sd))
+        if ev.rule_id.startswith("trigger.establish.dates_from"):
+            # "whose link with Dori dates from the 1980s, said Thursday": what a tie dates
+            # from is said in its own clause, never by the date of the one around it
+            # (or right after it, however the parser hangs "dates back to 1989")
+            candidates = [
+                c for c in candidates
+                if c[0] <= 0 or self._under(c[2].tok, ev.trigger) or 0 < c[2].tok - ev.trigger <= 4
+            ]  # fmt: skip
         if ".needs_date" in ev.rule_id:
             # "X is twinned with Y" states a fact; only a date on that very verb ("is
             # twinned with Y since 1962") makes it an act, not one of a verb it is

@@ -1326,6 +1326,15 @@ def _cue(
         and cand.cities
     ):
         return "place.body_of"  # "Bartoszyce, whose council pulled the plug on ..."
+    if (
+        nxt == ","
+        and cand.tok_end + 3 < len(tokens)
+        and tokens[cand.tok_end + 1].lower == "whose"
+        and tokens[cand.tok_end + 2].lower in _tie_words()
+        and tokens[cand.tok_end + 3].lower == "with"
+        and cand.cities
+    ):
+        return "place.relation"  # "Millau, whose link with Dori dates from the 1980s"
     if before and before[-1] == "," and len(before) >= 2 and before[-2] in c["place_heads"]:
         return "place.apposition"  # "its Chinese counterpart, Qingdao"
     framing = ("industrial", "port", "coastal", "capital")
@@ -1448,15 +1457,29 @@ def _tie_words() -> frozenset[str]:
 def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
     """Whether the subject's own clause speaks of a tie: "X is a sister city of Y",
     "X ... its twinning"."""
-    for t in tokens[subj.i + 1 : subj.i + 16]:
+    for t in tokens[subj.i + 1 : subj.i + 48]:
         if t.sent != subj.sent:
             break
+        # past a long relative clause, only in the subject's own clause: "Cahors, which
+        # in the spring had hosted ..., said Thursday it had suspended its twinning"
+        if t.i >= subj.i + 16 and not _under_verb(t, subj.head, tokens):
+            continue
         if t.lower in _REL_WORDS:
             return True
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & _tie_words():
                 return True
+    return False
+
+
+def _under_verb(t: Token, verb: int, tokens) -> bool:
+    for _ in range(6):
+        if t.head == verb:
+            return True
+        if t.head == t.i:
+            return False
+        t = tokens[t.head]
     return False
 
 
