@@ -1724,7 +1724,7 @@ _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partners partnered paired linked partnership "
     "partnerships link links brother ties relationship relationships jumelage friendship "
-    "friendly".split()
+    "friendly tie arrangement arrangements pact".split()
 )
 
 
@@ -1984,11 +1984,23 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     )
                     # A partner stays a partner when named again ("Motion to terminate the
                     # relationship with Yuxi" / "... notify the Yuxi Municipal Government").
-                    partners = {
-                        m.place.key for m in named
-                        if m.start < sent.start
-                        and _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start)
-                    }  # fmt: skip
+                    partners = set()
+                    listed_end = -1
+                    for m in named:
+                        if m.start >= sent.start:
+                            break
+                        if m.start < listed_end:
+                            continue  # the same name found by the scan and by the parse
+                        # "those with Tver, Zenica, Fuxin and Zakopane": the whole list
+                        # after "with" is partners
+                        if _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start) or (
+                            listed_end >= 0
+                            and _LIST_GAP.fullmatch(parsed.text, listed_end, m.start)
+                        ):
+                            partners.add(m.place.key)
+                            listed_end = m.end
+                        else:
+                            listed_end = -1
                     in_para = [
                         m for m in named
                         if p_start <= m.start < sent.start and m.place.key not in partners
@@ -2077,6 +2089,7 @@ _PARTNER_BEFORE = re.compile(
     r"(?:(?:the|its|a)\s+[A-Z][\w-]+\s+"
     r"(?:city|town|village|port|capital|municipality|commune|district)\s+of\s+)?$"
 )
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
 
 

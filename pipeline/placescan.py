@@ -30,7 +30,7 @@ WELL_KNOWN_POPULATION = 100_000
 
 _AFTER_QUALIFIER = re.compile(r"(?:,\s*|\s*\()((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
 _AFTER_IN = re.compile(
-    r"\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
+    r",?\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
     r"western)(?:ern)?\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})",
     re.I,
 )
@@ -405,6 +405,12 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
     m = _AFTER_IN.match(text, span.end)
     if m:
         words = m.group(1).split()
+        # "Kasama, in Japan's Ibaraki Prefecture": the country owns the rest
+        owner = re.sub(r"['’]s$", "", words[0])
+        if owner != words[0]:
+            iso = gaz.countries.get(norm(owner))
+            if iso and any(c.country == iso for c in cities):
+                return (iso, None)
         for n in range(len(words), 0, -1):
             key = norm(" ".join(words[:n]))
             iso = gaz.countries.get(key)
