@@ -536,10 +536,28 @@ def _dated_partner(rm, tokens, children) -> int | None:
     last = rm.b.tok_end - 1
     # the clause may hang on the partner's country: "Tianjin, China, with which ..."
     heads = [last, *(c for c in children.get(last, ()) if tokens[c].dep == "appos")]
+    # "The tie with Kashiwazaki, sealed on a visit in 1974, ...": a participle set off
+    # after the partner of the relationship noun describes the tie, wherever the parser
+    # hangs it
+    of_noun = (
+        rm.anchor is not None
+        and tokens[last].dep == "pobj"
+        and tokens[tokens[last].head].lower == "with"
+        and tokens[tokens[last].head].head == rm.anchor
+        and tokens[rm.anchor].pos == "NOUN"
+    )
     for c in (k for h in heads for k in children.get(h, ())):
         tok = tokens[c]
         if tok.dep not in ("relcl", "acl"):
             continue
+        if (
+            of_noun
+            and tok.dep == "acl"
+            and tok.tag == "VBN"
+            and tokens[c - 1].text == ","
+            and _trigger_for(tok, tokens, ("establish", "terminate", "suspend"), below=True)
+        ):
+            return c
         level, years = [c], False
         for _ in range(3):  # "dated back to 1993": year under "to" under "back"
             level = [k for j in level for k in children.get(j, ())]
@@ -1274,6 +1292,19 @@ def _classify(
     subordinate = False
     outcome = None  # the verb that defeated or withdrew a proposal ("was withdrawn")
     steps = 0
+    if (
+        tok.dep == "acl"
+        and tok.tag == "VBN"
+        and tok.i > 0
+        and tokens[tok.i - 1].text == ","
+        and _modality_of(tokens[tok.head], tokens) is None
+        # (a tie in focus only by default: "does not affect the youth partnership
+        # between FC Hansa Rostock and Arka Gdynia, signed in 2018" is none of it)
+        and ".focus" not in rule_suffix
+    ):
+        # "The tie with Kashiwazaki, sealed in 1974, was not part of the debate": a
+        # participle set off by commas says what happened, whatever the clause around
+        steps = 10
     while steps < 10 and cur.head != cur.i:
         steps += 1
         dep = cur.dep
