@@ -1122,7 +1122,8 @@ _OPENING_CHARS = 600
 
 
 def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
-    """The document's own city is named in this paragraph or the three before it."""
+    """The document's own city is named in this sentence, its paragraph or the three
+    before it."""
     if places.focal is None:
         return False
     para = parsed.sentences[s].paragraph
@@ -1134,7 +1135,9 @@ def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
         if not _heading(parsed.text[start:end]):
             prose += 1
     lo = parsed.paragraphs[k][0]
-    hi = parsed.sentences[s].start
+    # (or in the sentence itself: "The tie with Kashiwazaki, sealed on a visit by a
+    # Brandon delegation")
+    hi = parsed.sentences[s].end
     return any(lo <= m.start < hi and m.place.key == places.focal.key for m in places.context)
 
 
