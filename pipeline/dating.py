@@ -97,6 +97,7 @@ class _SentDate:
 
 _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
+_LOOKING_AHEAD = frozenset("will 'll ’ll expected scheduled due set".split())
 _ACT_ADVERBS = frozenset("officially formally finally today yesterday ceremonially".split())
 
 
@@ -397,6 +398,14 @@ class Dater:
             candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
         if candidates:
             _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
+            if ev.type == "proposed" and (
+                (sd.relative and self._ahead(ev, sd)) or self._after_report(sd.value)
+            ):
+                # "The mayor is expected to sign the agreement in September" (June): the
+                # coming September, when the tie is to begin; the plan itself stands as
+                # of the report
+                year = self.published.value[:4]
+                return EventDate(DateValue(year, "year", None, None), "publication")
             return EventDate(sd.value, "relative" if sd.relative else "explicit")
         if ev.subordinate or ".needs_date" in ev.rule_id:
             return None
@@ -463,6 +472,8 @@ class Dater:
             or (ev.type == "proposed" and ".future" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
+            # "The proposed tie with Queenstown was first raised by tour operators"
+            or (ev.type == "proposed" and self._draft_subject_past(ev))
         ):
             return None
         if ev.type == "established" and not self._in_lede(ev) and self._quoted(ev):
@@ -542,6 +553,38 @@ class Dater:
                 return False
             tok = self.tokens[tok.head]
         return False
+
+    def _ahead(self, ev: EventMention, sd: _SentDate) -> bool:
+        """A year-less month in a clause that looks ahead ("is expected to sign ... in
+        September", "will sign in March") that would fall before the report."""
+        if self.published is None or sd.value.precision != "month":
+            return False
+        if sd.value.value >= self.published.value[:7]:
+            return False
+        sent = self.parsed.sentences[ev.sentence]
+        chain = self.clause_chain(ev.trigger)
+        words = {
+            t.lower
+            for t in self.tokens[sent.tok_start : sent.tok_end]
+            if self.clause_of(t.i) in chain
+        }
+        return bool(words & _LOOKING_AHEAD)
+
+    def _after_report(self, value: DateValue) -> bool:
+        if self.published is None:
+            return False
+        n = min(len(value.value), len(self.published.value))
+        return value.value[:n] > self.published.value[:n]
+
+    def _draft_subject_past(self, ev: EventMention) -> bool:
+        """ "The proposed tie ... was raised": a planned tie as the subject of a verb in
+        the simple past is news of the report."""
+        if "draft_noun" not in ev.rule_id:
+            return False
+        noun = self.tokens[self.tokens[ev.trigger].head]
+        if noun.dep not in ("nsubj", "nsubjpass") or noun.head == noun.i:
+            return False
+        return self._simple_past(noun.head)
 
     def _counterfactual(self, ev: EventMention) -> bool:
         """ "would have ended": the trigger's own auxiliaries are "would" and "have"."""

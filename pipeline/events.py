@@ -423,6 +423,34 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 if below not in used:
                     add(below, target, suffix + ".below")
 
+    # "Talks began in 2022, when a delegation ... attended a trade fair in Foz", "the
+    # Multan proposal had been initiated last year": talks or a proposal that began, in
+    # a sentence naming no tie, are about the tie in focus.
+    for s, sent in enumerate(parsed.sentences):
+        if any(r.b is not None for r in by_sentence.get(s, ())):
+            continue
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if (
+                tok.lemma not in _TALK_NOUNS
+                or tok.dep not in ("nsubj", "nsubjpass")
+                or tokens[tok.head].lemma not in _BEGIN_VERBS
+                # bare talks only: not "talks on a trade deal began"
+                or any(tokens[c].dep in ("prep", "amod") for c in children.get(i, ()))
+            ):
+                continue
+            target = _focus(parsed, ordered, sent)
+            if target is None or target.b is None:
+                continue
+            # "the Multan proposal": named for a side of the tie in focus, or for none
+            named = [tokens[c] for c in children.get(i, ()) if tokens[c].dep == "compound"]
+            sides = {target.a.text.lower(), target.b.text.lower()}
+            if all(n.lower in sides for n in named):
+                events.append(
+                    EventMention(target, "proposed", i, tok.start, tok.end, s,
+                                 "trigger.propose.talks_began.focus", 0.6, False)
+                )  # fmt: skip
+
     # "Tucson's relationship with Zhaoqing survived a vote, after a motion to end it drew
     # support from only two members": "it" in a sentence about one tie is that tie.
     for s, rms in by_sentence.items():
@@ -1896,6 +1924,8 @@ def _anaphor(tok: Token, tokens, children) -> bool:
 
 
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
+_TALK_NOUNS = frozenset(("talk", "negotiation", "discussion", "proposal"))
+_BEGIN_VERBS = frozenset(("begin", "start", "open", "initiate", "launch"))
 
 
 def _dedupe(events: list[EventMention]) -> list[EventMention]:

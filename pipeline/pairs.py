@@ -988,8 +988,26 @@ def _aside(i: int, anchor: int, tokens) -> bool:
     with Jeonju"."""
     above_anchor = {t.i for t in _ancestors(anchor, tokens, 12)} | {anchor}
     for t in _ancestors(i, tokens, 8):
+        if t.dep == "relcl" and t.i not in above_anchor:
+            return True
         if t.dep == "relcl":
-            return t.i not in above_anchor
+            break
+    return i < anchor and _comma_clause(i, anchor, tokens)
+
+
+_WH_OPENERS = frozenset("where which who whose".split())
+
+
+def _comma_clause(i: int, anchor: int, tokens) -> bool:
+    """ "In Andong, where the mayor had returned from a fair in Osaka, a motion ... to end
+    the tie with Hagi": a clause opened by ", where" and closed by a comma before the tie
+    noun, however the parser hangs what follows it."""
+    sent = tokens[i].sent
+    k = i - 1
+    while k > 0 and tokens[k].sent == sent and tokens[k].text != ",":
+        if tokens[k].lower in _WH_OPENERS and tokens[k - 1].text == ",":
+            return any(tokens[j].text == "," for j in range(i + 1, anchor))
+        k -= 1
     return False
 
 
