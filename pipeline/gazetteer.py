@@ -272,7 +272,7 @@ class Gazetteer:
         n = len(words)
         while i < n:
             ws, we = words[i]
-            if not text[ws].isupper():
+            if not capitalised(text, ws, we):
                 i += 1
                 continue
             best: tuple[int, int, str] | None = None
@@ -284,7 +284,7 @@ class Gazetteer:
                         break
                 s, e = words[i][0], words[j][1]
                 last = text[words[j][0] : words[j][1]]
-                if last[0].isupper():
+                if capitalised(last, 0, len(last)):
                     stops = [e]
                     if text[e - 1] == ".":
                         stops.append(e - 1)  # "Prague." ends a sentence
@@ -321,3 +321,12 @@ def _word_list(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     return Gazetteer()
+
+
+def capitalised(text: str, start: int = 0, end: int | None = None) -> bool:
+    """A capitalised word, or one with a lowercase prefix before its capital, as Zulu
+    and Xhosa place names are written ("eThekwini", "eMalahleni")."""
+    end = len(text) if end is None else end
+    return text[start].isupper() or (
+        end - start > 3 and text[start].islower() and text[start + 1].isupper()
+    )

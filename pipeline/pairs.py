@@ -944,7 +944,16 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         mb = su.mentions[u.ref]
         if places.focal is not None and mb.place.key == places.focal.key:
             return None  # "the Invercargill relationship": the city's own, no partner named
-        ma = _previous_a(out, mb.place, parsed, su.sentence, places.focal)
+        # "Durban officials say the Chicago relationship ...": a place the sentence names
+        # before, not as a partner, holds the tie
+        own = [
+            su.mentions[units[j].ref] for j in range(k)
+            if units[j].kind == "P"
+            and not _partner_position(units[j], tokens)
+            and not _names_a_thing(units[j], tokens)
+            and su.mentions[units[j].ref].place.key != mb.place.key
+        ]  # fmt: skip
+        ma = own[0] if own else _previous_a(out, mb.place, parsed, su.sentence, places.focal)
         if ma is None:
             ma = _named_focal(places, su, parsed)
         if ma is None or ma.place.key == mb.place.key:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pipeline.gazetteer import City, Gazetteer, norm
+from pipeline.gazetteer import City, Gazetteer, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title
@@ -476,7 +476,7 @@ def recognise(
         info = ent_at.get(cand.tok_start)
         if info and info[0] == "PERSON" and info[2] - info[1] > cand.tok_end - cand.tok_start:
             continue
-        if not tokens[cand.tok_start].text[:1].isupper() or cand.container:
+        if not capitalised(tokens[cand.tok_start].text) or cand.container:
             continue
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
@@ -514,7 +514,7 @@ def recognise(
         if cand.cue or not cand.cities or cand.tok_start in qualifier_tokens:
             continue
         first = tokens[cand.tok_start]
-        if not first.text[:1].isupper() or cand.container == "PERSON":
+        if not capitalised(first.text) or cand.container == "PERSON":
             continue
         partner = at.get(first.head) if first.dep == "conj" else None
         if partner is None:
@@ -1275,7 +1275,7 @@ def _cue(
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
         return "place.entry"  # "■ Lijiang (Yunnan Province)" over "Friendship city ...: 2000"
-    if not first.text[:1].isupper():
+    if not capitalised(first.text):
         return ""
     if cand.container:
         words = set(norm(cand.container_text).replace("-", " ").split())

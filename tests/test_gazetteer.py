@@ -65,3 +65,9 @@ def test_capital_of_a_country(gaz):
 def test_korean_names_are_found_without_apostrophes(gaz):
     # GeoNames spells some Korean cities the old way ("T’aebaek"); texts write "Taebaek".
     assert [c.country for c in gaz.cities_for_key("taebaek")][:1] == ["KR"]
+
+
+def test_lowercase_prefix_names_are_scanned(gaz):
+    # Zulu and Xhosa place names keep a lowercase locative prefix: "eThekwini" (Durban)
+    spans = gaz.scan("Unlike Johannesburg, eThekwini kept its ties; ebay and iPhone are not.")
+    assert [s.key for s in spans] == ["johannesburg", "ethekwini"]
