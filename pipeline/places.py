@@ -309,7 +309,9 @@ def recognise(
             council_of = (
                 i - 2 >= sent.tok_start
                 and tokens[i - 1].text == "of"
-                and tokens[i - 2].text in _OF_TOWN
+                # (a resolution's title case: "Between the City of Nome and the City of
+                # Provideniya")
+                and (tokens[i - 2].text in _OF_TOWN or tokens[i - 2].text in _OF_TOWN_TITLED)
                 and tie_talk
                 # a name the gazetteer knows is found by it ("the city of Matsuyama on
                 # Tuesday" is no longer name)
@@ -562,7 +564,7 @@ def recognise(
             )
         )
 
-    mentions = _one_country_per_name(mentions)
+    mentions = _one_country_per_name(mentions, parsed.text, gaz)
     if relevant is not None:
         para_of_tok = parsed.sentences
 
@@ -623,7 +625,9 @@ _TIE_WORDS_HERE = frozenset(
 )
 
 
-def _one_country_per_name(mentions: list[PlaceMention]) -> list[PlaceMention]:
+def _one_country_per_name(
+    mentions: list[PlaceMention], text: str, gaz: Gazetteer
+) -> list[PlaceMention]:
     """A place the gazetteer lacks, named once with its country ("Xiqing District in
     Tianjin, China") and once without, is the same place both times."""
     known: dict[str, set[str]] = defaultdict(set)
@@ -633,10 +637,34 @@ def _one_country_per_name(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out = []
     for m in mentions:
         countries = known.get(m.place.name.casefold(), set())
+        if m.place.geonameid is None and not m.place.country and not countries:
+            # "City of Nome, Alaska" in a masthead the parser may never see: the string
+            # says it wherever it stands
+            countries = _string_countries(m.place.name, text, gaz)
         if m.place.geonameid is None and not m.place.country and len(countries) == 1:
             p = m.place
             m = replace(m, place=Place(p.name, next(iter(countries)), None, p.admin1, p.kind))
         out.append(m)
+    return out
+
+
+def _string_countries(name: str, text: str, gaz: Gazetteer) -> set[str]:
+    """Countries the text gives the name by a comma: "Nome, Alaska", "Redu, Belgium"."""
+    out: set[str] = set()
+    for m in re.finditer(
+        rf"(?<!\w){re.escape(name)},\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)", text
+    ):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            key = norm(" ".join(words[:n]))
+            iso = gaz.countries.get(key)
+            divisions = gaz.admin1.get(key, [])
+            if iso:
+                out.add(iso)
+                break
+            if divisions and len({d.country for d in divisions}) == 1:
+                out.add(divisions[0].country)
+                break
     return out
 
 
@@ -1018,6 +1046,7 @@ _COMPASS = frozenset("north south east west northeast northwest southeast southw
 
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
 # district of Machupicchu"
+_OF_TOWN_TITLED = frozenset("City Town Village Municipality".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
     "city town village district commune".split()
