@@ -20,7 +20,7 @@ from functools import lru_cache
 from pipeline.gazetteer import City, Gazetteer, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
-from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title
+from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title, titled_name
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNLISTED_CUES = frozenset(
@@ -1827,6 +1827,8 @@ def focal_place(
     pool = sorted([*doc.mentions, *extra], key=lambda m: m.start)
     opener = None
     for m in pool:
+        if text is not None and titled_name().search(text, max(0, m.start - 40), m.start):
+            continue  # "Council Member Denver moved to amend": a person, not the place
         # A name right after "with" is a partner's ("end our relationship with Jinan"):
         # it counts half, so that a partner named as often loses to the city itself.
         weight = (

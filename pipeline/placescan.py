@@ -338,7 +338,7 @@ def cues() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _titled_name() -> re.Pattern:
+def titled_name() -> re.Pattern:
     """A person's title and first name right before a name: "Councilor Aurora Reyes"."""
     titles = "|".join(sorted(map(re.escape, cues()["person_titles"]), key=len, reverse=True))
     # or a capitalised title right before the surname: "Councilor Quintana", "COUNCILOR
@@ -365,7 +365,7 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
-        if _titled_name().search(text, max(0, span.start - 40), span.start):
+        if titled_name().search(text, max(0, span.start - 40), span.start):
             # "Councilor Aurora Reyes": a surname, whatever its first name (a roll call
             # "Councilor Quintana, yes. Councilor Baca, no." looks like a title-case line)
             out.add(span.key)
