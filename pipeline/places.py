@@ -1750,6 +1750,7 @@ _NAMED_KIND_ONLY = frozenset("county province prefecture".split())
 # their capital, the city the story is about.
 _FOCAL_KIND = frozenset(["governorate"])
 _OWN_MODIFIERS = frozenset("city town municipal county borough".split())
+_OWN_PLAIN_RELATION = frozenset("agreement agreements accord".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partners partnered paired linked partnership "
     "partnerships link links brother ties relationship relationships jumelage friendship "
@@ -1884,13 +1885,24 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
     for sent in parsed.sentences:
         span = range(sent.tok_start, sent.tok_end)
         words = {tokens[i].lower for i in span}
-        if not words & _OWN_RELATION:
+        # "to end the city's agreement with Taiyuan": a word as plain as "agreement"
+        # makes a tie only when the city's own
+        possessed_only = not words & _OWN_RELATION
+        if possessed_only and not words & _OWN_PLAIN_RELATION:
             continue
         for i in span:
             tok = tokens[i]
             if i in taken:
                 continue
             start = end = None
+            if possessed_only and not (
+                tok.lower == "the"
+                and i + 3 < sent.tok_end
+                and tokens[i + 1].lower in _OWN_HEADS
+                and tokens[i + 2].lower in ("'s", "’s")
+                and tokens[i + 3].lower in _OWN_PLAIN_RELATION
+            ):
+                continue
             if tok.lower == "the" and i + 1 < sent.tok_end:
                 j = i + 1
                 if (
