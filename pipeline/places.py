@@ -1300,6 +1300,8 @@ def _cue(
         return "place.described"  # "Juvisy-sur-Orge, a commune south of Paris, .."
     if _tie_talk(sent, tokens) and _bracket_partner(cand.tok_start, cand.tok_end, sent, tokens):
         return "place.described"  # "Druskininkai (with Zelenogradsk)", tagged as people
+    if cand.cities and _OWN_TIE_APPOSED.match(parsed.text, tokens[cand.tok_end - 1].end):
+        return "place.described"  # "Napier, the city's New Zealand link", tagged ORG
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
@@ -1998,7 +2000,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     start > sent.tok_start
                     and tokens[start - 1].text == ","
                     and any(
-                        t.lower in ("partner", "partners", "twins") for t in tokens[end : end + 4]
+                        t.lower in ("partner", "partners", "twins", "twin", "link")
+                        for t in tokens[end : end + 4]
                     )
                 )
                 if earlier and not became and not twin_object and not apposed:
@@ -2036,9 +2039,13 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             continue  # the same name found by the scan and by the parse
                         # "those with Tver, Zenica, Fuxin and Zakopane": the whole list
                         # after "with" is partners
-                        if _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start) or (
-                            listed_end >= 0
-                            and _LIST_GAP.fullmatch(parsed.text, listed_end, m.start)
+                        if (
+                            _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start)
+                            or _PARTNER_AFTER.match(parsed.text, m.end)
+                            or (
+                                listed_end >= 0
+                                and _LIST_GAP.fullmatch(parsed.text, listed_end, m.start)
+                            )
                         ):
                             partners.add(m.place.key)
                             listed_end = m.end
@@ -2131,6 +2138,17 @@ _PARTNER_BEFORE = re.compile(
     r"\b(?i:with|between|and)\s+"
     r"(?:(?:the|its|a)\s+[A-Z][\w-]+\s+"
     r"(?:city|town|village|port|capital|municipality|commune|district)\s+of\s+)?$"
+)
+_OWN_TIE_APPOSED = re.compile(
+    r",\s+(?:the|its|our)\s+(?:(?:city|town|council|borough|municipality)(?:'s|’s)\s+)?"
+    r"(?:[A-Z][\w'’-]*\s+){0,3}(?:oldest\s+|newest\s+|first\s+|latest\s+)?"
+    r"(?:link|partner|twin|sister\s+city|sister\s+town|twin\s+town|friendship\s+city|"
+    r"partner\s+city|partner\s+town)\b"
+)
+# "Ikeda, the Hokkaido town with which Launceston has been linked": a partner
+_PARTNER_AFTER = re.compile(
+    r",\s+(?:the|a)\s+(?:[\w'’-]+\s+){0,3}(?:city|town|village|municipality|port)\s+"
+    r"(?:with|to)\s+which\b"
 )
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
