@@ -1345,6 +1345,22 @@ def _partner_position(unit, tokens) -> bool:
     return tok.dep == "pobj" and tokens[tok.head].lower == "with"
 
 
+_REGION_WORDS = frozenset("region province state oblast prefecture county governorate".split())
+
+
+def _unnamed_town_in(i: int, tokens) -> bool:
+    """Token i follows "a city in", with a country's possessive between or not."""
+    k = i - 1
+    if k >= 1 and tokens[k].lower in ("'s", "’s"):
+        k -= 2
+    return (
+        k >= 2
+        and tokens[k].lower == "in"
+        and tokens[k - 1].lower in _PLACE_NOUNS
+        and tokens[k - 2].lower in ("a", "an", "one")
+    )
+
+
 _PLACE_NOUNS = frozenset("city town capital port municipality district village".split())
 
 
@@ -1412,6 +1428,8 @@ def _names_a_thing(unit: Unit, tokens) -> bool:
     if _dateline_place(unit, tokens):
         return True
     first, last = tokens[unit.tok_start], tokens[unit.tok_end - 1]
+    if last.lower in _REGION_WORDS and _unnamed_town_in(first.i, tokens):
+        return True  # "a city in Ghana's Ashanti Region": where an unnamed town lies
     if (
         first.i > 1
         and tokens[first.i - 1].lower == "the"

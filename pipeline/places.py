@@ -1643,6 +1643,8 @@ def _resolve(
         kind = cand.suffix_kind
     if cand.suffix_kind == "governorate":
         kind = "province"  # "Luxor Governorate": the first-level division around the city
+    if cand.suffix_kind in ("region", "oblast", "state", "voivodeship"):
+        kind = "province"  # "Ghana's Ashanti Region", which the gazetteer may lack
     if cand.divisions and cand.suffix_kind in _DIVISION_SUFFIXES:
         cand.cities = ()  # "Jilin Province" is the province, not its city of Jilin
     if not cand.cities:
