@@ -1034,6 +1034,7 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
 
 _NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
+_WHOSE_TIES = frozenset("bond link links ties twinning partnership friendship".split())
 _TIED_UNITS = frozenset("city cities town towns -".split())
 _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
@@ -1244,6 +1245,27 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         and j - i <= 2
     ):
         return True  # "its friendship agreement with Pechenga" (the model's ORG)
+    if (
+        i >= 3
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].lower in _WHOSE_TIES
+        and tokens[i - 3].lower == "whose"
+        # a town's, not "the city's football club, whose partnership with CD Tenerife"
+        and i >= 5
+        and tokens[i - 4].text == ","
+        and tokens[i - 5].pos == "PROPN"
+        and j - i <= 2
+    ):
+        return True  # "Calne, whose bond with Charlieu in the Loire department"
+    if (
+        j + 3 < sent.tok_end
+        and tokens[j].text == ","
+        and tokens[j + 1].lower == "whose"
+        and tokens[j + 2].lower in _WHOSE_TIES
+        and tokens[j + 3].lower == "with"
+        and j - i <= 2
+    ):
+        return True  # "Calne, whose bond with Charlieu ...": the town that holds it
     # The subject starts its clause: not the tail of a longer name ("Bad Homburg vor
     # der Höhe is twinned with").
     prev = tokens[i - 1] if i > sent.tok_start else None
