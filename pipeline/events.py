@@ -451,6 +451,27 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                                  "trigger.propose.talks_began.focus", 0.6, False)
                 )  # fmt: skip
 
+    # "... to end the relationships with Hitoyoshi, Xinyu and Astoria. Officers had
+    # recommended in February that all three be ended.": "all three", "both" or "all of
+    # them" in the next sentence, naming no place, are the ties the one before named.
+    for s, sent in enumerate(parsed.sentences):
+        if s == 0 or s in by_sentence or (s - 1) not in by_sentence:
+            continue
+        before = list({_key(r): r for r in by_sentence[s - 1] if r.b is not None}.values())
+        if len(before) < 2 or parsed.sentences[s - 1].paragraph != sent.paragraph:
+            continue
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if tok.dep not in ("nsubj", "nsubjpass") or not _all_of_them(tok, tokens, children):
+                continue
+            verb = tokens[tok.head]
+            if verb.pos != "VERB" or verb.i in used:
+                continue
+            if _trigger_for(verb, tokens, _DIRECT) is None:
+                continue
+            for rm in before:
+                add(verb.i, rm, ".plural")
+
     # "Tucson's relationship with Zhaoqing survived a vote, after a motion to end it drew
     # support from only two members": "it" in a sentence about one tie is that tie.
     for s, rms in by_sentence.items():
@@ -1924,6 +1945,22 @@ def _anaphor(tok: Token, tokens, children) -> bool:
 
 
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
+_COUNTS = frozenset("two three four five six both".split())
+
+
+def _all_of_them(tok, tokens, children) -> bool:
+    """ "all three", "both", "all of them", "the three", "all four ties"."""
+    if tok.lower in ("both", "them"):
+        return True
+    kids = [tokens[c] for c in children.get(tok.i, ())]
+    if tok.lower in _COUNTS and any(k.lower in ("all", "the") for k in kids):
+        return True
+    return tok.lower == "all" and any(
+        k.lower == "of" and any(tokens[g].lower == "them" for g in children.get(k.i, ()))
+        for k in kids
+    )
+
+
 _TALK_NOUNS = frozenset(("talk", "negotiation", "discussion", "proposal"))
 _BEGIN_VERBS = frozenset(("begin", "start", "open", "initiate", "launch"))
 
