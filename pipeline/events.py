@@ -426,18 +426,40 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     # "Talks began in 2022, when a delegation ... attended a trade fair in Foz", "the
     # Multan proposal had been initiated last year": talks or a proposal that began, in
     # a sentence naming no tie, are about the tie in focus.
+    # So are "... signed a partnership agreement with Verden ... after talks that started
+    # in 2021" about the one tie their sentence names.
     for s, sent in enumerate(parsed.sentences):
-        if any(r.b is not None for r in by_sentence.get(s, ())):
+        full = list({_key(r): r for r in by_sentence.get(s, ()) if r.b is not None}.values())
+        if len(full) > 1:
             continue
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if (
-                tok.lemma not in _TALK_NOUNS
-                or tok.dep not in ("nsubj", "nsubjpass")
-                or tokens[tok.head].lemma not in _BEGIN_VERBS
+            if tok.lemma not in _TALK_NOUNS or any(
                 # bare talks only: not "talks on a trade deal began"
-                or any(tokens[c].dep in ("prep", "amod") for c in children.get(i, ()))
+                tokens[c].dep in ("prep", "amod")
+                for c in children.get(i, ())
             ):
+                continue
+            if full:
+                began = [
+                    c for c in children.get(i, ())
+                    if tokens[c].dep == "relcl" and tokens[c].lemma in _BEGIN_VERBS
+                ]  # fmt: skip
+                if not began or began[0] in used:
+                    continue
+                v = tokens[began[0]]
+                # ("talks that began when a delegation visited ... in 2016": the year in
+                # the clause that tells when they began, not the sentence's date)
+                year = _year_below(v.i, tokens, children)
+                if year is None:
+                    continue
+                events.append(
+                    EventMention(full[0], "proposed", v.i, v.start, v.end, s,
+                                 "trigger.propose.talks_began", 0.6, False, year)
+                )  # fmt: skip
+                used.add(v.i)
+                continue
+            if tok.dep not in ("nsubj", "nsubjpass") or tokens[tok.head].lemma not in _BEGIN_VERBS:
                 continue
             target = _focus(parsed, ordered, sent)
             if target is None or target.b is None:
@@ -1945,6 +1967,21 @@ def _anaphor(tok: Token, tokens, children) -> bool:
 
 
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
+
+
+def _year_below(i: int, tokens, children) -> DateValue | None:
+    """The first year in the clause under token i."""
+    todo, seen = [i], []
+    while todo:
+        k = todo.pop()
+        seen.append(k)
+        todo.extend(children.get(k, ()))
+    for k in sorted(seen):
+        if _MODERN_YEAR.fullmatch(tokens[k].text):
+            return DateValue(tokens[k].text, "year", tokens[k].start, tokens[k].end)
+    return None
+
+
 _COUNTS = frozenset("two three four five six both".split())
 
 

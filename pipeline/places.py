@@ -1336,7 +1336,9 @@ def _cue(
             return ""  # "Paris Hilton", "Kai Pan"
         if words & c["institution_words"] and not _city_body(words):
             return "org.institution"  # "Xiamen University", "Tianjin Conservatory of Music"
-    before = [t.lower for t in tokens[max(0, cand.tok_start - 3) : cand.tok_start]]
+    # (words of this sentence only: a headline ending "... with German town" is not
+    # "German town Ho" in the dateline parsed right after it)
+    before = [t.lower for t in tokens[max(sent.tok_start, cand.tok_start - 3) : cand.tok_start]]
     nxt = tokens[cand.tok_end].lower if cand.tok_end < len(tokens) else ""
     if (
         nxt in c["institution_words"]
@@ -1766,8 +1768,10 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 
 _OWN_HEADS = frozenset(
-    "city town municipality borough council district county province prefecture governorate".split()
+    "city town municipality borough council district county province prefecture governorate "
+    "assembly".split()
 )
+_ASSEMBLY_KINDS = frozenset("municipal metropolitan district".split())
 _DIVISION_HEADS = frozenset("district borough county province prefecture governorate".split())
 # "the county's partnership": only a county named before can be meant, never the
 # document's most frequent city.
@@ -1936,6 +1940,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     and j + 1 < sent.tok_end
                     and tokens[j + 1].lower == "council"
                 ):
+                    j += 1
+                elif (
+                    tokens[j].lower in _ASSEMBLY_KINDS
+                    and j + 1 < sent.tok_end
+                    and tokens[j + 1].lower == "assembly"
+                ):
+                    # "The Municipal Assembly has signed a partnership agreement with
+                    # Verden": a Ghanaian town's council
                     j += 1
                 head = tokens[j]
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
