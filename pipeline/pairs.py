@@ -191,6 +191,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         for rule in pair_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = _members(su, m, "A", tokens)
+                # "In Northumberland, Hexham has been paired with Noyon": the opening
+                # "In X," says where the town named next lies
+                a_units = [
+                    u for u in a_units if not _opening_frame(su.units.units[u], tokens)
+                ] or a_units
                 b_units = _members(su, m, "B", tokens)
                 r_units = _group_units(su.units, m, "R") if "R" in m.re.groupindex else []
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
@@ -1422,6 +1427,19 @@ def _dateline_place(unit: Unit, tokens) -> bool:
 
 
 _APPOSED_HEADS = frozenset("village town hamlet resort port suburb commune".split())
+
+
+def _opening_frame(unit: Unit, tokens) -> bool:
+    """ "In Northumberland, ...": a place opening its sentence after "In", set off by a
+    comma."""
+    i, j = unit.tok_start, unit.tok_end
+    return (
+        i >= 1
+        and tokens[i - 1].lower == "in"
+        and (i == 1 or tokens[i - 1].sent != tokens[i - 2].sent)
+        and j < len(tokens)
+        and tokens[j].text == ","
+    )
 
 
 def _names_a_thing(unit: Unit, tokens) -> bool:

@@ -1501,6 +1501,7 @@ def _governmental(text: str) -> bool:
     )  # fmt: skip
 
 
+_PAIRED_AUX = frozenset("been is was are were formally officially also long".split())
 _REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
 
 
@@ -1568,6 +1569,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
+    if (
+        before[-3:-2]
+        and before[-1] == "with"
+        and before[-2] in ("paired", "partnered", "linked")
+        and before[-3] in _PAIRED_AUX
+    ):
+        return True  # "Worcester, which has been paired with Kleve since 1975"
     if any(w in _REL_WORDS for w in before[-4:]) and (
         before[-1] in ("of", "to", "with", ",")
         or before[-1] in _REL_WORDS
