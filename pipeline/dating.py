@@ -646,7 +646,10 @@ class Dater:
         tok = self.tokens[i]
         if tok.dep not in ("nummod", "compound", "amod") or tok.head == tok.i:
             return None
-        noun = self.tokens[tok.head].lower
+        head = self.tokens[tok.head]
+        if head.dep == "poss" and head.head != head.i:
+            head = self.tokens[head.head]  # "a 2022 residents' petition"
+        noun = head.lower
         if noun in rel_nouns():
             return "established"
         return "proposed" if noun in _PROPOSAL_NOUNS else None

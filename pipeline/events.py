@@ -248,6 +248,11 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         after = tokens[tok.i + 1 : tok.i + 4]
         if any(t.lower == "down" and t.head == tok.i for t in after):
             return "fail"
+    if tok.lemma == "turn" and tokens is not None:
+        # "turned down a 2022 residents' petition to twin with Chernihiv": rejected
+        after = tokens[tok.i + 1 : tok.i + 3]
+        if any(t.lower == "down" and t.head == tok.i for t in after):
+            return "block"
     if tok.lemma in ("put", "place") and tokens is not None:
         # "A proposal to twin X with Y ... was put on hold": the proposal is stalled
         after = tokens[tok.i + 1 : tok.i + 8]
