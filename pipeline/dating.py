@@ -391,6 +391,11 @@ class Dater:
                 c for c in candidates
                 if c[0] <= 0 or self._under(c[2].tok, ev.trigger) or 0 < c[2].tok - ev.trigger <= 4
             ]  # fmt: skip
+        if ev.rule_id.split("+")[0].endswith(".conj"):
+            # "lapsed after 2005 and was formally concluded by Council in 2015": the
+            # second verb's own date
+            own = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
+            candidates = own or candidates
         if ".needs_date" in ev.rule_id:
             # "X is twinned with Y" states a fact; only a date on that very verb ("is
             # twinned with Y since 1962") makes it an act, not one of a verb it is

@@ -543,6 +543,21 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 )
             ):
                 add(c, ev.relation, ".pronoun")
+            elif (
+                # "The relationship with Funchal lapsed after 2005 and was formally
+                # concluded by Council in 2015": a second verb of the same tie subject
+                ctok.dep == "conj"
+                and ctok.pos == "VERB"
+                and c not in used
+                and _concluded_tie(tokens[ev.trigger], tokens, children)
+                and not any(
+                    tokens[o].dep in ("nsubj", "nsubjpass") and tokens[o].pos != "AUX"
+                    for o in children.get(c, ())
+                    if tokens[o].dep == "nsubj"
+                )
+                and _trigger_for(ctok, tokens, ("terminate", "suspend")) is not None
+            ):
+                add(c, ev.relation, ".conj")
 
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_timeline_entries(parsed, relations, events))
@@ -1972,6 +1987,23 @@ def _anaphor(tok: Token, tokens, children) -> bool:
 
 
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
+
+
+_CONCLUDED_TIES = frozenset("relationship partnership twinning link tie friendship".split())
+
+
+def _concluded_tie(tok, tokens, children, depth: int = 0) -> bool:
+    """ "The relationship ... was concluded", "The relationship lapsed ... and was
+    concluded": what the verb tells is of the tie itself."""
+    if any(
+        tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lemma in _CONCLUDED_TIES
+        for c in children.get(tok.i, ())
+    ):
+        return True
+    head = tokens[tok.head]
+    if tok.dep == "acl" and head.lemma in _CONCLUDED_TIES:
+        return True
+    return tok.dep == "conj" and depth < 2 and _concluded_tie(head, tokens, children, depth + 1)
 
 
 def _year_below(i: int, tokens, children) -> DateValue | None:
