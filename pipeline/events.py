@@ -549,7 +549,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 ctok.dep == "conj"
                 and ctok.pos == "VERB"
                 and c not in used
-                and _concluded_tie(tokens[ev.trigger], tokens, children)
+                and _said_of_tie(tokens[ev.trigger], tokens, children)
                 and not any(
                     tokens[o].dep in ("nsubj", "nsubjpass") and tokens[o].pos != "AUX"
                     for o in children.get(c, ())
@@ -1989,21 +1989,21 @@ def _anaphor(tok: Token, tokens, children) -> bool:
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
 
 
-_CONCLUDED_TIES = frozenset("relationship partnership twinning link tie friendship".split())
+_TIE_SUBJECTS = frozenset("relationship partnership twinning link tie friendship".split())
 
 
-def _concluded_tie(tok, tokens, children, depth: int = 0) -> bool:
-    """ "The relationship ... was concluded", "The relationship lapsed ... and was
-    concluded": what the verb tells is of the tie itself."""
+def _said_of_tie(tok, tokens, children, depth: int = 0) -> bool:
+    """ "The relationship ... was ended", "The relationship, on the island of Madeira,
+    lapsed ... and was formally ended": what the verb tells is of the tie itself."""
     if any(
-        tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lemma in _CONCLUDED_TIES
+        tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lemma in _TIE_SUBJECTS
         for c in children.get(tok.i, ())
     ):
         return True
     head = tokens[tok.head]
-    if tok.dep == "acl" and head.lemma in _CONCLUDED_TIES:
+    if tok.dep == "acl" and head.lemma in _TIE_SUBJECTS:
         return True
-    return tok.dep == "conj" and depth < 2 and _concluded_tie(head, tokens, children, depth + 1)
+    return tok.dep == "conj" and depth < 2 and _said_of_tie(head, tokens, children, depth + 1)
 
 
 def _year_below(i: int, tokens, children) -> DateValue | None:
