@@ -20,7 +20,15 @@ from functools import lru_cache
 from pipeline.gazetteer import City, Gazetteer, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
-from pipeline.placescan import WELL_KNOWN_POPULATION, DocPlaces, cues, resolve, title, titled_name
+from pipeline.placescan import (
+    WELL_KNOWN_POPULATION,
+    DocPlaces,
+    cues,
+    named_division,
+    resolve,
+    title,
+    titled_name,
+)
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNLISTED_CUES = frozenset(
@@ -654,17 +662,9 @@ def _string_countries(name: str, text: str, gaz: Gazetteer) -> set[str]:
     for m in re.finditer(
         rf"(?<!\w){re.escape(name)},\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)", text
     ):
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):
-            key = norm(" ".join(words[:n]))
-            iso = gaz.countries.get(key)
-            divisions = gaz.admin1.get(key, [])
-            if iso:
-                out.add(iso)
-                break
-            if divisions and len({d.country for d in divisions}) == 1:
-                out.add(divisions[0].country)
-                break
+        found = named_division(m.group(1).split(), gaz)
+        if found is not None:
+            out.add(found[0])
     return out
 
 
@@ -1776,8 +1776,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 
 _OWN_HEADS = frozenset(
-    "city town municipality borough council district county province prefecture governorate "
-    "assembly".split()
+    "city town municipality borough council district county province prefecture governorate".split()
 )
 _ASSEMBLY_KINDS = frozenset("municipal metropolitan district".split())
 _DIVISION_HEADS = frozenset("district borough county province prefecture governorate".split())
@@ -1959,7 +1958,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     j += 1
                 head = tokens[j]
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
-                if head.lower not in _OWN_HEADS or nxt in ("of", "centre", "center", "hall"):
+                # ("assembly" only as "the Municipal Assembly", never a bare "the assembly")
+                municipal_assembly = head.lower == "assembly" and j == i + 2
+                if (head.lower not in _OWN_HEADS and not municipal_assembly) or nxt in (
+                    "of",
+                    "centre",
+                    "center",
+                    "hall",
+                ):
                     continue
                 twinned = head.dep == "dobj" and tokens[head.head].lemma in ("twin", "pair", "link")
                 if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass") or twinned):

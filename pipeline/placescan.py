@@ -389,19 +389,31 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     return frozenset(out)
 
 
+def named_division(words: list[str], gaz: Gazetteer, cities: tuple[City, ...] | None = None):
+    """(country, admin1) of the longest leading run of `words` naming a country or a
+    first-level division ("Lower Saxony", "Russian Federation"); with `cities`, only one
+    that holds one of them. None when the words name neither."""
+    for n in range(len(words), 0, -1):
+        key = norm(" ".join(words[:n]).rstrip(","))
+        iso = gaz.countries.get(key)
+        if iso and (cities is None or any(c.country == iso for c in cities)):
+            return (iso, None)
+        divisions = gaz.admin1.get(key, [])
+        if cities is None and len({d.country for d in divisions}) == 1:
+            return (divisions[0].country, (divisions[0].country, divisions[0].code))
+        for div in divisions if cities is not None else ():
+            if any((c.country, c.admin1) == (div.country, div.code) for c in cities):
+                return (div.country, (div.country, div.code))
+    return None
+
+
 def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: Gazetteer):
     """(country, admin1) when the name is followed by its state or country."""
     m = _AFTER_QUALIFIER.match(text, span.end)
     if m:
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):
-            key = norm(" ".join(words[:n]).rstrip(","))
-            iso = gaz.countries.get(key)
-            if iso and any(c.country == iso for c in cities):
-                return (iso, None)
-            for div in gaz.admin1.get(key, []):
-                if any((c.country, c.admin1) == (div.country, div.code) for c in cities):
-                    return (div.country, (div.country, div.code))
+        found = named_division(m.group(1).split(), gaz, cities)
+        if found is not None:
+            return found
     m = _AFTER_IN.match(text, span.end)
     if m:
         words = m.group(1).split()
@@ -411,15 +423,10 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
             iso = gaz.countries.get(norm(owner))
             if iso and any(c.country == iso for c in cities):
                 return (iso, None)
-        for n in range(len(words), 0, -1):
-            key = norm(" ".join(words[:n]))
-            iso = gaz.countries.get(key)
-            if iso and any(c.country == iso for c in cities):
-                return (iso, None)
-            # "the City of Koshu in Yamanashi Prefecture"
-            for div in gaz.admin1.get(key, []):
-                if any((c.country, c.admin1) == (div.country, div.code) for c in cities):
-                    return (div.country, (div.country, div.code))
+        # ("the City of Koshu in Yamanashi Prefecture")
+        found = named_division(words, gaz, cities)
+        if found is not None:
+            return found
     before = text[max(0, span.start - 60) : span.start]
     m = _BEFORE_NATIONAL.search(before)
     if m:
