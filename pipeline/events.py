@@ -1347,6 +1347,8 @@ def _classify(
     ):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     if _negated(tok, children, tokens):
+        if tok.lemma in _TALK_VERBS:
+            return []  # "the other relationships were not discussed": nothing happened
         mods.append("negate")
     if trig.cls == "establish" and any(
         tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"
@@ -1735,6 +1737,9 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
 
 
 _TALKS = frozenset("talk talks negotiation negotiations discussion discussions".split())
+
+
+_TALK_VERBS = frozenset(["discuss", "debate", "mention"])
 
 
 def _decided_future(verb: Token, aux: Token, tokens) -> bool:

@@ -65,14 +65,20 @@ _COORD_SEP = (
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
+    # "the town of Oyama at the foot of Mount Fuji, and ...": where it lies
+    r"(?:(?:at|near)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P "
+    r"|@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,5}?"
+    r"(?=,\|[^ ]*\|W ))?"
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
-    # "Kathmandu and the Swiss village of Grindelwald"
-    r"(?:(?:@[CD][A-Z]{2}\|[^ ]*\|[CD] )?(?:village|town|city|port|municipality)\|[^ ]*\|W "
-    r"of\|[^ ]*\|W )?"
+    # "Kathmandu and the Swiss village of Grindelwald", "the Shizuoka mountain town of
+    # Oyama", "the southern Chinese port of Zhanjiang"
+    r"(?:(?:@[CD][A-Z]{2}\|[^ ]*\|[CD] |@P\d+\|[^ ]*\|P "
+    r"|(?!(?:of|and|with|from|to)\|)[^ @,;][^ ]*\|[^ ]*\|W ){0,3}?"
+    r"(?:village|town|city|port|municipality|resort)\|[^ ]*\|W of\|[^ ]*\|W )?"
     # "..., and a second Chinese partner, Foshan": a short description set off before
     r"(?:(?:a|an|its|their)\|[^ ]*\|W (?:[^ @,][^ ]*\|[^ ]*\|W |@D[A-Z]{2}\|[^ ]*\|D ){1,3}?"
     r",\|[^ ]*\|W )?"

@@ -1547,12 +1547,18 @@ def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
 
 def _called_a_region(cand: _Candidate, tokens, parsed: Parsed) -> bool:
     """The text calls this name a region elsewhere: "the Piedmont region", "the
-    province of Cuneo"."""
+    province of Cuneo", or names a town in it: "the Arizona desert city of Scottsdale"
+    (Arizona is also a town in Honduras)."""
     name = re.escape(parsed.text[tokens[cand.tok_start].start : tokens[cand.tok_end - 1].end])
     return (
         re.search(rf"\b{name}\s+(?:region|province|Region|Province|oblast|Oblast)\b", parsed.text)
         is not None
         or re.search(rf"\b(?:region|province) of {name}\b", parsed.text) is not None
+        or re.search(
+            rf"\bthe {name}(?:\s+[a-z]+){{0,2}}\s+(?:city|town|village|port|resort) of\b",
+            parsed.text,
+        )
+        is not None
     )
 
 
@@ -1838,13 +1844,13 @@ _OWN_BODY = re.compile(
 
 
 def _is_dateline(m: PlaceMention, text: str) -> bool:
-    """An upper-case name opening a paragraph before a dash: "KIEL, Germany (AP) —"."""
-    return (
-        m.text.isupper()
-        and len(m.text) > 2
-        and (m.start == 0 or text[m.start - 1] == "\n")
-        and _DATELINE_AFTER.match(text, m.end) is not None
-    )
+    """A name opening a paragraph before a dash: "KIEL, Germany (AP) —"; in title case
+    only with the agency's mark, "Cairns, Queensland (AAP) —", since a paragraph may
+    open with a partner's name and a dash."""
+    if len(m.text) <= 2 or not (m.start == 0 or text[m.start - 1] == "\n"):
+        return False
+    after = _DATELINE_AFTER.match(text, m.end)
+    return after is not None and (m.text.isupper() or "(" in after.group())
 
 
 def focal_place(
@@ -1883,7 +1889,7 @@ def focal_place(
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
-            weight += 1.5
+            weight += 3
         counts[m.place.key] = counts.get(m.place.key, 0) + weight
         first.setdefault(m.place.key, m)
         if opener is None and weight >= 1:
