@@ -60,7 +60,8 @@ _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation 
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 _COUNTED_FROM_OTHER = re.compile(
-    r"(?i)\b(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
+    r"(?i)\b(?:(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+    r"(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
 )
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
 # that the council explore") reports news of the day.
@@ -492,8 +493,11 @@ class Dater:
             for t in self.tokens[sent.tok_start : sent.tok_end]
         ):
             return None  # "lapsed more than a decade ago": long before the report, year unknown
-        if _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end]):
-            return None  # "formalised several years after a 1986 trade mission": not news
+        counted = _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end])
+        if counted and not (counted.group("n") and self._in_lede(ev)):
+            # "formalised several years after a 1986 trade mission": not news; but a
+            # lede's "have voted to restore ..., five years after suspending it" is
+            return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
 
@@ -694,6 +698,11 @@ class Dater:
             return False
         sent = self.parsed.sentences[ev.sentence]
         words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
+        counted = _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end])
+        if counted and counted.group("n"):
+            # "have voted to restore ..., five years after suspending it": counted from the
+            # earlier event up to now, not back from now
+            words -= {"years", "decades"}
         # A date in another clause ("the agreement signed in 1993") dates that clause.
         own = self.clause_chain(tok.i)
         dated = any(self.clause_of(sd.tok) in own for sd in self.sentence_dates(ev.sentence))
