@@ -43,7 +43,10 @@ _MONTH_ONLY = re.compile(
     r"(January|February|March|April|June|July|August|September|October|November|December)\b"
     r"(?!\s+\d)"
 )
-_OCCASIONS = frozenset("meeting vote session debate hearing decision ballot referendum".split())
+_OCCASIONS = frozenset(
+    "meeting vote session debate hearing decision ballot referendum summit conference "
+    "congress forum convention ceremony".split()
+)
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
