@@ -1125,7 +1125,11 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             nxt = tokens[k + 1] if k + 1 < sent.tok_end else None
             # (the parser may hang "a commune south of Paris" on "south")
             appos = t.dep == "appos" or tokens[t.head].dep == "appos"
-            return appos and (
+            # ("Asilah, the whitewashed port south of Tangier", misparsed as an object:
+            # where it lies says what it is)
+            located = nxt is not None and nxt.lower in _COMPASS and k + 2 < sent.tok_end
+            located = located and tokens[k + 2].lower == "of"
+            return (appos or located) and (
                 nxt is None
                 or nxt.lower in _COMPASS
                 # (not "Santiago Wanderers, the city's football club")
