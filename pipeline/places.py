@@ -1328,6 +1328,8 @@ def _cue(
         return "place.described"  # "Druskininkai (with Zelenogradsk)", tagged as people
     if cand.cities and _OWN_TIE_APPOSED.match(parsed.text, tokens[cand.tok_end - 1].end):
         return "place.described"  # "Napier, the city's New Zealand link", tagged ORG
+    if cand.cities and _WHOSE_TOWN.match(parsed.text, tokens[cand.tok_end - 1].end):
+        return "place.described"  # "his colleague from Vila Real, whose town has been"
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
@@ -2199,6 +2201,7 @@ _PARTNER_BEFORE = re.compile(
     r"(?:(?:the|its|a)\s+[A-Z][\w-]+\s+"
     r"(?:city|town|village|port|capital|municipality|commune|district)\s+of\s+)?$"
 )
+_WHOSE_TOWN = re.compile(r",\s+whose\s+(?:town|city|village|municipality|borough)\s")
 _OWN_TIE_APPOSED = re.compile(
     r",\s+(?:the|its|our)\s+(?:(?:city|town|council|borough|municipality)(?:'s|’s)\s+)?"
     r"(?:[A-Z][\w'’-]*\s+){0,3}(?:oldest\s+|newest\s+|first\s+|latest\s+)?"
