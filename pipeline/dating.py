@@ -101,7 +101,9 @@ class _SentDate:
 
 _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
-_LOOKING_AHEAD = frozenset("will 'll ’ll expected scheduled due set".split())
+_LOOKING_AHEAD = frozenset(
+    "will 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
+)
 _ACT_ADVERBS = frozenset("officially formally finally today yesterday ceremonially".split())
 
 
@@ -407,7 +409,7 @@ class Dater:
             candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
         if candidates:
             _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
-            if ev.type == "proposed" and (
+            if ev.type in ("proposed", "termination_proposed") and (
                 (sd.relative and self._ahead(ev, sd)) or self._after_report(sd.value)
             ):
                 # "The mayor is expected to sign the agreement in September" (June): the

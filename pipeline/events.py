@@ -382,6 +382,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         # the plural one.
         several = len({_key(r) for r in rms}) > 1
         if several and not all(r.anchor is None for r in rms):
+            _demonstrative_ties(sent, rms, tokens, children, strong_words, used, add)
             continue
         anchors = {r.anchor for r in rms}
         for i in range(sent.tok_start, sent.tok_end):
@@ -733,6 +734,32 @@ def _refers_back(tok: Token, tokens, children, sent) -> bool:
         if t.lower in _PAIR_NOUNS and any(tokens[c].lower in _BOTH for c in children.get(t.i, ())):
             return True
     return False
+
+
+def _demonstrative_ties(sent, rms, tokens, children, strong_words, used, add) -> None:
+    """ "Rēzekne, which had signed with Velikiye Luki in 1996, ended that agreement in
+    April, while Ludza ...": in a sentence naming several ties, "that agreement" is the
+    one named just before it."""
+    for i in range(sent.tok_start, sent.tok_end):
+        tok = tokens[i]
+        if (
+            tok.pos != "NOUN"
+            or tok.tag == "NNS"
+            or not any(
+                tokens[c].dep == "det" and tokens[c].lower in ("that", "this")
+                for c in children.get(i, ())
+            )
+        ):
+            continue
+        if not _is_relationship_noun(tok, tokens, strong_words, weak_ok=True, shared=False):
+            continue
+        before = [r for r in rms if r.end <= tok.start]
+        if not before:
+            continue
+        target = max(before, key=lambda r: r.end)
+        trig_tok = _governing_trigger(i, tokens)
+        if trig_tok is not None and trig_tok not in used and tokens[trig_tok].pos == "VERB":
+            add(trig_tok, target, ".sentence")
 
 
 def _definite_singular(tok: Token, tokens, children) -> bool:
