@@ -369,6 +369,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         dated = _dated_partner(rm, tokens, children)
         if dated is not None and dated not in used:
             add(dated, rm, ".below")
+    for rm in relations:
+        clause = _tie_clause_on_partner(rm, tokens, children)
+        if clause is not None:
+            add(clause, rm, ".below")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
@@ -668,6 +672,48 @@ def _dated_partner(rm, tokens, children) -> int | None:
             and any(tokens[k].lower in ("which", "whom") for k in range(max(0, tok.i - 8), tok.i))
         ):
             return c
+    return None
+
+
+_TIE_CONTACT_NOUNS = frozenset(
+    "contacts contact ties links relations cooperation partnership agreement twinning".split()
+)
+
+
+def _tie_clause_on_partner(rm, tokens, children) -> int | None:
+    """ "ended its agreements with Pskov and Vitebsk, whose contacts had been frozen since
+    March 2022": a town is not frozen; a clause on the partner (or the last of the
+    partners coordinated with it) that suspends or ends "which" or "whose contacts" tells
+    what happened to the tie."""
+    if rm.b is None or rm.b.tok_end <= 0:
+        return None
+    heads, k = [rm.b.tok_end - 1], rm.b.tok_end - 1
+    for _ in range(4):  # "Pskov and Vitebsk": the clause hangs on the last of them
+        conj = [c for c in children.get(k, ()) if tokens[c].dep == "conj"]
+        if not conj:
+            break
+        k = conj[-1]
+        heads.append(k)
+    k = rm.b.tok_end - 1
+    while tokens[k].dep == "conj" and tokens[k].head != k and len(heads) < 6:
+        k = tokens[k].head  # "... with Pskov and Vitebsk, whose": hung on the first
+        heads.append(k)
+    after = rm.b.tok_end
+    for c in (c for h in heads for c in children.get(h, ()) if c >= after):
+        tok = tokens[c]
+        if tok.dep != "relcl":
+            continue
+        if _trigger_for(tok, tokens, ("suspend", "terminate"), below=True) is None:
+            continue
+        for s in children.get(c, ()):
+            subj = tokens[s]
+            if subj.dep not in ("nsubj", "nsubjpass"):
+                continue
+            if subj.lower in ("which", "that"):
+                return c
+            whose = any(tokens[x].lower == "whose" for x in children.get(s, ()))
+            if whose and subj.lower in _TIE_CONTACT_NOUNS:
+                return c
     return None
 
 
