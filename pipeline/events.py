@@ -404,8 +404,13 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             shared = several and any(tokens[c].lower == "their" for c in children.get(i, ()))
             if several and not (shared and tok.tag == "NNS"):
                 continue
+            group = [] if rms else _plural_focus(tok, tokens, children, parsed, ordered, sent)
             if not _is_relationship_noun(
-                tok, tokens, strong_words, weak_ok=weak_ok or shared, shared=shared
+                tok,
+                tokens,
+                strong_words,
+                weak_ok=weak_ok or shared or bool(group),
+                shared=shared or bool(group),
             ):
                 continue
             if (
@@ -418,16 +423,16 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if rms:
                 target, suffix = rms[0], ".sentence"
             else:
-                if not _refers_back(tok, tokens, children, sent):
+                if not group and not _refers_back(tok, tokens, children, sent):
                     continue
-                target, suffix = _focus(parsed, ordered, sent), ".focus"
+                target, suffix = (group[0] if group else _focus(parsed, ordered, sent)), ".focus"
                 if target is None:
                     continue
             trig_tok = _governing_trigger(i, tokens)
             if trig_tok is not None and trig_tok not in used:
                 if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
                     continue  # "the establishment of ... partnerships" in general
-                for each in {_key(r): r for r in rms}.values() if several else (target,):
+                for each in {_key(r): r for r in rms}.values() if several else (group or (target,)):
                     add(trig_tok, each, suffix)
             for below in _triggers_below(i, tokens, children):
                 if below not in used:
@@ -764,6 +769,22 @@ _DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
 _DEFINITE = frozenset("the this that these those".split())
 _BOTH = frozenset("two both".split())
 _PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
+
+
+def _plural_focus(tok: Token, tokens, children, parsed, ordered, sent) -> list:
+    """ "ended its agreements with Pskov and Vitebsk ... Opposition deputies had first
+    called for ending the agreements in 2022": "the agreements" are the ties the sentence
+    in focus named together, each of them."""
+    if tok.tag not in ("NNS", "NNPS") or not any(
+        tokens[c].dep == "det" and tokens[c].lower == "the" for c in children.get(tok.i, ())
+    ):
+        return []
+    target = _focus(parsed, ordered, sent)
+    if target is None:
+        return []
+    group = {_key(r): r for r in ordered if r.sentence == target.sentence and r.b is not None}
+    sides = {r.a.place.key for r in group.values() if r.a is not None}
+    return list(group.values()) if len(group) > 1 and len(sides) == 1 else []
 
 
 def _refers_back(tok: Token, tokens, children, sent) -> bool:
