@@ -2203,7 +2203,9 @@ _PARTNER_BEFORE = re.compile(
 )
 _WHOSE_TOWN = re.compile(r",\s+whose\s+(?:town|city|village|municipality|borough)\s")
 _OWN_TIE_APPOSED = re.compile(
-    r",\s+(?:the|its|our)\s+(?:(?:city|town|council|borough|municipality)(?:'s|’s)\s+)?"
+    # (or another place's: "Šiauliai, Daugavpils's partner across the border")
+    r",\s+(?:(?:the|its|our)\s+(?:(?:city|town|council|borough|municipality)(?:'s|’s)\s+)?"
+    r"|[A-Z][\w-]+(?:'s|’s)\s+)"
     r"(?:[A-Z][\w'’-]*\s+){0,3}(?:oldest\s+|newest\s+|first\s+|latest\s+)?"
     r"(?:link|partner|twin|sister\s+city|sister\s+town|twin\s+town|friendship\s+city|"
     r"partner\s+city|partner\s+town)\b"
