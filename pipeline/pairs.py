@@ -705,6 +705,18 @@ def _list_relations(
                     if not items and table_header(parsed.text[sent.start : sent.end]):
                         continue  # "City | Country | Year established" over the rows
                     break
+                segments = _dot_segments(nxt.units.units, tokens)
+                if len(segments) > 1:
+                    # "Belize City, Belize · Dakar, Senegal": a partner opens each part
+                    for seg in segments:
+                        head = next((u for u in seg if u.kind == "P"), None)
+                        lead = seg[: seg.index(head)] if head is not None else seg
+                        if head is not None and not any(
+                            tokens[u.tok_start].text[:1].isalpha() for u in lead
+                        ):
+                            b = nxt.mentions[head.ref]
+                            items.append((b, sent.start, sent.end, "pair.list_block"))
+                    continue
                 first = next((u for u in nxt.units.units if u.kind == "P"), None)
                 if first is None:
                     continue
@@ -740,6 +752,17 @@ def _list_relations(
                 )
             )  # fmt: skip
     return out
+
+
+def _dot_segments(units, tokens) -> list[list]:
+    """A list line's units split at its dots ("·", "•")."""
+    out: list[list] = [[]]
+    for u in units:
+        if u.kind == "W" and tokens[u.tok_start].text in ("·", "•"):
+            out.append([])
+        else:
+            out[-1].append(u)
+    return [seg for seg in out if seg]
 
 
 def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:

@@ -240,6 +240,13 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
     """
     out = []
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    if lines and _MASTHEAD.match(text, *lines[0]):
+        # "ANN ARBOR SISTER CITIES" / "Belize City, Belize · Dakar, Senegal · ...": an
+        # association's masthead over its partners, several to a line
+        for ls, le in lines[1:4]:
+            if not _masthead_line(text[ls:le]):
+                break
+            out.append((ls, le))
     k = 0
     while k < len(lines):
         s, e = lines[k]
@@ -278,6 +285,22 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
         else:
             k += 1
     return tuple(out)
+
+
+_MASTHEAD = re.compile(
+    r"(?i)[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}\s+(?:sister\s+cities|twin\s+towns|"
+    r"twinning\s+association|sister\s+cities\s+(?:association|committee|inc\.?))\s*$"
+)
+LIST_SEPARATORS = re.compile(r"\s[·•]\s")
+
+
+def _masthead_line(line: str) -> bool:
+    """ "Belize City, Belize · Dakar, Senegal · Hikone, Japan": short capitalised names
+    split by dots (not a menu's bars)."""
+    parts = LIST_SEPARATORS.split(line.strip())
+    return len(parts) >= 2 and all(
+        p[:1].isupper() and len(p.split()) <= 5 and not re.search(r"[.!?:]$", p) for p in parts
+    )
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
