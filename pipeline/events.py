@@ -931,6 +931,7 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     and i - 2 >= sent.tok_start
                     and tokens[i - 2].lower in _SINCE_CONTEXT
                 )
+                or _since_after_description(i, sent, tokens)
             ):
                 continue
             if head.lemma == "have" and any(
@@ -990,6 +991,19 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _since_after_description(i: int, sent, tokens) -> bool:
+    """ "Hikone, our sister city on the shore of Lake Biwa since 1969": "since" after a
+    description of where the partner lies belongs to the tie noun before it, however
+    the parser hangs it."""
+    for k in range(i - 1, max(sent.tok_start, i - 9) - 1, -1):
+        t = tokens[k]
+        if t.lower in lexicon()["strong_heads"]:
+            return k > sent.tok_start and tokens[k - 1].lower in _SINCE_CONTEXT
+        if t.pos in ("VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "PRON"):
+            return False
+    return False
 
 
 _PAIR_HEADS = frozenset("cities towns municipalities sides provinces places".split())
