@@ -27,6 +27,9 @@ CONNECTORS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 
 
+SHADOWED_TOWN_POPULATION = 50_000
+
+
 def norm(name: str) -> str:
     """Key for name lookups: accents, case, apostrophes and spacing do not matter."""
     if name.isascii():
@@ -201,6 +204,23 @@ class Gazetteer:
                 if alias:
                     self.admin1[norm(alias)].append(div)
 
+        # "Pembrokeshire, Wales", "the Arizona desert city": a state's or region's full
+        # name means the division, not a small town of that name elsewhere (Wales, a
+        # village in Yorkshire; Arizona, a town in Honduras). A town inside its namesake
+        # division may stand for it.
+        # Abbreviations ("PA", "Vic") are not names of their own.
+        def shadowed(key: str) -> bool:
+            cities = [self.city(g) for g in self._names.get(key, ())]
+            inside = {(d.country, d.code) for d in self.admin1[key]}
+            return bool(cities) and all(
+                c.population < SHADOWED_TOWN_POPULATION
+                and (c.country, c.admin1) not in inside
+                and norm(c.name) == key  # (not "Quang Ninh", another name of Quán Hàu)
+                for c in cities
+            )
+
+        self._shadowed = frozenset(key for key in self.admin1 if len(key) > 3 and shadowed(key))
+
         self.stop = _word_list("stop_names.txt") | frozenset(
             line.strip().casefold()
             for line in resources.files("pipeline.data")
@@ -227,6 +247,8 @@ class Gazetteer:
         return self.cities_for_key(norm(name))
 
     def cities_for_key(self, key: str) -> tuple[City, ...]:
+        if key in self._shadowed:
+            return ()
         return tuple(self.city(g) for g in self._names.get(key, ()))
 
     def country(self, name: str) -> str | None:

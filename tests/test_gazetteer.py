@@ -71,3 +71,11 @@ def test_lowercase_prefix_names_are_scanned(gaz):
     # Zulu and Xhosa place names keep a lowercase locative prefix: "eThekwini" (Durban)
     spans = gaz.scan("Unlike Johannesburg, eThekwini kept its ties; ebay and iPhone are not.")
     assert [s.key for s in spans] == ["johannesburg", "ethekwini"]
+
+
+def test_a_division_name_is_not_a_small_town_elsewhere(gaz):
+    # "Pembrokeshire, Wales": Wales the country of the UK, not the Yorkshire village
+    assert gaz.cities_named("Wales") == ()
+    assert gaz.divisions_named("Wales")
+    # a big city named like a division stays a city
+    assert gaz.cities_named("Quebec")
