@@ -950,7 +950,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 for c in children.get(head.i, ())
             ):
                 continue  # "which had been on hold since April 2020": a pause, not a start
-            rms = by_sentence.get(s, [])
+            rms = [r for r in by_sentence.get(s, []) if not _contrast_between(r, i, tokens)]
+            if by_sentence.get(s) and not rms:
+                continue  # "... partners since 1990, while the relationship with X has ..."
             if rms:
                 target = min(
                     rms,
@@ -991,6 +993,18 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _contrast_between(rm, i: int, tokens) -> bool:
+    """ "Durham and Kristiansand have been partners since 1990, while the relationship
+    with the Chinese city ...": a ", while" between token i and the tie's noun."""
+    if rm.anchor is None:
+        return False
+    lo, hi = sorted((i, rm.anchor))
+    return any(
+        tokens[k].lower in ("while", "whereas") and tokens[k - 1].text == ","
+        for k in range(lo + 1, hi)
+    )
 
 
 def _since_after_description(i: int, sent, tokens) -> bool:

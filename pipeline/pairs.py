@@ -1029,6 +1029,13 @@ def _aside(i: int, anchor: int, tokens) -> bool:
             return True
         if t.dep == "relcl":
             break
+    if i < anchor and any(
+        # "Durham and Kristiansand have been partners since 1990, while the relationship
+        # with the Chinese city ...": the other side of a contrast is no side of this tie
+        tokens[k].lower in ("while", "whereas") and tokens[k - 1].text == ","
+        for k in range(i + 1, anchor)
+    ):
+        return True
     return i < anchor and _comma_clause(i, anchor, tokens)
 
 
