@@ -775,9 +775,25 @@ def _plural_focus(tok: Token, tokens, children, parsed, ordered, sent) -> list:
     """ "ended its agreements with Pskov and Vitebsk ... Opposition deputies had first
     called for ending the agreements in 2022": "the agreements" are the ties the sentence
     in focus named together, each of them."""
-    if tok.tag not in ("NNS", "NNPS") or not any(
-        tokens[c].dep == "det" and tokens[c].lower == "the" for c in children.get(tok.i, ())
+    if tok.tag not in ("NNS", "NNPS"):
+        return []
+    kids = [tokens[c] for c in children.get(tok.i, ())]
+    if any(k.lower == "both" and k.dep in ("det", "predet", "preconj") for k in kids) or (
+        any(k.lower == "two" and k.dep == "nummod" for k in kids)
+        and any(k.lower == "the" and k.dep == "det" for k in kids)
     ):
+        # "Both relationships have been frozen since March 2022": the last two ties
+        # named before, of the same city, wherever they were named
+        last: dict = {}
+        for r in ordered:
+            if r.end <= sent.start and r.b is not None:
+                last.pop(_key(r), None)
+                last[_key(r)] = r
+        two = list(last.values())[-2:]
+        if len(two) == 2 and two[0].a.place.key == two[1].a.place.key:
+            return two
+        return []
+    if not any(k.dep == "det" and k.lower == "the" for k in kids):
         return []
     target = _focus(parsed, ordered, sent)
     if target is None:

@@ -179,6 +179,8 @@ def recognise(
             and gaz.cities_for_key(norm(parsed.text[tokens[ts + 2].start : tokens[te - 1].end]))
         ):
             ts += 2  # "The City of Tagbilaran": the city is Tagbilaran
+        while te - ts > 1 and tokens[te - 1].text in ("city", "town", "port", "village"):
+            te -= 1  # "Port city keeps its twinning": a lowercase head is no part of a name
         if ts >= te:
             continue
         text = parsed.text[tokens[ts].start : tokens[te - 1].end]
@@ -1370,8 +1372,11 @@ def _cue(
         return "place.of_division"  # "Kumamoto Prefecture's Arao"
     if cand.suffix_kind:
         return "place.suffix"
-    if nxt in c["after_place"] and nxt != "'s":
-        return "place.modifier"  # "Wagga Wagga city council", "Kiel city council"
+    opening_word = cand.key in gaz.weak and cand.tok_start == sent.tok_start
+    if nxt in c["after_place"] and nxt != "'s" and not opening_word:
+        # "Wagga Wagga city council", "Kiel city council"; not "Port city keeps ...", a
+        # word capitalised only for opening its sentence
+        return "place.modifier"
     if (
         nxt in ("'s", "’s")
         and cand.tok_end + 1 < len(tokens)
