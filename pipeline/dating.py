@@ -478,7 +478,10 @@ class Dater:
             or (ev.type.endswith("proposed") and self._present_proposal(ev))
             # "It would also have ended the relationship with Sovetsk": what a motion
             # just defeated would have done
-            or (ev.type.endswith("proposed") and self._counterfactual(ev))
+            or (
+                ev.type in ("proposed", "termination_proposed", "retained", "blocked")
+                and self._counterfactual(ev)
+            )
             # "Mombasa will be twinned with Durban": planned as of the report
             or (ev.type == "proposed" and ".future" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting

@@ -1665,6 +1665,16 @@ def _classify(
             o = tokens[outcome]
             out[0] = EventMention(rm, etype, o.i, o.start, o.end, tok.sent, rule, conf, subordinate)
         out.append(EventMention(rm, proposed, tok.i, start, end, tok.sent, rule, conf, subordinate))
+    if etype in ("termination_proposed", "proposed") and {"would", "have"} <= {
+        tokens[c].lower for c in children.get(tok.i, ()) if tokens[c].dep == "aux"
+    }:
+        # "It would also have ended the relationship with Sovetsk": said of a motion that
+        # failed; the tie stayed as it was
+        kept = "retained" if etype == "termination_proposed" else "blocked"
+        out.append(
+            EventMention(rm, kept, tok.i, start, end, tok.sent, rule + "+counterfactual",
+                         conf, subordinate)
+        )  # fmt: skip
     given_up = _given_up(tok, children, tokens) if etype == "proposed" else None
     if given_up is not None:
         g = tokens[given_up]
