@@ -370,9 +370,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         if dated is not None and dated not in used:
             add(dated, rm, ".below")
     for rm in relations:
-        clause = _tie_clause_on_partner(rm, tokens, children)
-        if clause is not None:
-            add(clause, rm, ".below")
+        for clause in _tie_clause_on_partner(rm, tokens, children):
+            add(clause, rm, ".below")  # (each of the coordinated partners)
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
@@ -685,13 +684,14 @@ _TIE_CONTACT_NOUNS = frozenset(
 )
 
 
-def _tie_clause_on_partner(rm, tokens, children) -> int | None:
+def _tie_clause_on_partner(rm, tokens, children) -> list[int]:
     """ "ended its agreements with Pskov and Vitebsk, whose contacts had been frozen since
     March 2022": a town is not frozen; a clause on the partner (or the last of the
     partners coordinated with it) that suspends or ends "which" or "whose contacts" tells
-    what happened to the tie."""
+    what happened to the tie; so does a verb joined to such a clause ("Krasnodar, which
+    was signed in 1997 and had been suspended since March 2022")."""
     if rm.b is None or rm.b.tok_end <= 0:
-        return None
+        return []
     heads, k = [rm.b.tok_end - 1], rm.b.tok_end - 1
     for _ in range(4):  # "Pskov and Vitebsk": the clause hangs on the last of them
         conj = [c for c in children.get(k, ()) if tokens[c].dep == "conj"]
@@ -704,22 +704,30 @@ def _tie_clause_on_partner(rm, tokens, children) -> int | None:
         k = tokens[k].head  # "... with Pskov and Vitebsk, whose": hung on the first
         heads.append(k)
     after = rm.b.tok_end
+    out = []
     for c in (c for h in heads for c in children.get(h, ()) if c >= after):
-        tok = tokens[c]
-        if tok.dep != "relcl":
+        if tokens[c].dep != "relcl" or not _tie_subject(c, tokens, children):
             continue
-        if _trigger_for(tok, tokens, ("suspend", "terminate"), below=True) is None:
+        verbs = [c, *(v for v in children.get(c, ()) if tokens[v].dep == "conj")]
+        out.extend(
+            v for v in verbs
+            if _trigger_for(tokens[v], tokens, ("suspend", "terminate"), below=True) is not None
+        )  # fmt: skip
+    return out
+
+
+def _tie_subject(verb: int, tokens, children) -> bool:
+    """The clause's subject is "which"/"that" or "whose contacts"."""
+    for s in children.get(verb, ()):
+        subj = tokens[s]
+        if subj.dep not in ("nsubj", "nsubjpass"):
             continue
-        for s in children.get(c, ()):
-            subj = tokens[s]
-            if subj.dep not in ("nsubj", "nsubjpass"):
-                continue
-            if subj.lower in ("which", "that"):
-                return c
-            whose = any(tokens[x].lower == "whose" for x in children.get(s, ()))
-            if whose and subj.lower in _TIE_CONTACT_NOUNS:
-                return c
-    return None
+        if subj.lower in ("which", "that"):
+            return True
+        whose = any(tokens[x].lower == "whose" for x in children.get(s, ()))
+        if whose and subj.lower in _TIE_CONTACT_NOUNS:
+            return True
+    return False
 
 
 def _set_off_for_another(rm, trig_tok: int, relations, tokens) -> bool:
@@ -901,6 +909,14 @@ def _triggers_below(anchor: int, tokens, children) -> list[int]:
             continue
         if _trigger_for(tok, tokens, ("establish", "terminate", "suspend"), below=True):
             out.append(c)
+        if tok.dep == "relcl" and _tie_subject(c, tokens, children):
+            # "the agreement, which was signed in 1997 and had been suspended since March
+            # 2022": the second verb of the clause is the tie's too
+            out.extend(
+                v for v in children.get(c, ())
+                if tokens[v].dep == "conj"
+                and _trigger_for(tokens[v], tokens, ("terminate", "suspend"), below=True)
+            )  # fmt: skip
     return out
 
 
@@ -1476,6 +1492,15 @@ def _classify(
     )  # fmt: skip
     if trig is None or is_question(parsed, tok.sent):
         return []
+    head = tokens[tok.head]
+    if (
+        tok.lemma == "twin"
+        and tok.dep == "acl"
+        and head.tag == "NNS"
+        and head.lower.endswith("s")
+        and _ends_a_tie(head.lemma)
+    ):
+        return []  # "Kosice scraps twinning with Krasnodar": a headline's verb read as a noun
     mods: list[str] = []
     if (
         _in_quoted_proposal(tok, tokens, parsed)
@@ -1698,6 +1723,10 @@ def _headline_verb_as_noun(top: Token, tokens, children, parsed: Parsed) -> str 
                 if cls in ("block", "fail") and (not pos or "VERB" in pos):
                     return cls
     return None
+
+
+def _ends_a_tie(lemma: str) -> bool:
+    return any(trig.cls == "terminate" for _, trig in _triggers().get(lemma, ()))
 
 
 def _has_own_time(i: int, tokens, children) -> bool:
