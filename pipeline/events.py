@@ -372,6 +372,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for rm in relations:
         for clause in _tie_clause_on_partner(rm, tokens, children):
             add(clause, rm, ".below")  # (each of the coordinated partners)
+    for trig_tok, rm in _pronoun_ties(parsed, by_sentence, tokens):
+        if trig_tok not in used:
+            add(trig_tok, rm, ".pronoun")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
@@ -713,6 +716,35 @@ def _tie_clause_on_partner(rm, tokens, children) -> list[int]:
             v for v in verbs
             if _trigger_for(tokens[v], tokens, ("suspend", "terminate"), below=True) is not None
         )  # fmt: skip
+    return out
+
+
+def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, RelationMention]]:
+    """ "The link with Cosenza ... was formalised in 2002 .... It was ended by mutual
+    agreement in 2017": "it" as the subject of a tie's verb, right after a sentence
+    whose subject is one tie, is that tie."""
+    out = []
+    for s, sent in enumerate(parsed.sentences):
+        if s == 0 or by_sentence.get(s):
+            continue
+        prev = parsed.sentences[s - 1]
+        if prev.paragraph != sent.paragraph:
+            continue
+        ties = {_key(r): r for r in by_sentence.get(s - 1, ()) if r.b is not None}
+        if len(ties) != 1:
+            continue
+        (rm,) = ties.values()
+        if rm.anchor is None or tokens[rm.anchor].dep not in ("nsubj", "nsubjpass"):
+            continue
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if tok.lower != "it" or tok.dep not in ("nsubj", "nsubjpass"):
+                continue
+            verb = tokens[tok.head]
+            if verb.pos == "VERB" and _trigger_for(
+                verb, tokens, ("establish", "terminate", "suspend", "retain")
+            ):
+                out.append((verb.i, rm))
     return out
 
 
