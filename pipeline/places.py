@@ -1949,12 +1949,24 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
             if i in taken:
                 continue
             start = end = None
-            if possessed_only and not (
-                tok.lower == "the"
-                and i + 3 < sent.tok_end
-                and tokens[i + 1].lower in _OWN_HEADS
-                and tokens[i + 2].lower in ("'s", "’s")
-                and tokens[i + 3].lower in _OWN_PLAIN_RELATION
+            if (
+                possessed_only
+                and not (
+                    tok.lower == "the"
+                    and i + 3 < sent.tok_end
+                    and tokens[i + 1].lower in _OWN_HEADS
+                    and tokens[i + 2].lower in ("'s", "’s")
+                    and tokens[i + 3].lower in _OWN_PLAIN_RELATION
+                )
+                and not (
+                    # "Council and Kasama signed their agreement in 1992"
+                    tok.text == "Council"
+                    and "their" in words
+                    and any(
+                        t.dep == "conj" and t.head == i and t.i in taken
+                        for t in tokens[i + 1 : min(sent.tok_end, i + 4)]
+                    )
+                )
             ):
                 continue
             if tok.lower == "the" and i + 1 < sent.tok_end:
