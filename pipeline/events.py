@@ -578,6 +578,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     since = _since(parsed, by_sentence, ordered, children, used)
     events = _one_establishment(events, since)
     events.extend(_anaphoric(parsed, events, children))
+    events.extend(_not_proceeding(parsed, events, children))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
 
@@ -2038,6 +2039,51 @@ def _trigger_span(tok: Token, tokens, trig: Trigger) -> tuple[int, int]:
                 end = t.end
                 break
     return start, end
+
+
+def _not_proceeding(parsed: Parsed, events: list[EventMention], children) -> list[EventMention]:
+    """ "In 2019 Council considered a proposal ... for a friendship relationship with
+    Zahlé. Council resolved not to proceed": the latest proposal, shortly before, is
+    blocked."""
+    tokens = parsed.tokens
+    out: list[EventMention] = []
+    proposals = sorted(
+        (e for e in events if e.type == "proposed" and e.relation.b is not None),
+        key=lambda e: e.trigger_start,
+    )
+    if not proposals:
+        return out
+    for i, tok in enumerate(tokens):
+        if tok.lemma != "proceed" or tok.pos != "VERB":
+            continue
+        if not any(tokens[c].dep == "neg" for c in children.get(i, ())):
+            continue
+        # "decided not to proceed with the visit": something else
+        objects = [
+            tokens[o]
+            for c in children.get(i, ())
+            if tokens[c].lower == "with"
+            for o in children.get(c, ())
+        ]
+        if any(o.lemma not in _PROPOSALS and o.lower not in _RELATIONSHIP_NOUNS for o in objects):
+            continue
+        para = parsed.sentences[tok.sent].paragraph
+        earlier = [
+            e for e in proposals
+            if e.trigger_start < tok.start
+            and _same_item(parsed, parsed.sentences[e.sentence].paragraph, para)
+        ]  # fmt: skip
+        if not earlier or any(e.trigger == i for e in events):
+            continue
+        prev = earlier[-1]
+        out.append(
+            EventMention(
+                prev.relation, "blocked", i, tok.start, tok.end, tok.sent,
+                "trigger.block.not_proceed+anaphora",
+                round(0.75 * prev.relation.confidence**0.5, 3), False,
+            )
+        )  # fmt: skip
+    return out
 
 
 def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[EventMention]:
