@@ -611,7 +611,8 @@ _TIME = re.compile(
 )
 _PUBLISHED = re.compile(r"(?i)\b(?:published(?: online)?|posted|first published|dated?)\b\W*$")
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
-_YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d\s*(?:\||$)")
+# ("| 1988 |", "| 1990 to 2015 |", "| 1996–2022 |")
+_YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d(?:\s*(?:[-–]|to)\s*(?:1[89]|20)\d\d)?\s*(?:\||$)")
 
 
 @lru_cache(maxsize=1)

@@ -1120,11 +1120,11 @@ _APPOSED_YEAR = re.compile(
     r"|since\s+)"
     r"(?:1[89]|20)\d\d\b"
 )
-_YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
+_YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 
 
 _YEAR_CELL = re.compile(
-    r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*[-–]\s*(?:(?:1[89]|20)\d\d)?)?"
+    r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*(?:[-–]|to)\s*(?:(?:1[89]|20)\d\d)?)?"
     r"|(?:1[89]|20)\d\d[./-]\d\d?[./-]\d\d?"  # "1993.05.12" in a table's date column
 )
 

@@ -634,7 +634,9 @@ def _named_places(su: SentenceUnits, tokens, before: int | None = None) -> list[
     return named
 
 
-_LIST_WORDS = frozenset("partners partner twinned paired partnered".split())
+_LIST_WORDS = frozenset(
+    "partners partner twinned paired partnered relationships partnerships".split()
+)
 
 
 def _list_relations(

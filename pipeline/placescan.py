@@ -168,7 +168,9 @@ _REL_PLURAL = (
     r"(?:towns?|cities|city|states?|provinces?|regions?|municipalities|communes?)"
 )
 _LIST_HEADING = re.compile(
-    rf"(?i)^(?:(?:former|current|other|international|our)\s+)?"
+    # "Former relationships": a list's own heading only with its qualifier
+    r"(?i)^(?:former|past|previous|ended)\s+(?:relationships|partnerships|links|ties)$|"
+    rf"^(?:(?:former|current|other|international|our)\s+)?"
     r"(?:(?:sister|twin|partner|friendship)\s*(?:and|&|/)\s*)?"  # "Sister and friendship cities"
     rf"{_REL_PLURAL}"
     rf"(?:\s*(?:[–—-]|and|&|/)\s*(?:{_REL_PLURAL}|provinces|regions))?"
@@ -275,10 +277,10 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                 found.append((ls, le))
                 j += 1
             # One plain line under a title is a caption, not a list; one bulleted line
-            # ("Former twin towns" / "- Kaluga, Russia (1994–2022)") or one line after a
-            # colon is a list of one.
+            # ("Former twin towns" / "- Kaluga, Russia (1994–2022)"), one table row or one
+            # line after a colon is a list of one.
             if len(found) >= 2 or (
-                found and (style == "bullet" or text[s:e].rstrip().endswith(":"))
+                found and (style in ("bullet", "row") or text[s:e].rstrip().endswith(":"))
             ):
                 out.extend(found)
             k = j
