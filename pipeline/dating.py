@@ -75,7 +75,11 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 _LATER = re.compile(
     rf"(?i)\b(?:(?P<n>{COUNT})\s+"
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
-    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year))\b"
+    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
+    # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
+    # year before": counted back
+    rf"(?P<back>(?P<bn>{COUNT})\s+years?\s+earlier|the\s+(?:year\s+before|previous\s+year)"
+    r"(?=\s*[,.;)]|\s+(?:and|but|when)\b)))\b"
 )
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
@@ -175,7 +179,13 @@ class Dater:
                 continue  # a citation dates the report, handled separately
             if any(ts <= start < te for ts, te in taken):
                 continue
-            value = parse_expression(text[start:end], self.base, start, end)
+            # "Two years earlier, Vernon had ended ...": counted back from the story's
+            # last date when it has one, else from the report's
+            value = None
+            if re.match(r"(?i)\S+\s+years?\s+earlier\b", text[start:end]):
+                value = self._later(s, start, end, out)
+            if value is None:
+                value = parse_expression(text[start:end], self.base, start, end)
             if value is None:
                 value = self._later(s, start, end, out)
             if value is None:
@@ -211,12 +221,15 @@ class Dater:
         """ "Its partnership with Paris, signed in 1958, came first. A year later, Kyoto
         concluded ...": the year of the nearest date before it in the paragraph (`earlier`:
         those of its own sentence) plus the years counted."""
-        m = _LATER.fullmatch(self.parsed.text, start, end)
-        if m is None:
+        # (not fullmatch: "the year before" looks past its end for the comma)
+        m = _LATER.match(self.parsed.text, start)
+        if m is None or m.end() != end:
             return None
         n = 0 if m.group("same") else count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
             n *= 10
+        if m.group("back"):
+            n = -count(m.group("bn") or "a")
         paragraph = self.parsed.sentences[s].paragraph
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
         if m.group("same"):
