@@ -43,6 +43,7 @@ _MONTH_ONLY = re.compile(
     r"(January|February|March|April|June|July|August|September|October|November|December)\b"
     r"(?!\s+\d)"
 )
+_SENT = frozenset("send submit table file lodge make raise put forward present".split())
 _OCCASIONS = frozenset(
     "meeting vote session debate hearing decision ballot referendum summit conference "
     "congress forum convention ceremony".split()
@@ -382,6 +383,8 @@ class Dater:
                 ):
                     continue
                 rank = -1
+            elif ev.type.endswith("proposed") and self._sent_proposal(d_clause, ev.trigger):
+                rank = -1  # "the proposal for a tie with Nara, first sent in 2022, ..."
             elif d_clause == trig_clause:
                 rank = 0
             elif (
@@ -683,6 +686,26 @@ class Dater:
         if noun in rel_nouns():
             return "established"
         return "proposed" if noun in _PROPOSAL_NOUNS else None
+
+    def _sent_proposal(self, d_clause: int, trigger: int) -> bool:
+        """A participle of sending on the proposal's own noun phrase ("the proposal for a
+        friendship tie with Nara, first sent in 2022 through the consulate") dates the
+        proposal, not the verb the proposal is the subject of."""
+        d = self.tokens[d_clause]
+        if d.dep != "acl" or d.tag != "VBN" or d.lemma not in _SENT:
+            return False
+        t = self.tokens[trigger]
+        if t.pos != "NOUN":
+            return False
+        k = d.head
+        for _ in range(6):
+            if k == trigger:
+                return True
+            tok = self.tokens[k]
+            if tok.head == k or tok.dep in _CLAUSE_DEPS:
+                return False
+            k = tok.head
+        return False
 
     def _beside(self, d_clause: int, trig_clause: int) -> bool:
         """ "A request by Trier to establish a partnership with Weimar, submitted in
