@@ -732,7 +732,13 @@ class Dater:
         for _ in range(4 if about_proposal else 3):
             if tok.tag == "VBN" or tok.head == tok.i:
                 break
-            if tok.dep not in _TO_TENSE and not (about_proposal and tok.dep == "acl"):
+            infinitive = tok.dep == "advcl" and any(
+                self.tokens[c].dep == "aux" and self.tokens[c].lower == "to"
+                for c in self.children.get(tok.i, ())
+            )  # "has given the mayor the go-ahead to negotiate a sister city agreement"
+            if tok.dep not in _TO_TENSE and not (
+                about_proposal and (tok.dep == "acl" or infinitive)
+            ):
                 break
             tok = self.tokens[tok.head]
         if tok.tag != "VBN" or not any(
