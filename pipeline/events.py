@@ -999,12 +999,14 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 or _since_after_description(i, sent, tokens)
             ):
                 continue
-            if head.lemma == "have" and any(
-                tokens[c].dep == "dobj"
+            if head.lemma in ("have", "be") and any(
+                tokens[c].dep in ("dobj", "attr", "nsubj")
                 and any(tokens[g].lower == "no" for g in children.get(c, ()))
                 for c in children.get(head.i, ())
             ):
-                continue  # "which has had no active committee since 2018": an absence
+                # "which has had no active committee since 2018", "there has been no
+                # activity under it since 2009": an absence
+                continue
             if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
                 continue  # "negotiations, which had been under way since 2003": not a tie yet
             if any(tokens[c].dep == "acomp" for c in children.get(head.i, ())):
