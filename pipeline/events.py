@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline import placescan
 from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
-from pipeline.pairs import RelationMention, is_question
+from pipeline.pairs import RelationMention, contrast_between, is_question
 from pipeline.patterns import lexicon, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
@@ -1017,7 +1017,10 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 for c in children.get(head.i, ())
             ):
                 continue  # "which had been on hold since April 2020": a pause, not a start
-            rms = [r for r in by_sentence.get(s, []) if not _contrast_between(r, i, tokens)]
+            rms = [
+                r for r in by_sentence.get(s, [])
+                if r.anchor is None or not contrast_between(i, r.anchor, tokens)
+            ]  # fmt: skip
             if by_sentence.get(s) and not rms:
                 continue  # "... partners since 1990, while the relationship with X has ..."
             if rms:
@@ -1060,18 +1063,6 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
-
-
-def _contrast_between(rm, i: int, tokens) -> bool:
-    """ "Durham and Kristiansand have been partners since 1990, while the relationship
-    with the Chinese city ...": a ", while" between token i and the tie's noun."""
-    if rm.anchor is None:
-        return False
-    lo, hi = sorted((i, rm.anchor))
-    return any(
-        tokens[k].lower in ("while", "whereas") and tokens[k - 1].text == ","
-        for k in range(lo + 1, hi)
-    )
 
 
 def _since_after_description(i: int, sent, tokens) -> bool:

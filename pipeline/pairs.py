@@ -1031,14 +1031,19 @@ def _aside(i: int, anchor: int, tokens) -> bool:
             return True
         if t.dep == "relcl":
             break
-    if i < anchor and any(
-        # "Durham and Kristiansand have been partners since 1990, while the relationship
-        # with the Chinese city ...": the other side of a contrast is no side of this tie
-        tokens[k].lower in ("while", "whereas") and tokens[k - 1].text == ","
-        for k in range(i + 1, anchor)
-    ):
-        return True
+    if i < anchor and contrast_between(i, anchor, tokens):
+        return True  # the other side of a contrast is no side of this tie
     return i < anchor and _comma_clause(i, anchor, tokens)
+
+
+def contrast_between(i: int, j: int, tokens) -> bool:
+    """ "Durham and Kristiansand have been partners since 1990, while the relationship
+    with the Chinese city ...": a ", while" (", whereas") between tokens i and j."""
+    lo, hi = sorted((i, j))
+    return any(
+        tokens[k].lower in ("while", "whereas") and tokens[k - 1].text == ","
+        for k in range(lo + 1, hi)
+    )
 
 
 _WH_OPENERS = frozenset("where which who whose".split())
