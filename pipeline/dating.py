@@ -183,7 +183,8 @@ class Dater:
             # "Two years earlier, Vernon had ended ...": counted back from the story's
             # last date when it has one, else from the report's
             value = None
-            if re.match(r"(?i)\S+\s+years?\s+earlier\b", text[start:end]):
+            counted_back = _LATER.match(text, start)
+            if counted_back is not None and counted_back.group("bn"):
                 value = self._later(s, start, end, out)
             if value is None:
                 value = parse_expression(text[start:end], self.base, start, end)
