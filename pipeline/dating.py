@@ -58,7 +58,10 @@ _CLAUSE_DEPS = frozenset("ROOT advcl ccomp relcl parataxis csubj acl".split())
 # sentences, so that parsing fewer paragraphs dates nothing differently.
 _LEDE_CHARS = 1000
 _PROSE = re.compile(r"\w[^\n]{40,}[.!?][\"'”’)]?\s*$")
-_PROPOSAL_NOUNS = frozenset("proposal plan bid motion initiative request petition".split())
+_PROPOSAL_NOUNS = frozenset(
+    "proposal plan bid motion initiative request petition measure resolution bill "
+    "application".split()
+)
 # documents that propose what their verb says ("A review, tabled on Tuesday, recommended")
 _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
@@ -356,6 +359,9 @@ class Dater:
         sent = self.parsed.sentences[s]
         trig_clause = self.clause_of(ev.trigger)
         chain = self.clause_chain(ev.trigger)
+        own = self._proposal_own_date(ev)
+        if own is not None:
+            return own
         candidates = []
         for sd in self.sentence_dates(s):
             # "since 1995" dates the beginning, and only the beginning: of the tie, or of
@@ -375,7 +381,15 @@ class Dater:
             # ended": the petition's year dates the call to end the tie, and the
             # rejection told in the same clause as well
             outcome = named == "proposed" and ev.type in ("blocked", "retained")
-            if named is not None and not outcome:
+            if outcome:
+                # ... unless the outcome has its own: "a 2019 measure proposing ties with
+                # Xiamen was withdrawn by its author in 2021"; and a proposal years old
+                # at the report ("formally withdrew a 2017 proposal", 2023) lingered: its
+                # year says nothing of when it was dropped
+                if int(self.published.value[:4]) - int(sd.value.value[:4]) < 2:
+                    candidates.append((2, abs(sd.tok - ev.trigger), sd))
+                continue
+            if named is not None:
                 # "The 1991 agreement that made X and Y sister cities — signed ...": the
                 # year of the tie is its beginning and dates nothing else; "Rostock's
                 # 2017 proposal to twin with Prague" dates the proposal.
@@ -450,6 +464,29 @@ class Dater:
         if section is not None:
             return EventDate(section, "explicit")
         return self._publication(ev)
+
+    def _proposal_own_date(self, ev: EventMention) -> EventDate | None:
+        """ "withdrew a 2017 proposal for a tie with Matanzas", "Negotiations ..., which
+        had been under way since 2003, were broken off in 2005": a proposal that was
+        blocked is dated by what its own noun phrase says, not by its outcome's verb."""
+        if ev.type != "proposed" or not any(f"+{m}" in ev.rule_id for m in ("block", "fail")):
+            return None
+        heads = [ev.trigger]
+        trig = self.tokens[ev.trigger]
+        if trig.dep == "acl" and trig.head != trig.i:
+            heads.append(trig.head)  # "a 2019 measure proposing ties with Xiamen"
+        own = [
+            sd
+            for sd in self.sentence_dates(ev.sentence)
+            if not sd.relative
+            and sd.tok != ev.trigger
+            and any(self._under(sd.tok, h) for h in heads)
+            and not any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed)
+        ]
+        if not own:
+            return None
+        sd = min(own, key=lambda d: abs(d.tok - ev.trigger))
+        return EventDate(sd.value, "explicit")
 
     def _section_date(self, paragraph: int) -> DateValue | None:
         """ "Extract from the minutes of the 2023 Annual General Meeting (held 8 March

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline import placescan
@@ -99,6 +99,47 @@ def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), rec["class"]))
     return out
+
+
+# Past forms the regular rules below miss.
+_IRREGULAR = {
+    "withdraw": ("withdrew", "withdrawn"), "break": ("broke", "broken"), "sink": ("sank", "sunk"),
+    "forbid": ("forbade", "forbidden"), "lose": ("lost",), "fall": ("fell", "fallen"),
+    "undo": ("undid", "undone"), "stop": ("stopped", "stopping"), "drop": ("dropped", "dropping"),
+    "bar": ("barred", "barring"), "ban": ("banned", "banning"), "scrap": ("scrapped", "scrapping"),
+    "stall": ("stalled",), "veto": ("vetoes", "vetoed"),
+}  # fmt: skip
+
+
+def _forms(lemma: str) -> set[str]:
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    plural = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "o")) else "s")
+    forms = {lemma, plural, stem + "ed", stem + "ing", *_IRREGULAR.get(lemma, ())}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
+    return forms
+
+
+@lru_cache(maxsize=1)
+def outcome_words() -> re.Pattern[str]:
+    """Any word that can tell a proposal's outcome ("the motion was defeated", "voted 6-5
+    to halt it", "The motion CARRIED"), for picking the paragraphs worth parsing."""
+    lemmas = {
+        lemma
+        for lemma, found in _triggers().items()
+        if any(t.cls in ("reverse", "fail", "block") for _, t in found)
+    }
+    lemmas |= {
+        lemma
+        for lemma, found in _modality().items()
+        if any(cls in ("block", "fail") for _, cls in found)
+    }
+    lemmas.discard("vote")  # only "voted down", below
+    words = set(_LOST | _CARRIED)
+    for lemma in lemmas:
+        words |= _forms(lemma)
+    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?i)\b(?:{alts}|voted\s+(?:\w+\s+)?down|turned\s+down)\b")
 
 
 def _trigger_for(
@@ -579,6 +620,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events = _one_establishment(events, since)
     events.extend(_anaphoric(parsed, events, children))
     events.extend(_not_proceeding(parsed, events, children))
+    events = _proposal_dated_later(parsed, events, children)
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
 
@@ -1706,7 +1748,7 @@ def _classify(
     # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
     # too, and is an event of its own; the outcome is the defeating verb's, with its time
     # ("A proposal tabled in 2019 to establish ... was withdrawn a year later").
-    if "propose" in mods and etype in ("retained", "blocked"):
+    if ("propose" in mods or trig.cls == "propose") and etype in ("retained", "blocked"):
         proposed = "termination_proposed" if etype == "retained" else "proposed"
         if (
             outcome is not None
@@ -2177,6 +2219,56 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                     f"{trig.id}+anaphora", round(0.75 * prev.relation.confidence ** 0.5, 3), False,
                 )
             )  # fmt: skip
+    return out
+
+
+_PROPOSING_VERBS = frozenset("propose suggest float moot table submit".split())
+_RESTATED = _ANAPHORS | frozenset("memorandum agreement link partnership twinning".split())
+
+
+def _proposal_dated_later(parsed: Parsed, events: list[EventMention], children):
+    """ "Plans for a formal link between Dumfries and Wenzhou have been halted ... The
+    memorandum was first proposed in 2022 by a local business group": a sentence that
+    only says when the proposal of the story was made dates it, when its own sentence
+    did not."""
+    tokens = parsed.tokens
+    out = list(events)
+    for tok in tokens:
+        if tok.lemma not in _PROPOSING_VERBS or tok.pos != "VERB" or tok.tag != "VBN":
+            continue
+        subj = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep == "nsubjpass"]
+        if not subj or not (
+            subj[0].pos == "PRON"
+            and subj[0].lower == "it"
+            or subj[0].lemma in _RESTATED
+            and any(
+                tokens[c].dep == "det" and tokens[c].lower in _DEFINITE
+                for c in children.get(subj[0].i, ())
+            )
+        ):
+            continue
+        if any(e.sentence == tok.sent for e in events):
+            continue  # a sentence with ties of its own says what it says of them
+        year = _year_below(tok.i, tokens, children)
+        if year is None:
+            continue
+        para = parsed.sentences[tok.sent].paragraph
+        earlier = [
+            k for k, e in enumerate(out)
+            if e.trigger_start < tok.start
+            and _same_item(parsed, parsed.sentences[e.sentence].paragraph, para)
+        ]  # fmt: skip
+        if not earlier:
+            continue
+        # only the latest tie of the story, when it was proposed, and undated
+        latest = max(out[k].trigger_start for k in earlier)
+        told = [out[k] for k in earlier if out[k].trigger_start == latest]
+        prev = next((e for e in told if e.type == "proposed" and e.own_date is None), None)
+        if prev is None:
+            continue
+        for j, e in enumerate(out):
+            if e is prev:
+                out[j] = replace(e, own_date=year, rule_id=e.rule_id + "+dated_later")
     return out
 
 

@@ -95,7 +95,18 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             # "the agreement" can refer to the one tie of a story however far down
             or (strong and weak_re.search(chunk))
             # (minutes record the vote up to five paragraphs after the motion)
-            or (strong and k - last <= events_mod.OUTCOME_PARAGRAPHS and _REVERSAL.search(chunk))
+            or (
+                strong
+                and k - last <= events_mod.OUTCOME_PARAGRAPHS
+                and events_mod.outcome_words().search(chunk)
+            )
+            # ("The memorandum was first proposed in 2022" dates the proposal above it)
+            or (
+                strong
+                and k - last <= 2
+                and _PROPOSED_WORD.search(chunk)
+                and _YEAR_WORD.search(chunk)
+            )
         ):
             if ENTRY_LINE.match(chunk) and k > 0 and (not selected or selected[-1] != k - 1):
                 selected.append(k - 1)  # the partner's name on the line above
@@ -116,11 +127,8 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
 
 
-_REVERSAL = re.compile(
-    r"(?i)\b(?:revers|overturn|defeat|fail|reject|rescind|undo|undid|voted\s+down|withdr|"
-    r"lost|collaps|scrap|shelv|veto|block|stall)"
-)
-
+_PROPOSED_WORD = re.compile(r"(?i)\b(?:proposed|suggested|floated|mooted|tabled|submitted)\b")
+_YEAR_WORD = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 _KEYWORDS = keyword_res()
 

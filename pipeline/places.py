@@ -1462,13 +1462,22 @@ def _cue(
         )
         if pop >= WELL_KNOWN_POPULATION and not titled:
             return "place.known"
+    # the name's own head word: "West" of "Key West" is the subject, "Key" its compound
+    head = next(
+        (
+            t
+            for t in tokens[cand.tok_start : cand.tok_end]
+            if not cand.tok_start <= t.head < cand.tok_end or t.head == t.i
+        ),
+        first,
+    )
     if (
         cand.cities
         and cand.cities[0].population >= 15_000
-        and first.dep in ("nsubj", "nsubjpass")
+        and head.dep in ("nsubj", "nsubjpass")
         and cand.key not in doc.person_like  # "Reyes also proposed ...": Councilor Reyes
         and not (before and before[-1] in ("the", "a", "an", "this", "that"))  # "The Leader"
-        and _owns_a_tie(first, tokens)
+        and _owns_a_tie(head, tokens)
     ):
         return "place.subject_of_tie"  # "Lahti" (tagged NOUN) "has decided to suspend its twinning"
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
