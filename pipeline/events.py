@@ -191,16 +191,19 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
     subject or with a direct object is a verb ("suggested that Tegucigalpa twin with
     Guangzhou"), and a gerund
     with a determiner or possessor is a noun ("to scrap the town's 1973 twinning")."""
+    if (
+        (tok.tag == "VBG" or tok.tag in ("VB", "VBP") and tok.lower in rel_nouns())
+        and tok.i >= 2
+        and tokens[tok.i - 1].pos == "PROPN"
+        and tokens[tok.i - 2].lower in ("the", "its", "their", "our")
+    ):
+        # "to suspend the Shanghai twinning", "the Gainesville link with the Russian
+        # port had been suspended", however the parser hangs them
+        return "NOUN"
     if tok.tag == "VBG":
         lo = max(0, tok.i - 6)
         if any(t.head == tok.i and t.dep in ("det", "poss") for t in tokens[lo : tok.i]):
             return "NOUN"
-        if (
-            tok.i >= 2
-            and tokens[tok.i - 1].pos == "PROPN"
-            and tokens[tok.i - 2].lower in ("the", "its", "their", "our")
-        ):
-            return "NOUN"  # "to suspend the Shanghai twinning", however the parser hangs it
         head = tokens[tok.head]
         if (
             tok.dep in ("xcomp", "dobj")

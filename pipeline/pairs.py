@@ -186,6 +186,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         if no_place and (places.focal is None or "|C " not in text and "|D " not in text):
             continue  # (a sentence naming only a country may be the document city's partial)
         found: dict[tuple, RelationMention] = {}
+        again: list[RelationMention] = []
         paired_units: set[int] = set()
         partner_countries: dict[int, set] = defaultdict(set)
         for rule in pair_rules:
@@ -298,6 +299,27 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         continue
                     key = _pair_key(ma.place, mb.place)
                     if key in found:
+                        if _second_telling(found[key], anchor, tokens):
+                            # "Ocala and Gainesville ended their agreements with Yangzhou
+                            # and Novorossiysk respectively, although the Gainesville link
+                            # with the Russian port had been suspended": each tells its own
+                            end = max(span[1], mb.end)
+                            start = min(span[0], ma.start)
+                            again.append(
+                                RelationMention(
+                                    ma,
+                                    mb,
+                                    mb.place.country,
+                                    s,
+                                    anchor,
+                                    start,
+                                    end,
+                                    rule.id,
+                                    kind,
+                                    round(conf, 3),
+                                    strong,
+                                )
+                            )
                         continue
                     end = max(span[1], mb.end)  # a gapped clause's partner is past the match
                     start = min(span[0], ma.start)  # an acting side named before the match
@@ -545,6 +567,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
         out.extend(found.values())
+        seen_again = set()
+        for m in again:
+            if (_pair_key(m.a.place, m.b.place), m.anchor) not in seen_again:
+                seen_again.add((_pair_key(m.a.place, m.b.place), m.anchor))
+                out.append(m)
     out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
@@ -1746,6 +1773,26 @@ def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:
         and t.lower not in _OWN_WORDS
         for t in tokens[lo:anchor]
     )
+
+
+def _second_telling(first: RelationMention, anchor: int | None, tokens) -> bool:
+    """A second relationship noun for a pair already found in the sentence, in a clause of
+    its own (its events are its own)."""
+    if anchor is None or first.anchor is None or anchor == first.anchor:
+        return False
+    a, b = tokens[anchor], tokens[first.anchor]
+    if a.head == b.i or b.head == a.i:
+        return False  # "the sister city agreement", one tie in two words
+    return _clause_head(a.i, tokens) != _clause_head(b.i, tokens)
+
+
+def _clause_head(i: int, tokens) -> int:
+    tok = tokens[i]
+    for _ in range(30):
+        if tok.head == tok.i or tok.pos in ("VERB", "AUX") and tok.dep != "amod":
+            return tok.i
+        tok = tokens[tok.head]
+    return tok.i
 
 
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:

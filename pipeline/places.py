@@ -1623,6 +1623,14 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     if after[:1] in (["twinning"], ["jumelage"]) and not weak:
         return True  # "calls to end Timbuktu twinning"
     if (
+        before[-1:] == ["the"]
+        and after[:1]
+        and after[0] in rel_nouns()
+        and after[1:2] == ["with"]
+        and not weak
+    ):
+        return True  # "although the Orem link with the Russian city had been suspended"
+    if (
         after[:1] in (["'s"], ["’s"])
         and after[1:2]
         and after[1] in rel_nouns()
