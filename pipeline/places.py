@@ -2154,6 +2154,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         and m.place.kind != "province"
                     ]  # fmt: skip
                     antecedent = in_para[0].place if in_para else focal
+                    # "Sasebo, the city's oldest partner, ...": not Sasebo's own
+                    set_off = {m.place.key for m in before if m.span_end_tok == start - 1}
+                    if apposed and antecedent is not None and antecedent.key in set_off:
+                        antecedent = focal
+                        if focal is None or focal.key in set_off:
+                            continue
                     kind = tokens[end - 1].lower
                     if kind in _DIVISION_HEADS:
                         # "The district also said ...": the district named last, not the
