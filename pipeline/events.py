@@ -295,8 +295,8 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
     if tok.lemma == "turn" and tokens is not None:
         # "turned down a 2022 residents' petition to twin with Chernihiv": rejected
         after = tokens[tok.i + 1 : tok.i + 3]
-        if any(t.lower == "down" and t.head == tok.i for t in after):
-            return "block"
+        if any(t.lower in ("down", "back") and t.head == tok.i for t in after):
+            return "block"  # ("turns back Pokhara's sister-city proposal")
     if tok.lemma in ("put", "place") and tokens is not None:
         # "A proposal to twin X with Y ... was put on hold": the proposal is stalled
         after = tokens[tok.i + 1 : tok.i + 8]

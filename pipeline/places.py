@@ -1810,7 +1810,8 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 
 _OWN_HEADS = frozenset(
-    "city town municipality borough council district county province prefecture governorate".split()
+    "city town metropolis municipality borough council district county province prefecture "
+    "governorate".split()
 )
 _ASSEMBLY_KINDS = frozenset("municipal metropolitan district".split())
 _DIVISION_HEADS = frozenset("district borough county province prefecture governorate".split())
