@@ -1062,6 +1062,18 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 for c in children.get(head.i, ())
             ):
                 continue  # "which had been on hold since April 2020": a pause, not a start
+            each = _respective_since(parsed, ordered, sent, objs[0], children)
+            if each:
+                for rm, year in each:
+                    when = DateValue(year.text, "year", year.start, year.end)
+                    out.append(
+                        EventMention(
+                            rm, "established", i, tok.start, tok.end, s,
+                            "trigger.establish.since.respectively",
+                            round(0.8 * rm.confidence**0.5, 3), False, when,
+                        )
+                    )  # fmt: skip
+                continue
             rms = [
                 r for r in by_sentence.get(s, [])
                 if r.anchor is None or not contrast_between(i, r.anchor, tokens)
@@ -1108,6 +1120,36 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _respective_since(parsed: Parsed, ordered, sent, first: Token, children):
+    """ "Durham and Kristiansand have been partners since 1990 and 2002 respectively",
+    both named before as partners: each tie with its own year, in order."""
+    tokens = parsed.tokens
+    if "respectively" not in {t.lower for t in tokens[sent.tok_start : sent.tok_end]}:
+        return []
+    years = [first]
+    k = first.i
+    while True:
+        nxt = [c for c in children.get(k, ()) if tokens[c].dep == "conj"]
+        if not nxt or not _YEARLIKE(tokens[nxt[0]].text):
+            break
+        k = nxt[0]
+        years.append(tokens[k])
+    if len(years) < 2:
+        return []
+    text = parsed.text[sent.start : first.start]
+    found = {}
+    for r in ordered:
+        if r.end > sent.start or r.b is None:
+            continue
+        m = re.search(rf"(?<!\w){re.escape(r.b.place.name)}(?!\w)", text)
+        if m is not None:
+            found[r.b.place.key] = (m.start(), r)  # the last telling of each
+    if len(found) != len(years) or len({r.a.place.key for _, r in found.values()}) != 1:
+        return []
+    named = [r for _, r in sorted(found.values(), key=lambda x: x[0])]
+    return list(zip(named, years, strict=True))
 
 
 def _since_after_description(i: int, sent, tokens) -> bool:

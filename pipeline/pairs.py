@@ -297,6 +297,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     mb = su.mentions[su.units.units[ub].ref]
                     if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
+                    if _co_partners(ma.place, mb.place, out, su, tokens):
+                        continue
                     key = _pair_key(ma.place, mb.place)
                     if key in found:
                         if _second_telling(found[key], anchor, tokens):
@@ -1773,6 +1775,20 @@ def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:
         and t.lower not in _OWN_WORDS
         for t in tokens[lo:anchor]
     )
+
+
+def _co_partners(a: Place, b: Place, out, su: SentenceUnits, tokens) -> bool:
+    """ "Durham and Kristiansand have been sister cities since 1990 and 2002
+    respectively": two partners of a city named before, each with its own year, are not
+    each other's."""
+    words = {tokens[u.tok_start].lower for u in su.units.units if u.kind == "W"}
+    if "respectively" not in words:
+        return False
+    partners_of: dict[str, set[str]] = defaultdict(set)
+    for rm in out:
+        if rm.b is not None:
+            partners_of[rm.a.place.key].add(rm.b.place.key)
+    return any({a.key, b.key} <= keys for keys in partners_of.values())
 
 
 def _second_telling(first: RelationMention, anchor: int | None, tokens) -> bool:
