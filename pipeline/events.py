@@ -1814,6 +1814,8 @@ def _classify(
                          conf, subordinate)
         )  # fmt: skip
     given_up = _given_up(tok, children, tokens) if etype == "proposed" else None
+    if given_up is None and etype == "proposed" and rm.b is not None:
+        given_up = _stalled_on_partner(rm, tok, children, tokens)
     if given_up is not None:
         g = tokens[given_up]
         out.append(
@@ -1873,6 +1875,28 @@ def _given_up(tok: Token, children, tokens) -> int | None:
         for v in (ctok, *(tokens[x] for x in children.get(c, ()) if tokens[x].dep == "xcomp")):
             if v.lemma in _GIVE_UP and _negated(v, children, tokens):
                 return v.i
+    return None
+
+
+def _stalled_on_partner(rm, tok: Token, children, tokens) -> int | None:
+    """ "An earlier plan to partner with Salvador, the Bahian capital, stalled in 2020":
+    the outcome the parser hangs on the partner's name as a participle of its own."""
+    b = next((t for t in tokens[rm.b.tok_start : rm.b.tok_end] if t.head == t.i or not (
+        rm.b.tok_start <= t.head < rm.b.tok_end)), None)  # fmt: skip
+    if b is None or not tok.i < b.i:
+        return None
+    for c in children.get(b.i, ()):
+        v = tokens[c]
+        if (
+            v.dep == "acl"
+            and v.tag in ("VBD", "VBN")
+            and tokens[c - 1].text == ","
+            and _modality_of(v, tokens) in ("block", "fail")
+            and not any(
+                tokens[x].dep in ("nsubj", "nsubjpass", "dobj") for x in children.get(c, ())
+            )
+        ):
+            return c
     return None
 
 
@@ -2282,6 +2306,8 @@ def _proposal_dated_later(parsed: Parsed, events: list[EventMention], children):
         if tok.lemma not in _PROPOSING_VERBS or tok.pos != "VERB" or tok.tag != "VBN":
             continue
         subj = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep == "nsubjpass"]
+        if subj and subj[0].lower in ("which", "that") and tok.dep == "relcl":
+            subj = [tokens[tok.head]]  # "The agreement, which was first proposed in 2019"
         if not subj or not (
             subj[0].pos == "PRON"
             and subj[0].lower == "it"
@@ -2298,10 +2324,11 @@ def _proposal_dated_later(parsed: Parsed, events: list[EventMention], children):
         if year is None:
             continue
         para = parsed.sentences[tok.sent].paragraph
+        # (within two paragraphs: the paragraphs parsed are picked so, see extract.plan)
         earlier = [
             k for k, e in enumerate(out)
             if e.trigger_start < tok.start
-            and _same_item(parsed, parsed.sentences[e.sentence].paragraph, para)
+            and 0 <= para - parsed.sentences[e.sentence].paragraph <= 2
         ]  # fmt: skip
         if not earlier:
             continue
@@ -2309,11 +2336,25 @@ def _proposal_dated_later(parsed: Parsed, events: list[EventMention], children):
         latest = max(out[k].trigger_start for k in earlier)
         told = [out[k] for k in earlier if out[k].trigger_start == latest]
         prev = next((e for e in told if e.type == "proposed" and e.own_date is None), None)
-        if prev is None:
+        if prev is not None:
+            for j, e in enumerate(out):
+                if e is prev:
+                    out[j] = replace(e, own_date=year, rule_id=e.rule_id + "+dated_later")
             continue
-        for j, e in enumerate(out):
-            if e is prev:
-                out[j] = replace(e, own_date=year, rule_id=e.rule_id + "+dated_later")
+        # "... signed a sister city agreement. The agreement, which was first proposed in
+        # 2019 ...": a tie formed was proposed first, then
+        formed = next((e for e in told if e.type == "established"), None)
+        if formed is None or any(
+            e.relation is formed.relation and e.type == "proposed" for e in out
+        ):
+            continue
+        out.append(
+            EventMention(
+                formed.relation, "proposed", tok.i, tok.start, tok.end, tok.sent,
+                "trigger.propose.restated", round(0.7 * formed.relation.confidence**0.5, 3),
+                False, year,
+            )
+        )  # fmt: skip
     return out
 
 

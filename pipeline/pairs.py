@@ -1106,7 +1106,10 @@ _WISHES = frozenset("consider welcome like love make want be".split())
 
 def _hypothetical(anchor: int, tokens) -> bool:
     """ "Aswan 'would consider' a similar arrangement with Florence", "A twinning with
-    Busan could make sense one day": a tie someone might want is no tie."""
+    Busan could make sense one day", "Imagine if Christchurch ... decided to twin with
+    Taipei": a tie someone might want is no tie."""
+    if any(t.lemma in ("imagine", "suppose") for t in _ancestors(anchor, tokens, 6)):
+        return True
     for tok in _ancestors(anchor, tokens, 4):
         if tok.pos in ("VERB", "AUX"):
             if tok.dep == "relcl":
