@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline import placescan
 from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
-from pipeline.pairs import RelationMention, contrast_between, is_question
+from pipeline.pairs import RelationMention, contrast_between, is_question, recommended_item
 from pipeline.patterns import lexicon, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
@@ -1767,6 +1767,8 @@ def _classify(
             if ctok.dep == "aux" and _modality_of(ctok) == "propose":
                 mods.append("propose")
         cur = head
+    if recommended_item(cur, tokens, parsed.text):
+        mods.append("propose")  # "It is recommended that the Committee: (ii) approves ..."
     if not subordinate:
         subordinate = _in_temporal_clause(tok, tokens, children)
     headline_verb = _headline_verb_as_noun(cur, tokens, children, parsed)

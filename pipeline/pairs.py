@@ -414,7 +414,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         or (
                             # ("this body rejected calls to sever ties with Holguín")
                             anchor is not None
-                            and _body_acts(anchor, tokens)
+                            and _body_acts(anchor, tokens, parsed.text)
                             and _focal_council(places, parsed)
                         )
                         # "It is not the city's only relationship of its kind. The
@@ -1138,7 +1138,7 @@ _ACTING_BODIES = frozenset(
 )
 
 
-def _body_acts(anchor: int, tokens) -> bool:
+def _body_acts(anchor: int, tokens, text: str) -> bool:
     """The verb over the relationship noun has a city body for subject ("councillors
     rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
     for tok in _ancestors(anchor, tokens, 6):
@@ -1155,6 +1155,8 @@ def _body_acts(anchor: int, tokens) -> bool:
         ):
             return True
         if tok.pos in ("VERB", "AUX"):
+            if recommended_item(tok, tokens, text):
+                return True
             # (a subject may stand far before its verb, past a relative clause)
             subjects = [
                 t for t in tokens[max(0, tok.i - 40) : tok.i]
@@ -1181,6 +1183,32 @@ def _body_acts(anchor: int, tokens) -> bool:
                 )
             # ("rejected calls to sever ties with Holguín": the subject is higher up)
     return False
+
+
+def recommended_item(verb: Token, tokens, text: str) -> bool:
+    """ "It is recommended that the Committee: / (ii) approves the termination of the
+    twinning link with Pskov": an item with no subject of its own, after a lead-in ending
+    on a body and a colon, is what that body does."""
+    if verb.tag != "VBZ":
+        return False
+    k = verb.i
+    while k > 0 and tokens[k - 1].sent == verb.sent:
+        k -= 1
+    # (only an item marker before the verb: "(ii)", "a)", "1.")
+    if not _ITEM_MARK.fullmatch(text, tokens[k].start, verb.start):
+        return False
+    # the lines above, back to the lead-in: earlier items, then "... the Committee:"
+    above = text[max(0, tokens[k].start - 600) : tokens[k].start].rstrip().split("\n")
+    for line in reversed(above):
+        line = line.strip()
+        if not line or _ITEM_MARK.match(line + " ") and not line.endswith(":"):
+            continue
+        return line.endswith(":") and _LEAD_BODY.search(line) is not None
+    return False
+
+
+_ITEM_MARK = re.compile(r"\s*(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)])\s+")
+_LEAD_BODY = re.compile(r"(?i)\b(?:council|committee|cabinet|board|assembly|mayor)\b")
 
 
 def _focal_council(places: Places, parsed: Parsed) -> bool:
