@@ -1791,7 +1791,12 @@ def _classify(
     start, end = _trigger_span(tok, tokens, trig)
     conf = round((0.9 if not mods else 0.8) * rm.confidence**0.5, 3)
     rule = f"{trig.id}{rule_suffix}" + ("+" + "+".join(dict.fromkeys(mods)) if mods else "")
-    out = [EventMention(rm, etype, tok.i, start, end, tok.sent, rule, conf, subordinate)]
+    out = [
+        EventMention(
+            rm, etype, tok.i, start, end, tok.sent, rule, conf, subordinate,
+            _gapped_date(rm, tok, tokens, children),
+        )
+    ]  # fmt: skip
     # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
     # too, and is an event of its own; the outcome is the defeating verb's, with its time
     # ("A proposal tabled in 2019 to establish ... was withdrawn a year later").
@@ -1877,6 +1882,23 @@ def _given_up(tok: Token, children, tokens) -> int | None:
         for v in (ctok, *(tokens[x] for x in children.get(c, ()) if tokens[x].dep == "xcomp")):
             if v.lemma in _GIVE_UP and _negated(v, children, tokens):
                 return v.i
+    return None
+
+
+def _gapped_date(rm, verb: Token, tokens, children) -> DateValue | None:
+    """ "The Kato relationship was established in 1981 and the Rizhao relationship in
+    2002": a tie noun coordinated with the verb, its own year beside it, the verb left
+    out."""
+    if rm.anchor is None:
+        return None
+    noun = tokens[rm.anchor]
+    if noun.dep != "conj" or noun.head != verb.i:
+        return None
+    for c in children.get(noun.i, ()):
+        if tokens[c].dep == "prep" and tokens[c].lower in ("in", "on"):
+            year = _year_below(c, tokens, children)
+            if year is not None:
+                return year
     return None
 
 

@@ -476,9 +476,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             if two is not None:
                 found[_pair_key(two.a.place, two.b.place)] = two
         if not any(k[0] != "partial" for k in found) and doc_strong:
-            named = _named_tie(su, parsed, places, tokens, out)
-            if named is not None:
-                found[_pair_key(named.a.place, named.b.place)] = named
+            for named in _named_ties(su, parsed, places, tokens, out):
+                found.setdefault(_pair_key(named.a.place, named.b.place), named)
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = (
@@ -979,12 +978,14 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
 _NAMED_TIE_DETS = frozenset("the its our their this that".split())
 
 
-def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
-    """ "The Suqian relationship was signed in 2008", "dropping the Lerdo relationship":
+def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
+    """ "The Suqian relationship was signed in 2008", "dropping the Lerdo relationship",
+    "The Kato relationship was established in 1981 and the Rizhao relationship in 2002":
     a tie named by its partner alone is the document city's (or that of the pair named
     just before)."""
     units = su.units.units
     nouns = rel_nouns()
+    named: list[tuple[int, Token]] = []
     for k in range(len(units) - 1):
         u, nxt = units[k], units[k + 1]
         prev = units[k - 1] if k > 0 else None
@@ -1000,14 +1001,19 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         noun = tokens[nxt.tok_start]
         if noun.lower not in nouns or noun.tag in ("NNS", "NNPS"):
             continue
-        mb = su.mentions[u.ref]
-        if places.focal is not None and mb.place.key == places.focal.key:
-            return None  # "the Invercargill relationship": the city's own, no partner named
+        if places.focal is not None and su.mentions[u.ref].place.key == places.focal.key:
+            return []  # "the Invercargill relationship": the city's own, no partner named
+        named.append((k, noun))
+    ties = {k for k, _ in named}
+    result = []
+    for k, noun in named:
+        mb = su.mentions[units[k].ref]
         # "Durban officials say the Chicago relationship ...": a place the sentence names
         # before, not as a partner, holds the tie
         own = [
             su.mentions[units[j].ref] for j in range(k)
             if units[j].kind == "P"
+            and j not in ties
             and not _partner_position(units[j], tokens)
             and not _names_a_thing(units[j], tokens)
             and su.mentions[units[j].ref].place.key != mb.place.key
@@ -1015,13 +1021,17 @@ def _named_tie(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         ma = own[0] if own else _previous_a(out, mb.place, parsed, su.sentence, places.focal)
         if ma is None:
             ma = _named_focal(places, su, parsed)
+        if result:
+            ma = result[0].a  # "the Wexford relationship ..., while the Karlskrona link": alike
         if ma is None or ma.place.key == mb.place.key:
-            return None
-        return RelationMention(
-            ma, mb, mb.place.country, su.sentence, noun.i, mb.start, noun.end,
-            "pair.named_tie", "sister", 0.6, False,
+            return result
+        result.append(
+            RelationMention(
+                ma, mb, mb.place.country, su.sentence, noun.i, mb.start, noun.end,
+                "pair.named_tie", "sister", 0.6, False,
+            )
         )  # fmt: skip
-    return None
+    return result
 
 
 def _timeline_entry(parsed: Parsed, s: int) -> bool:
