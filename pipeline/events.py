@@ -450,6 +450,16 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             shared = several and any(tokens[c].lower == "their" for c in children.get(i, ()))
             if several and not (shared and tok.tag == "NNS"):
                 continue
+            dealt = _dealings_with_partner(tok, tokens, children, parsed, ordered, sent)
+            if dealt is not None:
+                # "the municipal council suspended cooperation with Moscow in March 2022,
+                # together with the agreement with Minsk": dealings with a partner named
+                # before are its tie, whatever else the sentence names
+                # (the verb may serve a tie of its own too: both were suspended)
+                trig_tok = _governing_trigger(i, tokens)
+                if trig_tok is not None:
+                    add(trig_tok, dealt, ".focus")
+                continue
             group = [] if rms else _plural_focus(tok, tokens, children, parsed, ordered, sent)
             if not _is_relationship_noun(
                 tok,
@@ -614,6 +624,29 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 and _trigger_for(ctok, tokens, ("terminate", "suspend")) is not None
             ):
                 add(c, ev.relation, ".conj")
+
+    # "tabled a motion to terminate the Moscow agreement, and the council voted to end
+    # it in May 2023": the vote beside the motion, on "it", is the motion's outcome.
+    for ev in list(events):
+        if ev.type not in ("termination_proposed", "proposed"):
+            continue
+        for v in _ancestors_upto(ev.trigger, tokens, 4):
+            for c in children.get(v, ()):
+                decided = tokens[c]
+                if decided.dep != "conj" or decided.lemma not in _DECIDING:
+                    continue
+                for x in children.get(c, ()):
+                    xtok = tokens[x]
+                    if (
+                        xtok.dep == "xcomp"
+                        and x not in used
+                        and _trigger_for(xtok, tokens, _DIRECT) is not None
+                        and any(
+                            tokens[o].dep == "dobj" and tokens[o].lower in ("it", "them")
+                            for o in children.get(x, ())
+                        )
+                    ):
+                        add(x, ev.relation, ".pronoun")
 
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_timeline_entries(parsed, relations, events))
@@ -967,6 +1000,42 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         return last
     # A story about one tie so far: "the agreement" is that tie however far down.
     return last if len({_key(r) for r in before}) == 1 else None
+
+
+_DECIDING = frozenset("vote decide agree resolve".split())
+
+
+def _ancestors_upto(i: int, tokens, n: int) -> list[int]:
+    out = []
+    tok = tokens[i]
+    for _ in range(n):
+        if tok.head == tok.i:
+            break
+        tok = tokens[tok.head]
+        out.append(tok.i)
+    return out
+
+
+def _dealings_with_partner(tok: Token, tokens, children, parsed: Parsed, ordered, sent):
+    """The tie whose partner "cooperation with X" or "contacts with X" names, when X was
+    named before as a partner and is no partner in this sentence."""
+    if tok.lemma not in _DEALINGS:
+        return None
+    preps = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].lower == "with"]
+    objs = [tokens[c] for p in preps for c in children.get(p.i, ()) if tokens[c].dep == "pobj"]
+    if not objs or objs[0].pos != "PROPN":
+        return None
+    obj = objs[0]
+    lo = min([obj.i, *(c for c in children.get(obj.i, ()) if tokens[c].dep == "compound")])
+    name = parsed.text[tokens[lo].start : obj.end]
+    here = [r for r in ordered if sent.start <= r.start < sent.end and r.b is not None]
+    if any(name in (r.b.text, r.b.place.name) for r in here):
+        return None  # its own relation in this sentence
+    known = [
+        r for r in ordered
+        if r.b is not None and r.end <= sent.start and name in (r.b.text, r.b.place.name)
+    ]  # fmt: skip
+    return known[-1] if known else None
 
 
 def _names(text: str, name: str) -> bool:
