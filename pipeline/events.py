@@ -146,6 +146,15 @@ def _trigger_for(
     tok: Token, tokens: tuple[Token, ...], classes: tuple[str, ...], below: bool = False
 ) -> Trigger | None:
     found = _triggers().get(tok.lemma, ())
+    if not found and tok.text[:1].isupper() and tok.lower.endswith("ing") and len(tok.lower) > 5:
+        # a title's gerund the tagger takes for a name ("A Resolution ... Suspending the
+        # Sister City Relationship"): its verb
+        stem = tok.lower[:-3]
+        for lemma in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+            found = _triggers().get(lemma, ())
+            if found:
+                tok = replace(tok, lemma=lemma)
+                break
     # Most tokens are no trigger word: the syntax check runs only for those that are.
     tok_pos = _verb_by_syntax(tok, tokens) if found else tok.pos
     if not found and tok.lower in _ADJ_PARTICIPLES and _passive_adjective(tok, tokens):
@@ -2357,6 +2366,12 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
+            if any(
+                tokens[k].lower in _MAIN_MOTION and tokens[k].head == a.i
+                for a in args
+                for k in range(max(0, a.i - 2), a.i)
+            ):
+                prev = earlier[0]  # "Main motion carried", after an amendment failed
             if prev.relation.b is None:
                 # "you floated the idea of a sister city in Ukraine" said during the
                 # debate on an amendment: "The amendment fails" is about the named tie
@@ -2507,7 +2522,22 @@ def _anaphor(tok: Token, tokens, children) -> bool:
     kids = [tokens[c] for c in children.get(tok.i, ())]
     if any(k.dep in ("acl", "relcl", "prep") for k in kids):
         return False
-    return any(k.dep == "det" and k.lower in _DEFINITE for k in kids)
+    if any(k.dep == "det" and k.lower in _DEFINITE for k in kids):
+        return True
+    # minutes: "Main motion carried 5-1", "Amendment failed 2-4"
+    lead = tokens[tok.i - 1] if tok.i > 0 and tokens[tok.i - 1].sent == tok.sent else None
+    return (
+        tok.lemma in ("motion", "amendment")
+        and not any(k.dep == "det" for k in kids)
+        and (
+            (lead is None and tok.text[:1].isupper())
+            or (lead is not None and lead.lower in _MAIN_MOTION and lead.head == tok.i)
+        )
+    )
+
+
+# "Main motion carried": the motion first put, not the amendment debated since
+_MAIN_MOTION = frozenset("main original substantive".split())
 
 
 _FUTURE = frozenset(("will", "shall", "'ll", "’ll"))
