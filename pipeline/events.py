@@ -822,12 +822,16 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
         if len(ties) != 1:
             continue
         (rm,) = ties.values()
-        if rm.anchor is None or tokens[rm.anchor].dep not in ("nsubj", "nsubjpass"):
+        if rm.anchor is None or tokens[rm.anchor].dep not in ("nsubj", "nsubjpass", "dobj"):
             continue
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if tok.lower != "it" or tok.dep not in ("nsubj", "nsubjpass"):
+            # "It was ended ...", or opening the sentence, "That was signed in 2007"
+            that = tok.lower == "that" and i == sent.tok_start
+            if (tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass"):
                 continue
+            if tokens[rm.anchor].dep == "dobj" and not that:
+                continue  # ("raised our old agreement with Polkowice. That was signed ...")
             verb = tokens[tok.head]
             if verb.pos == "VERB" and _trigger_for(
                 verb, tokens, ("establish", "terminate", "suspend", "retain")
