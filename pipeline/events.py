@@ -1063,7 +1063,18 @@ _BELOW_DEPS = frozenset(("acl", "relcl"))
 
 def _triggers_below(anchor: int, tokens, children) -> list[int]:
     out = []
-    for c in children.get(anchor, ()):
+    kids = list(children.get(anchor, ()))
+    # "the sister-city agreement between the two cities, which was signed in 2001": a
+    # clause the parser hangs on the cities is the agreement's (cities are not signed)
+    for c in kids:
+        if tokens[c].dep == "prep" and tokens[c].lower == "between":
+            for p in children.get(c, ()):
+                if tokens[p].dep == "pobj" and tokens[p].lemma in ("city", "town", "side"):
+                    kids.extend(
+                        r for r in children.get(p, ())
+                        if tokens[r].dep == "relcl" and _tie_subject(r, tokens, children)
+                    )  # fmt: skip
+    for c in kids:
         tok = tokens[c]
         if tok.dep not in _BELOW_DEPS:
             continue
