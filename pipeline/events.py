@@ -203,6 +203,7 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
     if (
         (tok.tag == "VBG" or tok.tag in ("VB", "VBP") and tok.lower in rel_nouns())
         and tok.i >= 2
+        and tokens[tok.i - 2].sent == tok.sent  # (not the paragraph before's last words)
         and tokens[tok.i - 1].pos == "PROPN"
         and tokens[tok.i - 2].lower in ("the", "its", "their", "our")
     ):

@@ -93,7 +93,7 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             any(s <= i_s < e for i_s, _ in items)
             or strong_re.search(chunk)
             # "the agreement" can refer to the one tie of a story however far down
-            or (strong and weak_re.search(chunk))
+            or (strong and (weak_re.search(chunk) or _ORDINAL_WITH.search(chunk)))
             # (minutes record the vote up to five paragraphs after the motion)
             or (
                 strong
@@ -127,6 +127,10 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
 
 
+# "Its first, with Gifu, came in 1963": pair.with_nearest reads an ordinal as the tie
+_ORDINAL_WITH = re.compile(
+    r"(?i)\b(?:first|second|third|fourth|fifth|sixth)\b[^.\n]{0,80}?\bwith\b"
+)
 _PROPOSED_WORD = re.compile(r"(?i)\b(?:proposed|suggested|floated|mooted|tabled|submitted)\b")
 _YEAR_WORD = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
