@@ -459,6 +459,19 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         ua = subj
                 ma = su.mentions[su.units.units[ua].ref]
                 key = _pair_key(ma.place, mb.place)
+                if key in found and _second_telling(found[key], anchor, tokens):
+                    # "Manchester, which twinned with Leningrad in 1962, ..., only to
+                    # suspend its partnership with St Petersburg in March 2022"
+                    again.append(
+                        RelationMention(
+                            ma, mb, mb.place.country, s, anchor,
+                            tokens[su.units.units[ua].tok_start].start,
+                            tokens[su.units.units[b_unit].tok_end - 1].end, nearest.id,
+                            _kind(r_units, su.units, tokens, "sister"),
+                            0.6 if strong else 0.5, strong,
+                        )
+                    )  # fmt: skip
+                    continue
                 if key in found or _already_paired_with(found, mb.place, anchor):
                     continue
                 if any(rm.b is not None and rm.b.start == mb.start for rm in found.values()):

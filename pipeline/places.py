@@ -1542,6 +1542,13 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             continue
         if t.lower in _REL_WORDS:
             return True
+        if (
+            t.lower in rel_nouns()
+            and t.i + 1 < len(tokens)
+            and tokens[t.i + 1].lower == "with"
+            and tokens[t.i - 1].lower in ("a", "an")
+        ):
+            return True  # "Harrogate began talks on establishing a partnership with ..."
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & _tie_words():
