@@ -1594,6 +1594,16 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             return None  # "the relationship had become purely ceremonial": a state
         if _trigger_for(head, tokens, cls) is not None:
             return head.i
+        if dep in ("nsubj", "nsubjpass") and head.lemma in ("allow", "let", "leave"):
+            # "Stevenage's link with Shymkent ... was allowed to lapse in 2015": what the
+            # tie was let do
+            done = [
+                t for t in tokens[head.i + 1 : head.i + 4]
+                if t.head == head.i and t.dep == "xcomp"
+                and _trigger_for(t, tokens, ("terminate", "suspend")) is not None
+            ]  # fmt: skip
+            if done:
+                return done[0].i
         if dep == "pobj":
             tok = head  # the preposition; its head decides below
             continue
