@@ -294,9 +294,29 @@ def _instrument(tok: Token, children, tokens) -> bool:
     return tok.pos == "NOUN" and _of_modality(tok, children, tokens) == "propose"
 
 
+_MOVERS = frozenset(
+    "member councillor councilor cllr alderman alderwoman councilman councilwoman "
+    "commissioner supervisor trustee".split()
+)
+
+
 def _modality_of(tok: Token, tokens=None) -> str | None:
     if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
         return "fail"  # "voted against suspending ties": the move to end it failed
+    if tok.lemma == "move" and tokens is not None:
+        # "a city council member moved in February to end the relationship": a motion
+        # (not "the city moved to end its ties", which is done)
+        lo = max(0, tok.i - 8)
+        if any(
+            t.head == tok.i
+            and t.dep == "nsubj"
+            and (
+                t.lemma in _MOVERS
+                or any(k.head == t.i and k.lemma in _MOVERS for k in tokens[max(0, t.i - 3) : t.i])
+            )
+            for t in tokens[lo : tok.i]
+        ):
+            return "propose"
     if tok.lemma == "vote" and tokens is not None:
         # "a motion to scrap the twinning was voted down", "voted it down": defeated
         after = tokens[tok.i + 1 : tok.i + 4]
@@ -1594,12 +1614,13 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             return None  # "the relationship had become purely ceremonial": a state
         if _trigger_for(head, tokens, cls) is not None:
             return head.i
-        if dep in ("nsubj", "nsubjpass") and head.lemma in ("allow", "let", "leave"):
-            # "Stevenage's link with Shymkent ... was allowed to lapse in 2015": what the
-            # tie was let do
+        if dep in ("nsubj", "nsubjpass", "dobj") and head.lemma in ("allow", "let", "leave"):
+            # "Stevenage's link with Shymkent ... was allowed to lapse in 2015", "let its
+            # agreement with Langenhagen, near Hanover, expire in 2019": what the tie was
+            # let do
             done = [
-                t for t in tokens[head.i + 1 : head.i + 4]
-                if t.head == head.i and t.dep == "xcomp"
+                t for t in tokens[head.i + 1 : head.i + 14]
+                if t.head == head.i and t.dep in ("xcomp", "ccomp")
                 and _trigger_for(t, tokens, ("terminate", "suspend")) is not None
             ]  # fmt: skip
             if done:
