@@ -781,6 +781,16 @@ def _dated_partner(rm, tokens, children) -> int | None:
                 return c
         elif tok.dep == "acl" and tok.lemma == "add" and tok.tag == "VBN":
             return c  # "and Chuncheon, South Korea, added in 2019": joined the list then
+        elif of_noun and tok.dep == "relcl" and tok.lemma in ("allow", "let"):
+            # "its friendship agreement with Port Moresby, which was allowed to lapse in
+            # 2015": a town is not let lapse; the tie is
+            done = [
+                k for k in children.get(c, ())
+                if tokens[k].dep == "xcomp"
+                and _trigger_for(tokens[k], tokens, ("terminate", "suspend")) is not None
+            ]  # fmt: skip
+            if done:
+                return done[0]
         elif (
             tok.dep == "relcl"
             and _trigger_for(tok, tokens, ("establish",)) is not None
