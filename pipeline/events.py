@@ -19,7 +19,13 @@ from functools import lru_cache
 from pipeline import placescan
 from pipeline.dates import timeline_year
 from pipeline.models import DateValue, Parsed, Token
-from pipeline.pairs import RelationMention, contrast_between, is_question, recommended_item
+from pipeline.pairs import (
+    RelationMention,
+    ancestors,
+    contrast_between,
+    is_question,
+    recommended_item,
+)
 from pipeline.patterns import lexicon, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
@@ -660,8 +666,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for ev in list(events):
         if ev.type not in ("termination_proposed", "proposed"):
             continue
-        for v in _ancestors_upto(ev.trigger, tokens, 4):
-            for c in children.get(v, ()):
+        for up in ancestors(ev.trigger, tokens, 4):
+            for c in children.get(up.i, ()):
                 decided = tokens[c]
                 if decided.dep != "conj" or decided.lemma not in _DECIDING:
                     continue
@@ -1047,17 +1053,6 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
 
 
 _DECIDING = frozenset("vote decide agree resolve".split())
-
-
-def _ancestors_upto(i: int, tokens, n: int) -> list[int]:
-    out = []
-    tok = tokens[i]
-    for _ in range(n):
-        if tok.head == tok.i:
-            break
-        tok = tokens[tok.head]
-        out.append(tok.i)
-    return out
 
 
 def _dealings_with_partner(tok: Token, tokens, children, parsed: Parsed, ordered, sent):

@@ -1077,8 +1077,8 @@ def _aside(i: int, anchor: int, tokens) -> bool:
     """Token i sits in a relative clause that does not hold the tie noun: "Mayor Rosa
     Baca, whose six-day trip also took in a trade show in Incheon, signed the agreement
     with Jeonju"."""
-    above_anchor = {t.i for t in _ancestors(anchor, tokens, 12)} | {anchor}
-    for t in _ancestors(i, tokens, 8):
+    above_anchor = {t.i for t in ancestors(anchor, tokens, 12)} | {anchor}
+    for t in ancestors(i, tokens, 8):
         if t.dep == "relcl" and t.i not in above_anchor:
             return True
         if t.dep == "relcl":
@@ -1114,7 +1114,7 @@ def _comma_clause(i: int, anchor: int, tokens) -> bool:
     return False
 
 
-def _ancestors(i: int, tokens, limit: int):
+def ancestors(i: int, tokens, limit: int):
     """The heads above token i, nearest first, at most `limit` of them."""
     tok = tokens[i]
     for _ in range(limit):
@@ -1131,9 +1131,9 @@ def _hypothetical(anchor: int, tokens) -> bool:
     """ "Aswan 'would consider' a similar arrangement with Florence", "A twinning with
     Busan could make sense one day", "Imagine if Christchurch ... decided to twin with
     Taipei": a tie someone might want is no tie."""
-    if any(t.lemma in ("imagine", "suppose") for t in _ancestors(anchor, tokens, 6)):
+    if any(t.lemma in ("imagine", "suppose") for t in ancestors(anchor, tokens, 6)):
         return True
-    for tok in _ancestors(anchor, tokens, 4):
+    for tok in ancestors(anchor, tokens, 4):
         if tok.pos in ("VERB", "AUX"):
             if tok.dep == "relcl":
                 return False  # "a bill that would make Lodi and Kofu sister cities" proposes
@@ -1145,7 +1145,7 @@ def _hypothetical(anchor: int, tokens) -> bool:
 def _denied_above(anchor: int, tokens) -> bool:
     """A word above the tie noun denies it: "has no plans to seek a sister city in Korea",
     "does not want a partner in China"."""
-    for tok in _ancestors(anchor, tokens, 5):
+    for tok in ancestors(anchor, tokens, 5):
         lo = max(0, tok.i - 4)
         if any(
             t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))
@@ -1164,7 +1164,7 @@ _ACTING_BODIES = frozenset(
 def _body_acts(anchor: int, tokens, text: str) -> bool:
     """The verb over the relationship noun has a city body for subject ("councillors
     rubber-stamped a sister city agreement with Shimanto"): the document's city acts."""
-    for tok in _ancestors(anchor, tokens, 6):
+    for tok in ancestors(anchor, tokens, 6):
         # "the board voted to ask City Council to end the relationship with Juigalpa":
         # the body asked is the one to act
         if (
