@@ -300,35 +300,20 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if _co_partners(ma.place, mb.place, out, su, tokens):
                         continue
                     key = _pair_key(ma.place, mb.place)
+                    end = max(span[1], mb.end)  # a gapped clause's partner is past the match
+                    start = min(span[0], ma.start)  # an acting side named before the match
+                    mention = RelationMention(
+                        ma, mb, mb.place.country, s, anchor, start, end, rule.id,
+                        kind, round(conf, 3), strong,
+                    )  # fmt: skip
                     if key in found:
                         if _second_telling(found[key], anchor, tokens):
                             # "Ocala and Gainesville ended their agreements with Yangzhou
                             # and Novorossiysk respectively, although the Gainesville link
                             # with the Russian port had been suspended": each tells its own
-                            end = max(span[1], mb.end)
-                            start = min(span[0], ma.start)
-                            again.append(
-                                RelationMention(
-                                    ma,
-                                    mb,
-                                    mb.place.country,
-                                    s,
-                                    anchor,
-                                    start,
-                                    end,
-                                    rule.id,
-                                    kind,
-                                    round(conf, 3),
-                                    strong,
-                                )
-                            )
+                            again.append(mention)
                         continue
-                    end = max(span[1], mb.end)  # a gapped clause's partner is past the match
-                    start = min(span[0], ma.start)  # an acting side named before the match
-                    found[key] = RelationMention(
-                        ma, mb, mb.place.country, s, anchor, start, end, rule.id,
-                        kind, round(conf, 3), strong,
-                    )  # fmt: skip
+                    found[key] = mention
                     paired_units.update((ua, ub))
                     partner_countries[ua].add(mb.place.country)
                     partner_countries[ub].add(ma.place.country)
