@@ -1041,7 +1041,9 @@ _TIED_UNITS = frozenset("city cities town towns -".split())
 _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
 
-_PLACE_NOUNS = frozenset("town commune village city municipality suburb borough port".split())
+_PLACE_NOUNS = frozenset(
+    "town commune village city municipality suburb borough port resort capital".split()
+)
 _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
