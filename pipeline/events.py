@@ -302,7 +302,8 @@ def _instrument(tok: Token, children, tokens) -> bool:
 
 _MOVERS = frozenset(
     "member councillor councilor cllr alderman alderwoman councilman councilwoman "
-    "commissioner supervisor trustee".split()
+    # (abbreviated titles: "Cr Tom Vale first moved to end it")
+    "commissioner supervisor trustee cr cr. clr ald ald.".split()
 )
 
 
@@ -844,6 +845,9 @@ def _tie_clause_on_partner(rm, tokens, children) -> list[int]:
     return out
 
 
+_PRONOUN_CLASSES = ("establish", "terminate", "suspend", "retain")
+
+
 def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, RelationMention]]:
     """ "The link with Cosenza ... was formalised in 2002 .... It was ended by mutual
     agreement in 2017": "it" as the subject of a tie's verb, right after a sentence
@@ -865,14 +869,18 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
             tok = tokens[i]
             # "It was ended ...", or opening the sentence, "That was signed in 2007"
             that = tok.lower == "that" and i == sent.tok_start
-            if (tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass"):
+            # "The relationship with Luoyang ... is over. Councillors voted last month to
+            # wind it up": "it" as the object of a verb that ends or suspends, too
+            ended = tok.lower == "it" and tok.dep == "dobj"
+            if not ended and (
+                (tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass")
+            ):
                 continue
             if tokens[rm.anchor].dep == "dobj" and not that:
                 continue  # ("raised our old agreement with Polkowice. That was signed ...")
             verb = tokens[tok.head]
-            if verb.pos == "VERB" and _trigger_for(
-                verb, tokens, ("establish", "terminate", "suspend", "retain")
-            ):
+            classes = ("terminate", "suspend") if ended else _PRONOUN_CLASSES
+            if verb.pos == "VERB" and _trigger_for(verb, tokens, classes):
                 out.append((verb.i, rm))
     return out
 
