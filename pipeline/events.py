@@ -1093,6 +1093,7 @@ def _names(text: str, name: str) -> bool:
 # Participles under a relationship noun that say it was formed or ended: "the twinning,
 # agreed in 1947", "the link, which dates from 1988", "the agreement signed in 1985".
 _BELOW_DEPS = frozenset(("acl", "relcl"))
+_PARTICIPLE_ADVERBS = frozenset("first originally initially formally officially".split())
 
 
 def _triggers_below(anchor: int, tokens, children) -> list[int]:
@@ -1108,9 +1109,24 @@ def _triggers_below(anchor: int, tokens, children) -> list[int]:
                         r for r in children.get(p, ())
                         if tokens[r].dep == "relcl" and _tie_subject(r, tokens, children)
                     )  # fmt: skip
-    for c in kids:
+    # "renewed their friendship agreement, first signed in 1992": a participle set off
+    # right after the noun, which the parser hangs on the clause's verb
+    k, set_off = anchor + 1, None
+    if k < len(tokens) and tokens[k].text == "," and tokens[k].sent == tokens[anchor].sent:
+        k += 1
+        while k < len(tokens) and tokens[k].lower in _PARTICIPLE_ADVERBS:
+            k += 1
+        if (
+            k < len(tokens)
+            and tokens[k].tag == "VBN"
+            and tokens[k].dep == "advcl"
+            and tokens[k].head == tokens[anchor].head
+            and tokens[anchor].dep in ("dobj", "nsubjpass")
+        ):
+            set_off = k
+    for c in kids + ([set_off] if set_off is not None else []):
         tok = tokens[c]
-        if tok.dep not in _BELOW_DEPS:
+        if tok.dep not in _BELOW_DEPS and c != set_off:
             continue
         if _trigger_for(tok, tokens, ("establish", "terminate", "suspend"), below=True):
             out.append(c)

@@ -1796,7 +1796,9 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
 
 _OWN_WORDS = frozenset(
     "city town council municipality borough village county district shire prefecture "
-    "province state region capital".split()
+    "province state region capital "
+    # "Hamamatsu and Porto Alegre renewed their cities' friendship agreement"
+    "cities towns municipalities communities".split()
 )
 
 
