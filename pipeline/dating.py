@@ -93,6 +93,10 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
                    "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 
 
+# Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
+_RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class EventDate:
     value: DateValue
@@ -296,6 +300,18 @@ class Dater:
             tok = self.tokens[tok.head]
         return False
 
+    def _governs(self, verb: int, i: int) -> bool:
+        """Token i hangs on `verb` with no other verb between (through coordination:
+        "signed ... with Aberdeen in 1967 and with Wismar in 1990")."""
+        tok = self.tokens[i]
+        for _ in range(12):
+            if tok.i == verb:
+                return True
+            if tok.head == tok.i or (tok.pos in ("VERB", "AUX") and tok.i != i):
+                return False
+            tok = self.tokens[tok.head]
+        return False
+
     def clause_of(self, i: int) -> int:
         tok = self.tokens[i]
         for _ in range(30):
@@ -438,6 +454,22 @@ class Dater:
             # twinned with Y since 1962") makes it an act, not one of a verb it is
             # coordinated with ("was sealed in 1973, and ... is also twinned with Y").
             candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
+        b = ev.relation.b
+        if (
+            len(candidates) > 1
+            and b is not None
+            and b.tok_start >= 0
+            and self.tokens[b.tok_start].sent == s
+            and self._governs(ev.trigger, b.tok_start)  # (not "led a delegation to Posoltega")
+        ):
+            # "signed a twinning agreement with Aberdeen in 1967 and with Wismar in
+            # 1990": a date right after the partner is that partner's
+            b_end = self.tokens[max(b.tok_end, b.span_end_tok) - 1].end
+            right_after = [
+                c for c in candidates
+                if _RIGHT_AFTER.fullmatch(self.parsed.text[b_end : c[2].value.start])
+            ]  # fmt: skip
+            candidates = right_after or candidates
         if candidates:
             _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
             if ev.type in ("proposed", "termination_proposed") and (

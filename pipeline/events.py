@@ -1223,7 +1223,14 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             ]  # fmt: skip
             if by_sentence.get(s) and not rms:
                 continue  # "... partners since 1990, while the relationship with X has ..."
-            if rms:
+            # "twinned with Aberdeen since 1967 and with Wismar since 1990": a "since"
+            # right after a partner is that partner's
+            right_after = {
+                _key(r): r for r in rms if r.b is not None and i in (r.b.tok_end, r.b.span_end_tok)
+            }
+            if len(right_after) == 1:
+                (target,) = right_after.values()
+            elif rms:
                 target = min(
                     rms,
                     key=lambda r: min(

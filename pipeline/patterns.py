@@ -54,6 +54,10 @@ _COORD_SEP = (
     # lies, before a repeated "and with"
     r"(?:in\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,4}?"
     r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
+    # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
+    # before a repeated "and with"
+    r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
+    r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
     # gazetteer knows only elsewhere
     r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"

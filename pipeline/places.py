@@ -1591,6 +1591,21 @@ def _called_a_region(cand: _Candidate, tokens, parsed: Parsed) -> bool:
     )
 
 
+_TIED_WITH = frozenset("twinned paired partnered linked".split())
+
+
+def _gapped_with(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
+    """A second "with" in a sentence whose first "with" follows a tie: "has been twinned
+    with Aberdeen since 1967 and with Wismar", "has had a friendship with X, and with Y"."""
+    sent = tokens[cand.tok_start].sent
+    lo = max(0, cand.tok_start - 14)
+    words = [t.lower for t in tokens[lo : cand.tok_start - 2] if t.sent == sent]
+    return any(
+        w == "with" and (prev in _TIED_WITH or prev in rel_nouns() or prev in _REL_WORDS)
+        for prev, w in zip(words, words[1:], strict=False)
+    )
+
+
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: bool = False) -> bool:
     """Right next to relationship vocabulary: "sister city of X", "X's sister city".
 
@@ -1604,6 +1619,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
+    if before[-2:] in (["and", "with"], ["also", "with"]) and _gapped_with(cand, tokens):
+        return True  # "twinned with Aberdeen since 1967 and with Wismar since 1990"
     if (
         before[-3:-2]
         and before[-1] == "with"
