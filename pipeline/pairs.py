@@ -419,7 +419,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # 2023 the Board recommended ... a sister city relationship with
                         # Cuernavaca": the city the passage just named
                         ma = _named_focal(places, su, parsed)
-                        if ma is not None and ma.place.key == mb.place.key:
+                        # (nor one of the partners listed with it: "The sister city
+                        # agreements with Harbin, Hangzhou and Jinan were all signed ...")
+                        listed_keys = {su.mentions[su.units.units[u].ref].place.key for u in listed}
+                        if ma is not None and ma.place.key in listed_keys | {mb.place.key}:
                             ma = None
                     named_before = (
                         m.start() > 0 and "|P" in su.units.text[: m.start()] and not aside_only
