@@ -1344,6 +1344,22 @@ def _cue(
         words = set(norm(cand.container_text).replace("-", " ").split())
         if cand.container == "PERSON":
             return ""  # "Paris Hilton", "Kai Pan"
+        if (
+            _twinning_body(words)
+            and cand.cities
+            # (a town the text names as a place elsewhere, by its own name; not "The
+            # Cumbria Twinning Association", a county the gazetteer knows only as
+            # another name of a town)
+            and cand.key in doc.known
+            and any(norm(city.name) == cand.key for city in cand.cities)
+            and not cand.divisions  # ("The Cumbria Twinning Association": a county's)
+            # (not "the Exeter-Rennes Twinning Association": a name is no statement of
+            # the pair it names)
+            and not re.search(r"\w[-–]\w", cand.container_text.replace(" ", ""))
+        ):
+            # "The Stroud Twinning Association celebrated 30 years of links with
+            # Saint-Ismier": a town's twinning body speaks for the town's ties
+            return "place.twinning_body"
         if words & c["institution_words"] and not _city_body(words):
             return "org.institution"  # "Xiamen University", "Tianjin Conservatory of Music"
     # (words of this sentence only: a headline ending "... with German town" is not
@@ -1498,6 +1514,16 @@ def _title_before(i: int, tokens) -> bool:
         and tokens[k].text[:1].isupper()
         and tokens[k].lower.rstrip(".") in cues()["person_titles"]
     )
+
+
+_TWINNING_BODY_TIES = frozenset("twinning twin sister".split())
+_TWINNING_BODIES = frozenset("association committee society club commission".split())
+
+
+def _twinning_body(words: set[str]) -> bool:
+    """A town's twinning association or sister city committee ("Stroud Twinning
+    Association", "Kiel Sister City Committee"), not an institution of its own."""
+    return bool(words & _TWINNING_BODY_TIES) and bool(words & _TWINNING_BODIES)
 
 
 def _city_body(words: set[str]) -> bool:
