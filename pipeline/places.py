@@ -1617,6 +1617,9 @@ def _called_a_region(cand: _Candidate, tokens, parsed: Parsed) -> bool:
     )
 
 
+# Nouns naming one tie after its partner ("the Duderstadt link"); not "agreement" ("the
+# Paris Agreement") nor "ties"/"relations" (a country's).
+_NAMED_LINK_NOUNS = frozenset("link twinning friendship relationship partnership".split())
 _TIED_WITH = frozenset("twinned paired partnered linked".split())
 
 
@@ -1682,6 +1685,15 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         and not weak
     ):
         return True  # "although the Orem link with the Russian city had been suspended"
+    if (
+        before[-1:] == ["the"]
+        and after[:1]
+        and after[0] in _NAMED_LINK_NOUNS
+        and after[1:2] != ["-"]
+        and not weak
+        and cand.cities
+    ):
+        return True  # "Stroud first twinned with Saint-Ismier; the Duderstadt link followed"
     if (
         after[:1] in (["'s"], ["’s"])
         and after[1:2]
@@ -1785,10 +1797,18 @@ def _resolve(
         qual_country = hinted_country
         if hinted_admin1:
             qual_admin1.add(hinted_admin1)
-    return resolve(
+    place = resolve(
         cand.key, cand.cities, qual_country, qual_admin1, cand.qual_parent, local,
         doc.countries, kind,
     )  # fmt: skip
+    if place.geonameid is None and kind == "city":
+        # "České Budějovice (Budweis) ... The Budweis partnership": another name of a
+        # town the text names by its own is that town, however small
+        named = [c for c in cand.cities if norm(c.name) in doc.known]
+        if len(named) == 1:
+            (city,) = named
+            return Place(city.name, city.country, city.geonameid, city.admin1, kind)
+    return place
 
 
 # --- coreference ----------------------------------------------------------------------
