@@ -93,6 +93,8 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
                    "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 
 
+_MOTIONS = frozenset("motion proposal bid plan request petition amendment resolution".split())
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
 _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
 
@@ -166,7 +168,9 @@ class Dater:
         cits = [(c.start, c.end) for c in self.citations(sent.paragraph)]
         spans: dict[tuple[int, int], None] = {}
         for ent in self.parsed.entities:
-            if ent.label == "DATE" and sent.start <= ent.start and ent.end <= sent.end:
+            # ("Wednesday night" is a TIME to the tagger, but its day is a date)
+            dated = ent.label == "DATE" or (ent.label == "TIME" and _WEEKDAY.search(ent.text))
+            if dated and sent.start <= ent.start and ent.end <= sent.end:
                 spans[(ent.start, ent.end)] = None
         for span in find_date_expressions(text, sent.start, sent.end):
             spans[span] = None
@@ -889,9 +893,13 @@ class Dater:
             nonfinite = (tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")) or (
                 tok.dep == "amod" and tok.tag == "VBG"  # "a memorandum ... twinning X with Y"
             )
+            # "A motion to sever ... was defeated 10-4": a proposal as the subject takes
+            # the tense of its verb
+            proposal_subject = tok.dep in ("nsubj", "nsubjpass") and tok.lemma in _MOTIONS
             if (
                 tok.dep not in ("xcomp", "acl", "pcomp", "pobj", "prep", "dobj", "conj")
                 and not nonfinite
+                and not proposal_subject
             ) or tok.head == tok.i:
                 return False
             tok = self.tokens[tok.head]

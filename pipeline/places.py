@@ -1489,10 +1489,19 @@ def _cue(
         ),
         first,
     )
+    # (the tagger may read a sentence's opening name as an adverb: "Tartu froze its
+    # partnership with Pskov")
+    opening_subject = (
+        cand.tok_start == sent.tok_start
+        and head.dep in ("advmod", "npadvmod")
+        and tokens[head.head].pos == "VERB"
+        and tokens[head.head].tag in ("VBD", "VBZ")
+        and head.head == cand.tok_end
+    )
     if (
         cand.cities
         and cand.cities[0].population >= 15_000
-        and head.dep in ("nsubj", "nsubjpass")
+        and (head.dep in ("nsubj", "nsubjpass") or opening_subject)
         and cand.key not in doc.person_like  # "Reyes also proposed ...": Councilor Reyes
         and not (before and before[-1] in ("the", "a", "an", "this", "that"))  # "The Leader"
         and _owns_a_tie(head, tokens)
