@@ -282,6 +282,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         if su.units.units[u].tok_start == 0
                         or tokens[su.units.units[u].tok_start - 1].lower != "of"
                     ]  # fmt: skip
+                b_units = [_owned_district(su, u, tokens) for u in b_units]
                 b_units, gapped = _gapped(su, b_units, tokens)
                 if _respectively(su, b_units, tokens):
                     # "Provo and Orem ended their twinnings with Saratov and Tambov
@@ -1496,6 +1497,22 @@ def _referred_side(anchor: int, tokens) -> bool:
                 for t in tokens[max(0, tok.i - 4) : tok.i]
             )
     return False
+
+
+def _owned_district(su: SentenceUnits, u: int, tokens) -> int:
+    """ "sister cities with Taipei's Xinyi District": the district is the partner, the
+    city that owns it only says where it lies."""
+    units = su.units.units
+    if (
+        u + 2 < len(units)
+        and units[u + 1].kind == "W"
+        and tokens[units[u + 1].tok_start].lower in ("'s", "’s")
+        and units[u + 2].kind == "P"
+        and su.mentions[units[u + 2].ref].place.kind == "district"
+        and su.mentions[units[u].ref].place.kind == "city"
+    ):
+        return u + 2
+    return u
 
 
 def _gapped(su: SentenceUnits, b_units: list[int], tokens):

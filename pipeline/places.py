@@ -575,6 +575,7 @@ def recognise(
         )
 
     mentions = _one_country_per_name(mentions, parsed.text, gaz)
+    mentions = _districts_of_owner(mentions, tokens)
     if relevant is not None:
         para_of_tok = parsed.sentences
 
@@ -633,6 +634,24 @@ _TIE_WORDS_HERE = frozenset(
     "sister friendship twinned twin twinning twinnings partnership sister-province "
     "sister-state".split()
 )
+
+
+def _districts_of_owner(mentions: list[PlaceMention], tokens) -> list[PlaceMention]:
+    """ "Taipei's Xinyi District": a district of the city that owns it, in its country
+    (not the Chinese city of Xinyi the gazetteer knows)."""
+    out = list(mentions)
+    for k in range(1, len(out)):
+        owner, m = out[k - 1], out[k]
+        if (
+            m.place.kind == "district"
+            and owner.place.kind == "city"
+            and m.tok_start == owner.span_end_tok + 1
+            and tokens[owner.span_end_tok].lower in ("'s", "’s")
+            and m.place.country != owner.place.country
+        ):
+            place = Place(m.place.name, owner.place.country, None, owner.place.admin1, "district")
+            out[k] = replace(m, place=place)
+    return out
 
 
 def _one_country_per_name(
