@@ -171,7 +171,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     strong_words = set(lex["strong_words"])
     rules = load_patterns("pair_patterns.jsonl")
     pair_rules = [r for r in rules if not r.data.get("nearest")]
-    nearest = next(r for r in rules if r.data.get("nearest"))
+    nearest_rules = [r for r in rules if r.data.get("nearest")]
     partial_rules = load_patterns("partial_patterns.jsonl")
     tokens = parsed.tokens
     out: list[RelationMention] = []
@@ -320,7 +320,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     partner_countries[ub].add(ma.place.country)
         # "... signed an official sister city agreement with Taipei": the other side is
         # the nearest place before it in the sentence.
-        for m in _all_matches(nearest.regex, su.units):
+        for nearest, m in (
+            (rule, m) for rule in nearest_rules for m in _all_matches(rule.regex, su.units)
+        ):
             # "friendly relations with Daegu (RoK), Oakland (US) ... and Nakhon Phanom":
             # every listed partner
             listed = _members(su, m, "B", tokens) or [su.units.unit_at(m.start("B"))]
