@@ -1357,12 +1357,22 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
     # after "between" the first two belong to that phrase, not to the subject.
     if first.tok_start > 0 and tokens[first.tok_start - 1].lower == "between":
         return units[-1:]
+    if (
+        name == "A"
+        and _partner_position(us.units[units[0]], tokens)
+        and _subject_of_next_verb(us.units[units[-1]], tokens)
+    ):
+        # "Cardiff ended its partnership with Xiamen and Swansea suspended its ties with
+        # Wuhan": only the last conjunct is the next verb's subject
+        return units[-1:]
     if name == "B":
         # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
         # that is a verb's subject starts a clause of its own
         for k, u in enumerate(units[1:], 1):
             first_tok = tokens[us.units[u].tok_start]
-            if first_tok.dep in ("nsubj", "nsubjpass"):
+            if first_tok.dep in ("nsubj", "nsubjpass") or _subject_of_next_verb(
+                us.units[u], tokens
+            ):
                 return units[:k]
             # "Curitiba approves twinning with Coimbra; São Paulo mayor vetoes ...": after
             # a semicolon, a name that modifies the next noun starts a clause of its own
@@ -1382,6 +1392,24 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
 
 
 _BODIES = frozenset("municipality council government city town mayor people".split())
+
+
+def _subject_of_next_verb(unit: Unit, tokens) -> bool:
+    """A name right before a finite verb that has no subject of its own, which the parser
+    made a conjunct of the partner before it ("with Xiamen and Swansea suspended ...")."""
+    if unit.tok_end >= len(tokens):
+        return False
+    verb = tokens[unit.tok_end]
+    return (
+        verb.pos == "VERB"
+        and verb.tag in ("VBD", "VBZ")
+        and verb.sent == tokens[unit.tok_start].sent
+        and not any(
+            t.head == verb.i and t.dep in ("nsubj", "nsubjpass", "expl", "csubj")
+            for t in tokens
+            if t.sent == verb.sent
+        )
+    )
 
 
 def _body_of(tok: Token, tokens) -> bool:
