@@ -1394,8 +1394,16 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             # agreement, concluded in 1994,").
             m = _BRACKET_YEAR.match(text, rm.b.end)
             if m is None:
+                # (after the pair's noun, but not past a later partner: "Shijiazhuang in
+                # China, Umeå in Sweden and Chernivtsi in Ukraine, which joined in 2006")
+                later_partner = any(
+                    r.b is not None and r.sentence == rm.sentence and rm.b.end <= r.b.start < rm.end
+                    for r in relations
+                )
                 m = _APPOSED_YEAR.match(text, rm.b.end) or (
-                    _APPOSED_YEAR.match(text, rm.end) if rm.end > rm.b.end else None
+                    _APPOSED_YEAR.match(text, rm.end)
+                    if rm.end > rm.b.end and not later_partner
+                    else None
                 )
                 apposed = m is not None
             if m is None:
