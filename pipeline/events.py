@@ -744,6 +744,12 @@ def _beyond_semicolon(text: str, rm: RelationMention, tok: Token) -> bool:
 
 
 _MODERN_YEAR = re.compile(r"(?:19|20)\d\d")
+_DATES_FROM = re.compile(r"\s+dat(?:es|ed)\s+(?:back\s+)?(?:from|to)\s+(?:(?:19|20)\d\d)\b")
+
+
+def _partner_after_with(rm, tokens) -> bool:
+    """The partner is named right after "with" ("its twinning with Lorient")."""
+    return rm.b is not None and rm.b.tok_start > 0 and tokens[rm.b.tok_start - 1].lower == "with"
 
 
 def _dated_partner(rm, tokens, children) -> int | None:
@@ -1405,6 +1411,12 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     if rm.end > rm.b.end and not later_partner
                     else None
                 )
+                apposed = m is not None
+            if m is None and _partner_after_with(rm, parsed.tokens):
+                # "whose twinning with Lorient dates from 1963", the parser reading "Lorient
+                # dates" as one noun: a town of this century does not date from it, its
+                # tie does
+                m = _DATES_FROM.match(text, rm.b.end)
                 apposed = m is not None
             if m is None:
                 continue
