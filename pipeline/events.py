@@ -456,6 +456,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for trig_tok, rm in _pronoun_ties(parsed, by_sentence, tokens):
         if trig_tok not in used:
             add(trig_tok, rm, ".pronoun")
+    for rm in relations:
+        trig_tok = _it_clause(rm, tokens, children)
+        if trig_tok is not None and trig_tok not in used:
+            add(trig_tok, rm, ".pronoun")
 
     # 2. Another relationship noun in a sentence about one relation ("... to create a
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
@@ -889,6 +893,23 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
             if verb.pos == "VERB" and _trigger_for(verb, tokens, classes):
                 out.append((verb.i, rm))
     return out
+
+
+def _it_clause(rm, tokens, children) -> int | None:
+    """ "decided not to renew its sister city agreement with Beijing when it expired in
+    2022": "it" as the subject of a clause on the verb whose object is the tie."""
+    if rm.anchor is None or tokens[rm.anchor].dep != "dobj":
+        return None
+    verb = tokens[rm.anchor].head
+    for c in children.get(verb, ()):
+        clause = tokens[c]
+        if clause.dep != "advcl" or clause.i < rm.anchor or clause.pos != "VERB":
+            continue
+        subjects = [tokens[k] for k in children.get(c, ()) if tokens[k].dep == "nsubj"]
+        it = len(subjects) == 1 and subjects[0].lower == "it"
+        if it and _trigger_for(clause, tokens, ("terminate", "suspend")) is not None:
+            return c
+    return None
 
 
 def _tie_subject(verb: int, tokens, children) -> bool:
