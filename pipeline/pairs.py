@@ -296,6 +296,21 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 for ua, ub in [*matched, *gapped]:
                     ma = su.mentions[su.units.units[ua].ref]
                     mb = su.mentions[su.units.units[ub].ref]
+                    whose = any(
+                        t.lower == "whose" for t in tokens[ma.tok_end : ma.tok_end + 14]
+                    )  # ("Sint-Niklaas in Belgium, whose own twin, Schongau": the partner's)
+                    if rule.data.get("pronoun_owner") and not whose:
+                        # "Armidale's sister city in Japan is Ome, and its Chinese partner
+                        # is Zhenjiang": "its" is the owner's, not the partner just named
+                        owner = next(
+                            (
+                                r.a
+                                for r in found.values()
+                                if r.b is not None and r.b.start == ma.start
+                            ),
+                            None,
+                        )
+                        ma = owner or ma
                     if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
                     if _co_partners(ma.place, mb.place, out, su, tokens):
