@@ -886,13 +886,30 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
                 (tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass")
             ):
                 continue
-            if tokens[rm.anchor].dep == "dobj" and not that:
-                continue  # ("raised our old agreement with Polkowice. That was signed ...")
             verb = tokens[tok.head]
-            classes = ("terminate", "suspend") if ended else _PRONOUN_CLASSES
+            # "X and Y renewed their agreement on Friday. The two cities first signed it
+            # in 1978": the pair itself doing it to "it"
+            by_pair = ended and _pair_subject(verb, tokens)
+            if tokens[rm.anchor].dep == "dobj" and not that and not by_pair:
+                continue  # ("raised our old agreement with Polkowice. That was signed ...")
+            classes = ("terminate", "suspend") if ended and not by_pair else _PRONOUN_CLASSES
             if verb.pos == "VERB" and _trigger_for(verb, tokens, classes):
                 out.append((verb.i, rm))
     return out
+
+
+def _pair_subject(verb: Token, tokens) -> bool:
+    """The verb's subject is the two sides: "they", "the two cities", "both towns"."""
+    for t in tokens[max(0, verb.i - 6) : verb.i]:
+        if t.head != verb.i or t.dep != "nsubj":
+            continue
+        if t.lower == "they":
+            return True
+        if t.lemma in ("city", "town", "municipality", "community") and any(
+            k.head == t.i and k.lower in ("two", "both") for k in tokens[max(0, t.i - 3) : t.i]
+        ):
+            return True
+    return False
 
 
 def _it_clause(rm, tokens, children) -> int | None:
