@@ -57,7 +57,7 @@ _COORD_SEP = (
     # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
     # before a repeated "and with"
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
-    r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
+    r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?with\|))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
     # gazetteer knows only elsewhere
     r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"

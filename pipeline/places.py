@@ -1676,7 +1676,9 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
-    if before[-2:] in (["and", "with"], ["also", "with"]) and _gapped_with(cand, tokens):
+    if before[-2:] in (["and", "with"], ["also", "with"], [",", "with"]) and _gapped_with(
+        cand, tokens
+    ):
         return True  # "twinned with Aberdeen since 1967 and with Wismar since 1990"
     if (
         before[-3:-2]
