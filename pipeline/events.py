@@ -1160,12 +1160,16 @@ def _triggers_below(anchor: int, tokens, children) -> list[int]:
         k += 1
         while k < len(tokens) and tokens[k].lower in _PARTICIPLE_ADVERBS:
             k += 1
+        # (or anywhere, as in "The Rostock and Bremen twinning, formed in 1987, was the
+        # first ...", "formed" hung on the comma)
         if (
             k < len(tokens)
             and tokens[k].tag == "VBN"
-            and tokens[k].dep == "advcl"
-            and tokens[k].head == tokens[anchor].head
-            and tokens[anchor].dep in ("dobj", "nsubjpass")
+            and (
+                (tokens[k].dep == "advcl" and tokens[k].head == tokens[anchor].head)
+                or tokens[k].dep == "prep"
+            )
+            and tokens[anchor].dep in ("dobj", "nsubjpass", "nsubj")
         ):
             set_off = k
     for c in kids + ([set_off] if set_off is not None else []):

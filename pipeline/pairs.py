@@ -399,7 +399,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about
                     before = []
-                if b_unit != listed[0] and (before or not (strong or doc_strong)):
+                whole_list = nearest.data.get("whole_list", False)  # ("kept those with X and Y")
+                if b_unit != listed[0] and (
+                    (before and not whole_list) or not (strong or doc_strong)
+                ):
                     # beside a place named before, only the first partner is its; a list
                     # needs sister-city words, in it or in the story, to go on past the first
                     continue
