@@ -1676,6 +1676,22 @@ def _verb_right_before(anchor: int, tokens, cls) -> int | None:
 _NP_LEFT = frozenset("det amod compound poss nummod punct".split())
 
 
+def _other_object(verb: Token, tokens) -> bool:
+    """The verb has a direct object that is neither a tie nor a pronoun ("cancelled the
+    trip"; not "ended its partnership", "suspended it", "cut ties")."""
+    for t in tokens[verb.i + 1 : verb.i + 8]:
+        if t.head == verb.i and t.dep == "dobj":
+            return (
+                t.pos == "NOUN"
+                and t.lemma not in rel_nouns()
+                and t.lower not in rel_nouns()
+                and t.lemma not in _ANAPHORS
+                and t.lemma not in _DEALINGS
+                and t.lemma not in _DOCUMENTS
+            )
+    return False
+
+
 def _governing_trigger(anchor: int, tokens) -> int | None:
     """The trigger that governs the relationship noun, if any."""
     cls = ("establish", "terminate", "suspend", "propose", "block", "retain")
@@ -1711,6 +1727,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         ):
             return None  # "the relationship had become purely ceremonial": a state
         if _trigger_for(head, tokens, cls) is not None:
+            if dep == "nsubj" and _other_object(head, tokens):
+                # "Yalta's twin city, Margate, cancelled the trip": the partner as the
+                # subject of a verb done to something else
+                return None
             return head.i
         if dep in ("nsubj", "nsubjpass", "dobj") and head.lemma in ("allow", "let", "leave"):
             # "Stevenage's link with Shymkent ... was allowed to lapse in 2015", "let its

@@ -1526,6 +1526,20 @@ def _cue(
         and _owns_a_tie(head, tokens)
     ):
         return "place.subject_of_tie"  # "Lahti" (tagged NOUN) "has decided to suspend its twinning"
+    e = cand.tok_end
+    if (
+        cand.cities
+        and cand.cities[0].population >= 15_000
+        and e + 3 < len(tokens)
+        and tokens[e].lower == "to"
+        and tokens[e + 1].pos == "VERB"
+        and any(
+            t.lower in ("its", "their") and tokens[t.i + 1].lower in _tie_words()
+            for t in tokens[e + 2 : e + 5]
+            if t.i + 1 < len(tokens)
+        )
+    ):
+        return "place.subject_of_tie"  # "A petition calling on Lewes to end its twinning"
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
