@@ -93,6 +93,7 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
                    "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 
 
+_AGO = re.compile(rf"(?i)\b(?:a|an|{COUNT})\s+years?\s+ago\b")
 _MOTIONS = frozenset("motion proposal bid plan request petition amendment resolution".split())
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
@@ -180,6 +181,8 @@ class Dater:
             spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in NAMED_PERIOD.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "last autumn", which the tagger may not call a date
+        for m in _AGO.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "two years ago", inside the tagger's "Béthune two years ago"
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
             # Also inside a longer span: when that does not parse ("the spring of
             # 1987"), its year still dates the sentence; when it does, it is taken first.
