@@ -209,6 +209,13 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # noun on it ("A proposal to add Lagos, Portugal, as the city's
                     # seventh sister city was put before the Council").
                     anchor = su.units.units[su.units.unit_at(m.start("V"))].tok_start
+                if rule.data.get("comma_needs_qualifier", False) and any(
+                    _comma_before_and(su.mentions[su.units.units[u].ref], tokens) for u in a_units
+                ):
+                    # "Florence, Alabama, and Kendal": the comma closes a qualifier; after a
+                    # bare name it sets it off ("The provincial capital of Hebei,
+                    # Shijiazhuang, and Des Moines"), which another rule reads
+                    continue
                 if rule.data.get("subjects", False) and any(
                     tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj")
                     and not _body_of(tokens[su.units.units[u].tok_start], tokens)
@@ -1410,6 +1417,17 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
 
 
 _BODIES = frozenset("municipality council government city town mayor people".split())
+
+
+def _comma_before_and(m: PlaceMention, tokens) -> bool:
+    """A bare name (no qualifier of its own) followed by ", and"."""
+    k = m.span_end_tok
+    return (
+        m.span_end_tok == m.tok_end
+        and k + 1 < len(tokens)
+        and tokens[k].text == ","
+        and tokens[k + 1].lower in ("and", "&")
+    )
 
 
 def _subject_of_next_verb(unit: Unit, tokens) -> bool:
