@@ -1451,6 +1451,15 @@ def _cue(
     if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
         return "place.relation"
     if cand.key in gaz.weak:
+        if (
+            cand.tok_end - cand.tok_start == 1
+            and first.pos == "PROPN"
+            and first.dep == "nsubj"
+            and cand.cities
+            and cand.cities[0].population >= 15_000
+            and _its_tie_follows(first, tokens)
+        ):
+            return "place.subject_of_tie"  # "Bath ended its twinning with Kaposvár"
         return ""  # "Xinhua" the agency, "Asia" the continent: only syntax can tell
     if cand.divisions and cand.cities and _called_a_region(cand, tokens, parsed):
         return ""  # "Piedmont town twins with ...", where the text speaks of the Piedmont region
@@ -1623,6 +1632,16 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & _tie_words():
                 return True
+    return False
+
+
+def _its_tie_follows(subj: Token, tokens: tuple[Token, ...]) -> bool:
+    """The subject's verb has "its"/"their" + a tie word as its object, right after it."""
+    verb = subj.head
+    for t in tokens[verb + 1 : verb + 4]:
+        if t.lower in ("its", "their") and t.i + 1 < len(tokens):
+            obj = tokens[t.head]
+            return obj.head == verb and obj.dep == "dobj" and obj.lower in _tie_words()
     return False
 
 
