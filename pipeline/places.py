@@ -334,7 +334,12 @@ def recognise(
             # in a sentence about ties, a name listed with a bracketed year beside a
             # known place that has one too is a town as well
             coordinated = (
-                tie_talk and j - i <= 3 and _listed_with_place(i, j, sent, tokens, candidates)
+                tie_talk
+                and j - i <= 3
+                and (
+                    _listed_with_place(i, j, sent, tokens, candidates)
+                    or _tie_subject_with_place(i, j, tokens, candidates)
+                )
             )
             person = bool(set(range(i, j)) & person_spans) and not (
                 follows
@@ -1125,6 +1130,31 @@ def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
         ):
             return True
     return False
+
+
+_SUBJECT_TIES = frozenset(
+    "sister twin twinning friendship partnership sister-city twin-town".split()
+)
+
+
+def _tie_subject_with_place(i: int, j: int, tokens, candidates) -> bool:
+    """A name coordinated with a place the gazetteer knows as the subjects of a verb
+    whose object or complement is their tie ("Bathurst and Ohkuma signed a sister city
+    agreement in 1991")."""
+    if i < 2 or tokens[i - 1].lower not in ("and", "&"):
+        return False
+    known = next((c for c in candidates.values() if c.cities and c.tok_end == i - 1), None)
+    if known is None or tokens[known.tok_start].dep != "nsubj":
+        return False
+    verb = tokens[known.tok_start].head
+    if tokens[j - 1].head != known.tok_end - 1 and tokens[j - 1].dep != "conj":
+        return False
+    return any(
+        t.head == verb
+        and t.dep in ("dobj", "attr")
+        and any(w.lower in _SUBJECT_TIES for w in tokens[max(verb + 1, t.i - 3) : t.i + 1])
+        for t in tokens[verb + 1 : verb + 6]
+    )
 
 
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
