@@ -429,6 +429,13 @@ def recognise(
         ):
             cand.ner = label
         elif es <= cand.tok_start and cand.tok_end <= ee:
+            tie_phrase = _TIE_BETWEEN.search(
+                parsed.text, tokens[es].start, tokens[cand.tok_start].start
+            )
+            if tie_phrase is not None:
+                # "the Sister City Agreement between Shellharbour and Kaizuka", tagged as
+                # one organisation: a tie between places, no body
+                continue
             if _is_name_list(inner_s, ee, chosen, tokens):
                 # "Amiens, Rostov-on-Don and Novi Sad" tagged as one ORG is a list of
                 # places, not an organisation.
@@ -615,6 +622,10 @@ def recognise(
     )  # fmt: skip
 
 
+_TIE_BETWEEN = re.compile(
+    r"(?i)\b(?:agreement|relationship|partnership|twinning|charter|memorandum|friendship)"
+    r"\s+(?:between|with)\b"
+)
 _DESCRIBED = frozenset(
     "district suburb borough ward neighbourhood neighborhood town village municipality county "
     "township commune prefecture".split()
@@ -1302,6 +1313,16 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         and j - i <= 2
     ):
         return True  # "its friendship agreement with Pechenga" (the model's ORG)
+    if (
+        i >= 3
+        and tokens[i - 1].lower == "between"
+        and tokens[i - 2].lower in rel_nouns()
+        and tokens[i - 3].lower in _TIE_KINDS | {"city", "town"}
+        and j - i <= 2
+        and j < sent.tok_end
+        and tokens[j].lower in ("and", "&")
+    ):
+        return True  # "the Sister City Agreement between Shellharbour and Kaizuka"
     if (
         i >= 3
         and tokens[i - 1].lower == "with"
