@@ -54,12 +54,12 @@ def test_edit_a_date_with_the_keyboard_and_see_it_kept_after_reload(page, server
     page.keyboard.press("Tab")
     expect(card.locator("form.edit input[name=date]")).to_be_focused()
     page.keyboard.press("Control+A")
-    page.keyboard.type("2004")
+    page.keyboard.type("2005")
     page.keyboard.press("Enter")
     expect(_card(page, ev).locator(".status")).to_have_text("edited")
     page.reload()
     card = _card(page, ev)
-    expect(card.locator(".v-date")).to_have_text("2004")
+    expect(card.locator(".v-date")).to_have_text("2005")
     expect(card.locator(".status")).to_have_text("edited")
     assert not page.js_errors
 

@@ -65,7 +65,7 @@ def test_decisions_follow_their_evidence_when_the_cleaned_text_changes(
     rel = kiel(rs, "relation")
     ev = kiel(rs, "event", "established")
     decide(ds, db_url, rel.candidate_id, "reject", note="not a sister city")
-    decide(ds, db_url, ev.candidate_id, "edit", changes={"date": "2004"})
+    decide(ds, db_url, ev.candidate_id, "edit", changes={"date": "2005"})
     fresh = tmp_path / "re-extracted"
     _rewrite_and_extract(
         extractor, src, lambda t: t.replace("\n\n", "\n\nCorrection.\n\n", 1), fresh
@@ -75,7 +75,7 @@ def test_decisions_follow_their_evidence_when_the_cleaned_text_changes(
     assert new_rel.candidate_id != rel.candidate_id  # the text, so every id, changed
     assert rs.state(new_rel.candidate_id).status == "rejected"
     assert rs.state(new_rel.candidate_id).via == "fingerprint"
-    assert rs.state(new_ev.candidate_id).changes == {"date": "2004"}
+    assert rs.state(new_ev.candidate_id).changes == {"date": "2005"}
     assert not rs.orphans
 
 
@@ -105,10 +105,10 @@ def test_two_reviewers_deciding_differently_is_a_disagreement(ds, db_url):
 
 def test_accepting_an_edited_candidate_confirms_the_edit(ds, db_url):
     ev = kiel(resolve(ds, db_url), "event", "established")
-    decide(ds, db_url, ev.candidate_id, "edit", reviewer="alice", changes={"date": "2004"})
+    decide(ds, db_url, ev.candidate_id, "edit", reviewer="alice", changes={"date": "2005"})
     decide(ds, db_url, ev.candidate_id, "accept", reviewer="bob")
     st = resolve(ds, db_url).state(ev.candidate_id)
-    assert st.status == "edited" and st.changes == {"date": "2004"}
+    assert st.status == "edited" and st.changes == {"date": "2005"}
     assert not st.disagreement
 
 

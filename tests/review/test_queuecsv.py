@@ -39,14 +39,14 @@ def test_decisions_filled_in_a_spreadsheet_are_imported(ds, db_url, tmp_path):
             r["note"] = "not twinned"
         if r["candidate_id"] == ev.candidate_id:
             r["decision"] = "edit"
-            r["date"] = "2004"
+            r["date"] = "2005"
     _save(rows, tmp_path / "filled.csv")
     parsed = _import(ds, db_url, tmp_path / "filled.csv")
     assert parsed.skipped == len(rows) - 2
     rs = resolve(ds, db_url)
     assert rs.state(rel.candidate_id).status == "rejected"
     assert rs.state(rel.candidate_id).decision.reviewer == "carol"
-    assert rs.state(ev.candidate_id).changes == {"date": "2004"}
+    assert rs.state(ev.candidate_id).changes == {"date": "2005"}
 
 
 def test_a_file_with_invalid_rows_applies_nothing_and_names_each_row(ds, db_url, tmp_path):

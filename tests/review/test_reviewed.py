@@ -32,12 +32,12 @@ def test_a_rejected_relation_leaves_with_its_events_and_actors(ds, db_url):
 
 def test_an_edited_date_replaces_the_extracted_one_and_keeps_the_original(ds, db_url):
     ev = kiel(resolve(ds, db_url), "event", "established")
-    decide(ds, db_url, ev.candidate_id, "edit", changes={"date": "2004"}, note="dateline is not it")
+    decide(ds, db_url, ev.candidate_id, "edit", changes={"date": "2005"}, note="signed in 2005")
     row = _tables(ds, db_url)["events"].set_index("event_id").loc[ev.candidate_id]
-    assert (row["date"], row["date_precision"], row["date_source"]) == ("2004", "year", "reviewer")
+    assert (row["date"], row["date_precision"], row["date_source"]) == ("2005", "year", "reviewer")
     assert row["review_status"] == "edited" and row["reviewer"] == "alice"
-    assert row["review_note"] == "dateline is not it"
-    assert json.loads(row["review_original"]) == {"date": "2023-03-03"}
+    assert row["review_note"] == "signed in 2005"
+    assert json.loads(row["review_original"]) == {"date": "2004"}
 
 
 def test_a_changed_city_loses_its_geonames_id(ds, db_url):
