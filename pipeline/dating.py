@@ -35,6 +35,7 @@ from pipeline.dates import (
 )
 from pipeline.events import EventMention, motion_text, noun_with_object
 from pipeline.models import DateValue, Parsed
+from pipeline.pairs import ancestors
 from pipeline.patterns import rel_nouns
 
 _OTHER_TIME = frozenset("after before following prior".split())
@@ -93,7 +94,7 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
                    "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 
 
-_AGO = re.compile(rf"(?i)\b(?:a|an|{COUNT})\s+years?\s+ago\b")
+_AGO = re.compile(rf"(?i)\b{COUNT}\s+years?\s+ago\b")
 _MOTIONS = frozenset("motion proposal bid plan request petition amendment resolution".split())
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
@@ -310,13 +311,11 @@ class Dater:
     def _governs(self, verb: int, i: int) -> bool:
         """Token i hangs on `verb` with no other verb between (through coordination:
         "signed ... with Aberdeen in 1967 and with Wismar in 1990")."""
-        tok = self.tokens[i]
-        for _ in range(12):
-            if tok.i == verb:
+        for head in ancestors(i, self.tokens, 12):
+            if head.i == verb:
                 return True
-            if tok.head == tok.i or (tok.pos in ("VERB", "AUX") and tok.i != i):
+            if head.pos in ("VERB", "AUX"):
                 return False
-            tok = self.tokens[tok.head]
         return False
 
     def clause_of(self, i: int) -> int:
