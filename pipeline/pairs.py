@@ -1441,11 +1441,22 @@ def _subject_of_next_verb(unit: Unit, tokens) -> bool:
         and verb.tag in ("VBD", "VBZ")
         and verb.sent == tokens[unit.tok_start].sent
         and not any(
-            t.head == verb.i and t.dep in ("nsubj", "nsubjpass", "expl", "csubj")
-            for t in tokens
-            if t.sent == verb.sent
+            tokens[k].dep in ("nsubj", "nsubjpass", "expl", "csubj")
+            for k in _children_in_sentence(verb, tokens)
         )
     )
+
+
+def _children_in_sentence(tok: Token, tokens) -> list[int]:
+    """The token's dependents, looked for only within its own sentence (a sentence's
+    tokens are contiguous), not across the document."""
+    lo = tok.i
+    while lo > 0 and tokens[lo - 1].sent == tok.sent:
+        lo -= 1
+    hi = tok.i
+    while hi + 1 < len(tokens) and tokens[hi + 1].sent == tok.sent:
+        hi += 1
+    return [k for k in range(lo, hi + 1) if tokens[k].head == tok.i and k != tok.i]
 
 
 def _body_of(tok: Token, tokens) -> bool:
