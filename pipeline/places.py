@@ -277,7 +277,8 @@ def recognise(
             # ("Reminders" alone on its line is one too).
             ends = j < sent.tok_end and not tokens[j].text[:1].islower()
             first_in_line = listed and ends and _line_opener(i, sent, tokens)
-            partner = tie_talk and i > sent.tok_start and tokens[i - 1].lower == "with"
+            # (a listed partner too: "sister cities are Nerima in Japan and Rjukan in Norway")
+            partner = tie_talk and i > sent.tok_start and tokens[i - 1].lower in _LISTED_AFTER
             follows = _country_follows(j, sent, tokens, gaz, partner)
             # A name the model calls a person is still a town when its country follows
             # in brackets or a table's next cell ("Laukaa with Borgholm (Sweden)",
@@ -880,6 +881,8 @@ def _country_follows(j: int, sent, tokens, gaz: Gazetteer, partner: bool = False
             return True
     return False
 
+
+_LISTED_AFTER = frozenset("with are include includes included , and".split())
 
 _LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
 
@@ -1676,7 +1679,8 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             t.lower in rel_nouns()
             and t.i + 1 < len(tokens)
             and tokens[t.i + 1].lower == "with"
-            and tokens[t.i - 1].lower in ("a", "an")
+            # (or the object of the subject's own verb: "Brno has ties with Dortmund")
+            and (tokens[t.i - 1].lower in ("a", "an") or (t.head == subj.head and t.dep == "dobj"))
         ):
             return True  # "Harrogate began talks on establishing a partnership with ..."
         if t.lower in ("its", "their") and t.i + 1 < len(tokens):
