@@ -201,6 +201,9 @@ def noun_with_object(tok: Token, tokens) -> bool:
     )
 
 
+_SUBJECT_CLASSES = ("terminate", "suspend", "retain", "block", "propose")
+
+
 def _verb_by_syntax(tok: Token, tokens) -> str:
     """The tagger's part of speech, except that a "noun" heading a clause with its own
     subject or with a direct object is a verb ("suggested that Tegucigalpa twin with
@@ -227,6 +230,12 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
             and _trigger_for(head, tokens, ("terminate", "suspend")) is not None
         ):
             return "NOUN"  # "Odesa terminates twinning with St Petersburg": what ends
+        if (
+            tok.dep in ("nsubj", "nsubjpass")
+            and head.i != tok.i
+            and _trigger_for(head, tokens, _SUBJECT_CLASSES) is not None
+        ):
+            return "NOUN"  # "Twinning between Perth and Kalamata was ended in 2019"
         return tok.pos
     if noun_with_object(tok, tokens):
         return "VERB"  # a headline's "Mysuru, Japan's Matsue sign sister-city pact"
@@ -238,25 +247,33 @@ def _verb_by_syntax(tok: Token, tokens) -> str:
     return tok.pos
 
 
+def _needed(t: Token, tokens, needs: tuple[str, ...]) -> bool:
+    """The word is one the trigger needs; a two-word need ("no longer") needs the word
+    before it too ("twinned for longer than anyone remembers" ends nothing)."""
+    if t.lower in needs:
+        return True
+    return t.i > 0 and f"{tokens[t.i - 1].lower} {t.lower}" in needs
+
+
 def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
     sent_lo = tok.i - 6
     for t in tokens[max(0, sent_lo) : min(len(tokens), tok.i + 6)]:
         if t.sent != tok.sent:
             continue
-        if t.head == tok.i and t.lower in needs:
+        if t.head == tok.i and _needed(t, tokens, needs):
             return True
-        if t.lower in needs and tok.i < t.i <= tok.i + 3:
+        if _needed(t, tokens, needs) and tok.i < t.i <= tok.i + 3:
             return True
     # "put its sister-city relationship with Tsuruoka on hold": a long object between.
     for t in tokens[tok.i + 1 : min(len(tokens), tok.i + 30)]:
         if t.sent != tok.sent:
             break
-        if t.lower in needs and t.dep == "pobj" and tokens[t.head].head == tok.i:
+        if _needed(t, tokens, needs) and t.dep == "pobj" and tokens[t.head].head == tok.i:
             return True
         # "put its partnership with Kaliningrad, the exclave wedged between Poland and
         # Lithuania, on ice": the parser hangs the particle on the apposition's participle.
         prep = tokens[t.head]
-        if t.lower in needs and t.dep == "pobj" and prep.lower == "on":
+        if _needed(t, tokens, needs) and t.dep == "pobj" and prep.lower == "on":
             holder = tokens[prep.head]
             if holder.tag in ("VBN", "VBG") and holder.head == tok.i and holder.i != tok.i:
                 return True
@@ -265,7 +282,7 @@ def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
     for t in tokens[tok.i + 1 : min(len(tokens), tok.i + 9)]:
         if t.sent != tok.sent or t.pos in ("VERB", "AUX"):
             break
-        if t.lower in needs:
+        if _needed(t, tokens, needs):
             return True
     return False
 
