@@ -72,10 +72,11 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
     }
     units: list[Unit] = []
     mentions: list[PlaceMention] = []
+    compared = _compared_until(sent, tokens)
     i = sent.tok_start
     while i < sent.tok_end:
         tok = tokens[i]
-        if i in place_at:
+        if i in place_at and i >= compared:
             m = place_at[i]
             end = min(max(m.span_end_tok, m.tok_end), sent.tok_end)
             # "Fukuoka Prefecture's Omuta": the division only says where the town is.
@@ -103,6 +104,29 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
         units.append(Unit(i, i + 1, "W", None))
         i += 1
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
+
+
+_RELATIVES = frozenset("which whose who that where".split())
+_COMPARING = (("like",), ("unlike",), ("as", "in"), ("as", "with"), ("similar", "to"))
+
+
+def _compared_until(sent, tokens: Sequence[Token]) -> int:
+    """The end of an opening comparison ("Like Tacoma, Seattle is twinned with Kobe"):
+    the places in it are what the clause is compared with, no side of its ties."""
+    lo = sent.tok_start
+    while lo < sent.tok_end and tokens[lo].text in ('"', "“", "'", "‘"):
+        lo += 1
+    words = tuple(t.lower for t in tokens[lo : lo + 2])
+    opening = next((w for w in _COMPARING if words[: len(w)] == w), None)
+    if opening is None:
+        return lo
+    for k in range(lo + len(opening), min(sent.tok_end, lo + 12)):
+        if tokens[k].text == ",":
+            # "Unlike Kamloops, which ended its link with Pingdingshan, ...": a place
+            # the comparison says more of keeps its own ties
+            relative = k + 1 < sent.tok_end and tokens[k + 1].lower in _RELATIVES
+            return lo if relative else k
+    return lo
 
 
 def _same_place(a: Place, b: Place) -> bool:

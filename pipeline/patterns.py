@@ -76,7 +76,9 @@ _COORD_SEP = (
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
-    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W )"
+    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W "
+    # "twinned with Rennes and Bad Homburg, as well as Yaroslavl"
+    r"|(?:,\|[^ ]*\|W )?as\|[^ ]*\|W well\|[^ ]*\|W as\|[^ ]*\|W (?:with\|[^ ]*\|W )?)"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
     # "Kathmandu and the Swiss village of Grindelwald", "the Shizuoka mountain town of
     # Oyama", "the southern Chinese port of Zhanjiang"

@@ -419,7 +419,10 @@ def recognise(
             continue
         label, es, ee, etext = info
         inner_s = es
-        while inner_s < ee and tokens[inner_s].lower in ("the", "a", "an"):
+        # (and a sentence's opening preposition the tagger took in: "Unlike Lublin", PERSON)
+        while inner_s < ee and (
+            tokens[inner_s].lower in ("the", "a", "an") or tokens[inner_s].pos == "ADP"
+        ):
             inner_s += 1
         if ee - 1 > inner_s and tokens[ee - 1].lower in ("'s", "’s"):
             ee -= 1  # the tagger's "Moose Jaw's" is the name "Moose Jaw"
@@ -1064,12 +1067,32 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
             parents = sorted(parents, key=lambda p: not _smaller_in(cand.cities, p))
             # (not a province: "the capital of Hebei, Shijiazhuang, and Des Moines")
             below_city = cand.suffix_kind and cand.suffix_kind not in _ABOVE_CITY
-            if parents and (below_city or _smaller_in(cand.cities, parents[0])):
+            if (
+                parents
+                and (below_city or _smaller_in(cand.cities, parents[0]))
+                and not _listed_next(k, tokens, gaz)
+            ):
                 best = (k, parents[0].country, None, parents[0])
                 if k < n and tokens[k].lower == "city":
                     best = (k + 1, parents[0].country, None, parents[0])
                 break
     return best
+
+
+def _listed_next(k: int, tokens, gaz: Gazetteer) -> bool:
+    """What follows a bigger city after a comma makes it a name of its own, not the
+    town's parent: a list goes on ("Tacoma, Seattle and Brisbane", "Tacoma, Seattle,
+    Kobe") or the city is a subject ("Like Tacoma, Seattle has ..."); "Kunshan, Suzhou,
+    Jiangsu" and "Kunshan, Suzhou, China" go on with the town's region or country."""
+    if k >= len(tokens) or tokens[k].sent != tokens[k - 1].sent:
+        return False
+    nxt = tokens[k]
+    if nxt.lower in ("and", "or", "&", "'s", "’s") or nxt.pos in ("VERB", "AUX"):
+        return True
+    if nxt.text != "," or k + 1 >= len(tokens) or not tokens[k + 1].text[:1].isupper():
+        return False
+    key = norm(tokens[k + 1].text)
+    return key not in gaz.countries and key not in gaz.admin1 and bool(gaz.cities_for_key(key))
 
 
 _NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
@@ -1544,7 +1567,8 @@ def _cue(
     ):
         return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if (
-        cand.ner in ("", "ORG", "PRODUCT", "WORK_OF_ART")
+        # (or a people: "as well as Yaroslavl", NORP)
+        cand.ner in ("", "ORG", "PRODUCT", "WORK_OF_ART", "NORP")
         and not cand.container
         and first.pos == "PROPN"
     ):

@@ -321,7 +321,9 @@ _NOT_A_NAME = frozenset(
     # an event named for the town, no surname
     "mountain mountains valley hills beach bay island marathon fair show carnival games "
     "library theatre theater gallery zoo castle abbey market cup league "
-    "the a an in on at of and but for with from by to as is was said says".split()
+    "the a an in on at of and but for with from by to as is was said says "
+    # "Unlike Lublin, which ...": a preposition opening the sentence
+    "like unlike besides after before since during under".split()
 )
 _MONTHS_DAYS = frozenset(
     "january february march april may june july august september october november december "
