@@ -62,15 +62,26 @@ _RELATIVE = re.compile(
     r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
 )
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-# A small count in words or digits: "a", "three", "10".
-COUNT = "(?:" + "|".join(NUMBER_WORDS) + r"|\d{1,2})"
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19}  # fmt: skip
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+              "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = "|".join(w for w, n in NUMBER_WORDS.items() if 1 <= n <= 9 and w not in ("a", "an"))
+# A count in words or digits: "a", "three", "10", "twenty", "Twenty-five".
+COUNT = (
+    "(?:(?:" + "|".join(TENS_WORDS) + rf")(?:[-\s](?:{_UNITS}))?"
+    "|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,2})"
+)
 _YEARS_BACK = re.compile(rf"(?i)({COUNT})\s+years?\s+(?:earlier|before|ago)")
 
 
 def count(word: str) -> int:
     """The number a COUNT match stands for."""
     word = word.lower()
+    tens, _, units = word.replace(" ", "-").partition("-")
+    if tens in TENS_WORDS:
+        return TENS_WORDS[tens] + NUMBER_WORDS.get(units, 0)
     return NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
 
 
