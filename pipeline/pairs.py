@@ -949,7 +949,14 @@ _WHERE_WORDS = frozenset("in of near outside from on at".split())
 
 
 _COUNTED = frozenset("cities towns municipalities localities partners communities".split())
-_AMONG_THEM = re.compile(r"(?i)(?:among\s+them\s+(?:are|is)|they\s+include|these\s+include)\b")
+_AMONG_THEM = re.compile(
+    r"(?i)(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is"
+    # "They are Sakai and Dortmund" (not "They are working on exchanges with Sakai")
+    r"|(?:they|these)\s+are(?=\s+(?-i:[A-Z]))"
+    # "Ballarat has two sister cities. The first, Inagawa, ...", "The oldest is Brest"
+    r"|the\s+(?:first|oldest|newest|latest)(?:\s+one)?\s+is)\b"
+    r"|(?i:the\s+(?:first|oldest|newest|latest)\s*,)"
+)
 
 
 def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):
