@@ -1817,6 +1817,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "Rockford-Changzhou relationship"
     if after[:1] in (["'s"], ["’s"]) and any(w in _REL_WORDS for w in after[1:6]):
         return True  # "Kiel's sister city", "Kidderminster's 36-year twinning"
+    if after[:2] == [",", "whose"] and any(
+        w in _REL_WORDS or w in ("partners", "twins") for w in after[2:5]
+    ):
+        return True  # "Mackay, whose partners include Matsuura"
     if after[:1] in (["twinning"], ["jumelage"]) and not weak:
         return True  # "calls to end Timbuktu twinning"
     if (
