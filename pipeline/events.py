@@ -1990,6 +1990,10 @@ def _classify(
         ):
             break  # "...voted to put it on hold; the review had not been completed": apart
         m = _modality_of(head, tokens)
+        if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":
+            # "talks with Yunnan have stalled": negotiations stuck, no proposal blocked
+            # (unlike "the plan stalled")
+            m = None
         if m is None and head.pos == "NOUN":
             m = _of_modality(head, children, tokens)  # "a letter of intent on establishing"
         # "signed a letter of intent on establishing ...": the verb's object says what
