@@ -23,6 +23,7 @@ from pipeline.pairs import (
     RelationMention,
     ancestors,
     contrast_between,
+    decided_whether,
     is_question,
     recommended_item,
 )
@@ -1937,11 +1938,19 @@ def _classify(
     while steps < 10 and cur.head != cur.i:
         steps += 1
         dep = cur.dep
-        if any(
-            tokens[c].dep == "mark" and tokens[c].lower == "whether"
-            for c in children.get(cur.i, ())
-        ):
-            return []  # "asked whether we will break off the partnership": a question
+        whether = next(
+            (
+                c
+                for c in children.get(cur.i, ())
+                if tokens[c].dep == "mark" and tokens[c].lower == "whether"
+            ),
+            None,
+        )
+        if whether is not None:
+            if not decided_whether(whether, tokens):
+                return []  # "asked whether we will break off the partnership": a question
+            mods.append("propose")  # "will vote on whether to end the twinning"
+            break
         if any(
             tokens[c].dep == "mark" and tokens[c].lower in ("if", "unless")
             for c in children.get(cur.i, ())

@@ -143,7 +143,10 @@ def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) ->
     """The tie word sits in a "whether" clause, a yes/no question ("Is Aberystwyth
     twinned with Trelew?") or a sentence that imagines: asked about, not stated."""
     sent = parsed.sentences[s]
-    if any(t.lower == "whether" for t in tokens[sent.tok_start : anchor]):
+    if any(
+        t.lower == "whether" and not decided_whether(t.i, tokens)
+        for t in tokens[sent.tok_start : anchor]
+    ):
         return True
     first = tokens[sent.tok_start].lower
     if first in ("imagine", "suppose") or (
@@ -153,6 +156,23 @@ def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) ->
     ):
         return True  # "Imagine if Christchurch ... decided to twin with Taipei": made up
     return is_question(parsed, s)
+
+
+_DECIDING = frozenset(
+    "vote votes voted voting decide decides decided deciding decision consult consulted "
+    "consultation debate debated consider considering considered".split()
+)
+
+
+def decided_whether(i: int, tokens: Sequence[Token]) -> bool:
+    """ "will vote on whether to twin the town with Saint-Ismier": a "whether" a body is
+    to decide puts the tie forward, it does not merely ask about it."""
+    for t in reversed(tokens[max(0, i - 5) : i]):  # ("will vote next week on whether")
+        if t.sent != tokens[i].sent or t.pos == "PUNCT":
+            return False
+        if t.lower in _DECIDING:
+            return True
+    return False
 
 
 def is_question(parsed: Parsed, s: int) -> bool:

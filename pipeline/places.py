@@ -322,7 +322,11 @@ def recognise(
                 and tokens[i - 1].text == "of"
                 # (a resolution's title case: "Between the City of Nome and the City of
                 # Provideniya")
-                and (tokens[i - 2].text in _OF_TOWN or tokens[i - 2].text in _OF_TOWN_TITLED)
+                and (
+                    tokens[i - 2].text in _OF_TOWN
+                    or tokens[i - 2].text in _OF_TOWN_TITLED
+                    or tokens[i - 2].lower in _MAYORS  # "the Bürgermeister of Metten"
+                )
                 and tie_talk
                 # a name the gazetteer knows is found by it ("the city of Matsuyama on
                 # Tuesday" is no longer name)
@@ -1112,6 +1116,9 @@ _COMPASS = frozenset("north south east west northeast northwest southeast southw
 
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
 # district of Machupicchu"
+_MAYORS = frozenset(
+    "mayor mayors bürgermeister oberbürgermeister burgomaster maire sindaco alcalde".split()
+)
 _OF_TOWN_TITLED = frozenset("City Town Village Municipality".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
@@ -1245,7 +1252,8 @@ _COUNTY_BODIES = frozenset(
 _AFFIX_TIE_WORDS = frozenset(
     "sister twin twinned twinning friendship friendly partnership partner relationship "
     "relationships agreement agreements partnerships twinnings ties tie sister-city "
-    "sister-county sister-province sister-state".split()
+    "sister-county sister-province sister-state jumelage städtepartnerschaft "
+    "hermanamiento gemellaggio".split()
 )
 
 
@@ -1785,6 +1793,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     before = [t.lower for t in tokens[lo : cand.tok_start] if t.sent == tokens[cand.tok_start].sent]
     hi = min(len(tokens), max(cand.tok_end, cand.qual_end) + 6)
     after = [t.lower for t in tokens[max(cand.tok_end, cand.qual_end) : hi]]
+    if after[:1] in (["'"], ["’"]) and tokens[cand.tok_end - 1].lower.endswith("s"):
+        after[0] = "'s"  # "Hastings' twinning with Béthune"
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
@@ -2412,7 +2422,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             owner = _owner_of_subject(prev[0], mentions, tokens)
                             if owner is not None:
                                 antecedent = owner.place
-            if antecedent is None:
+            if antecedent is None or any(
+                m.place.key == antecedent.key and end < m.tok_start <= end + 6
+                and tokens[m.tok_start - 1].lower == "with"
+                for m in mentions if m.tok_start >= 0 and tokens[m.tok_start].sent == tok.sent
+            ):  # fmt: skip
+                # ("to twin the town with Saint-Ismier": not the partner itself)
                 continue
             out.append(
                 PlaceMention(
