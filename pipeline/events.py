@@ -1736,6 +1736,16 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         if dep == "conj" and tok.pos in ("VERB", "AUX"):
             return None  # "were concluded in 1946, and the link with X followed": another clause
         if (
+            dep == "appos"
+            and head.pos == "PROPN"
+            and head.dep in ("nsubj", "nsubjpass")
+            # (not a misparsed relative clause: "Longyan, whose partnership ... dates")
+            and not any(t.head == tok.i and t.lower == "whose" for t in tokens[head.i + 1 : tok.i])
+        ):
+            # "Qingdao, a sister city of Kiel, has also partnered with Genoa": an aside
+            # about a place names no event of the clause around it
+            return None
+        if (
             dep in ("nsubj", "nsubjpass")
             and head.lemma in ("become", "remain")
             and not any(

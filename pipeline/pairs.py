@@ -1150,6 +1150,13 @@ def _aside(i: int, anchor: int, tokens) -> bool:
             return True
         if t.dep == "relcl":
             break
+        if (
+            t.dep == "appos"
+            and t.i not in above_anchor
+            and tokens[t.head].pos == "PROPN"
+            and tokens[t.head].i in above_anchor
+        ):
+            return True  # "Qingdao, a sister city of Kiel, has partnered with Genoa"
     if i < anchor and contrast_between(i, anchor, tokens):
         return True  # the other side of a contrast is no side of this tie
     return i < anchor and _comma_clause(i, anchor, tokens)
@@ -1530,7 +1537,7 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
         or not rule.data.get("subject_a", True)
         # "the Council ... decision to end Kidderminster's twinning with Husum": the
         # possessor owns the tie, whoever acts on it
-        or _possessive(su.units.units[a_units[0]], tokens)
+        or _owns_tie(su.units.units[a_units[0]], anchor, tokens)
     ):
         return a_units
     subj = _subject_place(anchor, tokens, su)
@@ -1737,6 +1744,20 @@ def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
         words.append(t.lower)
     text = " ".join(words)
     return "respectively" in words or "in that order" in text or "in the same order" in text
+
+
+def _owns_tie(unit: Unit, anchor: int, tokens) -> bool:
+    """A possessor whose noun holds the tie ("Kidderminster's twinning with Husum"), not
+    one in an aside ("Qingdao, which is Kiel's sister city, has partnered with Genoa")."""
+    if not _possessive(unit, tokens):
+        return False
+    above_anchor = {t.i for t in ancestors(anchor, tokens, 12)} | {anchor}
+    for t in ancestors(unit.tok_end - 1, tokens, 8):
+        if t.i in above_anchor:
+            return True
+        if t.dep == "relcl":
+            return False
+    return True
 
 
 def _possessive(unit: Unit, tokens) -> bool:

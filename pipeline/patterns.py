@@ -83,7 +83,9 @@ _COORD_SEP = (
     # "Kathmandu and the Swiss village of Grindelwald", "the Shizuoka mountain town of
     # Oyama", "the southern Chinese port of Zhanjiang"
     r"(?:(?:@[CD][A-Z]{2}\|[^ ]*\|[CD] |@P\d+\|[^ ]*\|P "
-    r"|(?!(?:of|and|with|from|to)\|)[^ @,;][^ ]*\|[^ ]*\|W ){0,3}?"
+    # (not "Qingdao, a sister city of Kiel": an apposition, no coordination)
+    r"|(?!(?:of|and|with|from|to|a|an|sister|twin|partner|friendship)\|)"
+    r"[^ @,;][^ ]*\|[^ ]*\|W ){0,3}?"
     r"(?:village|town|city|port|municipality|resort)\|[^ ]*\|W of\|[^ ]*\|W )?"
     # "..., and a second Chinese partner, Foshan": a short description set off before
     r"(?:(?:a|an|its|their)\|[^ ]*\|W (?:[^ @,][^ ]*\|[^ ]*\|W |@D[A-Z]{2}\|[^ ]*\|D ){1,3}?"
