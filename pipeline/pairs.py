@@ -518,6 +518,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if subj is not None and subj != b_unit:
                         ua = subj
                 ma = su.mentions[su.units.units[ua].ref]
+                if anchor is not None and any(
+                    t.head == anchor and t.lower in ("its", "their")
+                    for t in tokens[max(0, anchor - 4) : anchor]
+                ):
+                    # "Bridgwater's twinning with La Ciotat began in 1986; its link with
+                    # Homberg followed": "its" is the owner's, not the partner's just named
+                    ma = next(
+                        (r.a for r in found.values() if r.b is not None and r.b.start == ma.start),
+                        ma,
+                    )
                 key = _pair_key(ma.place, mb.place)
                 if key in found and _second_telling(found[key], anchor, tokens):
                     # "Manchester, which twinned with Leningrad in 1962, ..., only to
