@@ -1934,7 +1934,7 @@ def _classify(
     steps = 0
     if (
         tok.dep == "acl"
-        and tok.tag == "VBN"
+        and tok.tag in ("VBN", "VBD")  # (the tagger's past tense for "Dublin, twinned with")
         and tok.i > 0
         and tokens[tok.i - 1].text == ","
         and _modality_of(tokens[tok.head], tokens) is None
