@@ -286,6 +286,7 @@ def recognise(
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
             tied = _tie_frames(i, j, sent, tokens)
+            acting = tie_talk and _acts_on_own_tie(i, j, sent, tokens)
             # "the Seodaemun District Council" is the council of Seodaemun District
             bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
             affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens) if tie_talk else None
@@ -350,7 +351,7 @@ def recognise(
                 follows
                 and (first_in_line or (j - i == 1 and (tokens[j].text in ("(", "|") or partner)))
             )
-            person = person and not (tied and j - i == 1)  # "twinned with Redu" (PERSON)
+            person = person and not ((tied or acting) and j - i == 1)  # "twinned with Redu"
             person = person and not described and not affix  # "Jongno District" (PERSON)
             person = person and not (coordinated and j - i == 1)
             person = person and not council_of and not council_named
@@ -368,6 +369,7 @@ def recognise(
                     or follows
                     or neighbour
                     or tied
+                    or acting
                     or described
                     or affix
                     or council_of
@@ -395,7 +397,7 @@ def recognise(
                     )
                     cand.cue = (
                         "place.list_item" if first_in_line
-                        else "place.described" if described or coordinated
+                        else "place.described" if described or coordinated or acting
                         else "place.city_of" if council_of or council_named or of_country else ""
                     )  # fmt: skip
                     cand.framed = tied
@@ -1390,6 +1392,33 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     ):
         return True  # "Lismore's sister city relationships", "Hay's twinning with Redu"
     return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
+
+
+def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
+    """A name the gazetteer lacks as the subject acting on its own tie: "Shellharbour has
+    ended its agreement with Kaizuka"."""
+    if i > sent.tok_start and tokens[i - 1].text.isalpha():
+        return False  # (the subject starts its clause)
+    words = [t for t in tokens[j : min(j + 7, sent.tok_end)]]
+    if not words or words[0].pos not in ("AUX", "VERB") or j - i > 3:
+        return False
+    if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
+        return False  # ("Faversham Town Council ended its twinning": the council's own cue)
+    for k, t in enumerate(words[:5]):
+        if t.lower in ("its", "their") and k + 2 < len(words):
+            verb = tokens[t.head].head if t.head != t.i else t.i
+            return (
+                tokens[verb].lemma in _ACTS_ON_TIES
+                and words[k + 1].lower in _tie_words()
+                and words[k + 2].lower == "with"
+            )
+    return False
+
+
+_ACTS_ON_TIES = frozenset(
+    "end sever cut terminate suspend freeze scrap cancel sign renew formalise formalize "
+    "review break dissolve".split()
+)
 
 
 def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
