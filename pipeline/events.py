@@ -325,6 +325,12 @@ _MOVERS = frozenset(
 )
 
 
+_CAME_TO_NOTHING = {
+    "come": {"nothing"}, "fall": {"through"}, "fizzle": {"out"}, "peter": {"out"},
+    "go": {"ahead"},
+}  # fmt: skip
+
+
 def _modality_of(tok: Token, tokens=None) -> str | None:
     if tok.lower == "against" and tokens is not None and tokens[tok.head].lemma == "vote":
         return "fail"  # "voted against suspending ties": the move to end it failed
@@ -365,6 +371,13 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         )  # (not "The partnership was put on hold ... and the council dissolved it")
         if held and proposal:
             return "block"
+    if tok.lemma in _CAME_TO_NOTHING and tokens is not None:
+        # "Efforts to twin Ludlow with ... came to nothing", "the plan fell through",
+        # "the proposed twinning never went ahead": what was put forward failed
+        after = {t.lower for t in tokens[tok.i + 1 : tok.i + 3]}  # ("came to nothing")
+        before = {t.lower for t in tokens[max(0, tok.i - 3) : tok.i] if t.head == tok.i}
+        if after & _CAME_TO_NOTHING[tok.lemma] and (tok.lemma != "go" or before & {"never", "not"}):
+            return "fail"
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue
@@ -2238,11 +2251,15 @@ def _stopping_verb(anchor: int, tokens, children) -> int | None:
     twinning", "put the brakes on a proposed link"."""
     tok = tokens[anchor]
     for _ in range(4):
-        if tok.head == tok.i or tok.dep not in ("dobj", "pobj", "prep", "nsubjpass"):
+        if tok.head == tok.i or tok.dep not in ("dobj", "pobj", "prep", "nsubjpass", "nsubj"):
             return None
+        subject = tok.dep == "nsubj"
         tok = tokens[tok.head]
         if tok.pos not in ("VERB", "AUX"):
             continue
+        if subject:
+            # "the proposed twinning never went ahead", "fell through": it failed
+            return tok.i if _modality_of(tok, tokens) == "fail" else None
         brakes = tok.lemma == "put" and any(
             tokens[c].lower == "brakes" for c in children.get(tok.i, ())
         )
@@ -2263,6 +2280,8 @@ def _maybe_above(anchor: int, tokens, children) -> bool:
         if tok.head == tok.i or tokens[tok.head].sent != tok.sent:
             return False
         tok = tokens[tok.head]
+        if _modality_of(tok, tokens) == "fail":
+            return False  # "never went ahead": no possibility, a failure
         if _negated(tok, children, tokens) or any(
             tokens[c].dep == "aux" and tokens[c].lower in _MAYBE for c in children.get(tok.i, ())
         ):

@@ -1653,12 +1653,14 @@ def _cue(
     e = cand.tok_end
     if (
         cand.cities
-        and cand.cities[0].population >= 15_000
+        and cand.cities[0].population >= 5_000  # (strong syntax: Wagga Wagga, 7,690 listed)
         and e + 3 < len(tokens)
         and tokens[e].lower == "to"
         and tokens[e + 1].pos == "VERB"
         and any(
-            t.lower in ("its", "their") and tokens[t.i + 1].lower in _tie_words()
+            (t.lower in ("its", "their") and tokens[t.i + 1].lower in _tie_words())
+            # "A bid by Wagga Wagga to cut ties with Kunming"
+            or (t.i == e + 2 and t.lower in rel_nouns() and tokens[t.i + 1].lower == "with")
             for t in tokens[e + 2 : e + 5]
             if t.i + 1 < len(tokens)
         )
