@@ -27,7 +27,7 @@ from pipeline.pairs import (
     is_question,
     recommended_item,
 )
-from pipeline.patterns import lexicon, read_jsonl, rel_nouns
+from pipeline.patterns import lexicon, load_patterns, read_jsonl, rel_nouns
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -510,6 +510,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
             if tok.pos not in ("NOUN", "PROPN") or i in anchors:
+                continue
+            if any(r.rule_id in _no_event_rules() and r.start <= tok.start < r.end for r in rms):
+                # "has established relations with 46 cities ..., including Columbus": a
+                # statement about many partners, whose own noun is no event of one
                 continue
             # A sentence naming one relation may go on about it with a definite
             # "that partnership" ("...twinned with Tver; the board ended that partnership").
@@ -1721,6 +1725,14 @@ def _other_object(verb: Token, tokens) -> bool:
                 and t.lemma not in _DOCUMENTS
             )
     return False
+
+
+@lru_cache(maxsize=1)
+def _no_event_rules() -> frozenset[str]:
+    """Pair rules whose statement is about many partners at once ("events": false)."""
+    return frozenset(
+        p.id for p in load_patterns("pair_patterns.jsonl") if not p.data.get("events", True)
+    )
 
 
 def _governing_trigger(anchor: int, tokens) -> int | None:
