@@ -39,6 +39,7 @@ from pipeline.pairs import ancestors
 from pipeline.patterns import rel_nouns
 
 _OTHER_TIME = frozenset("after before following prior".split())
+_SOON = frozenset("shortly soon immediately days weeks just".split())
 _MONTH_ONLY = re.compile(
     r"\b(?:in|In|since|by|until|during|early|late|mid)[ -]"
     r"(January|February|March|April|June|July|August|September|October|November|December)\b"
@@ -264,6 +265,22 @@ class Dater:
         year = int(found[-1].value.value[:4]) + n
         return DateValue(f"{year:04d}", "year", start, end)
 
+    def _shortly_after(self, d_clause: int, trig_clause: int) -> bool:
+        """The date's clause hangs on the event's as "shortly / soon / days after ..."."""
+        clause = self.tokens[d_clause]
+        if clause.dep != "advcl" or clause.head != trig_clause:
+            return False
+        marks = [
+            self.tokens[c] for c in self.children.get(d_clause, ())
+            if self.tokens[c].lower in ("after", "following")
+        ]  # fmt: skip
+        return any(
+            self.tokens[k].lower in _SOON
+            for m in marks
+            for k in range(max(0, m.i - 2), m.i)
+            if self.tokens[k].sent == m.sent
+        )
+
     def _in_other_time(self, i: int) -> bool:
         """ "eight years after the annexation of Crimea in 2014": a date inside an
         "after/before ..." phrase is the time of that other thing."""
@@ -436,6 +453,12 @@ class Dater:
                 # two votes": a proposal in an "after" clause comes shortly before an
                 # outcome dated to the day; its year, not its day ("became sister cities
                 # in 1965, after a merchant proposed the link" says nothing of when)
+                rank = 2
+                year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
+                sd = replace(sd, value=year)
+            elif self._shortly_after(d_clause, trig_clause):
+                # "suspended its partnership ... shortly after the invasion began in
+                # February 2022": soon after the other thing, in its year
                 rank = 2
                 year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
                 sd = replace(sd, value=year)
