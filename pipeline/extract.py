@@ -93,7 +93,12 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             any(s <= i_s < e for i_s, _ in items)
             or strong_re.search(chunk)
             # "the agreement" can refer to the one tie of a story however far down
-            or (strong and (weak_re.search(chunk) or _ORDINAL_WITH.search(chunk)))
+            or (
+                strong
+                and (
+                    weak_re.search(chunk) or _ORDINAL_WITH.search(chunk) or _ONE_WITH.search(chunk)
+                )
+            )
             # (minutes record the vote up to five paragraphs after the motion)
             or (
                 strong
@@ -131,6 +136,9 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
 _ORDINAL_WITH = re.compile(
     r"(?i)\b(?:first|second|third|fourth|fifth|sixth)\b[^.\n]{0,80}?\bwith\b"
 )
+# "A motion to end the one with Zakopane", "ending four of them: those with Tver, ...":
+# pair.acted_on_one_with reads the pronoun as a tie named before
+_ONE_WITH = re.compile(r"(?i)\b(?:the\s+one|those)\s+with\b")
 _PROPOSED_WORD = re.compile(r"(?i)\b(?:proposed|suggested|floated|mooted|tabled|submitted)\b")
 _YEAR_WORD = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
