@@ -353,15 +353,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if rule.data.get("pronoun_owner") and not whose:
                         # "Armidale's sister city in Japan is Ome, and its Chinese partner
                         # is Zhenjiang": "its" is the owner's, not the partner just named
-                        owner = next(
-                            (
-                                r.a
-                                for r in found.values()
-                                if r.b is not None and r.b.start == ma.start
-                            ),
-                            None,
-                        )
-                        ma = owner or ma
+                        ma = _owner_of_partner(found, ma)
                     if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
                     if _co_partners(ma.place, mb.place, out, su, tokens):
@@ -524,10 +516,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 ):
                     # "Bridgwater's twinning with La Ciotat began in 1986; its link with
                     # Homberg followed": "its" is the owner's, not the partner's just named
-                    ma = next(
-                        (r.a for r in found.values() if r.b is not None and r.b.start == ma.start),
-                        ma,
-                    )
+                    ma = _owner_of_partner(found, ma)
                 key = _pair_key(ma.place, mb.place)
                 if key in found and _second_telling(found[key], anchor, tokens):
                     # "Manchester, which twinned with Leningrad in 1962, ..., only to
@@ -980,12 +969,11 @@ _WHERE_WORDS = frozenset("in of near outside from on at".split())
 
 _COUNTED = frozenset("cities towns municipalities localities partners communities".split())
 _AMONG_THEM = re.compile(
-    r"(?i)(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is"
+    r"(?i)(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is)\b"
     # "They are Sakai and Dortmund" (not "They are working on exchanges with Sakai")
     r"|(?:they|these)\s+are(?=\s+(?-i:[A-Z]))"
     # "Ballarat has two sister cities. The first, Inagawa, ...", "The oldest is Brest"
-    r"|the\s+(?:first|oldest|newest|latest)(?:\s+one)?\s+is)\b"
-    r"|(?i:the\s+(?:first|oldest|newest|latest)\s*,)"
+    r"|the\s+(?:first|oldest|newest|latest)(?:\s+one)?(?:\s+is\b|\s*,)"
 )
 
 
@@ -1154,19 +1142,12 @@ def _aside(i: int, anchor: int, tokens) -> bool:
     """Token i sits in a relative clause that does not hold the tie noun: "Mayor Rosa
     Baca, whose six-day trip also took in a trade show in Incheon, signed the agreement
     with Jeonju"."""
-    above_anchor = {t.i for t in ancestors(anchor, tokens, 12)} | {anchor}
+    above_anchor = _above(anchor, tokens)
     for t in ancestors(i, tokens, 8):
         if t.dep == "relcl" and t.i not in above_anchor:
             return True
         if t.dep == "relcl":
             break
-        if (
-            t.dep == "appos"
-            and t.i not in above_anchor
-            and tokens[t.head].pos == "PROPN"
-            and tokens[t.head].i in above_anchor
-        ):
-            return True  # "Qingdao, a sister city of Kiel, has partnered with Genoa"
     if i < anchor and contrast_between(i, anchor, tokens):
         return True  # the other side of a contrast is no side of this tie
     return i < anchor and _comma_clause(i, anchor, tokens)
@@ -1756,12 +1737,23 @@ def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
     return "respectively" in words or "in that order" in text or "in the same order" in text
 
 
+def _owner_of_partner(found: dict, m: PlaceMention) -> PlaceMention:
+    """The owner of the pair just found whose partner this very mention is ("X's sister
+    city is Y, and its Chinese partner is Z": "its" is X's), else the mention itself."""
+    return next((r.a for r in found.values() if r.b is not None and r.b.start == m.start), m)
+
+
+def _above(anchor: int, tokens) -> set[int]:
+    """The tie noun and the heads above it."""
+    return {t.i for t in ancestors(anchor, tokens, 12)} | {anchor}
+
+
 def _owns_tie(unit: Unit, anchor: int, tokens) -> bool:
     """A possessor whose noun holds the tie ("Kidderminster's twinning with Husum"), not
     one in an aside ("Qingdao, which is Kiel's sister city, has partnered with Genoa")."""
     if not _possessive(unit, tokens):
         return False
-    above_anchor = {t.i for t in ancestors(anchor, tokens, 12)} | {anchor}
+    above_anchor = _above(anchor, tokens)
     for t in ancestors(unit.tok_end - 1, tokens, 8):
         if t.i in above_anchor:
             return True
