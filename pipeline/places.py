@@ -1399,7 +1399,7 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     ended its agreement with Kaizuka"."""
     if i > sent.tok_start and tokens[i - 1].text.isalpha():
         return False  # (the subject starts its clause)
-    words = [t for t in tokens[j : min(j + 7, sent.tok_end)]]
+    words = list(tokens[j : min(j + 7, sent.tok_end)])
     if not words or words[0].pos not in ("AUX", "VERB") or j - i > 3:
         return False
     if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
