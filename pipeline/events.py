@@ -202,6 +202,8 @@ def noun_with_object(tok: Token, tokens) -> bool:
     )
 
 
+_ENACTING = frozenset("pass adopt carry approve".split())
+_ENACTED = frozenset("motion resolution ordinance".split())
 _SUBJECT_CLASSES = ("terminate", "suspend", "retain", "block", "propose")
 
 
@@ -2062,6 +2064,18 @@ def _classify(
             )
         ):
             m = "propose"  # "is also in talks with Ulaanbaatar ... on establishing ..."
+        if (
+            head.lemma in _ENACTING
+            and head.pos == "VERB"
+            and cur.lemma in _ENACTED
+            and cur.i == tok.head
+            and mods[-1:] == ["propose"]
+        ):
+            # "passed a motion to end the relationship", "approved a resolution
+            # establishing a sister city relationship": the motion carried is the act
+            # (not "passed a resolution urging the state to commence twinning")
+            mods = [k for k in mods if k != "propose"]
+            m = "realize"
         if m is not None:
             mods.append(m)
             if m in ("block", "fail") and outcome is None and "propose" in mods:
