@@ -326,7 +326,8 @@ def recognise(
                 and (
                     tokens[i - 2].text in _OF_TOWN
                     or tokens[i - 2].text in _OF_TOWN_TITLED
-                    or tokens[i - 2].lower in _MAYORS  # "the Bürgermeister of Metten"
+                    # "the Bürgermeister of Metten"
+                    or tokens[i - 2].lower in cues()["mayor_titles"]
                 )
                 and tie_talk
                 # a name the gazetteer knows is found by it ("the city of Matsuyama on
@@ -1118,9 +1119,6 @@ _COMPASS = frozenset("north south east west northeast northwest southeast southw
 
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
 # district of Machupicchu"
-_MAYORS = frozenset(
-    "mayor mayors bürgermeister oberbürgermeister burgomaster maire sindaco alcalde".split()
-)
 _OF_TOWN_TITLED = frozenset("City Town Village Municipality".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
@@ -1515,7 +1513,11 @@ def _cue(
     ):
         # "the Port of Los Angeles", "the University of Limerick"; not "the port of Qingdao"
         return "org.institution"
-    if len(before) >= 2 and before[-1] == "of" and before[-2] in c["before_of"]:
+    if (
+        len(before) >= 2
+        and before[-1] == "of"
+        and (before[-2] in c["before_of"] or before[-2] in c["mayor_titles"])
+    ):
         return "place.city_of"
     if before and before[-1] in c["neighbour_words"] and nxt != "of":
         return "place.neighbour"  # not "the neighbouring Port of Los Angeles"
