@@ -107,7 +107,18 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
 
 
 _RELATIVES = frozenset("which whose who that where".split())
-_COMPARING = (("like",), ("unlike",), ("as", "in"), ("as", "with"), ("similar", "to"))
+_COMPARING = (
+    ("like",),
+    ("unlike",),
+    ("as", "in"),
+    ("as", "with"),
+    ("similar", "to"),
+    # "Besides Kiel, Tallinn is twinned with Helsinki": a place set beside the clause
+    ("besides",),
+    ("apart", "from"),
+    ("aside", "from"),
+    ("in", "addition", "to"),
+)
 
 
 def _compared_until(sent, tokens: Sequence[Token]) -> int:
@@ -116,7 +127,7 @@ def _compared_until(sent, tokens: Sequence[Token]) -> int:
     lo = sent.tok_start
     while lo < sent.tok_end and tokens[lo].text in ('"', "“", "'", "‘"):
         lo += 1
-    words = tuple(t.lower for t in tokens[lo : lo + 2])
+    words = tuple(t.lower for t in tokens[lo : lo + 3])
     opening = next((w for w in _COMPARING if words[: len(w)] == w), None)
     if opening is None:
         return lo
