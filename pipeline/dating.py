@@ -100,6 +100,8 @@ _MOTIONS = frozenset("motion proposal bid plan request petition amendment resolu
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
 _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
+# "twinned with Dortmund in 1969, and in 1980 with Lille": the next partner's date first
+_RIGHT_BEFORE = re.compile(r",?\s*(?:with|to)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +499,7 @@ class Dater:
             right_after = [
                 c for c in candidates
                 if _RIGHT_AFTER.fullmatch(self.parsed.text[b_end : c[2].value.start])
+                or _RIGHT_BEFORE.fullmatch(self.parsed.text[c[2].value.end : b.start])
             ]  # fmt: skip
             candidates = right_after or candidates
         if candidates:

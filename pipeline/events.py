@@ -1226,6 +1226,11 @@ def _triggers_below(anchor: int, tokens, children) -> list[int]:
     return out
 
 
+def _just_before(i: int, b: int, tokens) -> bool:
+    """Nothing but ", with the" from token ``i`` up to a partner at ``b``."""
+    return i <= b and all(t.lower in (",", "with", "to", "the") for t in tokens[i:b])
+
+
 def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMention]:
     """ "Exeter's twin town since 1965", "twinned since 1962": established then."""
     tokens = parsed.tokens
@@ -1311,8 +1316,14 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             # "twinned with Aberdeen since 1967 and with Wismar since 1990": a "since"
             # right after a partner is that partner's
             right_after = {
-                _key(r): r for r in rms if r.b is not None and i in (r.b.tok_end, r.b.span_end_tok)
-            }
+                _key(r): r for r in rms
+                if r.b is not None
+                and (
+                    i in (r.b.tok_end, r.b.span_end_tok)
+                    # (or right before it: "since 1969 and, since 1980, with Lille")
+                    or _just_before(objs[0].i + 1, r.b.tok_start, tokens)
+                )
+            }  # fmt: skip
             if len(right_after) == 1:
                 (target,) = right_after.values()
             elif rms:

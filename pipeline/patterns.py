@@ -57,7 +57,9 @@ _COORD_SEP = (
     # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
     # before a repeated "and with"
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
-    r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?with\|))?"
+    r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W (?:,\|[^ ]*\|W )?)?"
+    r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
+    r"(?:,\|[^ ]*\|W )?)?with\|))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
     # gazetteer knows only elsewhere
     r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"
@@ -76,7 +78,10 @@ _COORD_SEP = (
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
-    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W )?|&\|[^ ]*\|W "
+    r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?|&\|[^ ]*\|W "
+    # "twinned with Dortmund in 1969, and in 1980 with Lille": the next one's year first
+    r"|(?:,\|[^ ]*\|W )?and\|[^ ]*\|W (?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W "
+    r"\d{4}\|[^ ]*\|W (?:,\|[^ ]*\|W )?with\|[^ ]*\|W "
     # "twinned with Rennes and Bad Homburg, as well as Yaroslavl"
     r"|(?:,\|[^ ]*\|W )?as\|[^ ]*\|W well\|[^ ]*\|W as\|[^ ]*\|W (?:with\|[^ ]*\|W )?)"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
