@@ -2099,6 +2099,8 @@ def _classify(
             ctok = tokens[c]
             if ctok.dep == "aux" and _modality_of(ctok) == "propose":
                 mods.append("propose")
+                if ctok.lower in _FUTURE and ".future" not in rule_suffix:
+                    rule_suffix += ".future"  # "will travel to Chicago to sign": planned
         cur = head
     if recommended_item(cur, tokens, parsed.text):
         mods.append("propose")  # "It is recommended that the Committee: (ii) approves ..."
