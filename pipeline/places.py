@@ -1105,6 +1105,7 @@ def _listed_next(k: int, tokens, gaz: Gazetteer) -> bool:
 _NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _WHOSE_TIES = frozenset("bond link links ties twinning partnership friendship".split())
+_WHOSE_TWIN = frozenset("partner twin sister town city twin-town sister-city".split())
 _TIED_UNITS = frozenset("city cities town towns -".split())
 _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
@@ -1369,6 +1370,18 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         and j - i <= 2
     ):
         return True  # "Calne, whose bond with Charlieu in the Loire department"
+    k = i - 1
+    while k > i - 3 and k > sent.tok_start and tokens[k].lower in _WHOSE_TWIN:
+        k -= 1
+    if (
+        k < i - 1
+        and k >= sent.tok_start + 2
+        and tokens[k].lower == "whose"
+        and tokens[k - 1].text == ","
+        and tokens[k - 2].pos == "PROPN"
+        and j - i <= 2
+    ):
+        return True  # "Corsham, whose partner Bourgueil", "..., whose twin town Redu"
     if (
         j + 3 < sent.tok_end
         and tokens[j].text == ","
