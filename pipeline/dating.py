@@ -68,6 +68,7 @@ _PROPOSAL_NOUNS = frozenset(
 _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
+_DECADE = re.compile(r"(?:1[89]|20)\d0s|['’]?[1-9]0s")  # "in the 1990s": a decade, no year
 _COUNTED_FROM_OTHER = re.compile(
     r"(?i)\b(?:(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
@@ -615,10 +616,12 @@ class Dater:
         sent = self.parsed.sentences[ev.sentence]
         own = self.clause_chain(ev.trigger)
         if any(
-            t.lower in _VAGUELY_BACK and self.clause_of(t.i) in own
+            (t.lower in _VAGUELY_BACK or _DECADE.fullmatch(t.lower)) and self.clause_of(t.i) in own
             for t in self.tokens[sent.tok_start : sent.tok_end]
         ):
-            return None  # "lapsed more than a decade ago": long before the report, year unknown
+            # "lapsed more than a decade ago", "lapsed in the 1990s": long before the
+            # report, year unknown
+            return None
         counted = _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end])
         if counted and not (counted.group("n") and self._in_lede(ev)):
             # "formalised several years after a 1986 trade mission": not news; but a

@@ -1340,6 +1340,12 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     with Erquy", "Hay is also twinned with Redu"."""
     if i >= 2 and tokens[i - 1].lower == "with" and tokens[i - 2].lower in _TIE_BEFORE:
         return True
+    if i >= 3 and tokens[i - 1].lower == "with" and j - i <= 6:
+        k = i - 2
+        while k > max(sent.tok_start, i - 6) and tokens[k].text[:1].isupper():
+            k -= 1
+        if k < i - 2 and tokens[k].lower in ("twin", "twinning"):
+            return True  # "Plans to twin Ely with Rupt-sur-Moselle"
     if (
         i >= 3
         and tokens[i - 1].lower == "with"
