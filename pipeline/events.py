@@ -1433,7 +1433,8 @@ _BRACKET_YEAR = re.compile(
 _APPOSED_YEAR = re.compile(
     r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3}"
     r"|,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?=,))?,\s+"  # (", New Jersey, which ...")
-    r"(?:(?:established|signed|agreed|concluded|formalised|formalized|forged|"
+    r"(?:(?:(?:first|formally|officially|originally)\s+)?"  # (", first signed in 1964")
+    r"(?:established|signed|agreed|concluded|formalised|formalized|forged|"
     # "Heilongjiang Province, in northeast China, which dates back to 1984"
     r"(?:which\s+)?dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
     # "South Australia, with which it established sister-state relations in 1986"
@@ -1998,6 +1999,11 @@ def _classify(
             if not decided_whether(whether, tokens):
                 return []  # "asked whether we will break off the partnership": a question
             mods.append("propose")  # "will vote on whether to end the twinning"
+            if any(
+                tokens[c].dep == "aux" and tokens[c].lower in _FUTURE
+                for c in children.get(tokens[cur.head].i, ())
+            ):
+                rule_suffix += ".future"  # "will decide next week whether to scrap"
             break
         if any(
             tokens[c].dep == "mark" and tokens[c].lower in ("if", "unless")
