@@ -561,8 +561,12 @@ def recognise(
         if partner is None or partner.cue.startswith("org"):
             continue
         lo, hi = sorted((partner.tok_start, cand.tok_start))
-        if not any(t.lower in ("and", "or", "&") for t in tokens[lo:hi]):
-            continue  # a comma is no coordination: "Yunnan Province, People's Republic"
+        if not any(t.lower in ("and", "or", "&") for t in tokens[lo:hi]) and not _list_goes_on(
+            max(partner.tok_end, cand.tok_end), tokens
+        ):
+            # a comma is no coordination: "Yunnan Province, People's Republic"; but one
+            # of a list that ends in "and" is ("Erlangen, Lugoj and San Marcos")
+            continue
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.coordinated"
         accepted.append(cand)
@@ -661,6 +665,16 @@ _TIE_WORDS_HERE = frozenset(
     "sister friendship twinned twin twinning twinnings partnership sister-province "
     "sister-state".split()
 )
+
+
+def _list_goes_on(k: int, tokens) -> bool:
+    """From token ``k``, only names and commas up to an "and" before another name."""
+    for t in tokens[k : k + 10]:
+        if t.lower in ("and", "or", "&"):
+            return t.i + 1 < len(tokens) and tokens[t.i + 1].text[:1].isupper()
+        if t.sent != tokens[k].sent or not (t.text == "," or t.text[:1].isupper()):
+            return False
+    return False
 
 
 def _districts_of_owner(mentions: list[PlaceMention], tokens) -> list[PlaceMention]:
@@ -1918,6 +1932,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "Nelson has four sister cities"
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
         return True  # "Tartu is twinned with", "Reading, twinned with"
+    if _linked_by_tie(cand, tokens):
+        return True  # "The first twinning ... linked Saarlouis with Eisenhüttenstadt"
     apposed = after[:1] == [","] and len(after) > 2 and after[1] in ("our", "its", "their", "the")
     if apposed and any(w in _REL_WORDS for w in after[2:4]):
         return True  # "Bremen, our partner city since 1976"
@@ -1928,6 +1944,31 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         if any(w in _REL_WORDS for w in clause):
             return True  # "Corvallis, which Uzhhorod has been twinned with since 2003"
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
+
+
+_JOINING = frozenset("linked links link joined joins united unites connected connects".split())
+
+
+def _linked_by_tie(cand: _Candidate, tokens) -> bool:
+    """Either place a tie joins: "The first twinning ... linked Saarlouis with
+    Eisenhüttenstadt" (the tie the verb's subject, not a road or a rail line)."""
+    k = cand.tok_start - 1
+    if k >= 0 and tokens[k].lower in ("with", "and", "to"):
+        k -= 1  # the second place: back over the first one's name
+        while (
+            k >= 0
+            and tokens[k].text[:1].isupper()
+            and tokens[k].sent == tokens[cand.tok_start].sent
+        ):
+            k -= 1
+        if k == cand.tok_start - 2:
+            return False
+    elif not (cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in ("with", "and", "to")):
+        return False
+    if k < 0 or tokens[k].lower not in _JOINING:
+        return False
+    subject = [t for t in tokens[max(0, k - 12) : k] if t.head == k and t.dep == "nsubj"]
+    return any(t.lower in _REL_WORDS or t.lower in rel_nouns() for t in subject)
 
 
 # --- resolution ------------------------------------------------------------------
