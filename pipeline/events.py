@@ -1434,7 +1434,7 @@ _APPOSED_YEAR = re.compile(
     r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3}"
     r"|,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?=,))?,\s+"  # (", New Jersey, which ...")
     r"(?:(?:(?:first|formally|officially|originally)\s+)?"  # (", first signed in 1964")
-    r"(?:established|signed|agreed|concluded|formalised|formalized|forged|"
+    r"(?:established|signed|agreed|concluded|formalised|formalized|forged|twinned|paired|"
     # "Heilongjiang Province, in northeast China, which dates back to 1984"
     r"(?:which\s+)?dat(?:ing|es?|ed)\s+(?:back\s+)?(?:from|to))\s+(?:in\s+)?"
     # "South Australia, with which it established sister-state relations in 1986"

@@ -664,6 +664,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
 _TWO_HEADS = frozenset("cities towns municipalities communities".split())
 
 
+_TWO_AS_STRONG = frozenset("twinned twins".split())
+_TWO_AS = _TWO_AS_STRONG | frozenset("partners partnered paired friends".split())
+
+
 def _the_two_cities(
     parsed: Parsed,
     places: Places,
@@ -693,13 +697,18 @@ def _the_two_cities(
             if head is None or tokens[head].dep not in ("nsubj", "nsubjpass"):
                 continue
             verb = tokens[head].head
+            # (or the verb itself, or its complement: "The two cities have been twinned
+            # since 1986", "... have been partners since 1986")
             ties = [
-                k for k in range(verb + 1, min(verb + 8, sent.tok_end))
+                k for k in range(verb, min(verb + 8, sent.tok_end))
                 if tokens[k].lower in rel_nouns() or tokens[k].lower in strong_words
+                or tokens[k].lower in _TWO_AS
             ]  # fmt: skip
             if not ties:
                 continue
-            strong = any(tokens[k].lower in strong_words for k in ties)
+            strong = any(
+                tokens[k].lower in strong_words or tokens[k].lower in _TWO_AS_STRONG for k in ties
+            )
             if not strong and not doc_strong:
                 continue
 
