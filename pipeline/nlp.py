@@ -55,7 +55,31 @@ def load(model: str):
         nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     if "attribute_ruler" in nlp.pipe_names:
         _tabulate_attribute_ruler(nlp)
+    if "parser" in nlp.pipe_names:
+        _join_at_semicolons(nlp)
     return nlp
+
+
+# A semicolon never ends a sentence, but the parser sometimes starts one after it, and
+# then an inline list ("sister cities: Reggio Emilia, Italy (1985); Trier, Germany
+# (1987); ...") loses every item after the first from its sentence. The parser keeps a
+# boundary preset to "not a start".
+_SEMICOLON_JOINS = "sistercities_semicolon_joins"
+
+
+def _semicolon_joins(doc):
+    for tok in doc[1:]:
+        if doc[tok.i - 1].text == ";":
+            tok.is_sent_start = False
+    return doc
+
+
+def _join_at_semicolons(nlp) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(_SEMICOLON_JOINS):
+        Language.component(_SEMICOLON_JOINS, func=_semicolon_joins)
+    nlp.add_pipe(_SEMICOLON_JOINS, before="parser")
 
 
 TITLE_ABBREVIATIONS = ("Coun.", "Couns.", "Cllr.", "Cllrs.", "Clr.", "Cr.", "Crs.", "Ald.")
