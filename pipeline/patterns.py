@@ -83,7 +83,10 @@ _COORD_SEP = (
     r"|(?:,\|[^ ]*\|W )?and\|[^ ]*\|W (?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W "
     r"\d{4}\|[^ ]*\|W (?:,\|[^ ]*\|W )?with\|[^ ]*\|W "
     # "twinned with Rennes and Bad Homburg, as well as Yaroslavl"
-    r"|(?:,\|[^ ]*\|W )?as\|[^ ]*\|W well\|[^ ]*\|W as\|[^ ]*\|W (?:with\|[^ ]*\|W )?)"
+    r"|(?:,\|[^ ]*\|W )?as\|[^ ]*\|W well\|[^ ]*\|W as\|[^ ]*\|W (?:with\|[^ ]*\|W )?"
+    # "Its first sister city was Reggio Emilia, followed by Trier in 1987"
+    r"|(?:(?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W )?,\|[^ ]*\|W "
+    r"(?:and\|[^ ]*\|W )?(?:later\|[^ ]*\|W )?followed\|[^ ]*\|W by\|[^ ]*\|W )"
     r"(?:the\|[^ ]*\|W )?"  # "Ensenada, Mexico, and the Gangnam District of Seoul"
     # "Kathmandu and the Swiss village of Grindelwald", "the Shizuoka mountain town of
     # Oyama", "the southern Chinese port of Zhanjiang"
