@@ -1617,8 +1617,8 @@ def _token_at(parsed: Parsed, offset: int) -> int:
 
 _SINCE_CONTEXT = frozenset(
     "sister twin twins twinned twinning linked paired partnered partner partners partnership "
-    "partnerships relationship relationships ties link links agreement friendship friends "
-    "jumelage".split()
+    "partnerships relationship relationships relations ties link links agreement friendship "
+    "friends jumelage".split()
 )
 _SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())
 _OTHER_DEALS = frozenset(
