@@ -1168,6 +1168,25 @@ def _aside(i: int, anchor: int, tokens) -> bool:
             return True
         if t.dep == "relcl":
             break
+        if (
+            t.dep in ("advcl", "acl")
+            and t.tag == "VBG"
+            and t.i > 0
+            and tokens[t.i - 1].text == ","
+            and t.i not in above_anchor
+        ):
+            return True  # "Seattle's mayor, speaking in Tokyo, said the relationship ..."
+    if (
+        i < anchor
+        and i + 2 < len(tokens)
+        and tokens[i + 1].text == ","
+        and tokens[i + 2].lower == "where"
+        and i > 1
+        and tokens[i - 1].lower in ("in", "to", "at")
+        # (not the setting a sentence opens with: "In Andong, where the mayor had ...")
+        and tokens[i - 2].sent == tokens[i].sent
+    ):
+        return True  # "traveled to Beijing, where she signed an agreement with Guangzhou"
     if i < anchor and contrast_between(i, anchor, tokens):
         return True  # the other side of a contrast is no side of this tie
     return i < anchor and _comma_clause(i, anchor, tokens)

@@ -67,7 +67,9 @@ _COORD_SEP = (
     r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
     r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
-    r"(?:[^ @][^ ]*\|[^ ]*\|W ){1,3}?(?=[,;]))?"
+    # (a participle's date or time, not a verb's object: "Milan, formed the network;")
+    r"(?:in|on|since|at|by|from|back|to|during)\|[^ ]*\|W "
+    r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
@@ -171,6 +173,8 @@ def compile_pattern(source: str, macros: dict[str, list[str]]) -> re.Pattern:
             pos += 1
             m = _QUANT.match(tok)
             core, quant = m.group(1), m.group(2) or ""
+            if not core:  # a bare "*" is the any-unit atom, not a quantifier of nothing
+                core, quant = tok[:1], tok[1:]
             if core in ("A", "B") and quant == "+":
                 out = f"(?:{_PLACE}(?:{_COORD_SEP}{_PLACE})*)"
                 name = name or core

@@ -55,6 +55,12 @@ def test_group_may_repeat_one_or_more_times():
     assert regex.match(us.text, us.offsets[0]) is None
 
 
+def test_bare_star_is_any_unit_even_inside_a_group():
+    regex = compile_pattern("A , which (!, *){1,6} , became B", MACROS)
+    us = _units("P:0 , which hosted P:1 's mayor , became P:2")
+    assert regex.match(us.text, us.offsets[0]) is not None
+
+
 def test_special_atom_inside_word_list_is_refused():
     with pytest.raises(PatternError, match="mixes NATION"):
         compile_pattern("A (NATION/the city of)? B", MACROS)
