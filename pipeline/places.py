@@ -1669,12 +1669,18 @@ def _cue(
     )
     # (the tagger may read a sentence's opening name as an adverb: "Tartu froze its
     # partnership with Pskov")
+    # (also after auxiliaries, "Tartu has paused its partnership", or an opening phrase,
+    # "Following the invasion, Tartu suspended ...")
     opening_subject = (
-        cand.tok_start == sent.tok_start
+        (cand.tok_start == sent.tok_start or tokens[cand.tok_start - 1].text == ",")
         and head.dep in ("advmod", "npadvmod")
         and tokens[head.head].pos == "VERB"
-        and tokens[head.head].tag in ("VBD", "VBZ")
-        and head.head == cand.tok_end
+        and head.head >= cand.tok_end
+        and all(t.dep in ("aux", "neg") for t in tokens[cand.tok_end : head.head])
+        and (
+            tokens[head.head].tag in ("VBD", "VBZ")
+            or (tokens[head.head].tag == "VBN" and head.head > cand.tok_end)
+        )
     )
     if (
         cand.cities
