@@ -48,7 +48,8 @@ DATE_RE = re.compile(
 )
 _YMD = re.compile(rf"({_YEAR})[-/.](0[1-9]|1[0-2])[-/.](0[1-9]|[12][0-9]|3[01])")
 _DMY_DOTS = re.compile(rf"(0?[1-9]|[12][0-9]|3[01])\.(0?[1-9]|1[0-2])\.({_YEAR})")
-YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/-]|\.\d)")
+# (a range's first year too: "in 1986-87", "1986–1987"; not a numeric date "1986-05-12")
+YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/]|\.\d)(?![-–](?!(?:\d{{2}}|\d{{4}})(?![\w/-])))")
 
 _DURATION = re.compile(
     r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|many))"

@@ -227,7 +227,11 @@ class Dater:
                 tok = self.tokens[tok].head
             if tok is None or self._in_other_time(tok):
                 continue
-            if self.tokens[tok].dep in _NOUN_MODIFIER and self._attributive(tok) is None:
+            if (
+                self.tokens[tok].dep in _NOUN_MODIFIER
+                and self._attributive(tok) is None
+                and not self._during(tok)
+            ):
                 continue  # "the 2019 federal elections" dates the elections, not the event
             taken.append((start, end))
             relative = not YEAR_RE.search(text[start:end])
@@ -778,6 +782,12 @@ class Dater:
         return (
             noun.dep in ("nsubj", "nsubjpass") and noun.lemma in _PROPOSERS and noun.head in chain
         )
+
+    def _during(self, i: int) -> bool:
+        """ "during the 1986 Commonwealth Games": what happened during an occasion
+        happened in its year."""
+        noun = self.tokens[self.tokens[i].head]
+        return noun.dep == "pobj" and self.tokens[noun.head].lower == "during"
 
     def _attributive(self, i: int) -> str | None:
         """The event a year names by modifying its noun: the tie's beginning ("the 1991
