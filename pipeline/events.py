@@ -447,6 +447,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is not None:
             add(trig_tok, rm)
+        # a denied trigger ("the planned twinning never went ahead") leaves the tie's
+        # draft word to tell what it was
+        if trig_tok is not None and (trig_tok in used or _draft_word(rm.anchor, tokens) is None):
+            pass
         elif anchor.pos == "NOUN" and _trigger_for(anchor, tokens, ("propose",)) is not None:
             add(rm.anchor, rm)  # "We are in talks with a town in northern Italy"
         else:
@@ -1737,6 +1741,7 @@ def _other_object(verb: Token, tokens) -> bool:
                 and t.lemma not in _ANAPHORS
                 and t.lemma not in _DEALINGS
                 and t.lemma not in _DOCUMENTS
+                and t.lemma != "effect"  # "the agreement took effect in 2001": an idiom
             )
     return False
 
@@ -1787,6 +1792,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         if (
             dep in ("nsubj", "nsubjpass")
             and head.lemma in ("become", "remain")
+            # (but "the twinning remains on hold": a pause told as a state)
+            and _trigger_for(head, tokens, ("suspend",)) is None
             and not any(
                 t.head == head.i and t.lower in _MADE_REAL
                 for t in tokens[head.i + 1 : min(len(tokens), head.i + 4)]

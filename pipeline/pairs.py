@@ -2008,7 +2008,9 @@ _OWN_WORDS = frozenset(
     "city town council municipality borough village county district shire prefecture "
     "province state region capital "
     # "Hamamatsu and Porto Alegre renewed their cities' friendship agreement"
-    "cities towns municipalities communities".split()
+    "cities towns municipalities communities "
+    # "Coventry and Stalingrad became the world's first twin cities"
+    "world".split()
 )
 
 
