@@ -66,6 +66,9 @@ _PROPOSAL_NOUNS = frozenset(
 )
 # documents that propose what their verb says ("A review, tabled on Tuesday, recommended")
 _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())
+# (a signed document that made a tie: "An agreement signed in 1988 made X and Y sister
+# cities")
+_MAKERS = frozenset("agreement accord treaty pact charter memorandum protocol deal".split())
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 _DECADE = re.compile(r"(?:1[89]|20)\d0s|['’]?[1-9]0s")  # "in the 1990s": a decade, no year
@@ -453,6 +456,7 @@ class Dater:
                 or self._beside(d_clause, trig_clause)
                 or self._announced(d_clause, ev)
                 or self._proposer_dated(d_clause, chain)
+                or (ev.type == "established" and self._proposer_dated(d_clause, chain, _MAKERS))
             ):
                 rank = 1
             elif d_clause in chain and ev.type.endswith("proposed") and sd.value.precision == "day":
@@ -771,17 +775,17 @@ class Dater:
             return False
         return d.head in (ev.trigger, ev.relation.anchor)
 
-    def _proposer_dated(self, d_clause: int, chain: list[int]) -> bool:
+    def _proposer_dated(self, d_clause: int, chain: list[int], nouns=_PROPOSERS) -> bool:
         """ "A review ..., tabled at last Tuesday's council meeting, recommended that the
         council end ...": a participle on the proposing document that is the subject
-        dates the proposal (not "The agreement, signed in 1985, was terminated")."""
+        dates the proposal (not "The agreement, signed in 1985, was terminated"); with
+        the documents that make ties, the beginning ("An agreement signed in 1988 made
+        X and Y sister cities")."""
         d = self.tokens[d_clause]
         if d.dep != "acl" or d.tag != "VBN":
             return False
         noun = self.tokens[d.head]
-        return (
-            noun.dep in ("nsubj", "nsubjpass") and noun.lemma in _PROPOSERS and noun.head in chain
-        )
+        return noun.dep in ("nsubj", "nsubjpass") and noun.lemma in nouns and noun.head in chain
 
     def _during(self, i: int) -> bool:
         """ "during the 1986 Commonwealth Games": what happened during an occasion

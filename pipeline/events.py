@@ -66,6 +66,9 @@ class Trigger:
     needs_decision: bool
     below_only: bool = False  # only as a participle under the noun ("agreed in 1947")
     not_below: bool = False  # never so ("the draft pact withdrawn": a heading, not an act)
+    # the needed word is on the verb's last complement ("made X and Y sister cities";
+    # not "made its sister city Odesa the focus", "our friendship makes us complicit")
+    needs_complement: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
             rec.get("needs_decision", False),
             rec.get("needs_below", False),
             rec.get("not_below", False),
+            rec.get("needs_complement", False),
         )
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), trig))
@@ -176,6 +180,8 @@ def _trigger_for(
             continue
         if trig.needs and not _has_particle(tok, tokens, trig.needs):
             continue
+        if trig.needs_complement and not _on_last_complement(tok, tokens, trig.needs):
+            continue
         return trig
     return None
 
@@ -256,6 +262,43 @@ def _needed(t: Token, tokens, needs: tuple[str, ...]) -> bool:
     if t.lower in needs:
         return True
     return t.i > 0 and f"{tokens[t.i - 1].lower} {t.lower}" in needs
+
+
+def _names_another(verb: int, rm: RelationMention, tokens) -> bool:
+    """The verb's object, or the subject of a small clause ("make Bukhara the second
+    partner"), is a name outside the relation."""
+    sides = [m for m in (rm.a, rm.b) if m is not None]
+    heads = {verb, *(t.i for t in tokens[verb + 1 : verb + 20] if t.head == verb)}
+    for t in tokens[max(0, verb - 8) : min(len(tokens), verb + 8)]:
+        if t.pos != "PROPN" or t.head not in heads:
+            continue
+        head = tokens[t.head]
+        small_clause = t.dep == "nsubj" and head.dep in ("ccomp", "oprd")
+        if (t.dep == "dobj" or small_clause) and not any(
+            m.tok_start <= t.i < m.span_end_tok for m in sides
+        ):
+            return True
+    return False
+
+
+def _on_last_complement(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
+    """A needed word heading, or right under, the verb's last complement after it; not
+    in a relative clause ("the law that made São Paulo and Naples sister cities"
+    describes a tie, it tells no event)."""
+    if tok.dep == "relcl":
+        return False
+    hi = min(len(tokens), tok.i + 20)
+    comps = [
+        t for t in tokens[tok.i + 1 : hi]
+        if t.head == tok.i and t.dep in ("dobj", "ccomp", "oprd", "xcomp", "attr")
+    ]  # fmt: skip
+    if not comps:
+        return False
+    last = comps[-1]
+    return _needed(last, tokens, needs) or any(
+        t.head == last.i and t.dep in ("compound", "amod") and _needed(t, tokens, needs)
+        for t in tokens[tok.i + 1 : last.i]
+    )
 
 
 def _has_particle(tok: Token, tokens, needs: tuple[str, ...]) -> bool:
@@ -570,6 +613,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if trig_tok is not None and trig_tok not in used:
                 if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
                     continue  # "the establishment of ... partnerships" in general
+                if _names_another(trig_tok, target, tokens):
+                    continue  # "would make Bukhara the second partner ... after Konya"
                 for each in {_key(r): r for r in rms}.values() if several else (group or (target,)):
                     add(trig_tok, each, suffix)
             for below in _triggers_below(i, tokens, children):
@@ -1582,6 +1627,37 @@ def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[Ev
             out.append(
                 EventMention(rm, "established", tok.i, tok.start, tok.end, rm.sentence,
                              "trigger.establish.year_modifier", conf, False, when)
+            )  # fmt: skip
+    out.extend(_under_dated_document(parsed, relations))
+    return out
+
+
+def _under_dated_document(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
+    """ "Under a 2015 agreement, Tacoma and Fuzhou are friendship cities": the one tie
+    of a sentence that stands under a dated document began with it."""
+    tokens = parsed.tokens
+    pairs = [rm for rm in relations if rm.b is not None]
+    out = []
+    for s, sent in enumerate(parsed.sentences):
+        here = [rm for rm in pairs if rm.sentence == s]
+        if len({_key(rm) for rm in here}) != 1:
+            continue
+        for tok in tokens[sent.tok_start : sent.tok_end]:
+            doc = tokens[tok.head]
+            if not (
+                _YEARLIKE(tok.text)
+                and tok.dep in ("nummod", "compound", "amod")
+                and doc.lower in _DOCUMENTS
+                and doc.dep == "pobj"
+                and tokens[doc.head].lower == "under"
+            ):
+                continue
+            rm = here[0]
+            when = DateValue(tok.text, "year", tok.start, tok.end)
+            out.append(
+                EventMention(rm, "established", tok.i, tok.start, tok.end, s,
+                             "trigger.establish.under_dated_document",
+                             round(0.8 * rm.confidence**0.5, 3), False, when)
             )  # fmt: skip
     return out
 

@@ -1875,6 +1875,14 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     ):
         return True  # "twinned with Aberdeen since 1967 and with Wismar since 1990"
     if (
+        before[-4:-3]
+        and before[-1] == "with"
+        and before[-2] in ("signed", "concluded", "sealed", "had", "has", "formed")
+        and before[-3] in ("it", "they")
+        and (before[-4] in rel_nouns() or before[-5:-3][:1] and before[-5] in rel_nouns())
+    ):
+        return True  # "ended the twinning agreement it signed with Gatchina"
+    if (
         before[-3:-2]
         and before[-1] == "with"
         and before[-2] in ("paired", "partnered", "linked")
