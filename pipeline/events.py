@@ -1061,10 +1061,15 @@ def _one_establishment(events: list[EventMention], since: list[EventMention]):
         if id(e) in dated_ids or e.own_date is not None
     }  # fmt: skip
     own = {(e.sentence, _key(e.relation)) for e in established if ".sentence" not in e.rule_id}
+    # "twinned with Oxford (since 1947) and Tel Aviv (since 1983)": a bracketed "since"
+    # already read with its own year and partner is no second beginning
+    read = {e.trigger_start for e in established if e.own_date is not None}
 
     def redundant(e: EventMention) -> bool:
         where = (e.sentence, _key(e.relation))
         undated = id(e) not in dated_ids and e.own_date is None
+        if id(e) in dated_ids and e.own_date is None and e.trigger_start in read:
+            return True
         return (undated and where in dated) or (".sentence" in e.rule_id and where in own)
 
     return [e for e in events if not (e.type == "established" and redundant(e))]
