@@ -335,6 +335,22 @@ class Dater:
             tok = self.tokens[tok.head]
         return False
 
+    def _followed_by_date(self, b, s: int):
+        """ "signed with Xi'an in 1985, followed by Kyoto in 1994": the partner that
+        followed has the date right after it."""
+        if b is None or b.tok_start < 0 or self.tokens[b.tok_start].sent != s:
+            return None
+        by = self.tokens[self.tokens[b.tok_end - 1].head]
+        if by.lower != "by" or self.tokens[by.head].lemma != "follow":
+            return None
+        b_end = self.tokens[max(b.tok_end, b.span_end_tok) - 1].end
+        for sd in self.sentence_dates(s):
+            if sd.value.start is not None and _RIGHT_AFTER.fullmatch(
+                self.parsed.text[b_end : sd.value.start]
+            ):
+                return sd
+        return None
+
     def _governs(self, verb: int, i: int) -> bool:
         """Token i hangs on `verb` with no other verb between (through coordination:
         "signed ... with Aberdeen in 1967 and with Wismar in 1990")."""
@@ -495,6 +511,9 @@ class Dater:
             # coordinated with ("was sealed in 1973, and ... is also twinned with Y").
             candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
         b = ev.relation.b
+        followed = self._followed_by_date(b, s)
+        if followed is not None:
+            candidates = [(-2, 0, followed)]
         if (
             len(candidates) > 1
             and b is not None

@@ -2278,6 +2278,11 @@ def focal_place(
     return first[key].place
 
 
+# "Among the city's partners are Kiel and Seattle": a place listed as the city's
+# partner is not the city
+_LISTING_VERBS = frozenset("are were include includes included including".split())
+
+
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
@@ -2530,11 +2535,15 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             if owner is not None:
                                 antecedent = owner.place
             if antecedent is None or any(
-                m.place.key == antecedent.key and end < m.tok_start <= end + 6
-                and tokens[m.tok_start - 1].lower == "with"
+                m.place.key == antecedent.key and end < m.tok_start
+                and (
+                    (m.tok_start <= end + 6 and tokens[m.tok_start - 1].lower == "with")
+                    or tokens[m.tok_start - 1].lower in _LISTING_VERBS
+                )
                 for m in mentions if m.tok_start >= 0 and tokens[m.tok_start].sent == tok.sent
             ):  # fmt: skip
-                # ("to twin the town with Saint-Ismier": not the partner itself)
+                # ("to twin the town with Saint-Ismier", "the city's partners are Kiel
+                # and Seattle": not the partner itself)
                 continue
             out.append(
                 PlaceMention(
