@@ -868,15 +868,17 @@ class Dater:
         about_proposal = proposal or ev.type in ("blocked", "retained")
         if about_proposal and tok.dep in ("nsubj", "nsubjpass") and tok.head != tok.i:
             tok = self.tokens[tok.head]  # "Plans for a formal link ... have been halted"
-        for _ in range(4 if about_proposal else 3):
+        for _ in range(7 if about_proposal else 3):
             if tok.tag == "VBN" or tok.head == tok.i:
                 break
             infinitive = tok.dep == "advcl" and any(
                 self.tokens[c].dep == "aux" and self.tokens[c].lower == "to"
                 for c in self.children.get(tok.i, ())
             )  # "has given the mayor the go-ahead to negotiate a sister city agreement"
+            # ("has signed a letter of intent to form a sister city relationship")
+            instrument = tok.dep in ("pobj", "prep") and tok.lower in ("of", "intent")
             if tok.dep not in _TO_TENSE and not (
-                about_proposal and (tok.dep == "acl" or infinitive)
+                about_proposal and (tok.dep == "acl" or infinitive or instrument)
             ):
                 break
             tok = self.tokens[tok.head]

@@ -1477,6 +1477,10 @@ def _demonym_before(i: int, tokens, gaz: Gazetteer) -> str | None:
     return None
 
 
+_BODY_KINDS = frozenset("regional city town district municipal county borough shire".split())
+_UNITED_COUNTRY = re.compile(r"\bunited (?:kingdom|states|arab emirates|republic)\b")
+
+
 def _cue(
     cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
 ) -> str:
@@ -1505,7 +1509,8 @@ def _cue(
     if not capitalised(first.text):
         return ""
     if cand.container:
-        words = set(norm(cand.container_text).replace("-", " ").split())
+        # ("the United Kingdom and Elyria": a country's "United" is no football club's)
+        words = set(_UNITED_COUNTRY.sub(" ", norm(cand.container_text)).replace("-", " ").split())
         if cand.container == "PERSON":
             return ""  # "Paris Hilton", "Kai Pan"
         if (
@@ -1566,7 +1571,15 @@ def _cue(
     if (
         nxt in ("'s", "’s")
         and cand.tok_end + 1 < len(tokens)
-        and tokens[cand.tok_end + 1].lower in c["after_place"] - {"people", "'s"}
+        and (
+            tokens[cand.tok_end + 1].lower in c["after_place"] - {"people", "'s"}
+            # "Mackay's regional council", "Derby's city council"
+            or (
+                tokens[cand.tok_end + 1].lower in _BODY_KINDS
+                and cand.tok_end + 2 < len(tokens)
+                and tokens[cand.tok_end + 2].lower in ("council", "government", "assembly")
+            )
+        )
         and cand.cities
     ):
         return "place.body_of"  # "Moose Jaw's council vetoed ...", "Lahti's mayor"
