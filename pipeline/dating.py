@@ -451,7 +451,14 @@ class Dater:
                 # Xiamen was withdrawn by its author in 2021"; and a proposal years old
                 # at the report ("formally withdrew a 2017 proposal", 2023) lingered: its
                 # year says nothing of when it was dropped
-                if int(self.published.value[:4]) - int(sd.value.value[:4]) < 2:
+                trig = self.tokens[ev.trigger]
+                fate = (trig.dep == "relcl" and trig.head == self.tokens[sd.tok].head) or (
+                    trig.lemma == "survive"
+                )  # "a 2019 bill to end it, which the council voted down", "survived a
+                # 2019 bill": the fate told of the dated proposal itself
+                if fate:
+                    candidates.append((-1, abs(sd.tok - ev.trigger), sd))
+                elif int(self.published.value[:4]) - int(sd.value.value[:4]) < 2:
                     candidates.append((2, abs(sd.tok - ev.trigger), sd))
                 continue
             if named is not None:

@@ -819,6 +819,14 @@ def _list_relations(
             # world. Among them are Guangzhou (China), Ho Chi Minh City (Vietnam) ..."
             nxt = all_units[k + 1]
             items = _inline_items(nxt, list(nxt.units.units), tokens)
+            # "... The first is Takatsuki in Japan. The second is Paju in South Korea."
+            for later in all_units[k + 2 : k + 6]:
+                sent = parsed.sentences[later.sentence]
+                if sent.paragraph != parsed.sentences[nxt.sentence].paragraph or not (
+                    _THE_NEXT_ONE.match(parsed.text[sent.start :][:40])
+                ):
+                    break
+                items.extend(_inline_items(later, list(later.units.units), tokens))
         elif any(in_list[k + 1 : k + 3]):
             # One partner per following line, as far as the list goes.
             for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
@@ -987,13 +995,22 @@ def _answer_relations(
 _WHERE_WORDS = frozenset("in of near outside from on at".split())
 
 
-_COUNTED = frozenset("cities towns municipalities localities partners communities".split())
+_COUNTED = frozenset(
+    "cities towns municipalities localities partners communities "
+    # "Bendigo has one sister city. It is Los Altos in California"
+    "city town partner".split()
+)
 _AMONG_THEM = re.compile(
     r"(?i)(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is)\b"
     # "They are Sakai and Dortmund" (not "They are working on exchanges with Sakai")
     r"|(?:they|these)\s+are(?=\s+(?-i:[A-Z]))"
     # "Ballarat has two sister cities. The first, Inagawa, ...", "The oldest is Brest"
     r"|the\s+(?:first|oldest|newest|latest)(?:\s+one)?(?:\s+is\b|\s*,)"
+    r"|it\s+is(?=\s+(?-i:[A-Z]))"
+)
+_THE_NEXT_ONE = re.compile(
+    r"(?i)the\s+(?:second|third|fourth|fifth|other|last|latest|newest|most\s+recent)"
+    r"(?:\s+one)?(?:\s+is\b|\s*,)"
 )
 
 
