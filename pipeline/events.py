@@ -784,8 +784,21 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_anaphoric(parsed, events, children))
     events.extend(_not_proceeding(parsed, events, children))
     events = _proposal_dated_later(parsed, events, children)
+    events.extend(_proposed_if_blocked(events))
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+def _proposed_if_blocked(events: list[EventMention]) -> list[EventMention]:
+    """ "The mayor vetoed a proposed sister city agreement between Fresno and Taichung":
+    a tie blocked was proposed, whether or not the text tells the proposal apart."""
+    proposed = {_key(e.relation) for e in events if e.type == "proposed"}
+    out = []
+    for e in events:
+        if e.type == "blocked" and _key(e.relation) not in proposed:
+            proposed.add(_key(e.relation))
+            out.append(replace(e, type="proposed", rule_id=e.rule_id + ".implied_proposal"))
+    return out
 
 
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
@@ -2140,6 +2153,14 @@ def _classify(
             tokens[k].text == ";" for k in range(lo, hi)
         ):
             break  # "...voted to put it on hold; the review had not been completed": apart
+        if (
+            dep == "nsubj"
+            and cur.pos == "VERB"
+            and any(tokens[k].text in ("–", "—") for k in range(lo, hi))
+        ):
+            # "Lüdenscheid twins with Kamianets-Podilskyi – motion to end Taganrog
+            # partnership fails": a headline's two parts, misparsed as one
+            break
         m = _modality_of(head, tokens)
         if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":
             # "talks with Yunnan have stalled": negotiations stuck, no proposal blocked
