@@ -74,7 +74,7 @@ COUNT = (
     "(?:(?:" + "|".join(TENS_WORDS) + rf")(?:[-\s](?:{_UNITS}))?"
     "|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,2})"
 )
-_YEARS_BACK = re.compile(rf"(?i)({COUNT})\s+years?\s+(?:earlier|before|ago)")
+_YEARS_BACK = re.compile(rf"(?i)({COUNT})\s+(years?|decades?)\s+(?:earlier|before|ago)")
 
 
 def count(word: str) -> int:
@@ -206,8 +206,8 @@ def parse_expression(
         # "a year earlier", "two years ago": counted back from the publication date.
         if base is None:
             return None
-        n = count(back.group(1))
-        return DateValue(f"{base.year - n:04d}", "year", start, end)
+        n = count(back.group(1)) * (10 if back.group(2).lower().startswith("decade") else 1)
+        return DateValue(f"{base.year - n:04d}", "year", start, end)  # ("a decade ago")
     named = NAMED_PERIOD.fullmatch(text)
     if named:
         return _named_period(named, base, start, end)

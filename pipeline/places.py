@@ -352,7 +352,9 @@ def recognise(
                 follows
                 and (first_in_line or (j - i == 1 and (tokens[j].text in ("(", "|") or partner)))
             )
-            person = person and not ((tied or acting) and j - i == 1)  # "twinned with Redu"
+            # "twinned with Redu"; "Chipping Norton ... ditched its link" (the model's
+            # person is "Norton" alone, not the whole name)
+            person = person and not ((tied or acting) and (j - i == 1 or i not in person_spans))
             person = person and not described and not affix  # "Jongno District" (PERSON)
             person = person and not (coordinated and j - i == 1)
             person = person and not council_of and not council_named
@@ -1266,7 +1268,7 @@ _COUNTY_BODIES = frozenset(
 # Words that make a sentence talk of a tie, for names known only by their affix.
 _AFFIX_TIE_WORDS = frozenset(
     "sister twin twinned twinning friendship friendly partnership partner relationship "
-    "relationships agreement agreements partnerships twinnings ties tie sister-city "
+    "relationships agreement agreements partnerships twinnings ties tie link links sister-city "
     "sister-county sister-province sister-state jumelage städtepartnerschaft "
     "hermanamiento gemellaggio".split()
 )
@@ -1369,6 +1371,16 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     ):
         return True  # "its friendship agreement with Pechenga" (the model's ORG)
     if (
+        i >= 2
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].lower in rel_nouns()
+        and any(
+            tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
+            for k in range(i + 1, j - 1)
+        )
+    ):
+        return True  # "its dormant link with Magny-en-Vexin": a commune's name
+    if (
         i >= 3
         and tokens[i - 1].lower == "between"
         and tokens[i - 2].lower in rel_nouns()
@@ -1430,25 +1442,37 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     ended its agreement with Kaizuka"."""
     if i > sent.tok_start and tokens[i - 1].text.isalpha():
         return False  # (the subject starts its clause)
-    words = list(tokens[j : min(j + 7, sent.tok_end)])
-    if not words or words[0].pos not in ("AUX", "VERB") or j - i > 3:
+    if j - i > 3:
         return False
     if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
         return False  # ("Faversham Town Council ended its twinning": the council's own cue)
+    if j < sent.tok_end and tokens[j].text == ",":
+        # "Chipping Norton, on the other hand, ditched its dormant link with ...": past
+        # a phrase set off after the subject
+        hi = min(j + 7, sent.tok_end)
+        close = next((k for k in range(j + 1, hi) if tokens[k].text == ","), None)
+        if close is not None:
+            j = close + 1
+    words = list(tokens[j : min(j + 7, sent.tok_end)])
+    if not words or words[0].pos not in ("AUX", "VERB"):
+        return False
     for k, t in enumerate(words[:5]):
         if t.lower in ("its", "their") and k + 2 < len(words):
             verb = tokens[t.head].head if t.head != t.i else t.i
+            n = k + 1
+            while n < len(words) - 2 and words[n].pos == "ADJ":
+                n += 1  # "ditched its dormant link with Magny-en-Vexin"
             return (
                 tokens[verb].lemma in _ACTS_ON_TIES
-                and words[k + 1].lower in _tie_words()
-                and words[k + 2].lower == "with"
+                and words[n].lower in _tie_words()
+                and words[n + 1].lower == "with"
             )
     return False
 
 
 _ACTS_ON_TIES = frozenset(
     "end sever cut terminate suspend freeze scrap cancel sign renew formalise formalize "
-    "review break dissolve".split()
+    "review break dissolve ditch drop axe abandon rescind".split()
 )
 
 
@@ -1610,6 +1634,8 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
+    if _tie_talk(sent, tokens) and _acts_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens):
+        return "place.relation"  # "Chipping Norton, on the other hand, ditched its link with"
     if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
         return "place.relation"
     if cand.key in gaz.weak:

@@ -31,6 +31,8 @@ MAY_2023 = relative_base(DateValue("2023-05", "month"))
         ("this year", MAY_2023, "2023", "year"),
         ("six years ago", MAY_2023, "2017", "year"),  # any count the number words know
         ("10 years earlier", MAY_2023, "2013", "year"),
+        ("a decade ago", MAY_2023, "2013", "year"),  # decades count ten years each
+        ("two decades ago", MAY_2023, "2003", "year"),
         ("in March last year", MAY_2023, "2022-03", "month"),  # not this year's March
         ("September of this year", MAY_2023, "2023-09", "month"),
     ],
