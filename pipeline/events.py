@@ -1538,7 +1538,15 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             out.extend(_row_status(parsed, rm, round(0.8 * rm.confidence**0.5, 3), starts))
         start, stop = rm.b.end, rm.b.end
         apposed = False
-        if rm.rule_id.startswith("pair.list"):
+        if rm.rule_id == "pair.answer_names":
+            # "A: Two. Burnaby, in British Columbia, since 1965, and Kholmsk, ...": up to
+            # the next partner the answer names
+            later = [
+                r.b.start for r in relations
+                if r.b is not None and r.sentence == rm.sentence and r.b.start > rm.b.end
+            ]  # fmt: skip
+            stop = min([rm.end, *later])
+        elif rm.rule_id.startswith("pair.list"):
             stop = rm.end  # the year may sit in the qualifier: "(Finland, 1989)"
             line_end = text.find("\n", rm.b.end)
             line_end = len(text) if line_end < 0 else line_end

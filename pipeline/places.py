@@ -1164,6 +1164,29 @@ def _in_with_brackets(i: int, j: int, sent, tokens) -> bool:
 _YEAR_TOKEN = re.compile(r"(?:1[89]|20)\d\d")
 
 
+def _dated_list_item(cand: _Candidate, tokens) -> bool:
+    """A one-word name after a dated item of a list and dated itself the same way: "...,
+    since 1965, and Kholmsk, on Sakhalin, since 1975"."""
+    i, j = cand.tok_start, cand.tok_end
+    if j - i != 1 or i < 4:
+        return False
+    sent = tokens[i].sent
+    before = [t for t in tokens[i - 4 : i] if t.sent == sent]
+    if (
+        not before
+        or before[-1].lower not in ("and", ",")
+        or not any(_YEAR_TOKEN.fullmatch(t.text) for t in before[-3:])
+    ):
+        return False
+    after = [t for t in tokens[j : j + 7] if t.sent == sent]
+    for k, t in enumerate(after[:-1]):
+        if t.lower in ("since", "(") and _YEAR_TOKEN.fullmatch(after[k + 1].text):
+            return True
+        if t.text == "." or t.lower in ("and", "with", "who", "which"):
+            break
+    return False
+
+
 def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
     """A name with a year in brackets ("Kilrush (1986)"), coordinated in a list with a
     place the gazetteer knows ("Dartmouth (1972), Kilrush (1986) and Betanzos (2004)")."""
@@ -1666,6 +1689,9 @@ def _cue(
         # to Kutná Hora to celebrate the 20th anniversary of our twinning"
         return "place.in_tie_sentence"
     if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
+        return "place.list"
+    if cand.ner == "PERSON" and cand.cities and _dated_list_item(cand, tokens):
+        # "Burnaby, in British Columbia, since 1965, and Kholmsk, on Sakhalin, since 1975"
         return "place.list"
     if (
         cand.ner == "PERSON"
