@@ -2127,7 +2127,7 @@ def _resolve(
             qual_admin1.add(hinted_admin1)
     place = resolve(
         cand.key, cand.cities, qual_country, qual_admin1, cand.qual_parent, local,
-        doc.countries, kind,
+        doc.countries, kind, surface,
     )  # fmt: skip
     if place.geonameid is None and kind == "city":
         # "České Budějovice (Budweis) ... The Budweis partnership": another name of a

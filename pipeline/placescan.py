@@ -136,8 +136,9 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             continue
         country, admin1 = hints.get(span.key, (None, None))
         place = resolve(
-            span.key, cities, country, {admin1} if admin1 else set(), None, None, countries
-        )
+            span.key, cities, country, {admin1} if admin1 else set(), None, None, countries,
+            surface=text[span.start : span.end],
+        )  # fmt: skip
         mentions.append(
             PlaceMention(
                 span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
@@ -491,13 +492,22 @@ def resolve(
     local: str | None,
     doc_countries: Counter,
     kind: str = "city",
+    surface: str = "",
 ) -> Place:
     """The most plausible GeoNames entry for a name in its context."""
     total = sum(doc_countries.values()) or 1
     chosen = alias_choices().get(key)
+    # "Mâcon" as written is the French town, not Macon, Georgia: a spelling with marks
+    # that only one of the places of that name bears
+    marked = surface if surface and not surface.isascii() else ""
+    spelled = {c.geonameid for c in cities if marked and c.name == marked}
+    if len(spelled) == len(cities):
+        spelled = set()
 
     def score(city: City) -> float:
         s = math.log10(city.population + 10)
+        if city.geonameid in spelled:
+            s += 1
         if city.geonameid == chosen:
             # our alias table's choice counts as the place's own name ("St. Petersburg"
             # is the Russian city before the Floridian one that bears it as its own)
