@@ -512,6 +512,16 @@ class Dater:
             # second verb's own date
             own = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
             candidates = own or candidates
+        trig = self.tokens[ev.trigger]
+        if trig.pos == "VERB" and len({c[2].tok for c in candidates}) > 1:
+            # "froze its twinning with Vologda in 2014 and ended it in 2022": of two
+            # coordinated verbs each has its own date
+            own = [c for c in candidates if self._governs(ev.trigger, c[2].tok)]
+            if own and any(
+                self.tokens[v].dep == "conj" and self.tokens[v].pos == "VERB"
+                for v in (ev.trigger, *self.children.get(ev.trigger, ()))
+            ):
+                candidates = own
         if ".needs_date" in ev.rule_id:
             # "X is twinned with Y" states a fact; only a date on that very verb ("is
             # twinned with Y since 1962") makes it an act, not one of a verb it is
@@ -806,9 +816,11 @@ class Dater:
         council end ...": a participle on the proposing document that is the subject
         dates the proposal (not "The agreement, signed in 1985, was terminated"); with
         the documents that make ties, the beginning ("An agreement signed in 1988 made
-        X and Y sister cities")."""
+        X and Y sister cities", "The agreement, which took effect on January 1, 2020,
+        twins Trondheim with Darkhan")."""
         d = self.tokens[d_clause]
-        if d.dep != "acl" or d.tag != "VBN":
+        makers = nouns is _MAKERS
+        if not ((d.dep == "acl" and d.tag == "VBN") or (makers and d.dep == "relcl")):
             return False
         noun = self.tokens[d.head]
         return noun.dep in ("nsubj", "nsubjpass") and noun.lemma in nouns and noun.head in chain
