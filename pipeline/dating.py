@@ -897,7 +897,8 @@ class Dater:
             # ("has signed a letter of intent to form a sister city relationship")
             instrument = tok.dep in ("pobj", "prep") and tok.lower in ("of", "intent")
             if tok.dep not in _TO_TENSE and not (
-                about_proposal and (tok.dep == "acl" or infinitive or instrument)
+                # ("has asked Cambridge to review and possibly end its link")
+                about_proposal and (tok.dep in ("acl", "conj") or infinitive or instrument)
             ):
                 break
             tok = self.tokens[tok.head]

@@ -1481,6 +1481,8 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
         return False
     for k, t in enumerate(words[:5]):
         if t.lower in ("its", "their") and k + 2 < len(words):
+            if any(w.pos == "PROPN" for w in words[:k]):
+                return False  # "Opposition MPs urged Vilnius to abandon its ...": Vilnius's
             verb = tokens[t.head].head if t.head != t.i else t.i
             n = k + 1
             while n < len(words) - 2 and words[n].pos == "ADJ":
