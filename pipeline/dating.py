@@ -479,7 +479,10 @@ class Dater:
                 or self._beside(d_clause, trig_clause)
                 or self._announced(d_clause, ev)
                 or self._proposer_dated(d_clause, chain)
-                or (ev.type == "established" and self._proposer_dated(d_clause, chain, _MAKERS))
+                or (
+                    ev.type == "established"
+                    and self._proposer_dated(d_clause, chain, _MAKERS, relative=True)
+                )
             ):
                 rank = 1
             elif d_clause in chain and ev.type.endswith("proposed") and sd.value.precision == "day":
@@ -811,7 +814,9 @@ class Dater:
             return False
         return d.head in (ev.trigger, ev.relation.anchor)
 
-    def _proposer_dated(self, d_clause: int, chain: list[int], nouns=_PROPOSERS) -> bool:
+    def _proposer_dated(
+        self, d_clause: int, chain: list[int], nouns=_PROPOSERS, relative: bool = False
+    ) -> bool:
         """ "A review ..., tabled at last Tuesday's council meeting, recommended that the
         council end ...": a participle on the proposing document that is the subject
         dates the proposal (not "The agreement, signed in 1985, was terminated"); with
@@ -819,8 +824,7 @@ class Dater:
         X and Y sister cities", "The agreement, which took effect on January 1, 2020,
         twins Trondheim with Darkhan")."""
         d = self.tokens[d_clause]
-        makers = nouns is _MAKERS
-        if not ((d.dep == "acl" and d.tag == "VBN") or (makers and d.dep == "relcl")):
+        if not ((d.dep == "acl" and d.tag == "VBN") or (relative and d.dep == "relcl")):
             return False
         noun = self.tokens[d.head]
         return noun.dep in ("nsubj", "nsubjpass") and noun.lemma in nouns and noun.head in chain

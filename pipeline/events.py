@@ -492,32 +492,30 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             add(trig_tok, rm)
         # a denied trigger ("the planned twinning never went ahead") leaves the tie's
         # draft word to tell what it was
-        if trig_tok is not None and (trig_tok in used or _draft_word(rm.anchor, tokens) is None):
-            pass
-        elif anchor.pos == "NOUN" and _trigger_for(anchor, tokens, ("propose",)) is not None:
+        draft = _draft_word(rm.anchor, tokens)
+        told = trig_tok is not None and (trig_tok in used or draft is None)
+        if not told and anchor.pos == "NOUN" and _trigger_for(anchor, tokens, ("propose",)):
             add(rm.anchor, rm)  # "We are in talks with a town in northern Italy"
-        else:
-            draft = _draft_word(rm.anchor, tokens)
-            if draft is not None and not _maybe_above(rm.anchor, tokens, children):
-                # "asked staff to report back on a possible sister-city relationship with
-                # a city in India": a tie named as only proposed is a proposal
-                d = tokens[draft]
-                conf = round(0.7 * rm.confidence**0.5, 3)
+        elif not told and draft is not None and not _maybe_above(rm.anchor, tokens, children):
+            # "asked staff to report back on a possible sister-city relationship with
+            # a city in India": a tie named as only proposed is a proposal
+            d = tokens[draft]
+            conf = round(0.7 * rm.confidence**0.5, 3)
+            events.append(
+                EventMention(rm, "proposed", draft, d.start, d.end, d.sent,
+                             "trigger.propose.draft_noun", conf, False)
+            )  # fmt: skip
+            used.add(draft)
+            stop = _stopping_verb(rm.anchor, tokens, children)
+            if stop is not None:
+                # "put the brakes on a proposed friendship link", "shelved the
+                # planned twinning": the proposal is blocked
+                v = tokens[stop]
                 events.append(
-                    EventMention(rm, "proposed", draft, d.start, d.end, d.sent,
-                                 "trigger.propose.draft_noun", conf, False)
+                    EventMention(rm, "blocked", stop, v.start, v.end, v.sent,
+                                 "trigger.block.draft_noun", conf, False)
                 )  # fmt: skip
-                used.add(draft)
-                stop = _stopping_verb(rm.anchor, tokens, children)
-                if stop is not None:
-                    # "put the brakes on a proposed friendship link", "shelved the
-                    # planned twinning": the proposal is blocked
-                    v = tokens[stop]
-                    events.append(
-                        EventMention(rm, "blocked", stop, v.start, v.end, v.sent,
-                                     "trigger.block.draft_noun", conf, False)
-                    )  # fmt: skip
-                    used.add(stop)
+                used.add(stop)
         for trig_tok in _triggers_below(rm.anchor, tokens, children):
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
@@ -1662,12 +1660,15 @@ def _under_dated_document(parsed: Parsed, relations: list[RelationMention]) -> l
     """ "Under a 2015 agreement, Tacoma and Fuzhou are friendship cities": the one tie
     of a sentence that stands under a dated document began with it."""
     tokens = parsed.tokens
-    pairs = [rm for rm in relations if rm.b is not None]
+    by_sentence: dict[int, list[RelationMention]] = defaultdict(list)
+    for rm in relations:
+        if rm.b is not None:
+            by_sentence[rm.sentence].append(rm)
     out = []
-    for s, sent in enumerate(parsed.sentences):
-        here = [rm for rm in pairs if rm.sentence == s]
+    for s, here in by_sentence.items():
         if len({_key(rm) for rm in here}) != 1:
             continue
+        sent = parsed.sentences[s]
         for tok in tokens[sent.tok_start : sent.tok_end]:
             doc = tokens[tok.head]
             if not (
