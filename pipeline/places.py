@@ -1946,7 +1946,7 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         and before[-1] == "with"
         and before[-2] in ("signed", "concluded", "sealed", "had", "has", "formed")
         and before[-3] in ("it", "they")
-        and (before[-4] in rel_nouns() or before[-5:-3][:1] and before[-5] in rel_nouns())
+        and any(w in rel_nouns() for w in before[-5:-3])  # (or "the agreement that it")
     ):
         return True  # "ended the twinning agreement it signed with Gatchina"
     if (
