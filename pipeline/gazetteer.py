@@ -121,14 +121,20 @@ def _build_city_index(min_population: int):
     for raw in gc.get_cities().values():
         gid = int(raw["geonameid"])
         pop = int(raw["population"] or 0)
-        cities[gid] = (raw["name"], raw["countrycode"], raw["admin1code"], pop)
-        names = {raw["name"]}
+        # Official titles are no part of the name texts use ("Universitäts- und
+        # Hansestadt Greifswald", "City of Sammamish", "City of Milford (balance)");
+        # "City of London" is another place than London and keeps its name.
+        name = re.sub(r"^(?:Universitäts- und )?Hansestadt (?=\w)", "", raw["name"])
+        if raw["countrycode"] == "US":
+            name = re.sub(r"^City of (.+?)(?: \(balance\))?$", r"\1", name)
+        cities[gid] = (name, raw["countrycode"], raw["admin1code"], pop)
+        names = {raw["name"], name}
         for alt in raw["alternatenames"]:
             # Short all-capital alternates are airport and postal codes ("ROK").
             if len(alt) < 3 or (alt.isupper() and len(alt) <= 4) or not _latin(alt):
                 continue
             names.add(alt)
-        own = {raw["name"]}
+        own = {raw["name"], name}
         if raw["countrycode"] in _CITY_SUFFIXED and raw["name"].endswith(" City"):
             # GeoNames' "Tagbilaran City", "Hualien City": texts also write "Tagbilaran",
             # as much the city's own name as the other

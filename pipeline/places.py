@@ -1479,6 +1479,17 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     words = list(tokens[j : min(j + 7, sent.tok_end)])
     if not words or words[0].pos not in ("AUX", "VERB"):
         return False
+    for k, t in enumerate(words[:4]):
+        # "Fremantle has cut ties with its sister city Kobe" (or "with Kobe, its sister
+        # city"): the partner is its own
+        if (
+            t.lower in _TIE_PLURALS
+            and k + 2 < len(words)
+            and words[k + 1].lower == "with"
+            and tokens[t.head].lemma in _ACTS_ON_TIES
+            and _its_own_partner(words[k + 2].i, sent, tokens)
+        ):
+            return True
     for k, t in enumerate(words[:5]):
         if t.lower in ("its", "their") and k + 2 < len(words):
             if any(w.pos == "PROPN" for w in words[:k]):
@@ -1499,6 +1510,21 @@ _ACTS_ON_TIES = frozenset(
     "end sever cut terminate suspend freeze scrap cancel sign renew formalise formalize "
     "review break dissolve ditch drop axe abandon rescind".split()
 )
+_TIE_PLURALS = frozenset("ties links relations".split())
+
+
+def _its_own_partner(k: int, sent, tokens) -> bool:
+    """The partner at `k` is called the subject's own: "its sister city Kobe", "Kobe,
+    its Japanese sister city"."""
+    if tokens[k].pos == "PROPN":
+        while k < sent.tok_end and tokens[k].pos == "PROPN":
+            k += 1
+        if k + 1 >= sent.tok_end or tokens[k].text != ",":
+            return False
+        k += 1
+    if tokens[k].lower not in ("its", "their"):
+        return False
+    return any(w.lower in _REL_WORDS for w in tokens[k + 1 : min(k + 4, sent.tok_end)])
 
 
 def _smaller_in(cities: tuple[City, ...], parent: City) -> bool:
