@@ -291,6 +291,16 @@ class Dater:
             if self.tokens[k].sent == m.sent
         )
 
+    def _when_clause(self, d_clause: int, trig_clause: int) -> bool:
+        """ "The twinning ended when the German town withdrew in 2019": a "when" clause
+        on the event's own verb happened at the same time."""
+        clause = self.tokens[d_clause]
+        return (
+            clause.dep == "advcl"
+            and clause.head == trig_clause
+            and any(self.tokens[c].lower == "when" for c in self.children.get(d_clause, ()))
+        )
+
     def _in_other_time(self, i: int) -> bool:
         """ "eight years after the annexation of Crimea in 2014": a date inside an
         "after/before ..." phrase is the time of that other thing."""
@@ -477,6 +487,7 @@ class Dater:
             elif (
                 (d_clause in chain and not ev.subordinate)
                 or self._beside(d_clause, trig_clause)
+                or self._when_clause(d_clause, trig_clause)
                 or self._announced(d_clause, ev)
                 or self._proposer_dated(d_clause, chain)
                 or (
@@ -900,9 +911,12 @@ class Dater:
             )  # "has given the mayor the go-ahead to negotiate a sister city agreement"
             # ("has signed a letter of intent to form a sister city relationship")
             instrument = tok.dep in ("pobj", "prep") and tok.lower in ("of", "intent")
+            # ("has proposed twinning Bath with Kaposvár": the tagger's gerund modifier)
+            gerund = tok.dep == "amod" and tok.tag == "VBG"
             if tok.dep not in _TO_TENSE and not (
                 # ("has asked Cambridge to review and possibly end its link")
-                about_proposal and (tok.dep in ("acl", "conj") or infinitive or instrument)
+                about_proposal
+                and (tok.dep in ("acl", "conj") or infinitive or instrument or gerund)
             ):
                 break
             tok = self.tokens[tok.head]
