@@ -319,14 +319,21 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
                 # "Baguio's sister cities in California and South Korea": where the
                 # partners lie, not a partner
-                # ("it also has a sister city in Timaru": a town is the partner)
+                # ("it also has a sister city in Timaru": a town is the partner; so are
+                # towns listed after "sister cities in Ashdod, Israel; Hanover, ...")
+                towns = sum(
+                    su.mentions[su.units.units[u].ref].place.kind == "city" for u in b_units
+                )
                 b_units = [
                     u for u in b_units
                     if not (
                         _where_partners_lie(su.units.units[u], tokens)
                         and (
                             su.mentions[su.units.units[u].ref].place.kind != "city"
-                            or tokens[su.units.units[u].tok_start - 2].lower.endswith("s")
+                            or (
+                                tokens[su.units.units[u].tok_start - 2].lower.endswith("s")
+                                and towns < 2
+                            )
                         )
                     )
                 ]  # fmt: skip
@@ -1635,7 +1642,15 @@ def _partner_position(unit, tokens) -> bool:
     partner in a tie, not the side that acts ("calling on Saskatchewan to sever its
     twinning" is no partner)."""
     tok = tokens[unit.tok_start]
-    while tok.dep == "compound" and tok.head != tok.i:
+    # (through the list: "twinned with Cardiff, Saarbrücken and Jacksonville"; not to a
+    # name right before a verb of its own, which the parser joins to the list: "ended
+    # its partnership with Xiamen and Swansea suspended ...")
+    own_verb = unit.tok_end < len(tokens) and tokens[unit.tok_end].pos in ("VERB", "AUX")
+    for _ in range(8):
+        if tok.dep == "conj" and own_verb:
+            return False
+        if tok.dep not in ("compound", "conj") or tok.head == tok.i:
+            break
         tok = tokens[tok.head]
     if tok.dep == "pobj" and tokens[tok.head].lower == "of":
         noun = tokens[tokens[tok.head].head]  # "the Chinese city of Xi'an"

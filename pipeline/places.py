@@ -2627,11 +2627,31 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             owner = _owner_of_subject(prev[0], mentions, tokens)
                             if owner is not None:
                                 antecedent = owner.place
+            # the list of partners that follows ("is twinned with Sainte-Maxime (France),
+            # Oberursel (Germany) and ...")
+            lists_at = next(
+                (
+                    k for k in range(end, min(end + 7, sent.tok_end))
+                    if tokens[k].lower == "with" or tokens[k].lower in _LISTING_VERBS
+                ),
+                None,
+            )  # fmt: skip
             if antecedent is None or any(
                 m.place.key == antecedent.key and end < m.tok_start
                 and (
                     (m.tok_start <= end + 6 and tokens[m.tok_start - 1].lower == "with")
                     or tokens[m.tok_start - 1].lower in _LISTING_VERBS
+                    or (
+                        lists_at is not None
+                        and m.tok_start > lists_at
+                        # (in the list itself, not a later clause: "..., a link forged
+                        # after Westport families raised funds")
+                        # ("our oldest twin, with which Stamford sealed ...")
+                        and not any(
+                            t.pos in ("VERB", "AUX") or t.lower in ("which", "whom")
+                            for t in tokens[lists_at : m.tok_start]
+                        )
+                    )
                 )
                 for m in mentions if m.tok_start >= 0 and tokens[m.tok_start].sent == tok.sent
             ):  # fmt: skip
