@@ -905,6 +905,11 @@ class Dater:
         for _ in range(7 if about_proposal else 3):
             if tok.tag == "VBN" or tok.head == tok.i:
                 break
+            if about_proposal and tok.dep in ("nsubj", "nsubjpass") and tok.lemma in _MOTIONS:
+                # "Plans to twin Galway with Qingdao have been shelved", "A petition
+                # calling on Bath to sever ties ... has gathered 2,000 signatures"
+                tok = self.tokens[tok.head]
+                continue
             infinitive = tok.dep == "advcl" and any(
                 self.tokens[c].dep == "aux" and self.tokens[c].lower == "to"
                 for c in self.children.get(tok.i, ())

@@ -374,6 +374,7 @@ _CAME_TO_NOTHING = {
     "come": {"nothing"}, "fall": {"through"}, "fizzle": {"out"}, "peter": {"out"},
     "go": {"ahead"},
 }  # fmt: skip
+_NEVER_HAPPENED = frozenset("materialise materialize proceed eventuate happen".split())
 
 
 def _modality_of(tok: Token, tokens=None) -> str | None:
@@ -423,6 +424,16 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         before = {t.lower for t in tokens[max(0, tok.i - 3) : tok.i] if t.head == tok.i}
         if after & _CAME_TO_NOTHING[tok.lemma] and (tok.lemma != "go" or before & {"never", "not"}):
             return "fail"
+    # "the proposed partnership never materialised", "did not proceed"
+    if (
+        tok.lemma in _NEVER_HAPPENED
+        and tokens is not None
+        and any(
+            t.head == tok.i and t.lower in ("never", "not", "n't")
+            for t in tokens[max(0, tok.i - 3) : tok.i]
+        )
+    ):
+        return "fail"
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue

@@ -286,7 +286,9 @@ def recognise(
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
             tied = _tie_frames(i, j, sent, tokens)
-            acting = tie_talk and _acts_on_own_tie(i, j, sent, tokens)
+            acting = tie_talk and (
+                _acts_on_own_tie(i, j, sent, tokens) or _urged_to_act(i, j, sent, tokens)
+            )
             # "the Seodaemun District Council" is the council of Seodaemun District
             bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
             affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens) if tie_talk else None
@@ -1511,6 +1513,26 @@ _ACTS_ON_TIES = frozenset(
     "review break dissolve ditch drop axe abandon rescind".split()
 )
 _TIE_PLURALS = frozenset("ties links relations".split())
+_URGING = frozenset("urge urges urged urging ask asks asked asking press pressed pressing".split())
+
+
+def _urged_to_act(i: int, j: int, sent, tokens) -> bool:
+    """A name asked to act on its own tie: "a petition calling on Bath to sever ties with
+    Braunschweig", "urged Vilnius to end its partnership with Minsk"."""
+    if i < 2 or j - i > 3 or j + 2 >= sent.tok_end:
+        return False
+    called_on = tokens[i - 1].lower == "on" and tokens[i - 2].lemma == "call"
+    if not (called_on or tokens[i - 1].lower in _URGING):
+        return False
+    if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
+        return False  # ("voted to ask City Council to end ...": a body, its own cue)
+    if tokens[j].lower != "to" or tokens[j + 1].lemma not in _ACTS_ON_TIES:
+        return False
+    rest = tokens[j + 2 : min(j + 6, sent.tok_end)]
+    return any(
+        t.lower in _tie_words() and k + 1 < len(rest) and rest[k + 1].lower == "with"
+        for k, t in enumerate(rest)
+    )
 
 
 def _its_own_partner(k: int, sent, tokens) -> bool:
@@ -1685,7 +1707,10 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
-    if _tie_talk(sent, tokens) and _acts_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens):
+    if _tie_talk(sent, tokens) and (
+        _acts_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens)
+        or _urged_to_act(cand.tok_start, cand.tok_end, sent, tokens)
+    ):
         return "place.relation"  # "Chipping Norton, on the other hand, ditched its link with"
     if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
         return "place.relation"
