@@ -727,6 +727,23 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     # "severed its sister-city ties with Karatsu, restoring them three years later": a
     # verb beside an event's verb whose object is a pronoun goes on about the same tie.
     for ev in list(events):
+        t = tokens[ev.trigger]
+        after = tokens[t.head]
+        if (
+            # "suspended its ties with Nagoya; they were restored in 2022": the parser
+            # hangs the first clause on the second
+            t.dep in ("ccomp", "parataxis")
+            and after.i > t.i
+            and after.pos == "VERB"
+            and after.i not in used
+            and any(tokens[k].text == ";" for k in range(t.i, after.i))
+            and any(
+                tokens[o].dep == "nsubjpass" and tokens[o].lower in ("they", "it")
+                for o in children.get(after.i, ())
+            )
+            and _trigger_for(after, tokens, _DIRECT) is not None
+        ):
+            add(after.i, ev.relation, ".pronoun")
         for c in children.get(ev.trigger, ()):
             ctok = tokens[c]
             if (
@@ -757,7 +774,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     for o in children.get(c, ())
                     if tokens[o].dep == "nsubj"
                 )
-                and _trigger_for(ctok, tokens, ("terminate", "suspend")) is not None
+                # ("was suspended in 2019 and restored in 2022")
+                and _trigger_for(ctok, tokens, ("terminate", "suspend", "retain")) is not None
             ):
                 add(c, ev.relation, ".conj")
 
@@ -966,6 +984,10 @@ def _tie_clause_on_partner(rm, tokens, children) -> list[int]:
 _PRONOUN_CLASSES = ("establish", "terminate", "suspend", "retain")
 
 
+_PLURAL_TIES = frozenset("ties links relations agreements partnerships twinnings".split())
+_ENDED_OR_RESTORED = ("terminate", "suspend", "retain")
+
+
 def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, RelationMention]]:
     """ "The link with Cosenza ... was formalised in 2002 .... It was ended by mutual
     agreement in 2017": "it" as the subject of a tie's verb, right after a sentence
@@ -990,17 +1012,32 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
             # "The relationship with Luoyang ... is over. Councillors voted last month to
             # wind it up": "it" as the object of a verb that ends or suspends, too
             ended = tok.lower == "it" and tok.dep == "dobj"
-            if not ended and (
-                (tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass")
+            # "Hobart suspended its ties with Nagoya. They were restored in 2022": a
+            # passive's pronoun subject is what was done to, the tie, not a town
+            done_to = tok.dep == "nsubjpass" and (
+                tok.lower == "it"
+                or (tok.lower == "they" and tokens[rm.anchor].lower in _PLURAL_TIES)
+            )
+            if (
+                not ended
+                and not done_to
+                and ((tok.lower != "it" and not that) or tok.dep not in ("nsubj", "nsubjpass"))
             ):
                 continue
             verb = tokens[tok.head]
             # "X and Y renewed their agreement on Friday. The two cities first signed it
             # in 1978": the pair itself doing it to "it"
             by_pair = ended and _pair_subject(verb, tokens)
-            if tokens[rm.anchor].dep == "dobj" and not that and not by_pair:
+            if tokens[rm.anchor].dep == "dobj" and not that and not by_pair and not done_to:
                 continue  # ("raised our old agreement with Polkowice. That was signed ...")
-            classes = ("terminate", "suspend") if ended and not by_pair else _PRONOUN_CLASSES
+            classes = _PRONOUN_CLASSES
+            if ended and not by_pair:
+                # ("In 2022 the council voted to restore it"; not "Officials said they
+                # would like to revive it", a wish)
+                decided = verb.tag == "VBD" or (
+                    verb.dep == "xcomp" and tokens[verb.head].lemma in _DECIDING
+                )
+                classes = _ENDED_OR_RESTORED if decided else ("terminate", "suspend")
             if verb.pos == "VERB" and _trigger_for(verb, tokens, classes):
                 out.append((verb.i, rm))
     return out
