@@ -662,6 +662,8 @@ class Dater:
             # "Mombasa will be twinned with Durban": planned as of the report
             # (or to end it: "will decide next week whether to scrap the twinning")
             or (ev.type.endswith("proposed") and ".future" in ev.rule_id)
+            # "will keep its ties ... despite calls to cut them": decided as of the report
+            or (ev.type == "retained" and ".future" in ev.rule_id and "+realize" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
             # "The proposed tie with Queenstown was first raised by tour operators"

@@ -209,7 +209,7 @@ def noun_with_object(tok: Token, tokens) -> bool:
 
 
 _ENACTING = frozenset("pass adopt carry approve".split())
-_ENACTED = frozenset("motion resolution ordinance".split())
+_ENACTED = frozenset("motion resolution ordinance proposal".split())
 _SUBJECT_CLASSES = ("terminate", "suspend", "retain", "block", "propose")
 
 
@@ -2276,6 +2276,8 @@ def _classify(
         cur = head
     if recommended_item(cur, tokens, parsed.text):
         mods.append("propose")  # "It is recommended that the Committee: (ii) approves ..."
+    if trig.needs_decision and "realize" not in mods and _despite_calls(tok, tokens, children):
+        mods.append("realize")  # "will keep its ties with Guangzhou despite calls to cut them"
     if not subordinate:
         subordinate = _in_temporal_clause(tok, tokens, children)
     headline_verb = _headline_verb_as_noun(cur, tokens, children, parsed)
@@ -2601,6 +2603,20 @@ def _decided_future(verb: Token, aux: Token, tokens) -> bool:
         and verb.dep == "ccomp"
         and _modality_of(tokens[verb.head], tokens) == "realize"
     )
+
+
+_PRESSURE = frozenset("call pressure demand criticism opposition petition protest push".split())
+
+
+def _despite_calls(tok: Token, tokens, children) -> bool:
+    """Keeping a tie in the face of calls to end it is a decision: "Auckland will keep
+    its sister city relationship with Guangzhou despite calls to cut ties"."""
+    for c in children.get(tok.i, ()):
+        if tokens[c].lower not in ("despite", "notwithstanding"):
+            continue
+        if any(tokens[o].lemma in _PRESSURE for o in children.get(c, ())):
+            return True
+    return False
 
 
 def _decide(trig: Trigger, mods: list[str]) -> str | None:
