@@ -1189,6 +1189,24 @@ def _dated_list_item(cand: _Candidate, tokens) -> bool:
     return False
 
 
+def _opens_dated_list(cand: _Candidate, tokens) -> bool:
+    """A name with a year in brackets, followed by more such items: "Béthune (1960),
+    Schwerte (1982) and Oudenaarde (1992)"."""
+    j = cand.tok_end
+    sent = tokens[cand.tok_start].sent
+    after = [t for t in tokens[j : j + 10] if t.sent == sent]
+    if len(after) < 8 or after[0].text != "(" or after[2].text != ")":
+        return False
+    if not _YEAR_TOKEN.fullmatch(after[1].text) or after[3].lower not in (",", ";", "and"):
+        return False
+    return any(
+        t.text == "("
+        and _YEAR_TOKEN.fullmatch(after[k + 1].text)
+        and after[k - 1].text[:1].isupper()
+        for k, t in enumerate(after[4:-1], start=4)
+    )
+
+
 def _listed_with_place(i: int, j: int, sent, tokens, candidates) -> bool:
     """A name with a year in brackets ("Kilrush (1986)"), coordinated in a list with a
     place the gazetteer knows ("Dartmouth (1972), Kilrush (1986) and Betanzos (2004)")."""
@@ -1746,6 +1764,14 @@ def _cue(
     if cand.ner == "PERSON" and cand.cities and _dated_list_item(cand, tokens):
         # "Burnaby, in British Columbia, since 1965, and Kholmsk, on Sakhalin, since 1975"
         return "place.list"
+    if (
+        cand.ner in ("", "PERSON", "ORG")
+        and not cand.container
+        and cand.cities
+        and cand.cities[0].population >= 5000
+        and _opens_dated_list(cand, tokens)
+    ):
+        return "place.list"  # "has added Béthune (1960), Schwerte (1982) and ..."
     if (
         cand.ner == "PERSON"
         # one word ("Glasgow"), or a big city's whole multi-word name ("Ras Al Khaimah")
