@@ -1271,6 +1271,20 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         and tokens[j + 1].lower in (_COUNCIL_BODIES)
     ):
         return True
+    if (
+        i == sent.tok_start
+        and j + 3 < sent.tok_end
+        and tokens[j].lower in ("is", "was")
+        and tokens[j + 1].lower in ("a", "an")
+    ):
+        # "Kendal is a market town in Cumbria"
+        for k in range(j + 2, min(j + 5, sent.tok_end - 1)):
+            t = tokens[k]
+            if t.lower in _PLACE_NOUNS:
+                return tokens[k + 1].lower in ("in", "on", "near", "of")
+            if t.pos not in ("ADJ", "PROPN") and t.dep not in ("amod", "compound"):
+                return False
+        return False
     if j + 2 >= sent.tok_end or tokens[j].text != ",":
         return False
     # "Gien, the riverside town on the Loire" too
@@ -1474,7 +1488,11 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     after = [t.lower for t in tokens[j : min(j + 4, sent.tok_end)]]
     if after[:1] in (["'s"], ["’s"]) and (
         after[1:2] == ["twinning"]
-        or (after[1:2] in (["sister"], ["twin"]) and after[2:3] and after[2] in _TIED_UNITS)
+        or (
+            after[1:2] in (["sister"], ["twin"], ["partner"], ["friendship"])
+            and after[2:3]
+            and after[2] in _TIED_UNITS
+        )
     ):
         return True  # "Lismore's sister city relationships", "Hay's twinning with Redu"
     return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
@@ -2424,6 +2442,7 @@ def focal_place(
 
 # "Among the city's partners are Kiel and Seattle": a place listed as the city's
 # partner is not the city
+_PAIRING_VERBS = frozenset("twin pair link partner".split())
 _LISTING_VERBS = frozenset("are were include includes included including".split())
 
 
@@ -2532,6 +2551,13 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                 t.lower in _OWN_RELATION for t in tokens[i + 1 : min(i + 4, sent.tok_end)]
             ):
                 start, end = i, i + 1  # a city speaking: "our partner city Kaliningrad"
+            elif (
+                tok.text == "It"
+                and i == sent.tok_start
+                and tok.dep in ("nsubj", "nsubjpass")
+                and tokens[tok.head].lemma in _PAIRING_VERBS
+            ):
+                start, end = i, i + 1  # "Kendal is a market town in Cumbria. It is twinned with"
             else:
                 continue
             # A place the sentence names before, not as a partner ("Councillors in Dundee
@@ -2663,7 +2689,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                             continue
                         elif kind in _FOCAL_KIND:
                             antecedent = focal
-                    if tok.lower == "its":
+                    if tok.lower in ("its", "it"):
                         # "Nelson has four sister cities. Its oldest relationship ...": the
                         # subject of the sentence before.
                         here = tokens[sent.tok_start].sent
