@@ -2032,6 +2032,12 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
+    if (
+        before[-1:] in (["counts"], ["count"], ["counted"], ["lists"], ["includes"])
+        and after[:2] in (["among", "its"], ["among", "their"])
+        and any(w in _REL_WORDS for w in after[2:5])
+    ):
+        return True  # "Beppu counts Rotorua among its sister cities"
     if before[-2:] in (["and", "with"], ["also", "with"], [",", "with"]) and _gapped_with(
         cand, tokens
     ):
