@@ -100,7 +100,9 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
 
 
 _AGO = re.compile(rf"(?i)\b{COUNT}\s+years?\s+ago\b")
-_MOTIONS = frozenset("motion proposal bid plan request petition amendment resolution".split())
+_MOTIONS = frozenset(
+    "motion proposal bid plan request petition amendment resolution call demand".split()
+)
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
 _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
