@@ -534,6 +534,7 @@ def resolve(
         own in (key, bare)
         or own == f"{key} city"  # "Tagbilaran" is Tagbilaran City
         or key.startswith(f"{own} ")  # "Esslingen am Neckar" is Esslingen
+        or best.geonameid == chosen  # our alias table's choice ("Marburg", "Bad Neuenahr")
     )
     if not named and kind != "city":
         # "Bexar County" is no name of Béchar: a county or district goes by its own name
