@@ -1569,6 +1569,12 @@ _YEAR_CELL = re.compile(
 )
 
 
+_STATUS_BEFORE_YEAR = re.compile(
+    r"(?i)\b(?:suspended|terminated|ended|frozen|cancell?ed|dissolved|severed|paused|"
+    r"revoked|lapsed|rescinded)\W*(?:in\s+|since\s+)?$"
+)
+
+
 def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
     "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
@@ -1648,6 +1654,8 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             continue
         s1, e1 = start + m.start(1), start + m.end(1)
         since = text[max(start, s1 - 6) : s1].strip().lower() == "since"
+        if not rng and _STATUS_BEFORE_YEAR.search(text, max(start, s1 - 24), s1):
+            continue  # "Nakhodka, Russia – suspended 2022": the year of the row's status
         t_start = s1 - 6 if since else s1
         tok = _token_at(parsed, s1)
         began = DateValue(text[s1:e1], "year", s1, e1)
