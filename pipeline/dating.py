@@ -277,8 +277,9 @@ class Dater:
         year = int(found[-1].value.value[:4]) + n
         return DateValue(f"{year:04d}", "year", start, end)
 
-    def _shortly_after(self, d_clause: int, trig_clause: int) -> bool:
-        """The date's clause hangs on the event's as "shortly / soon / days after ..."."""
+    def _shortly_after(self, d_clause: int, trig_clause: int, soon: bool = True) -> bool:
+        """The date's clause hangs on the event's as "shortly / soon / days after ..."
+        (`soon`=False: as any "after ...")."""
         clause = self.tokens[d_clause]
         if clause.dep != "advcl" or clause.head != trig_clause:
             return False
@@ -286,6 +287,8 @@ class Dater:
             self.tokens[c] for c in self.children.get(d_clause, ())
             if self.tokens[c].lower in ("after", "following")
         ]  # fmt: skip
+        if not soon:
+            return bool(marks)
         return any(
             self.tokens[k].lower in _SOON
             for m in marks
@@ -506,10 +509,16 @@ class Dater:
                 rank = 2
                 year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
                 sd = replace(sd, value=year)
-            elif self._shortly_after(d_clause, trig_clause):
+            elif self._shortly_after(d_clause, trig_clause, soon=False) and (
+                # (not "voted to end ... after Coun. Douglas raised it in December": a
+                # month just before the report says nothing of the year)
+                not sd.relative or self._shortly_after(d_clause, trig_clause)
+            ):
                 # "suspended its partnership ... shortly after the invasion began in
-                # February 2022": soon after the other thing, in its year
-                rank = 2
+                # February 2022": soon after the other thing, in its year; after it
+                # with no word of how soon ("After Russia invaded Ukraine in February
+                # 2022, Turku froze its ties"), its year only when nothing else dates it
+                rank = 2 if self._shortly_after(d_clause, trig_clause) else 3
                 year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
                 sd = replace(sd, value=year)
             else:
