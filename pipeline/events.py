@@ -1569,12 +1569,6 @@ _YEAR_CELL = re.compile(
 )
 
 
-_STATUS_BEFORE_YEAR = re.compile(
-    r"(?i)\b(?:suspended|terminated|ended|frozen|cancell?ed|dissolved|severed|paused|"
-    r"revoked|lapsed|rescinded)\W*(?:in\s+|since\s+)?$"
-)
-
-
 def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
     "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
@@ -1585,9 +1579,11 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     for rm in relations:
         if rm.b is None:
             continue
+        status: list[EventMention] = []
         if rm.rule_id.startswith("pair.list"):
             starts = starts or [t.start for t in parsed.tokens]
-            out.extend(_row_status(parsed, rm, round(0.8 * rm.confidence**0.5, 3), starts))
+            status = _row_status(parsed, rm, round(0.8 * rm.confidence**0.5, 3), starts)
+            out.extend(status)
         start, stop = rm.b.end, rm.b.end
         apposed = False
         if rm.rule_id == "pair.answer_names":
@@ -1654,7 +1650,7 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             continue
         s1, e1 = start + m.start(1), start + m.end(1)
         since = text[max(start, s1 - 6) : s1].strip().lower() == "since"
-        if not rng and _STATUS_BEFORE_YEAR.search(text, max(start, s1 - 24), s1):
+        if any(e.own_date is not None and e.own_date.start == s1 for e in status):
             continue  # "Nakhodka, Russia – suspended 2022": the year of the row's status
         t_start = s1 - 6 if since else s1
         tok = _token_at(parsed, s1)

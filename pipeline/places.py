@@ -286,9 +286,7 @@ def recognise(
             # ("* Annapolis Royal, Nova Scotia, Canada"); a person's full name with a
             # country in running text ("Anna Berg (Sweden)") stays a person.
             tied = _tie_frames(i, j, sent, tokens)
-            acting = tie_talk and (
-                _acts_on_own_tie(i, j, sent, tokens) or _urged_to_act(i, j, sent, tokens)
-            )
+            acting = tie_talk and _acting_on_own_tie(i, j, sent, tokens)
             # "the Seodaemun District Council" is the council of Seodaemun District
             bodied = j - i > 2 and tokens[j - 1].text in ("Council", "Office", "Government")
             affix = _admin_affix(i, j - 1 if bodied else j, sent, tokens) if tie_talk else None
@@ -1498,6 +1496,18 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
 
 
+def _acting_on_own_tie(i: int, j: int, sent, tokens) -> bool:
+    """The name acts, or is asked to act, on its own tie."""
+    if any(t.lower in _BODY_WORDS for t in tokens[i:j]):
+        # ("Faversham Town Council ended its twinning", "voted to ask City Council to
+        # end ...": the council's own cue)
+        return False
+    return _acts_on_own_tie(i, j, sent, tokens) or _urged_to_act(i, j, sent, tokens)
+
+
+_BODY_WORDS = frozenset("council town city county".split())
+
+
 def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks as the subject acting on its own tie: "Shellharbour has
     ended its agreement with Kaizuka"."""
@@ -1505,8 +1515,6 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
         return False  # (the subject starts its clause)
     if j - i > 3:
         return False
-    if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
-        return False  # ("Faversham Town Council ended its twinning": the council's own cue)
     if j < sent.tok_end and tokens[j].text == ",":
         # "Chipping Norton, on the other hand, ditched its dormant link with ...": past
         # a phrase set off after the subject
@@ -1560,8 +1568,6 @@ def _urged_to_act(i: int, j: int, sent, tokens) -> bool:
     called_on = tokens[i - 1].lower == "on" and tokens[i - 2].lemma == "call"
     if not (called_on or tokens[i - 1].lower in _URGING):
         return False
-    if any(t.lower in ("council", "town", "city", "county") for t in tokens[i:j]):
-        return False  # ("voted to ask City Council to end ...": a body, its own cue)
     if tokens[j].lower != "to" or tokens[j + 1].lemma not in _ACTS_ON_TIES:
         return False
     rest = tokens[j + 2 : min(j + 6, sent.tok_end)]
@@ -1743,10 +1749,7 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
-    if _tie_talk(sent, tokens) and (
-        _acts_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens)
-        or _urged_to_act(cand.tok_start, cand.tok_end, sent, tokens)
-    ):
+    if _tie_talk(sent, tokens) and _acting_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens):
         return "place.relation"  # "Chipping Norton, on the other hand, ditched its link with"
     if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
         return "place.relation"
