@@ -509,16 +509,17 @@ class Dater:
                 rank = 2
                 year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
                 sd = replace(sd, value=year)
-            elif self._shortly_after(d_clause, trig_clause, soon=False) and (
-                # (not "voted to end ... after Coun. Douglas raised it in December": a
-                # month just before the report says nothing of the year)
-                not sd.relative or self._shortly_after(d_clause, trig_clause)
-            ):
+            elif self._shortly_after(d_clause, trig_clause, soon=False):
                 # "suspended its partnership ... shortly after the invasion began in
                 # February 2022": soon after the other thing, in its year; after it
                 # with no word of how soon ("After Russia invaded Ukraine in February
                 # 2022, Turku froze its ties"), its year only when nothing else dates it
-                rank = 2 if self._shortly_after(d_clause, trig_clause) else 3
+                soon = self._shortly_after(d_clause, trig_clause)
+                if sd.relative and not soon:
+                    # ("voted to end ... after Coun. Douglas raised it in December": a
+                    # month just before the report says nothing of the year)
+                    continue
+                rank = 2 if soon else 3
                 year = DateValue(sd.value.value[:4], "year", sd.value.start, sd.value.end)
                 sd = replace(sd, value=year)
             else:
