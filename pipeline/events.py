@@ -372,9 +372,12 @@ _MOVERS = frozenset(
 
 _CAME_TO_NOTHING = {
     "come": {"nothing"}, "fall": {"through"}, "fizzle": {"out"}, "peter": {"out"},
-    "go": {"ahead"},
 }  # fmt: skip
-_NEVER_HAPPENED = frozenset("materialise materialize proceed eventuate happen".split())
+# Verbs that tell a failure only when denied, some with the word they need after them.
+_NEVER_HAPPENED = {
+    "go": {"ahead"}, "materialise": set(), "materialize": set(), "proceed": set(),
+    "eventuate": set(), "happen": set(),
+}  # fmt: skip
 
 
 def _modality_of(tok: Token, tokens=None) -> str | None:
@@ -418,22 +421,22 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         if held and proposal:
             return "block"
     if tok.lemma in _CAME_TO_NOTHING and tokens is not None:
-        # "Efforts to twin Ludlow with ... came to nothing", "the plan fell through",
-        # "the proposed twinning never went ahead": what was put forward failed
+        # "Efforts to twin Ludlow with ... came to nothing", "the plan fell through":
+        # what was put forward failed
         after = {t.lower for t in tokens[tok.i + 1 : tok.i + 3]}  # ("came to nothing")
-        before = {t.lower for t in tokens[max(0, tok.i - 3) : tok.i] if t.head == tok.i}
-        if after & _CAME_TO_NOTHING[tok.lemma] and (tok.lemma != "go" or before & {"never", "not"}):
+        if after & _CAME_TO_NOTHING[tok.lemma]:
             return "fail"
-    # "the proposed partnership never materialised", "did not proceed"
-    if (
-        tok.lemma in _NEVER_HAPPENED
-        and tokens is not None
-        and any(
+    if tok.lemma in _NEVER_HAPPENED and tokens is not None:
+        # "the proposed twinning never went ahead", "the proposed partnership never
+        # materialised", "did not proceed"
+        after = {t.lower for t in tokens[tok.i + 1 : tok.i + 3]}
+        needed = _NEVER_HAPPENED[tok.lemma]
+        denied = any(
             t.head == tok.i and t.lower in ("never", "not", "n't")
             for t in tokens[max(0, tok.i - 3) : tok.i]
         )
-    ):
-        return "fail"
+        if denied and (not needed or after & needed):
+            return "fail"
     for pos, cls in _modality().get(tok.lemma, ()):
         if pos and tok.pos not in pos:
             continue
