@@ -1418,7 +1418,12 @@ def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
     # (or in the sentence itself: "The tie with Kashiwazaki, sealed on a visit by a
     # Brandon delegation")
     hi = parsed.sentences[s].end
-    return any(lo <= m.start < hi and m.place.key == places.focal.key for m in places.context)
+    # (or spoken of as "our twin", "the council", when its own site names it only in
+    # the masthead)
+    return any(
+        lo <= m.start < hi and m.place.key == places.focal.key
+        for m in (*places.context, *places.mentions)
+    )
 
 
 def _heading(text: str) -> bool:

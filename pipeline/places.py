@@ -633,6 +633,10 @@ def recognise(
         (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
         None,
     )
+    if focal_first is None and focal is not None and focal.geonameid is None:
+        # "Llandovery Town Council | ...": the page's own town, named only in its masthead
+        head = _council_masthead(parsed.text)
+        focal_first = head if head is not None and head.place == focal else None
     return Places(
         tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal,
         focal_first,
@@ -2376,6 +2380,24 @@ _OWN_BODY = re.compile(
     r"(?i)\s+(?:sister\s+cit(?:y|ies)|twinning|twin\s+towns?|friendship\s+cit(?:y|ies))"
     r"(?:\s+(?:association|committee|society|club|commission|program|programme|inc\.?))?\s*$"
 )
+# "Llandovery Town Council | Cyngor Tref Llanymddyfri" heading the page: the council's
+# own site (a county's or district's council speaks for no one town)
+_COUNCIL_MASTHEAD = re.compile(
+    r"\A\s*([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) (?:Town|City|Borough|Parish|Community) "
+    r"Council\b[^\n]{0,60}(?:\n|\Z)"
+)
+
+
+def _council_masthead(text: str) -> PlaceMention | None:
+    """The town of the council whose site this is, named in its masthead, when the
+    gazetteer lacks it (a place of no country or id, spanning its name there)."""
+    m = _COUNCIL_MASTHEAD.match(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    return PlaceMention(
+        m.start(1), m.end(1), name, Place(name, None, None), -1, -1, -1, "place.masthead"
+    )
 
 
 def _is_dateline(m: PlaceMention, text: str) -> bool:
@@ -2386,6 +2408,18 @@ def _is_dateline(m: PlaceMention, text: str) -> bool:
         return False
     after = _DATELINE_AFTER.match(text, m.end)
     return after is not None and (m.text.isupper() or "(" in after.group())
+
+
+def _unknown_masthead(pool: Sequence[PlaceMention], text: str | None) -> PlaceMention | None:
+    """A council masthead's town no mention names (one the gazetteer knows, "Greater
+    Shepparton City Council", is counted as any other mention)."""
+    head = _council_masthead(text) if text is not None else None
+    if head is None:
+        return None
+    key = norm(head.text)
+    if any(re.search(rf"(?<!\w){re.escape(norm(m.text))}(?!\w)", key) for m in pool):
+        return None
+    return head
 
 
 def focal_place(
@@ -2429,6 +2463,11 @@ def focal_place(
         first.setdefault(m.place.key, m)
         if opener is None and weight >= 1:
             opener = m
+    masthead = _unknown_masthead(pool, text)
+    if masthead is not None:
+        # A town too small for the gazetteer is still the one whose council's site this
+        # is: its news says "our twin" and "the town" of it, whatever partner it names.
+        return masthead.place
     if not counts:
         return None
     if text is not None:

@@ -81,8 +81,21 @@ class DocPlaces:
         return tuple(c for c, _ in self.countries.most_common())
 
 
+_HYPHENED_WORD = re.compile(r"-([A-Z][\w']*)")
+
+
+def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
+    """ "Pont", a short name of Pont-Sainte-Maxence, in "Pont-Aven": a mere alias that runs
+    on, hyphenated, into a word naming nothing is the start of a longer name the gazetteer
+    lacks (unlike "the Rockford-Changzhou tie", or "Kiel" before "-based")."""
+    m = _HYPHENED_WORD.match(text, span.end)
+    if m is None or gaz.is_known(norm(m.group(1))):
+        return False
+    return all(norm(c.name) != span.key for c in gaz.cities_for_key(span.key))
+
+
 def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
-    spans = tuple(gaz.scan(text))
+    spans = tuple(s for s in gaz.scan(text) if not _alias_fragment(text, s, gaz))
     countries: Counter = Counter()
     for span in spans:
         iso = gaz.countries.get(span.key) or gaz.demonyms.get(span.key)

@@ -79,3 +79,11 @@ def test_a_division_name_is_not_a_small_town_elsewhere(gaz):
     assert gaz.divisions_named("Wales")
     # a big city named like a division stays a city
     assert gaz.cities_named("Quebec")
+
+
+def test_a_short_alias_inside_a_longer_hyphenated_name_is_no_place(gaz):
+    # "Pont" is another name of Pont-Sainte-Maxence; "Rockford-Changzhou" is two places
+    pont = placescan.scan_document("Visitors from Pont-Aven arrived.", gaz)
+    assert [s.key for s in pont.scan] == []
+    pair = placescan.scan_document("The Rockford-Changzhou tie is old.", gaz)
+    assert [s.key for s in pair.scan] == ["rockford", "changzhou"]
