@@ -1928,7 +1928,9 @@ def _governmental(text: str) -> bool:
 
 
 _PAIRED_AUX = frozenset("been is was are were formally officially also long".split())
-_REL_WORDS = frozenset("sister twin twinned twinning partner friendship counterpart".split())
+_REL_WORDS = frozenset(
+    "sister twin twinned twinning twinnings partner friendship counterpart".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -2039,6 +2041,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
+    if before[-1:] == ["with"] and tokens[tokens[cand.tok_start - 1].head].lower in _tie_words():
+        return True  # "The twinnings of Stourport-on-Severn and Bewdley with Villeneuve-le-Roi"
     if (
         before[-1:] in (["counts"], ["count"], ["counted"], ["lists"], ["includes"])
         and after[:2] in (["among", "its"], ["among", "their"])
