@@ -1940,10 +1940,12 @@ def _tie_words() -> frozenset[str]:
 
 def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
     """Whether the subject's own clause speaks of a tie: "X is a sister city of Y",
-    "X ... its twinning"."""
+    "X ... its twinning"; or the next sentence does, of its own: "Ware, in
+    Hertfordshire, has no such problem. Its partnership with Wülfrath ..."."""
     for t in tokens[subj.i + 1 : subj.i + 48]:
         if t.sent != subj.sent:
-            break
+            following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
+            return t.text == "Its" and bool(following & _tie_words())
         # past a long relative clause, only in the subject's own clause: "Cahors, which
         # in the spring had hosted ..., said Thursday it had suspended its twinning"
         if t.i >= subj.i + 16 and not _under_verb(t, subj.head, tokens):
