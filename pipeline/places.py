@@ -2669,10 +2669,18 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     continue  # the name itself is the subject; patterns pair it directly
                 # "Austin counts Monterrey among its sister cities; the city's other
                 # partners include ...": the first clause's subject
+                # ("For Cáceres, the agreement is its first in Mexico; the city has been
+                # twinned since 1989 with Portalegre": the place the sentence opens on)
                 prior = [
                     m for m in mentions
                     if m.tok_start >= 0 and sent.tok_start <= m.tok_start < clause
-                    and tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                    and (
+                        tokens[m.tok_start].dep in ("nsubj", "nsubjpass")
+                        or (
+                            m.tok_start == sent.tok_start + 1
+                            and tokens[sent.tok_start].text == "For"
+                        )
+                    )
                 ]  # fmt: skip
                 if earlier and twin_object:
                     antecedent = earlier[-1].place
