@@ -1040,6 +1040,15 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                 i = inner[0]
                 if i < n and tokens[i].lower in cues()["divisions"]:
                     i += 1
+            else:
+                # "Pinhel in Portugal's Guarda district": a division of the country the
+                # gazetteer cannot pin down still says where the town lies, and is no
+                # place of its own beside it
+                k = i + 1
+                while k < min(n, i + 4) and tokens[k].text[:1].isupper():
+                    k += 1
+                if k > i + 1 and k < n and tokens[k].lower in cues()["divisions"] | {"district"}:
+                    i = k + 1
         # "(TAR)" and footnote markers ride along with the qualifier.
         if (
             i + 2 < n
