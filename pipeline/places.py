@@ -1142,6 +1142,7 @@ _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sist
 _PLACE_NOUNS = frozenset(
     "town commune village city municipality suburb borough port resort capital".split()
 )
+_COUNCIL_MEMBERS = frozenset("councillors councilors councilmen aldermen officials".split())
 _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 _COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
@@ -1303,7 +1304,9 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         return False
     for k in range(j + 2, min(j + 5, sent.tok_end)):
         t = tokens[k]
-        if t.lower in _PLACE_NOUNS:
+        if t.lower in _PLACE_NOUNS and not (
+            k + 1 < sent.tok_end and t.dep == "compound" and tokens[k + 1].lower in _PLACE_NOUNS
+        ):  # ("Mindelo, the port city on São Vicente": the last of the nouns)
             nxt = tokens[k + 1] if k + 1 < sent.tok_end else None
             # (the parser may hang "a commune south of Paris" on "south")
             appos = t.dep == "appos" or tokens[t.head].dep == "appos"
@@ -1793,6 +1796,15 @@ def _cue(
         # "Only in Imatra did a motion to end a partnership fail", "46 members travelled
         # to Kutná Hora to celebrate the 20th anniversary of our twinning"
         return "place.in_tie_sentence"
+    if (
+        len(before) >= 2
+        and before[-1] == "in"
+        and before[-2] in _COUNCIL_MEMBERS
+        and cand.cities
+        and not cand.container
+        and _tie_sentence(cand, tokens)
+    ):
+        return "place.body_of"  # "Councillors in Differdange voted to open twinning talks"
     if cand.ner == "LIST" and cand.cities and cand.cities[0].population >= 5000:
         return "place.list"
     if cand.ner == "PERSON" and cand.cities and _dated_list_item(cand, tokens):
