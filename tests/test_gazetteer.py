@@ -87,3 +87,9 @@ def test_a_short_alias_inside_a_longer_hyphenated_name_is_no_place(gaz):
     assert [s.key for s in pont.scan] == []
     pair = placescan.scan_document("The Rockford-Changzhou tie is old.", gaz)
     assert [s.key for s in pair.scan] == ["rockford", "changzhou"]
+
+
+@pytest.mark.parametrize("written", ["Gimhae", "Kimhae"])
+def test_korean_cities_are_named_in_revised_romanization(gaz, written):
+    # GeoNames keeps "Kimhae"; texts since 2000 write "Gimhae", and so does the dataset
+    assert [c.name for c in gaz.cities_named(written)][:1] == ["Gimhae"]
