@@ -33,7 +33,7 @@ from pipeline.dates import (
     parse_expression,
     timeline_year,
 )
-from pipeline.events import EventMention, motion_text, noun_with_object
+from pipeline.events import EventMention, motion_text, noun_with_object, tie_noun_since
 from pipeline.models import DateValue, Parsed
 from pipeline.pairs import ancestors
 from pipeline.patterns import rel_nouns
@@ -446,10 +446,13 @@ class Dater:
         for sd in self.sentence_dates(s):
             # "since 1995" dates the beginning, and only the beginning: of the tie, or of
             # a pause ("has been frozen since March 2022")
+            since = self.tokens[sd.tok].head
             paused = (
                 sd.since
                 and ev.type == "suspended"
-                and self.tokens[self.tokens[sd.tok].head].head == ev.trigger
+                and self.tokens[since].head == ev.trigger
+                # (not "put on hold exchanges with Fukuoka, its sister city since 2007")
+                and not tie_noun_since(since, sent.tok_start, self.tokens)
             )
             if sd.since != (ev.rule_id == "trigger.establish.since") and not paused:
                 continue

@@ -1347,6 +1347,37 @@ def _just_before(i: int, b: int, tokens) -> bool:
     return i <= b and all(t.lower in (",", "with", "to", "the") for t in tokens[i:b])
 
 
+def tie_noun_since(i: int, lo: int, tokens) -> bool:
+    """The "since" at `i` follows a tie's own noun phrase: "sister cities since 1985"."""
+    return (
+        i - 2 >= lo
+        and tokens[i - 1].lower in lexicon()["strong_heads"]
+        and tokens[i - 2].lower in _SINCE_CONTEXT
+    )
+
+
+def _since_a_state(head: Token, tokens, children) -> bool:
+    """A "since" that dates a state of the tie, not its start."""
+    kids = [tokens[c] for c in children.get(head.i, ())]
+    if head.lemma in ("have", "be") and any(
+        c.dep in ("dobj", "attr", "nsubj")
+        and any(tokens[g].lower == "no" for g in children.get(c.i, ()))
+        for c in kids
+    ):
+        # "which has had no active committee since 2018", "there has been no activity
+        # under it since 2009": an absence
+        return True
+    if any(_in_progress(c, tokens, children) for c in kids):
+        return True  # "negotiations, which had been under way since 2003": not a tie yet
+    if any(c.dep == "acomp" for c in kids):
+        return True  # "the relationship had been largely inactive since 2014": a state
+    # "which had been on hold since April 2020": a pause, not a start
+    return any(
+        c.lower == "on" and any(tokens[o].lower in ("hold", "ice") for o in children.get(c.i, ()))
+        for c in kids
+    )
+
+
 def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMention]:
     """ "Exeter's twin town since 1965", "twinned since 1962": established then."""
     tokens = parsed.tokens
@@ -1379,38 +1410,21 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             ]  # fmt: skip
             if not context:
                 continue  # "in contact with Kolomyia's mayor since 2022" is no twinning
-            prev = tokens[i - 1].lower if i > sent.tok_start else ""
+            # "Daqing and Calgary, sister cities since 1985", however it is attached
+            # (to "put on hold" in "put on hold exchanges with Fukuoka, its sister city
+            # since 2007": what the verb does says nothing of this "since")
+            tie_since = tie_noun_since(i, sent.tok_start, tokens)
             if not (
                 head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
-                # "Daqing and Calgary, sister cities since 1985", however it is attached
-                or (
-                    prev in lexicon()["strong_heads"]
-                    and i - 2 >= sent.tok_start
-                    and tokens[i - 2].lower in _SINCE_CONTEXT
-                )
+                or tie_since
                 or _since_after_description(i, sent, tokens)
             ):
                 continue
-            if head.lemma in ("have", "be") and any(
-                tokens[c].dep in ("dobj", "attr", "nsubj")
-                and any(tokens[g].lower == "no" for g in children.get(c, ()))
-                for c in children.get(head.i, ())
-            ):
-                # "which has had no active committee since 2018", "there has been no
-                # activity under it since 2009": an absence
+            misattached = tie_since and head.lower not in lexicon()["strong_heads"]
+            if not misattached and _since_a_state(head, tokens, children):
                 continue
-            if any(_in_progress(tokens[c], tokens, children) for c in children.get(head.i, ())):
-                continue  # "negotiations, which had been under way since 2003": not a tie yet
-            if any(tokens[c].dep == "acomp" for c in children.get(head.i, ())):
-                continue  # "the relationship had been largely inactive since 2014": a state
-            if any(
-                tokens[c].lower == "on"
-                and any(tokens[o].lower in ("hold", "ice") for o in children.get(c, ()))
-                for c in children.get(head.i, ())
-            ):
-                continue  # "which had been on hold since April 2020": a pause, not a start
             each = _respective_since(parsed, ordered, sent, objs[0], children)
             if each:
                 for rm, year in each:
