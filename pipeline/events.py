@@ -894,6 +894,12 @@ def _dated_partner(rm, tokens, children) -> int | None:
     last = rm.b.tok_end - 1
     # the clause may hang on the partner's country: "Tianjin, China, with which ..."
     heads = [last, *(c for c in children.get(last, ()) if tokens[c].dep == "appos")]
+    # ... or on the place its description locates it in: "Yaizu, a fishing port in
+    # Shizuoka Prefecture, Japan, with which it twinned in 1977"
+    for h in heads[1:]:
+        for p in children.get(h, ()):
+            if tokens[p].dep == "prep" and tokens[p].lower in ("in", "on", "near"):
+                heads.extend(o for o in children.get(p, ()) if tokens[o].dep == "pobj")
     # "The tie with Kashiwazaki, sealed on a visit in 1974, ...": a participle set off
     # after the partner of the relationship noun describes the tie, wherever the parser
     # hangs it
