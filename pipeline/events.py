@@ -1713,11 +1713,22 @@ def _year_modifiers(parsed: Parsed, relations: list[RelationMention]) -> list[Ev
         for tok in tokens[bisect.bisect_left(starts, lo) :]:
             if tok.start >= rm.end:
                 break
-            if not _YEARLIKE(tok.text) or tok.dep not in ("nummod", "compound", "amod"):
+            if not _YEARLIKE(tok.text):
                 continue
-            if tokens[tok.head].lower not in rel_nouns():
+            # (by the words alone where the parser makes the year the head: "the 1994
+            # hermanamiento with Lugo")
+            noun = (
+                tok.i + 1
+                if 0 < tok.i < len(tokens) - 1
+                and tokens[tok.i + 1].lower in rel_nouns()
+                and tokens[tok.i - 1].tag in ("DT", "PRP$", "POS")
+                else tok.head
+            )
+            if noun == tok.head and tok.dep not in ("nummod", "compound", "amod"):
                 continue
-            if rm.anchor is not None and tok.head != rm.anchor:
+            if tokens[noun].lower not in rel_nouns():
+                continue
+            if rm.anchor is not None and rm.anchor not in (noun, tok.head):
                 # only a year on this tie's own noun ("Chester, which ended its 1960 link
                 # with Lörrach, turned down a petition to twin with Chernihiv")
                 continue
