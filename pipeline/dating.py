@@ -78,6 +78,8 @@ _COUNTED_FROM_OTHER = re.compile(
 )
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
 # that the council explore") reports news of the day.
+# verbs whose "that" clause takes the bare subjunctive of what is proposed
+_PROPOSING = frozenset("propose suggest recommend move urge ask request demand".split())
 _REPORTING = frozenset("say tell announce confirm suggest propose urge recommend ask".split())
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
@@ -1015,6 +1017,13 @@ class Dater:
                 and ((head.tag == "VBD" and head.lemma in _REPORTING) or head.lower == "resolved")
             ):
                 return True  # "officials said they plan to establish ...": news of the day
+            if (
+                tok.tag == "VB"
+                and tok.dep == "ccomp"
+                and head.tag == "VBD"
+                and head.lemma in _PROPOSING
+            ):
+                return True  # "Cllr Mason proposed that the Council explore a link": subjunctive
             # An infinitive or participle clause ("moved, seconded by B, to terminate")
             # takes the tense of the verb it hangs on.
             nonfinite = (tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")) or (

@@ -796,6 +796,12 @@ _CALENDAR_WORDS = frozenset(
 )
 
 
+# lowercase words inside a place's name: "San Cristóbal de las Casas", "Bagni di Lucca"
+_RUN_PARTICLES = frozenset(
+    "de la las los del upon on am an der sur di da della dei degli dos das".split()
+)
+
+
 def _name_run(i: int, sent, tokens) -> int | None:
     """End of a run of capitalised name tokens starting at i ("San Cristóbal de las
     Casas", "Abingdon-on-Thames"), or None."""
@@ -829,17 +835,7 @@ def _name_run(i: int, sent, tokens) -> int | None:
         ):
             j += 4  # "Juvisy-sur-Orge", "Hay-on-Wye", "Stratford-upon-Avon"
         elif (t.text in ("-", "–") and not tokens[j - 1].space and not t.space) or t.lower in (
-            "de",
-            "la",
-            "las",
-            "los",
-            "del",
-            "upon",
-            "on",
-            "am",
-            "an",
-            "der",
-            "sur",
+            _RUN_PARTICLES
         ):
             if (
                 j + 1 < sent.tok_end
@@ -1283,6 +1279,14 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         and tokens[j + 1].lower in (_COUNCIL_BODIES)
     ):
         return True
+    if i == sent.tok_start and j < sent.tok_end and tokens[j].text == "(":
+        # "Tenby (Welsh: Dinbych-y-pysgod) is a walled seaside town": an encyclopedia's
+        # bracketed other names before what the place is
+        close = next(
+            (k for k in range(j, min(j + 20, sent.tok_end)) if tokens[k].text == ")"), None
+        )
+        if close is not None:
+            j = close + 1
     if (
         i == sent.tok_start
         and j + 3 < sent.tok_end
@@ -2367,6 +2371,12 @@ _OWN_RELATION = frozenset(
 )
 
 
+# "Bad Salzdetfurth, a spa town in Lower Saxony", "the port city on the island of São
+# Vicente": where a place lies, named to describe it, is no place the text is about
+_LOCATION_BEFORE = re.compile(
+    r"\b(?:(?:town|city|village|port|commune|municipality|resort|suburb)\s+(?:in|on|near)"
+    r"|island\s+of)\s+(?:the\s+)?$"
+)
 _WITH_BEFORE = re.compile(
     # "with Jinan", "with Russia's Kaliningrad", "with the Chinese city of Jiaozuo"
     r"\bwith\s+(?:[A-Z][\w.]*(?:'s|’s)\s+|the\s+(?:[A-Z]\w+\s+)?(?:city|town|port)\s+of\s+)?$"
@@ -2469,6 +2479,8 @@ def focal_place(
     for m in pool:
         if text is not None and titled_name().search(text, max(0, m.start - 40), m.start):
             continue  # "Council Member Denver moved to amend": a person, not the place
+        if text is not None and _LOCATION_BEFORE.search(text, max(0, m.start - 40), m.start):
+            continue
         # A name right after "with" is a partner's ("end our relationship with Jinan"):
         # it counts half, so that a partner named as often loses to the city itself.
         weight = (

@@ -82,15 +82,18 @@ class DocPlaces:
 
 
 _HYPHENED_WORD = re.compile(r"-([A-Z][\w']*)")
+_PARTICLE_NAME = re.compile(r" (?:di|da|de|del|della|dei|degli|dos|das|de la|de las) [A-Z]")
 
 
 def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     """ "Pont", a short name of Pont-Sainte-Maxence, in "Pont-Aven": a mere alias that runs
     on, hyphenated, into a word naming nothing is the start of a longer name the gazetteer
-    lacks (unlike "the Rockford-Changzhou tie", or "Kiel" before "-based")."""
-    m = _HYPHENED_WORD.match(text, span.end)
-    if m is None or gaz.is_known(norm(m.group(1))):
-        return False
+    lacks (unlike "the Rockford-Changzhou tie", or "Kiel" before "-based"); so is one
+    running on through a particle ("Bagni", a name of Ischia, in "Bagni di Lucca")."""
+    if not _PARTICLE_NAME.match(text, span.end):
+        m = _HYPHENED_WORD.match(text, span.end)
+        if m is None or gaz.is_known(norm(m.group(1))):
+            return False
     return all(norm(c.name) != span.key for c in gaz.cities_for_key(span.key))
 
 
