@@ -1131,6 +1131,7 @@ _NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _WHOSE_TIES = frozenset("bond link links ties twinning partnership friendship".split())
 _WHOSE_TWIN = frozenset("partner twin sister town city twin-town sister-city".split())
+_OPENING_TIES = frozenset("bond link twinning friendship ties".split())
 _TIED_UNITS = frozenset("city cities town towns -".split())
 _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
@@ -1477,6 +1478,16 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         and j - i <= 2
     ):
         return True  # "Calne, whose bond with Charlieu in the Loire department"
+    if (
+        i == sent.tok_start + 3
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].lower in _OPENING_TIES
+        and tokens[i - 3].lower in ("the", "its", "our", "their")
+        and j - i <= 3
+        and j < sent.tok_end
+        and tokens[j].text == ","
+    ):
+        return True  # "The bond with St. Moritz, sealed in 1985, still brings ..."
     k = i - 1
     while k > i - 3 and k > sent.tok_start and tokens[k].lower in _WHOSE_TWIN:
         k -= 1

@@ -139,6 +139,12 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     # Another name of a place the text marks ("Nelson City Council" ... "Nelson has")
     # is that place too.
     known_ids = {gaz.cities_for_key(k)[0].geonameid for k in known}
+    named_in_full = {
+        c.geonameid
+        for span in spans
+        for c in gaz.cities_for_key(span.key)
+        if norm(c.name) == span.key
+    }
     mentions = []
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -151,10 +157,17 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         if span.key not in known and (span.weak or cities[0].population < WELL_KNOWN_POPULATION):
             continue
         country, admin1 = hints.get(span.key, (None, None))
-        place = resolve(
-            span.key, cities, country, {admin1} if admin1 else set(), None, None, countries,
-            surface=text[span.start : span.end],
-        )  # fmt: skip
+        full = [c for c in cities if c.geonameid in named_in_full]
+        if len(full) == 1 and all(norm(c.name) != span.key for c in cities):
+            full = full[0]
+            # "Bariloche" in a story that also writes "San Carlos de Bariloche": that
+            # place, however small for a name it bears only as an alternate
+            place = Place(full.name, full.country, full.geonameid, full.admin1)
+        else:
+            place = resolve(
+                span.key, cities, country, {admin1} if admin1 else set(), None, None,
+                countries, surface=text[span.start : span.end],
+            )  # fmt: skip
         mentions.append(
             PlaceMention(
                 span.start, span.end, text[span.start : span.end], place, -1, -1, -1, "scan"
