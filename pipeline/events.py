@@ -566,6 +566,14 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         several = len({_key(r) for r in rms}) > 1
         if several and not all(r.anchor is None for r in rms):
             _demonstrative_ties(sent, rms, tokens, children, strong_words, used, add)
+            # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a tie
+            # set beside one of the partners is that partner's
+            for i in range(sent.tok_start, sent.tok_end):
+                own = _apposed_to_partner(tokens[i], rms)
+                if own is not None and tokens[i].lower in _RELATIONSHIP_NOUNS:
+                    for below in _triggers_below(i, tokens, children):
+                        if below not in used:
+                            add(below, own, ".sentence.below")
             continue
         anchors = {r.anchor for r in rms}
         for i in range(sent.tok_start, sent.tok_end):
@@ -1223,6 +1231,16 @@ def _demonstrative_ties(sent, rms, tokens, children, strong_words, used, add) ->
         trig_tok = _governing_trigger(i, tokens)
         if trig_tok is not None and trig_tok not in used and tokens[trig_tok].pos == "VERB":
             add(trig_tok, target, ".sentence")
+
+
+def _apposed_to_partner(tok: Token, rms) -> RelationMention | None:
+    """The one relation whose partner (with its qualifier) the noun is set beside."""
+    if tok.dep != "appos":
+        return None
+    owners = {
+        _key(r): r for r in rms if r.b is not None and r.b.tok_start <= tok.head < r.b.span_end_tok
+    }
+    return next(iter(owners.values())) if len(owners) == 1 else None
 
 
 def _definite_singular(tok: Token, tokens, children) -> bool:
