@@ -908,6 +908,11 @@ def _dated_partner(rm, tokens, children) -> int | None:
         for p in children.get(h, ()):
             if tokens[p].dep == "prep" and tokens[p].lower in ("in", "on", "near"):
                 heads.extend(o for o in children.get(p, ()) if tokens[o].dep == "pobj")
+    # ... or on a name in its qualifier: "Thiers, in the Auvergne region of France, which
+    # dates back to 1977"
+    heads.extend(
+        k for k in range(rm.b.tok_end, rm.b.span_end_tok) if tokens[k].pos in ("PROPN", "NOUN")
+    )
     # "The tie with Kashiwazaki, sealed on a visit in 1974, ...": a participle set off
     # after the partner of the relationship noun describes the tie, wherever the parser
     # hangs it

@@ -1028,6 +1028,16 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             if inner is not None and inner[2] is not None and inner[1] == country:
                 cand.qual_admin1.add(inner[2])
                 i = inner[0]
+        if (
+            admin1
+            and i + 2 < n
+            and tokens[i].lower in cues()["divisions"] | {"department"}
+            and tokens[i + 1].lower == "of"
+        ):
+            # "Thiers, in the Auvergne region of France": the division's country too
+            inner = _qualifier_at(i + 2, tokens, gaz, cand, True)
+            if inner is not None and inner[1] == country and inner[2] is None:
+                i = inner[0]
         if i + 1 < n and tokens[i].lower in ("'s", "’s") and country:
             # "Changshu in China's Jiangsu province": the country's division qualifies too
             inner = _qualifier_at(i + 1, tokens, gaz, cand, True)
