@@ -1398,8 +1398,10 @@ def _since_a_state(head: Token, tokens, children) -> bool:
         return True
     if any(_in_progress(c, tokens, children) for c in kids):
         return True  # "negotiations, which had been under way since 2003": not a tie yet
-    if any(c.dep == "acomp" for c in kids):
-        return True  # "the relationship had been largely inactive since 2014": a state
+    if any(c.dep == "acomp" and c.lower != "strong" for c in kids):
+        # "the relationship had been largely inactive since 2014": a state (but "going
+        # strong since 1992" is the tie's whole life)
+        return True
     # "which had been on hold since April 2020": a pause, not a start
     return any(
         c.lower == "on" and any(tokens[o].lower in ("hold", "ice") for o in children.get(c.i, ()))
@@ -1843,7 +1845,7 @@ _OTHER_DEALS = frozenset(
 )
 _SINCE_HEADS = frozenset(
     "be have twin pair link partner remain exist relationship partnership twinning tie link "
-    "agreement friendship relation maintain".split()
+    "agreement friendship relation maintain go".split()
 )
 
 
