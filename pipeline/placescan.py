@@ -157,12 +157,12 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         if span.key not in known and (span.weak or cities[0].population < WELL_KNOWN_POPULATION):
             continue
         country, admin1 = hints.get(span.key, (None, None))
-        full = [c for c in cities if c.geonameid in named_in_full]
-        if len(full) == 1 and all(norm(c.name) != span.key for c in cities):
-            full = full[0]
+        in_full = [c for c in cities if c.geonameid in named_in_full]
+        if len(in_full) == 1 and all(norm(c.name) != span.key for c in cities):
             # "Bariloche" in a story that also writes "San Carlos de Bariloche": that
             # place, however small for a name it bears only as an alternate
-            place = Place(full.name, full.country, full.geonameid, full.admin1)
+            city = in_full[0]
+            place = Place(city.name, city.country, city.geonameid, city.admin1)
         else:
             place = resolve(
                 span.key, cities, country, {admin1} if admin1 else set(), None, None,
