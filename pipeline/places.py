@@ -21,6 +21,7 @@ from pipeline.gazetteer import City, Gazetteer, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import (
+    ROMANCE_PARTICLES,
     WELL_KNOWN_POPULATION,
     DocPlaces,
     cues,
@@ -796,10 +797,9 @@ _CALENDAR_WORDS = frozenset(
 )
 
 
-# lowercase words inside a place's name: "San Cristóbal de las Casas", "Bagni di Lucca"
-_RUN_PARTICLES = frozenset(
-    "de la las los del upon on am an der sur di da della dei degli dos das".split()
-)
+# lowercase words inside a place's name: "Bagni di Lucca", "Southend on Sea", "Frankfurt am
+# Main"
+_RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur".split())
 
 
 def _name_run(i: int, sent, tokens) -> int | None:

@@ -82,7 +82,11 @@ class DocPlaces:
 
 
 _HYPHENED_WORD = re.compile(r"-([A-Z][\w']*)")
-_PARTICLE_NAME = re.compile(r" (?:di|da|de|del|della|dei|degli|dos|das|de la|de las) [A-Z]")
+# lowercase words inside Romance place names: "San Cristóbal de las Casas", "Bagni di Lucca"
+ROMANCE_PARTICLES = frozenset("de la las los del di da della dei degli dos das".split())
+_PARTICLE_NAME = re.compile(
+    rf" (?:{'|'.join(sorted(ROMANCE_PARTICLES, key=len, reverse=True))})(?: la| las)? [A-Z]"
+)
 
 
 def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
