@@ -1611,6 +1611,7 @@ _APPOSED_YEAR = re.compile(
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 
 
+_LEADING_SINCE = re.compile(r"\bsince\b(?=[^,;]*,\s*$)", re.I)
 _YEAR_CELL = re.compile(
     r"(?:since\s+)?(?:1[89]|20)\d\d(?:\s*(?:[-–]|to)\s*(?:(?:1[89]|20)\d\d)?)?"
     r"|(?:1[89]|20)\d\d[./-]\d\d?[./-]\d\d?"  # "1993.05.12" in a table's date column
@@ -1634,6 +1635,17 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             out.extend(status)
         start, stop = rm.b.end, rm.b.end
         apposed = False
+        lead = _LEADING_SINCE.search(text, rm.start, rm.b.start)
+        if rm.rule_id == "pair.list_inline" and lead is not None:
+            # "...; and, since last year, Musanze": the item's own "since", its date
+            # dated like any other
+            tok = _token_at(parsed, lead.start())
+            out.append(
+                EventMention(rm, "established", tok, lead.start(), lead.end(), rm.sentence,
+                             "trigger.establish.since", round(0.8 * rm.confidence**0.5, 3),
+                             False)
+            )  # fmt: skip
+            continue
         if rm.rule_id == "pair.answer_names":
             # "A: Two. Burnaby, in British Columbia, since 1965, and Kholmsk, ...": up to
             # the next partner the answer names

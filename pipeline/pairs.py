@@ -30,7 +30,7 @@ from pipeline.patterns import (
     load_patterns,
     rel_nouns,
 )
-from pipeline.places import Places, cues
+from pipeline.places import COMPASS, Places, cues
 from pipeline.placescan import table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
@@ -755,10 +755,23 @@ def _named_places(su: SentenceUnits, tokens, before: int | None = None) -> list[
             continue
         if before is not None and u.tok_start >= before:
             continue
+        if _lies_near(u.tok_start, tokens):
+            continue  # "Bourg-la-Reine, a commune south of Paris": where the other lies
         m = su.mentions[u.ref]
         if all(m.place.key != n.place.key for n in named):
             named.append(m)
     return named
+
+
+_NEAR_WORDS = frozenset("outside near".split())
+
+
+def _lies_near(i: int, tokens) -> bool:
+    """The place at token i is named only for where another lies ("south of Paris",
+    "just outside Tours")."""
+    if i >= 1 and tokens[i - 1].lower in _NEAR_WORDS:
+        return True
+    return i >= 2 and tokens[i - 1].lower == "of" and tokens[i - 2].lower in COMPASS
 
 
 _LIST_WORDS = frozenset(
@@ -786,6 +799,8 @@ def _list_relations(
             (i for i, u in enumerate(units) if u.kind == "W" and tokens[u.tok_start].text == ":"),
             None,
         )
+        if colon is None:
+            colon = _semicolon_list(units, tokens, strong_words)
         intro = units[:colon] if colon is not None else units
         rest = units[colon + 1 :] if colon is not None else []
         words = {tokens[u.tok_start].lower for u in intro if u.kind == "W"}
@@ -889,6 +904,21 @@ def _list_relations(
                 )
             )  # fmt: skip
     return out
+
+
+def _semicolon_list(units, tokens, strong_words) -> int | None:
+    """ "Decorah has sister cities in Fagernes, in Norway's Valdres valley; Zacatlán, a
+    cider-making town in Puebla; and, since last year, Musanze": a list its semicolons
+    mark, run on after the tie word without a colon. The index of the unit that opens
+    it, or None."""
+    words = [tokens[u.tok_start].lower if u.kind == "W" else "" for u in units]
+    for i in range(len(units) - 2):
+        if words[i] not in strong_words:
+            continue
+        k = i + 1 if words[i + 1] not in _COUNTED else i + 2  # "sister cities in"
+        if k + 1 < len(units) and words[k] in ("in", "including") and units[k + 1].kind == "P":
+            return k if ";" in words[k + 2 :] else None
+    return None
 
 
 def _dot_segments(units, tokens) -> list[list]:

@@ -1152,7 +1152,7 @@ _PLACE_NOUNS = frozenset(
 _COUNCIL_MEMBERS = frozenset("councillors councilors councilmen aldermen officials".split())
 _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
-_COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
+COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
@@ -1317,8 +1317,14 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     # "Gien, the riverside town on the Loire" too
     if tokens[j + 1].lower not in ("a", "an", "the"):
         return False
-    for k in range(j + 2, min(j + 5, sent.tok_end)):
+    hyphened = 0
+    for k in range(j + 2, min(j + 7, sent.tok_end)):
         t = tokens[k]
+        if t.text == "-" or (k + 1 < sent.tok_end and tokens[k + 1].text == "-"):
+            hyphened += 1  # "a cider-making town", "a well-known spa"
+            continue
+        if k - hyphened > j + 4:
+            return False
         if t.lower in _PLACE_NOUNS and not (
             k + 1 < sent.tok_end and t.dep == "compound" and tokens[k + 1].lower in _PLACE_NOUNS
         ):  # ("Mindelo, the port city on São Vicente": the last of the nouns)
@@ -1327,11 +1333,11 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             appos = t.dep == "appos" or tokens[t.head].dep == "appos"
             # ("Asilah, the whitewashed port south of Tangier", misparsed as an object:
             # where it lies says what it is)
-            located = nxt is not None and nxt.lower in _COMPASS and k + 2 < sent.tok_end
+            located = nxt is not None and nxt.lower in COMPASS and k + 2 < sent.tok_end
             located = located and tokens[k + 2].lower == "of"
             return (appos or located) and (
                 nxt is None
-                or nxt.lower in _COMPASS
+                or nxt.lower in COMPASS
                 # (not "Santiago Wanderers, the city's football club")
                 or (nxt.pos not in ("NOUN", "PROPN") and nxt.lower not in ("'s", "’s"))
             )
