@@ -46,6 +46,7 @@ _MONTH_ONLY = re.compile(
     r"(?!\s+\d)"
 )
 _SENT = frozenset("send submit table file lodge make raise put forward present".split())
+_IMPOSED = frozenset("impose introduce order declare announce decide".split())
 _OCCASIONS = frozenset(
     "meeting vote session debate hearing decision ballot referendum summit conference "
     "congress forum convention ceremony".split()
@@ -490,8 +491,10 @@ class Dater:
                 ):
                     continue
                 rank = -1
-            elif ev.type.endswith("proposed") and self._sent_proposal(d_clause, ev.trigger):
-                rank = -1  # "the proposal for a tie with Nara, first sent in 2022, ..."
+            elif self._made_on_noun(d_clause, ev):
+                # "the proposal for a tie with Nara, first sent in 2022, ...", "the
+                # suspension of its tie with Beppu, imposed in August 2019"
+                rank = -1
             elif d_clause == trig_clause:
                 rank = 0
             elif (
@@ -879,18 +882,26 @@ class Dater:
             return "established"
         return "proposed" if noun in _PROPOSAL_NOUNS else None
 
-    def _sent_proposal(self, d_clause: int, trigger: int) -> bool:
-        """A participle of sending on the proposal's own noun phrase ("the proposal for a
-        friendship tie with Nara, first sent in 2022 through the consulate") dates the
-        proposal, not the verb the proposal is the subject of."""
+    def _made_on_noun(self, d_clause: int, ev: EventMention) -> bool:
+        """A participle of making on the trigger noun's own phrase dates that noun, not
+        the verb the noun hangs on: a proposal sent ("the proposal for a friendship tie
+        with Nara, first sent in 2022 through the consulate"), a pause or an end imposed
+        ("lifted the suspension of its relationship with Beppu, the resort in Oita
+        Prefecture, imposed in August 2019"; the parser hangs it on the last noun)."""
+        makers = (
+            _SENT if ev.type.endswith("proposed")
+            else _IMPOSED if ev.type in ("suspended", "terminated")
+            else None
+        )  # fmt: skip
         d = self.tokens[d_clause]
-        if d.dep != "acl" or d.tag != "VBN" or d.lemma not in _SENT:
+        if makers is None or d.dep != "acl" or d.tag != "VBN" or d.lemma not in makers:
             return False
+        trigger = ev.trigger
         t = self.tokens[trigger]
         if t.pos != "NOUN":
             return False
         k = d.head
-        for _ in range(6):
+        for _ in range(10):
             if k == trigger:
                 return True
             tok = self.tokens[k]

@@ -2871,7 +2871,22 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 tokens[c].lower in ("which", "that") and tokens[c].dep in ("dobj", "nsubjpass")
                 for c in children.get(i, ())
             )
-            if not relative and not any(_anaphor(a, tokens, children) for a in args):
+            # "has lifted the suspension of its twinning with Petrozavodsk": the undoing
+            # of the event its own object tells
+            undone = next(
+                (
+                    e for e in events
+                    if trig.cls == "reverse" and e.sentence == s
+                    and e.type in ("suspended", "terminated")
+                    and any(e.trigger == a.i for a in args if a.dep == "dobj")
+                ),
+                None,
+            )  # fmt: skip
+            if (
+                undone is None
+                and not relative
+                and not any(_anaphor(a, tokens, children) for a in args)
+            ):
                 continue
             if any(e.trigger == i for e in events):
                 continue
@@ -2889,6 +2904,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             )  # fmt: skip
             if relative:
                 earlier = [e for e in earlier if e.sentence == s]
+            if undone is not None:
+                earlier = [undone]
             if not earlier:
                 continue
             prev = earlier[-1]
@@ -2919,7 +2936,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             out.append(
                 EventMention(
                     prev.relation, etype, i, tok.start, tok.end, s,
-                    f"{trig.id}+anaphora", round(0.75 * prev.relation.confidence ** 0.5, 3), False,
+                    f"{trig.id}+{'object' if undone is not None else 'anaphora'}",
+                    round(0.75 * prev.relation.confidence ** 0.5, 3), False,
                 )
             )  # fmt: skip
     return out
