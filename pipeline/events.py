@@ -629,6 +629,22 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 target, suffix = (group[0] if group else _focus(parsed, ordered, sent)), ".focus"
                 if target is None:
                     continue
+                year = next(
+                    (
+                        tokens[c] for c in children.get(i, ())
+                        if tokens[c].dep in ("nummod", "compound", "amod")
+                        and _YEARLIKE(tokens[c].text)
+                    ),
+                    None,
+                )  # fmt: skip
+                if year is not None and not group and target.b is not None:
+                    # "said the 1995 agreement had brought students": the tie in focus,
+                    # by the year of its beginning
+                    when = DateValue(year.text, "year", year.start, year.end)
+                    events.append(
+                        EventMention(target, "established", year.i, year.start, year.end, s,
+                                     "trigger.establish.year_modifier.focus", 0.6, False, when)
+                    )  # fmt: skip
             trig_tok = _governing_trigger(i, tokens)
             if trig_tok is not None and trig_tok not in used:
                 if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
