@@ -2276,6 +2276,16 @@ def _classify(
                 for c in children.get(cur.i, ())
             )
         )
+        # "a motion that called on the city to scrap the agreement": the clause says what
+        # the proposal asks, like "a motion calling on the city to scrap"
+        # (the parser may hang the clause on the verb: "voted down a motion in September
+        # that called on ...")
+        infinitive = infinitive or (
+            dep == "relcl"
+            and mods[-1:] == ["propose"]
+            and _modality_of(cur, tokens) == "propose"
+            and any(t.lemma in _PROPOSALS for t in tokens[max(cur.head, cur.i - 5) : cur.i])
+        )
         if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
             if dep == "advcl" and _temporal_mark(cur, children, tokens):
                 subordinate = True
