@@ -74,7 +74,11 @@ COUNT = (
     "(?:(?:" + "|".join(TENS_WORDS) + rf")(?:[-\s](?:{_UNITS}))?"
     "|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,2})"
 )
-_YEARS_BACK = re.compile(rf"(?i)({COUNT})\s+(years?|decades?)\s+(?:earlier|before|ago)")
+_YEARS_BACK = re.compile(
+    rf"(?i)({COUNT})\s+(years?|decades?)\s+(?:earlier|before|ago)"
+    # "Forty years ago this June": that month, so many years back
+    rf"(?:,?\s+this\s+({_MONTH}|month))?"
+)
 
 
 def count(word: str) -> int:
@@ -207,6 +211,10 @@ def parse_expression(
         if base is None:
             return None
         n = count(back.group(1)) * (10 if back.group(2).lower().startswith("decade") else 1)
+        if back.group(3):
+            this = back.group(3)[:3].lower()
+            month = base.month if this == "mon" else _MONTH_NUMBERS[this]
+            return DateValue(f"{base.year - n:04d}-{month:02d}", "month", start, end)
         return DateValue(f"{base.year - n:04d}", "year", start, end)  # ("a decade ago")
     named = NAMED_PERIOD.fullmatch(text)
     if named:

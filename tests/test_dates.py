@@ -30,6 +30,8 @@ MAY_2023 = relative_base(DateValue("2023-05", "month"))
         ("last month", MAY_2023, "2023-04", "month"),
         ("this year", MAY_2023, "2023", "year"),
         ("six years ago", MAY_2023, "2017", "year"),  # any count the number words know
+        ("Forty years ago this June", MAY_2023, "1983-06", "month"),  # that month, back
+        ("ten years ago this month", MAY_2023, "2013-05", "month"),
         ("10 years earlier", MAY_2023, "2013", "year"),
         ("a decade ago", MAY_2023, "2013", "year"),  # decades count ten years each
         ("two decades ago", MAY_2023, "2003", "year"),
