@@ -540,6 +540,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     # (also for a relation named without a noun of its own, as in a list).
     for rm in relations:
         dated = _dated_partner(rm, tokens, children)
+        if dated is None:
+            dated = _partner_signed(rm, tokens, children)
         if dated is not None and dated not in used:
             add(dated, rm, ".below")
     for rm in relations:
@@ -907,6 +909,32 @@ _DATES_FROM = re.compile(r"\s+dat(?:es|ed)\s+(?:back\s+)?(?:from|to)\s+(?:(?:19|
 def _partner_after_with(rm, tokens) -> bool:
     """The partner is named right after "with" ("its twinning with Lorient")."""
     return rm.b is not None and rm.b.tok_start > 0 and tokens[rm.b.tok_start - 1].lower == "with"
+
+
+def _partner_signed(rm, tokens, children) -> int | None:
+    """ "The first, Jiaozuo in China's Henan province, signed with Foz in 2013", "Sasebo,
+    the city's oldest partner, signed up in 1966": the partner that signed (with the
+    other side, or up) began the tie."""
+    if rm.b is None or rm.b.tok_end <= 0:
+        return None
+    b = tokens[rm.b.tok_end - 1]
+    # (the parser may hang the verb on the name: "Sasebo, the city's oldest partner,
+    # signed up in 1966")
+    verbs = [b.head] if b.dep == "nsubj" else []
+    verbs += [c for c in children.get(b.i, ()) if tokens[c].dep == "acl"]
+    verb = next((tokens[v] for v in verbs if tokens[v].lemma == "sign"), None)
+    if verb is None or verb.i + 1 >= len(tokens):
+        return None
+    nxt = tokens[verb.i + 1]
+    if nxt.lower == "up":
+        return verb.i
+    if nxt.lower != "with":
+        return None
+    other = {rm.a.text.lower(), rm.a.place.name.lower()}
+    with_other = any(
+        tokens[o].dep == "pobj" and tokens[o].lower in other for o in children.get(nxt.i, ())
+    )
+    return verb.i if with_other else None
 
 
 def _dated_partner(rm, tokens, children) -> int | None:
