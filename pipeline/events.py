@@ -28,6 +28,7 @@ from pipeline.pairs import (
     recommended_item,
 )
 from pipeline.patterns import lexicon, load_patterns, read_jsonl, rel_nouns
+from pipeline.places import PLACE_NOUNS
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -544,6 +545,10 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             dated = _partner_signed(rm, tokens, children)
         if dated is not None and dated not in used:
             add(dated, rm, ".below")
+    ordered = sorted(relations, key=lambda r: r.start)
+    for trig_tok, rm in _partner_named_joining(parsed, by_sentence, ordered, children):
+        if trig_tok not in used:
+            add(trig_tok, rm, ".focus")
     for rm in relations:
         for clause in _tie_clause_on_partner(rm, tokens, children):
             add(clause, rm, ".below")  # (each of the coordinated partners)
@@ -914,27 +919,72 @@ def _partner_after_with(rm, tokens) -> bool:
 def _partner_signed(rm, tokens, children) -> int | None:
     """ "The first, Jiaozuo in China's Henan province, signed with Foz in 2013", "Sasebo,
     the city's oldest partner, signed up in 1966": the partner that signed (with the
-    other side, or up) began the tie."""
+    other side, or up) began the tie; so did one that "followed in 1991" another."""
     if rm.b is None or rm.b.tok_end <= 0:
         return None
     b = tokens[rm.b.tok_end - 1]
+    of = tokens[b.head]
+    if b.dep == "pobj" and of.lower == "of" and tokens[of.head].lower in PLACE_NOUNS:
+        b = tokens[of.head]  # "The Umbrian town of Gualdo Tadino, ..., followed in 1991"
     # (the parser may hang the verb on the name: "Sasebo, the city's oldest partner,
     # signed up in 1966")
     verbs = [b.head] if b.dep == "nsubj" else []
     verbs += [c for c in children.get(b.i, ()) if tokens[c].dep == "acl"]
-    verb = next((tokens[v] for v in verbs if tokens[v].lemma == "sign"), None)
-    if verb is None or verb.i + 1 >= len(tokens):
-        return None
-    nxt = tokens[verb.i + 1]
-    if nxt.lower == "up":
-        return verb.i
-    if nxt.lower != "with":
-        return None
     other = {rm.a.text.lower(), rm.a.place.name.lower()}
-    with_other = any(
+    return next((v for v in verbs if _joined(tokens[v], tokens, children, other)), None)
+
+
+def _joined(verb: Token, tokens, children, other: set[str]) -> bool:
+    """ "signed up", "signed with <the other side>", "followed in 1991": words a partner
+    says it joined with (not "followed the example of Lyon")."""
+    if verb.lemma not in ("sign", "follow") or verb.i + 1 >= len(tokens):
+        return False
+    nxt = tokens[verb.i + 1]
+    if verb.lemma == "follow":
+        return nxt.lower == "in" and any(
+            tokens[o].dep == "pobj" and _MODERN_YEAR.fullmatch(tokens[o].text)
+            for o in children.get(nxt.i, ())
+        )
+    if nxt.lower == "up":
+        return True
+    return nxt.lower == "with" and any(
         tokens[o].dep == "pobj" and tokens[o].lower in other for o in children.get(nxt.i, ())
     )
-    return verb.i if with_other else None
+
+
+def _partner_named_joining(parsed: Parsed, by_sentence, ordered, children):
+    """ "Delegations from Pinhel, Gualdo Tadino and Longwy, the city's three partners,
+    ... The Umbrian town of Gualdo Tadino, ..., followed in 1991": a partner named again
+    as the subject of joining, in a sentence of no tie of its own."""
+    tokens = parsed.tokens
+    for s, sent in enumerate(parsed.sentences):
+        if by_sentence.get(s):
+            continue
+        for i in range(sent.tok_start, sent.tok_end):
+            verb = tokens[i]
+            if verb.lemma not in ("sign", "follow") or verb.pos != "VERB":
+                continue
+            subj = next((c for c in children.get(i, ()) if tokens[c].dep == "nsubj"), None)
+            if subj is None:
+                continue
+            # the subject's own words (not "The Lanciano committee ... says about 30
+            # residents have already signed up")
+            words = [
+                t for t in tokens[sent.tok_start : i]
+                if t.i == subj or any(a.i == subj for a in ancestors(t.i, tokens, 8))
+            ]  # fmt: skip
+            if not words:
+                continue
+            before = parsed.text[words[0].start : words[-1].end]
+            named = [
+                r for r in ordered
+                if r.end <= sent.start and r.b is not None and _names(before, r.b.place.name)
+            ]  # fmt: skip
+            if len({r.b.place.key for r in named}) != 1:
+                continue
+            rm = named[-1]
+            if _joined(verb, tokens, children, {rm.a.text.lower(), rm.a.place.name.lower()}):
+                yield i, rm
 
 
 def _dated_partner(rm, tokens, children) -> int | None:

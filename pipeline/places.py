@@ -1146,7 +1146,7 @@ _TIED_UNITS = frozenset("city cities town towns -".split())
 _TIE_KINDS = frozenset("friendship twinning sister-city twin-city twin-town sister twin".split())
 
 
-_PLACE_NOUNS = frozenset(
+PLACE_NOUNS = frozenset(
     "town commune village city municipality suburb borough port resort capital".split()
 )
 _COUNCIL_MEMBERS = frozenset("councillors councilors councilmen aldermen officials".split())
@@ -1307,7 +1307,7 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         # "Kendal is a market town in Cumbria"
         for k in range(j + 2, min(j + 5, sent.tok_end - 1)):
             t = tokens[k]
-            if t.lower in _PLACE_NOUNS:
+            if t.lower in PLACE_NOUNS:
                 return tokens[k + 1].lower in ("in", "on", "near", "of")
             if t.pos not in ("ADJ", "PROPN") and t.dep not in ("amod", "compound"):
                 return False
@@ -1325,8 +1325,8 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
             continue
         if k - hyphened > j + 4:
             return False
-        if t.lower in _PLACE_NOUNS and not (
-            k + 1 < sent.tok_end and t.dep == "compound" and tokens[k + 1].lower in _PLACE_NOUNS
+        if t.lower in PLACE_NOUNS and not (
+            k + 1 < sent.tok_end and t.dep == "compound" and tokens[k + 1].lower in PLACE_NOUNS
         ):  # ("Mindelo, the port city on São Vicente": the last of the nouns)
             nxt = tokens[k + 1] if k + 1 < sent.tok_end else None
             # (the parser may hang "a commune south of Paris" on "south")
