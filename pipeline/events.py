@@ -908,12 +908,18 @@ def _beyond_semicolon(text: str, rm: RelationMention, tok: Token) -> bool:
 
 
 _MODERN_YEAR = re.compile(r"(?:19|20)\d\d")
-_DATES_FROM = re.compile(r"\s+dat(?:es|ed)\s+(?:back\s+)?(?:from|to)\s+(?:(?:19|20)\d\d)\b")
+_DATES_FROM = re.compile(r"\s+dat(?:es|ed|e)\s+(?:back\s+)?(?:from|to)\s+(?:(?:19|20)\d\d)\b")
 
 
 def _partner_after_with(rm, tokens) -> bool:
-    """The partner is named right after "with" ("its twinning with Lorient")."""
-    return rm.b is not None and rm.b.tok_start > 0 and tokens[rm.b.tok_start - 1].lower == "with"
+    """The partner is named right after "with" ("its twinning with Lorient", "ties with
+    Thailand's Chiang Rai")."""
+    if rm.b is None or rm.b.tok_start <= 0:
+        return False
+    k = rm.b.tok_start - 1
+    if k >= 2 and tokens[k].lower in ("'s", "’s") and tokens[k - 1].pos == "PROPN":
+        k -= 2
+    return tokens[k].lower == "with"
 
 
 def _partner_signed(rm, tokens, children) -> int | None:

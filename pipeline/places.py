@@ -1747,6 +1747,12 @@ def _cue(
         return "place.neighbour"  # not "the neighbouring Port of Los Angeles"
     if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in c["divisions"]:
         return "place.of_division"  # "Kumamoto Prefecture's Arao"
+    if (
+        len(before) >= 2
+        and before[-1] in ("'s", "’s")
+        and gaz.country(before[-2]) in {city.country for city in cand.cities}
+    ):
+        return "place.of_division"  # "Thailand's Chiang Rai", tagged a person
     if cand.suffix_kind:
         return "place.suffix"
     opening_word = cand.key in gaz.weak and cand.tok_start == sent.tok_start
