@@ -2111,6 +2111,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             and head.dep in ("nsubj", "nsubjpass")
             # (not a misparsed relative clause: "Longyan, whose partnership ... dates")
             and not any(t.head == tok.i and t.lower == "whose" for t in tokens[head.i + 1 : tok.i])
+            # (nor "The Bergen–Murmansk twinning was dissolved", no aside but one noun)
+            and any(t.text == "," for t in tokens[head.i + 1 : tok.i])
         ):
             # "Qingdao, a sister city of Kiel, has also partnered with Genoa": an aside
             # about a place names no event of the clause around it
