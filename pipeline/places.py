@@ -2134,10 +2134,19 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         or before[-1] in ("city", "cities", "town", "towns")
     ):
         return True
-    if before[-1:] in (["is"], ["was"], ["remains"]) and any(
+    if before[-1:] in (["is"], ["was"], ["remains"], ["are"], ["were"]) and any(
         w in _REL_WORDS for w in before[-4:-1]
     ):
-        return True  # "Wichita's oldest sister city is Orléans"
+        return True  # "Wichita's oldest sister city is Orléans", "its sister cities are"
+    if (
+        before[-3:-1] in (["of", "which"], ["of", "whom"])
+        and before[-1] in ("is", "are", "was", "were")
+        and any(
+            t.lower in _REL_WORDS and t.sent == tokens[cand.tok_start].sent
+            for t in tokens[max(0, cand.tok_start - 12) : cand.tok_start]
+        )
+    ):
+        return True  # "has five sister cities, the newest of which is Grimsby"
     if before[-1:] == ["between"] and after[:1] == ["and"]:
         return True  # "the twinning charter between Landerneau and Carrigaline"
     if before[-1:] == ["and"] and "between" in before[-4:-1]:
