@@ -1280,6 +1280,16 @@ def _tie_subject_with_place(i: int, j: int, tokens, candidates) -> bool:
     )
 
 
+def _titled_name_before(of: int, sent, tokens, c) -> bool:
+    """ "Mayor Jens Johansen of": a mayor's title and name right before "of"."""
+    for k in range(of - 1, max(sent.tok_start, of - 5) - 1, -1):
+        if k < of - 1 and tokens[k].lower in c["mayor_titles"]:
+            return True
+        if tokens[k].pos != "PROPN":
+            return False
+    return False
+
+
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
     a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor"),
@@ -1743,6 +1753,8 @@ def _cue(
         and (before[-2] in c["before_of"] or before[-2] in c["mayor_titles"])
     ):
         return "place.city_of"
+    if before[-1:] == ["of"] and _titled_name_before(cand.tok_start - 1, sent, tokens, c):
+        return "place.city_of"  # "Mayor Jens Johansen of Tromsø"
     if before and before[-1] in c["neighbour_words"] and nxt != "of":
         return "place.neighbour"  # not "the neighbouring Port of Los Angeles"
     if len(before) >= 2 and before[-1] in ("'s", "’s") and before[-2] in c["divisions"]:
