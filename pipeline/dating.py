@@ -961,7 +961,16 @@ class Dater:
         ):
             return False
         sent = self.parsed.sentences[ev.sentence]
-        words = {t.lower for t in self.tokens[sent.tok_start : sent.tok_end]}
+        words = {
+            t.lower for t in self.tokens[sent.tok_start : sent.tok_end]
+            # (not "its sister city of 30 years": how long the tie had lasted)
+            if not (
+                t.lower in ("years", "decades")
+                and t.i >= 2
+                and self.tokens[t.i - 1].tag == "CD"
+                and self.tokens[t.i - 2].lower == "of"
+            )
+        }  # fmt: skip
         counted = _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end])
         if counted and counted.group("n"):
             # "have voted to restore ..., five years after suspending it": counted from the
@@ -1037,8 +1046,18 @@ class Dater:
                 return True  # "Cllr Mason proposed that the Council explore a link": subjunctive
             # An infinitive or participle clause ("moved, seconded by B, to terminate")
             # takes the tense of the verb it hangs on.
-            nonfinite = (tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG")) or (
-                tok.dep == "amod" and tok.tag == "VBG"  # "a memorandum ... twinning X with Y"
+            nonfinite = (
+                (tok.dep == "advcl" and tok.tag in ("VB", "VBN", "VBG"))
+                or (tok.dep == "amod" and tok.tag == "VBG")  # "a memorandum ... twinning X"
+                # "rejected calls to suspend the twinning": the parser's relative clause
+                or (
+                    tok.dep == "relcl"
+                    and tok.tag == "VB"
+                    and any(
+                        self.tokens[c].dep == "aux" and self.tokens[c].lower == "to"
+                        for c in self.children.get(tok.i, ())
+                    )
+                )
             )
             # "A motion to sever ... was defeated 10-4": a proposal as the subject takes
             # the tense of its verb
