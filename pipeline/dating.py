@@ -495,7 +495,7 @@ class Dater:
                 # "the proposal for a tie with Nara, first sent in 2022, ...", "the
                 # suspension of its tie with Beppu, imposed in August 2019"
                 rank = -1
-            elif d_clause == trig_clause:
+            elif d_clause == trig_clause or self._occasion_of(d_clause, trig_clause):
                 rank = 0
             elif (
                 (d_clause in chain and not ev.subordinate)
@@ -861,6 +861,15 @@ class Dater:
             return False
         noun = self.tokens[d.head]
         return noun.dep in ("nsubj", "nsubjpass") and noun.lemma in nouns and noun.head in chain
+
+    def _occasion_of(self, d_clause: int, trig_clause: int) -> bool:
+        """ "were twinned in a ceremony held in June 1990", "ended it at a meeting held
+        on Tuesday": a participle dating the occasion the trigger's clause names."""
+        d = self.tokens[d_clause]
+        if d.dep != "acl" or d.tag != "VBN" or self.tokens[d.head].lemma not in _OCCASIONS:
+            return False
+        prep = self.tokens[self.tokens[d.head].head]
+        return prep.dep == "prep" and self.clause_of(prep.i) == trig_clause
 
     def _during(self, i: int) -> bool:
         """ "during the 1986 Commonwealth Games": what happened during an occasion
