@@ -564,7 +564,6 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     #    sister-city agreement"); 3. a definite one in a sentence naming none ("the
     #    twinning, agreed in 1989", "the two cities became sister cities") is about the
     #    relation in focus: the latest one named in the last few paragraphs.
-    ordered = sorted(relations, key=lambda r: r.start)
     for s, sent in enumerate(parsed.sentences):
         rms = by_sentence.get(s, [])
         # "The spa towns of Druskininkai (with Zelenogradsk) and Birstonas (with Svetly)
@@ -936,11 +935,10 @@ def _partner_signed(rm, tokens, children) -> int | None:
     # signed up in 1966")
     verbs = [b.head] if b.dep == "nsubj" else []
     verbs += [c for c in children.get(b.i, ()) if tokens[c].dep == "acl"]
-    other = {rm.a.text.lower(), rm.a.place.name.lower()}
-    return next((v for v in verbs if _joined(tokens[v], tokens, children, other)), None)
+    return next((v for v in verbs if _joined(tokens[v], tokens, children, rm)), None)
 
 
-def _joined(verb: Token, tokens, children, other: set[str]) -> bool:
+def _joined(verb: Token, tokens, children, rm: RelationMention) -> bool:
     """ "signed up", "signed with <the other side>", "followed in 1991": words a partner
     says it joined with (not "followed the example of Lyon")."""
     if verb.lemma not in ("sign", "follow") or verb.i + 1 >= len(tokens):
@@ -953,6 +951,7 @@ def _joined(verb: Token, tokens, children, other: set[str]) -> bool:
         )
     if nxt.lower == "up":
         return True
+    other = {rm.a.text.lower(), rm.a.place.name.lower()}
     return nxt.lower == "with" and any(
         tokens[o].dep == "pobj" and tokens[o].lower in other for o in children.get(nxt.i, ())
     )
@@ -988,9 +987,8 @@ def _partner_named_joining(parsed: Parsed, by_sentence, ordered, children):
             ]  # fmt: skip
             if len({r.b.place.key for r in named}) != 1:
                 continue
-            rm = named[-1]
-            if _joined(verb, tokens, children, {rm.a.text.lower(), rm.a.place.name.lower()}):
-                yield i, rm
+            if _joined(verb, tokens, children, named[-1]):
+                yield i, named[-1]
 
 
 def _dated_partner(rm, tokens, children) -> int | None:
@@ -1735,8 +1733,12 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             out.extend(status)
         start, stop = rm.b.end, rm.b.end
         apposed = False
-        lead = _LEADING_SINCE.search(text, rm.start, rm.b.start)
-        if rm.rule_id == "pair.list_inline" and lead is not None:
+        lead = (
+            _LEADING_SINCE.search(text, rm.start, rm.b.start)
+            if rm.rule_id == "pair.list_inline"
+            else None
+        )
+        if lead is not None:
             # "...; and, since last year, Musanze": the item's own "since", its date
             # dated like any other
             tok = _token_at(parsed, lead.start())
