@@ -935,16 +935,27 @@ def _partner_signed(rm, tokens, children) -> int | None:
     # signed up in 1966")
     verbs = [b.head] if b.dep == "nsubj" else []
     verbs += [c for c in children.get(b.i, ()) if tokens[c].dep == "acl"]
+    # "Gien, the riverside town on the Loire that joined in 1997": a relative clause in
+    # the partner's description (the parser may hang it on any noun there)
+    stack = [c for c in children.get(b.i, ()) if tokens[c].dep == "appos"]
+    while stack:
+        k = stack.pop()
+        if tokens[k].dep == "relcl" and tokens[k].lemma == "join":
+            verbs.append(k)
+        elif tokens[k].dep != "relcl":
+            stack.extend(children.get(k, ()))
     return next((v for v in verbs if _joined(tokens[v], tokens, children, rm)), None)
 
 
 def _joined(verb: Token, tokens, children, rm: RelationMention) -> bool:
-    """ "signed up", "signed with <the other side>", "followed in 1991": words a partner
-    says it joined with (not "followed the example of Lyon")."""
-    if verb.lemma not in ("sign", "follow") or verb.i + 1 >= len(tokens):
+    """ "signed up", "signed with <the other side>", "followed in 1991", "joined in
+    1997": words a partner says it joined with (not "followed the example of Lyon")."""
+    if verb.lemma not in ("sign", "follow", "join") or verb.i + 1 >= len(tokens):
         return False
     nxt = tokens[verb.i + 1]
-    if verb.lemma == "follow":
+    if verb.lemma == "join" and any(tokens[c].dep == "dobj" for c in children.get(verb.i, ())):
+        return False  # "joined the network": see trigger.establish.joined_family
+    if verb.lemma in ("follow", "join"):
         return nxt.lower == "in" and any(
             tokens[o].dep == "pobj" and _MODERN_YEAR.fullmatch(tokens[o].text)
             for o in children.get(nxt.i, ())
@@ -1021,9 +1032,12 @@ def _dated_partner(rm, tokens, children) -> int | None:
         and tokens[tokens[last].head].head == rm.anchor
         and tokens[rm.anchor].pos == "NOUN"
     )
+    # "Shijiazhuang in China, Umeå in Sweden and Chernivtsi in Ukraine, which joined in
+    # 2006": a clause after a list the parser hangs on its first member is the last one's
+    listed = max((c for c in children.get(last, ()) if tokens[c].dep == "conj"), default=last)
     for c in (k for h in heads for k in children.get(h, ())):
         tok = tokens[c]
-        if tok.dep not in ("relcl", "acl"):
+        if tok.dep not in ("relcl", "acl") or (tok.dep == "relcl" and c > listed > last):
             continue
         if (
             of_noun
@@ -1660,7 +1674,14 @@ def _respective_since(parsed: Parsed, ordered, sent, first: Token, children):
 def _since_after_description(i: int, sent, tokens) -> bool:
     """ "Hikone, our sister city on the shore of Lake Biwa since 1969": "since" after a
     description of where the partner lies belongs to the tie noun before it, however
-    the parser hangs it."""
+    the parser hangs it; so does one right after an owned partner noun ("Hameln, a
+    market town in Lower Saxony and Torquay's partner since 1973")."""
+    if (
+        i - 2 >= sent.tok_start
+        and tokens[i - 1].lower in ("partner", "twin")
+        and tokens[i - 2].lower in ("'s", "’s", "our", "its", "their")
+    ):
+        return True
     for k in range(i - 1, max(sent.tok_start, i - 9) - 1, -1):
         t = tokens[k]
         if t.lower in lexicon()["strong_heads"]:

@@ -73,6 +73,10 @@ _COORD_SEP = (
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
+    # "Niebüll, a market town in Schleswig-Holstein close to the Danish border, and
+    # Gien": a longer description set off before ", and"
+    r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
+    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W @P))?"
     # "the town of Oyama at the foot of Mount Fuji, and ...": where it lies
     r"(?:(?:at|near)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P "
     r"|@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,5}?"
