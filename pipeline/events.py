@@ -1557,8 +1557,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             # (to "put on hold" in "put on hold exchanges with Fukuoka, its sister city
             # since 2007": what the verb does says nothing of this "since")
             tie_since = tie_noun_since(i, sent.tok_start, tokens)
+            # (or "Friends since 2007." opening the section under a partner's name)
+            headed = [r for r in by_sentence.get(s - 1, ()) if r.rule_id == "pair.section_heading"]
             if not (
-                head.lemma in _SINCE_HEADS
+                headed
+                or head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
                 or tie_since
@@ -1607,6 +1610,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                         abs(r.end - tok.start) // 5,
                     ),
                 )
+            elif headed:
+                target = headed[0]  # "Paju" / "Friends since 2007.": the section's partner
             else:
                 ties = [
                     t for t in tokens[sent.tok_start : sent.tok_end]

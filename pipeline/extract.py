@@ -127,6 +127,13 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             # the answer names the partner the question asks about
             selected.append(k)
             last = k
+    # A partner's name as the heading of its section, over a selected paragraph
+    heads = {s for s, _ in docplaces.section_heads}
+    chosen_set = set(selected)
+    for k, (s, _) in enumerate(paras):
+        if s in heads and k + 1 in chosen_set and k not in chosen_set:
+            selected.append(k)
+    selected.sort()
     everything = tuple(range(len(paras)))
     chosen = tuple(selected) if prefilter else everything
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))

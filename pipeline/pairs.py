@@ -233,6 +233,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     all_units = [sentence_units(parsed, places, s) for s in range(len(parsed.sentences))]
     out.extend(_list_relations(parsed, places, all_units, strong_words))
     out.extend(_entry_relations(parsed, places, all_units))
+    if doc_strong:
+        out.extend(_section_relations(parsed, places, all_units))
     out.extend(_answer_relations(parsed, places, all_units, doc_strong))
     for s in range(len(parsed.sentences)):
         su = all_units[s]
@@ -959,6 +961,40 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
             RelationMention(
                 a, b, b.place.country, k - 1, None, prev.start, sent.end, "pair.list_entry",
                 "sister", 0.8, True,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _section_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
+    """A guide that gives each partner a section under its name ("Paju" / "Friends since
+    2007. The border city ..."): the heading names a partner of the document's city when
+    its section speaks of the tie."""
+    out: list[RelationMention] = []
+    heads = {s for s, _ in places.section_heads}
+    if places.focal is None or not heads:
+        return out
+    strong_re, weak_re = keyword_res()
+    sents = parsed.sentences
+    for k in range(len(sents) - 1):
+        sent, nxt = sents[k], sents[k + 1]
+        if sent.start not in heads or nxt.paragraph != sent.paragraph + 1:
+            continue
+        section = parsed.text[nxt.start : nxt.end]
+        if not (strong_re.search(section) or weak_re.search(section)):
+            continue
+        su = all_units[k]
+        first = next((u for u in su.units.units if u.kind == "P"), None)
+        if first is None or su.units.units.index(first) != 0:
+            continue
+        b = su.mentions[first.ref]
+        if b.place.key == places.focal.key or b.in_org:
+            continue
+        a = _focal_mention(places, su, parsed)
+        out.append(
+            RelationMention(
+                a, b, b.place.country, k, None, sent.start, sent.end, "pair.section_heading",
+                "sister", 0.7, True,
             )
         )  # fmt: skip
     return out

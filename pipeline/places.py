@@ -86,6 +86,7 @@ class Places:
     # its first mention in the paragraphs that matter (the same whether or not the
     # others were parsed)
     focal_first: PlaceMention | None = None
+    section_heads: tuple[tuple[int, int], ...] = ()  # a partner's name as a heading
 
 
 def recognise(
@@ -640,7 +641,7 @@ def recognise(
         focal_first = head if head is not None and head.place == focal else None
     return Places(
         tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal,
-        focal_first,
+        focal_first, doc.section_heads,
     )  # fmt: skip
 
 

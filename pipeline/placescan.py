@@ -75,6 +75,7 @@ class DocPlaces:
     list_items: tuple[
         tuple[int, int], ...
     ] = ()  # lines of a list of partners ("X is twinned with:")
+    section_heads: tuple[tuple[int, int], ...] = ()  # lines that are a partner's name only
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -186,7 +187,40 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             s, e = items[k]
             if span.start < e and not text[s : span.start].strip(_BULLETS):
                 known.add(span.key)
-    return DocPlaces(spans, frozenset(known), hints, countries, tuple(mentions), person_like, items)
+    heads = section_heads(text, spans, gaz)
+    # ... and a section's heading in a guide to partners is a place
+    known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
+    return DocPlaces(
+        spans, frozenset(known), hints, countries, tuple(mentions), person_like, items, heads
+    )
+
+
+_HEAD_TAIL = re.compile(r"\s*(?:,\s*|\(\s*)?(?P<country>[^\W\d][\w .'’-]*?)?\s*\)?\s*$")
+
+
+def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ...]:
+    """Lines that name one place and nothing else ("Paju", "Takatsuki, Japan") between
+    paragraphs: the headings of a guide that gives each partner a section. Two or more
+    of them make such a guide; one alone may be a dateline or a caption."""
+    by_start = {s.start: s for s in spans if not s.weak}
+    out = []
+    for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", text):
+        s, e = m.start(1), m.end(1)
+        span = by_start.get(s)
+        if span is None or span.key in gaz.countries or span.key in gaz.demonyms:
+            continue
+        if not gaz.cities_for_key(span.key):
+            continue
+        tail = _HEAD_TAIL.fullmatch(text, span.end, e)
+        if tail is None:
+            continue
+        country = tail.group("country")
+        if country and gaz.countries.get(norm(country)) is None:
+            continue  # "Paju residents": more than a name
+        # a blank line on each side: a heading, not a line of a list
+        if text[max(0, s - 2) : s].count("\n") == 2 and text[e : e + 2] == "\n\n":
+            out.append((s, e))
+    return tuple(out) if len(out) >= 2 else ()
 
 
 _REPEATED = 4

@@ -93,3 +93,11 @@ def test_a_short_alias_inside_a_longer_hyphenated_name_is_no_place(gaz):
 def test_korean_cities_are_named_in_revised_romanization(gaz, written):
     # GeoNames keeps "Kimhae"; texts since 2000 write "Gimhae", and so does the dataset
     assert [c.name for c in gaz.cities_named(written)][:1] == ["Gimhae"]
+
+
+def test_section_heads_need_two_headings_that_are_only_a_place(gaz):
+    guide = "Our partners\n\nGimhae\n\nFriends since 2007.\n\nLuoyang, China\n\nIt is over.\n"
+    heads = placescan.scan_document(guide, gaz).section_heads
+    assert [guide[s:e] for s, e in heads] == ["Gimhae", "Luoyang, China"]
+    one = "Our partners\n\nGimhae\n\nFriends since 2007.\n\nLuoyang residents\n\nNo.\n"
+    assert placescan.scan_document(one, gaz).section_heads == ()
