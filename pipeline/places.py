@@ -999,6 +999,8 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         ):
             j += 2  # "Dublin in the state of Ohio"
         matched = _qualifier_at(j, tokens, gaz, cand, after_in)
+        if matched is None and after_in:
+            matched = _county_then_qualifier(j, tokens, gaz, cand)
         if matched is None:
             break
         stop, country, admin1, parent = matched
@@ -1120,6 +1122,24 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
                     best = (k + 1, parents[0].country, None, parents[0])
                 break
     return best
+
+
+def _county_then_qualifier(j, tokens, gaz: Gazetteer, cand: _Candidate):
+    """ "Ipswich in Suffolk, England": a county the gazetteer lacks (or knows only as a
+    town elsewhere), then a division or country where the town lies, qualify it."""
+    n = len(tokens)
+    for k in range(j + 1, min(n - 1, j + 4)):
+        if not all(t.text[:1].isupper() for t in tokens[j:k]) or tokens[k].sent != tokens[j].sent:
+            return None
+        if tokens[k].text != ",":
+            continue
+        inner = _qualifier_at(k + 1, tokens, gaz, cand, True)
+        if inner is None or inner[3] is not None or not cand.cities:
+            return None
+        if inner[2] is None and all(c.country != inner[1] for c in cand.cities):
+            return None
+        return inner
+    return None
 
 
 def _listed_next(k: int, tokens, gaz: Gazetteer) -> bool:
