@@ -1489,7 +1489,11 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         i >= 3
         and tokens[i - 1].lower == "with"
         and tokens[i - 2].lower in rel_nouns()
-        and tokens[i - 3].lower in _TIE_KINDS
+        and (
+            tokens[i - 3].lower in _TIE_KINDS
+            # "Ipswich's sister city relationship with Nerima"
+            or (i >= 4 and tokens[i - 3].lower in _TIED_UNITS and tokens[i - 4].lower in _TIE_KINDS)
+        )
         and j - i <= 2
     ):
         return True  # "its friendship agreement with Pechenga" (the model's ORG)
