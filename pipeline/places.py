@@ -2499,8 +2499,10 @@ _OWN_BODY = re.compile(
 # "Llandovery Town Council | Cyngor Tref Llanymddyfri" heading the page: the council's
 # own site (a county's or district's council speaks for no one town)
 _COUNCIL_MASTHEAD = re.compile(
-    r"\A\s*([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) (?:Town|City|Borough|Parish|Community) "
-    r"Council\b[^\n]{0,60}(?:\n|\Z)"
+    r"\A\s*([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) "
+    r"(?:(?:Town|City|Borough|Parish|Community|District|Shire) Council"
+    # "TASMAN DISTRICT COUNCIL" over its minutes
+    r"|(?:TOWN|CITY|BOROUGH|PARISH|COMMUNITY|DISTRICT|SHIRE) COUNCIL)\b[^\n]{0,60}(?:\n|\Z)"
 )
 
 
@@ -2512,8 +2514,9 @@ def _council_masthead(text: str) -> PlaceMention | None:
         return None
     name = m.group(1)
     return PlaceMention(
-        m.start(1), m.end(1), name, Place(name, None, None), -1, -1, -1, "place.masthead"
-    )
+        m.start(1), m.end(1), name, Place(name.title() if name.isupper() else name, None, None),
+        -1, -1, -1, "place.masthead",
+    )  # fmt: skip
 
 
 def _is_dateline(m: PlaceMention, text: str) -> bool:
