@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from pipeline import placescan
 from pipeline.dates import timeline_year
+from pipeline.gazetteer import demonym_countries, norm
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import (
     RelationMention,
@@ -611,8 +612,16 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 if trig_tok is not None:
                     add(trig_tok, dealt, ".focus")
                 continue
-            group = [] if rms else _plural_focus(tok, tokens, children, parsed, ordered, sent)
-            if not _is_relationship_noun(
+            # ("The Nordic twinnings were concluded in 1946, and the link with Darmstadt
+            # followed": ties named by their partners' nation, beside another tie)
+            group = (
+                _plural_focus(tok, tokens, children, parsed, ordered, sent)
+                if not rms or _nation_modified(tok, tokens, children)
+                else []
+            )
+            # ("the Nordic twinnings": the plural, named by nation, of those listed)
+            nation_group = bool(group) and tok.lower == "twinnings"
+            if not nation_group and not _is_relationship_noun(
                 tok,
                 tokens,
                 strong_words,
@@ -627,7 +636,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 and not _definite_singular(tok, tokens, children)
             ):
                 continue  # "... twinning with Coimbra; São Paulo mayor vetoes sister-city bill"
-            if rms:
+            if rms and not group:
                 target, suffix = rms[0], ".sentence"
             else:
                 if not group and not _refers_back(tok, tokens, children, sent):
@@ -1305,7 +1314,23 @@ def _plural_focus(tok: Token, tokens, children, parsed, ordered, sent) -> list:
         return []
     group = {_key(r): r for r in ordered if r.sentence == target.sentence and r.b is not None}
     sides = {r.a.place.key for r in group.values() if r.a is not None}
-    return list(group.values()) if len(group) > 1 and len(sides) == 1 else []
+    if len(group) < 2 or len(sides) != 1:
+        return []
+    # "... twinned with: Darmstadt (Germany), Esbjerg (Denmark), ... The Nordic twinnings
+    # were concluded together in 1946": those of the partners in the countries it names
+    named = [demonym_countries().get(norm(k.text)) for k in kids if k.dep in ("amod", "compound")]
+    countries = frozenset().union(*(c for c in named if c))
+    if countries:
+        return [r for r in group.values() if r.b.place.country in countries]
+    return list(group.values())
+
+
+def _nation_modified(tok: Token, tokens, children) -> bool:
+    """A plural tie noun named by its partners' nation: "the Nordic twinnings"."""
+    return tok.tag in ("NNS", "NNPS") and any(
+        tokens[c].dep in ("amod", "compound") and norm(tokens[c].text) in demonym_countries()
+        for c in children.get(tok.i, ())
+    )
 
 
 def _refers_back(tok: Token, tokens, children, sent) -> bool:

@@ -112,6 +112,18 @@ def alias_choices() -> dict[str, int]:
     return {norm(surface): int(gid) for surface, gid, *_ in _data_rows("place_aliases.tsv")}
 
 
+@lru_cache(maxsize=1)
+def demonym_countries() -> dict[str, frozenset[str]]:
+    """Demonym key -> the countries it names: "german" {DE}, "nordic" {DK, FI, ...}."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for iso, _name, _aliases, demonyms, *_ in _data_rows("countries.tsv"):
+        for dem in filter(None, demonyms.split("|")):
+            out[norm(dem)].add(iso)
+    for dem, isos in _data_rows("region_demonyms.tsv"):
+        out[norm(dem)].update(isos.split("|"))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 # McCune-Reischauer initials and their Revised Romanization (official since 2000)
 _MR_INITIALS = {"K": "G", "P": "B", "T": "D", "Ch": "J"}
 

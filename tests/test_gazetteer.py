@@ -101,3 +101,9 @@ def test_section_heads_need_two_headings_that_are_only_a_place(gaz):
     assert [guide[s:e] for s, e in heads] == ["Gimhae", "Luoyang, China"]
     one = "Our partners\n\nGimhae\n\nFriends since 2007.\n\nLuoyang residents\n\nNo.\n"
     assert placescan.scan_document(one, gaz).section_heads == ()
+
+
+def test_demonyms_of_countries_and_of_regions():
+    found = gazetteer.demonym_countries()
+    assert found["german"] == {"DE"}
+    assert {"NO", "SE", "DK"} <= found["nordic"]
