@@ -1575,7 +1575,9 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         )
     ):
         return True  # "Lismore's sister city relationships", "Hay's twinning with Redu"
-    return after[:1] in (["is"], ["was"]) and "twinned" in after[1:3] and "with" in after
+    if after[:2] in (["has", "been"], ["had", "been"]):
+        after = after[1:] + [""]  # "since 2007 Tenby has been twinned with"
+    return after[:1] in (["is"], ["was"], ["been"]) and "twinned" in after[1:3] and "with" in after
 
 
 def _acting_on_own_tie(i: int, j: int, sent, tokens) -> bool:
