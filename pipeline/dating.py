@@ -108,6 +108,7 @@ _MOTIONS = frozenset(
 )
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
+_PRESENT_WORDS = frozenset("today now currently nowadays presently".split())
 _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
 # "twinned with Dortmund in 1969, and in 1980 with Lille": the next partner's date first
 _RIGHT_BEFORE = re.compile(r",?\s*(?:with|to)\s+(?:the\s+)?", re.IGNORECASE)
@@ -560,7 +561,12 @@ class Dater:
             # "X is twinned with Y" states a fact; only a date on that very verb ("is
             # twinned with Y since 1962") makes it an act, not one of a verb it is
             # coordinated with ("was sealed in 1973, and ... is also twinned with Y").
-            candidates = [c for c in candidates if self._under(c[2].tok, ev.trigger)]
+            # Nor does "Today the town is twinned with ...": the present of a state.
+            candidates = [
+                c for c in candidates
+                if self._under(c[2].tok, ev.trigger)
+                and self.tokens[c[2].tok].lower not in _PRESENT_WORDS
+            ]  # fmt: skip
         b = ev.relation.b
         followed = self._followed_by_date(b, s)
         if followed is not None:

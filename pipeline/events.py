@@ -1584,8 +1584,14 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             tie_since = tie_noun_since(i, sent.tok_start, tokens)
             # (or "Friends since 2007." opening the section under a partner's name)
             headed = [r for r in by_sentence.get(s - 1, ()) if r.rule_id == "pair.section_heading"]
+            # (", and, since 2015, Kamaishi": right before a partner of the sentence)
+            before_partner = any(
+                r.b is not None and _just_before(objs[0].i + 1, r.b.tok_start, tokens)
+                for r in by_sentence.get(s, ())
+            )
             if not (
                 headed
+                or before_partner
                 or head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]

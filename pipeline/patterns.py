@@ -86,8 +86,9 @@ _COORD_SEP = (
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?|&\|[^ ]*\|W "
     # "twinned with Dortmund in 1969, and in 1980 with Lille": the next one's year first
+    # (or "..., and, since 2015, Kamaishi")
     r"|(?:,\|[^ ]*\|W )?and\|[^ ]*\|W (?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W "
-    r"\d{4}\|[^ ]*\|W (?:,\|[^ ]*\|W )?with\|[^ ]*\|W "
+    r"\d{4}\|[^ ]*\|W (?:,\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
     # "twinned with Rennes and Bad Homburg, as well as Yaroslavl"
     r"|(?:,\|[^ ]*\|W )?as\|[^ ]*\|W well\|[^ ]*\|W as\|[^ ]*\|W (?:with\|[^ ]*\|W )?"
     # "Its first sister city was Reggio Emilia, followed by Trier in 1987"
