@@ -39,6 +39,13 @@ def test_alias_table_ranks_before_population(gaz):
     assert gaz.cities_named("St. Paul")[0].name == "Saint Paul"
 
 
+@pytest.mark.parametrize("name, country", [("Gloucester", "GB"), ("Orléans", "FR")])
+def test_a_suburb_listed_as_a_city_does_not_win_its_namesakes_name(gaz, name, country):
+    # GeoNames lists Ottawa's suburbs Gloucester and Orléans as cities larger than the
+    # English and French ones that twin.
+    assert gaz.cities_named(name)[0].country == country
+
+
 @pytest.mark.parametrize(
     "name, city, country",
     [("Corvallis", "Corvallis", "US"), ("Zaragoza", "Zaragoza", "ES"), ("Parma", "Parma", "IT"),
