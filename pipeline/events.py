@@ -930,6 +930,16 @@ def _partner_after_with(rm, tokens) -> bool:
     return tokens[k].lower == "with"
 
 
+def _second_after_between(rm, tokens) -> bool:
+    """The pair is named "between A and B" ("Ties between Baltimore and Xiamen date to
+    1985")."""
+    if rm.b is None or rm.b.tok_start <= 0 or rm.a.tok_start <= 0:
+        return False
+    return (
+        tokens[rm.b.tok_start - 1].lower == "and" and tokens[rm.a.tok_start - 1].lower == "between"
+    )
+
+
 def _partner_signed(rm, tokens, children) -> int | None:
     """ "The first, Jiaozuo in China's Henan province, signed with Foz in 2013", "Sasebo,
     the city's oldest partner, signed up in 1966": the partner that signed (with the
@@ -1845,7 +1855,9 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     else None
                 )
                 apposed = m is not None
-            if m is None and _partner_after_with(rm, parsed.tokens):
+            if m is None and (
+                _partner_after_with(rm, parsed.tokens) or _second_after_between(rm, parsed.tokens)
+            ):
                 # "whose twinning with Lorient dates from 1963", the parser reading "Lorient
                 # dates" as one noun: a town of this century does not date from it, its
                 # tie does
