@@ -20,9 +20,10 @@ from pipeline import events as events_mod
 from pipeline import places as places_mod
 from pipeline.config import Settings
 from pipeline.dates import relative_base
+from pipeline.dating import EventDate
 from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
-from pipeline.models import Actor, CleanDocument, Event, Extraction, Parsed, Relation
+from pipeline.models import Actor, CleanDocument, DateValue, Event, Extraction, Parsed, Relation
 from pipeline.patterns import ANSWER, ENTRY_LINE, QUESTION, keyword_res
 
 _BLOCK = re.compile(r"[^\n]+")
@@ -139,6 +140,9 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
 
 
+# An event dated after its report, as the plan it still is.
+_STILL_TO_COME = {"terminated": "termination_proposed", "established": "proposed"}
+
 # "Its first, with Gifu, came in 1963": pair.with_nearest reads an ordinal as the tie
 _ORDINAL_WITH = re.compile(
     r"(?i)\b(?:first|second|third|fourth|fifth|sixth)\b[^.\n]{0,80}?\bwith\b"
@@ -234,13 +238,24 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
         when = respective[k] if k in respective else dater.date(ev, event_sentences)
         if ".needs_date" in ev.rule_id and when is None:
             continue
-        event_id = content_hash("event", rel.relation_id, ev.type, ev.trigger_start, ev.trigger_end)
+        etype = ev.type
+        if (
+            etype in _STILL_TO_COME
+            and when is not None
+            and doc.published is not None
+            and when.value.value[:4] > doc.published.value[:4]
+        ):
+            # "will not renew its agreement with Tver when it expires in 2025", reported
+            # in 2024: an end (or a start) still to come is as yet a plan, made by then
+            etype = _STILL_TO_COME[etype]
+            when = EventDate(DateValue(doc.published.value[:4], "year", None, None), "publication")
+        event_id = content_hash("event", rel.relation_id, etype, ev.trigger_start, ev.trigger_end)
         events.append(
             Event(
                 event_id=event_id,
                 relation_id=rel.relation_id,
                 doc_id=doc.doc_id,
-                type=ev.type,
+                type=etype,
                 date=when.value.value if when else None,
                 date_precision=when.value.precision if when else None,
                 date_source=when.source if when else None,
