@@ -549,13 +549,16 @@ def recognise(
     # A gazetteer name coordinated with a place is a place ("Provo and Orem", Orem
     # tagged an organisation).
     at = {i: c for c in accepted for i in range(c.tok_start, c.tok_end)}
+    # (or with its qualifier, where the parser hangs the next name: "Clermont-Ferrand in
+    # France and Narbonne")
+    at_qualified = {i: c for c in accepted for i in range(c.tok_start, max(c.tok_end, c.qual_end))}
     for cand in chosen:
         if cand.cue or not cand.cities or cand.tok_start in qualifier_tokens:
             continue
         first = tokens[cand.tok_start]
         if not capitalised(first.text) or cand.container == "PERSON":
             continue
-        partner = at.get(first.head) if first.dep == "conj" else None
+        partner = at_qualified.get(first.head) if first.dep == "conj" else None
         if partner is None:
             partner = next(
                 (at[t.i] for t in tokens[cand.tok_end : cand.tok_end + 4]

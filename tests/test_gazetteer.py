@@ -40,7 +40,8 @@ def test_alias_table_ranks_before_population(gaz):
 
 
 @pytest.mark.parametrize(
-    "name, country", [("Gloucester", "GB"), ("Orléans", "FR"), ("Hanover", "DE")]
+    "name, country",
+    [("Gloucester", "GB"), ("Orléans", "FR"), ("Hanover", "DE"), ("Hull", "GB")],
 )
 def test_a_suburb_listed_as_a_city_does_not_win_its_namesakes_name(gaz, name, country):
     # GeoNames lists Ottawa's suburbs Gloucester and Orléans as cities larger than the
