@@ -947,14 +947,8 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
         ):
             continue
         su = all_units[k - 1]
-        first = next((u for u in su.units.units if u.kind == "P"), None)
-        if first is None or any(
-            tokens[u.tok_start].text[:1].isalnum()
-            for u in su.units.units[: su.units.units.index(first)]
-        ):
-            continue  # the line does not open with the partner's name
-        b = su.mentions[first.ref]
-        if b.place.key == places.focal.key or b.in_org:
+        b = _opening_partner(su, tokens, places.focal)
+        if b is None:
             continue
         a = _focal_mention(places, su, parsed)
         out.append(
@@ -964,6 +958,19 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
             )
         )  # fmt: skip
     return out
+
+
+def _opening_partner(su: SentenceUnits, tokens, focal: Place) -> PlaceMention | None:
+    """The place a line opens with (no word before it), when it is another place than
+    the document's own and no organisation's name."""
+    units = su.units.units
+    first = next((u for u in units if u.kind == "P"), None)
+    if first is None or any(
+        tokens[u.tok_start].text[:1].isalnum() for u in units[: units.index(first)]
+    ):
+        return None  # the line does not open with the partner's name
+    b = su.mentions[first.ref]
+    return None if b.place.key == focal.key or b.in_org else b
 
 
 def _section_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
@@ -984,11 +991,8 @@ def _section_relations(parsed: Parsed, places: Places, all_units) -> list[Relati
         if not (strong_re.search(section) or weak_re.search(section)):
             continue
         su = all_units[k]
-        first = next((u for u in su.units.units if u.kind == "P"), None)
-        if first is None or su.units.units.index(first) != 0:
-            continue
-        b = su.mentions[first.ref]
-        if b.place.key == places.focal.key or b.in_org:
+        b = _opening_partner(su, parsed.tokens, places.focal)
+        if b is None:
             continue
         a = _focal_mention(places, su, parsed)
         out.append(

@@ -202,15 +202,19 @@ def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ..
     """Lines that name one place and nothing else ("Paju", "Takatsuki, Japan") between
     paragraphs: the headings of a guide that gives each partner a section. Two or more
     of them make such a guide; one alone may be a dateline or a caption."""
-    by_start = {s.start: s for s in spans if not s.weak}
     out = []
-    for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", text):
-        s, e = m.start(1), m.end(1)
-        span = by_start.get(s)
-        if span is None or span.key in gaz.countries or span.key in gaz.demonyms:
+    for span in spans:
+        s = span.start
+        if span.weak or (s > 0 and text[s - 1] != "\n"):
+            continue  # only a name that opens its line
+        if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         if not gaz.cities_for_key(span.key):
             continue
+        e = text.find("\n", s)
+        e = len(text) if e < 0 else e
+        while e > s and text[e - 1] in " \t":
+            e -= 1
         tail = _HEAD_TAIL.fullmatch(text, span.end, e)
         if tail is None:
             continue
