@@ -951,13 +951,18 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
         if b is None:
             continue
         a = _focal_mention(places, su, parsed)
-        out.append(
-            RelationMention(
-                a, b, b.place.country, k - 1, None, prev.start, sent.end, "pair.list_entry",
-                "sister", 0.8, True,
-            )
-        )  # fmt: skip
+        out.append(_focal_tie(a, b, k - 1, prev.start, sent.end, "pair.list_entry", 0.8))
     return out
+
+
+def _focal_tie(
+    a: PlaceMention, b: PlaceMention, sentence: int, start: int, end: int, rule: str, conf: float
+) -> RelationMention:
+    """The document's city and a partner a line or a short answer names, with no
+    relationship noun of its own in the sentence."""
+    return RelationMention(
+        a, b, b.place.country, sentence, None, start, end, rule, "sister", conf, True
+    )
 
 
 def _opening_partner(su: SentenceUnits, tokens, focal: Place) -> PlaceMention | None:
@@ -995,12 +1000,7 @@ def _section_relations(parsed: Parsed, places: Places, all_units) -> list[Relati
         if b is None:
             continue
         a = _focal_mention(places, su, parsed)
-        out.append(
-            RelationMention(
-                a, b, b.place.country, k, None, sent.start, sent.end, "pair.section_heading",
-                "sister", 0.7, True,
-            )
-        )  # fmt: skip
+        out.append(_focal_tie(a, b, k, sent.start, sent.end, "pair.section_heading", 0.7))
     return out
 
 
@@ -1060,12 +1060,7 @@ def _answer_relations(
         sent = parsed.sentences[k]
         for u in named:
             b = su.mentions[su.units.units[u].ref]
-            out.append(
-                RelationMention(
-                    a, b, b.place.country, k, None, b.start, sent.end, "pair.answer_names",
-                    "sister", 0.6, True,
-                )
-            )  # fmt: skip
+            out.append(_focal_tie(a, b, k, b.start, sent.end, "pair.answer_names", 0.6))
     return out
 
 
