@@ -71,6 +71,9 @@ class Trigger:
     # the needed word is on the verb's last complement ("made X and Y sister cities";
     # not "made its sister city Odesa the focus", "our friendship makes us complicit")
     needs_complement: bool = False
+    # counts only when denied: "voted not to renew the agreement", "declined to renew it"
+    # end a tie by letting it run out
+    denied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
             rec.get("needs_below", False),
             rec.get("not_below", False),
             rec.get("needs_complement", False),
+            rec.get("denied", False),
         )
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), trig))
@@ -184,6 +188,8 @@ def _trigger_for(
             continue
         if trig.needs_complement and not _on_last_complement(tok, tokens, trig.needs):
             continue
+        if trig.denied and _denial(tok, tokens) is None:
+            continue
         return trig
     return None
 
@@ -193,6 +199,21 @@ _ADJ_PARTICIPLES = {
     "suspended": "suspend", "mothballed": "mothball", "severed": "sever",
     "dissolved": "dissolve", "scrapped": "scrap", "cancelled": "cancel",
 }  # fmt: skip
+
+
+_REFUSING = frozenset(("decline", "refuse"))
+
+
+def _denial(tok: Token, tokens) -> int | None:
+    """The word that denies a verb: its "not" ("voted not to renew"), or the verb that
+    refuses it ("declined to renew")."""
+    head = tokens[tok.head]
+    if tok.dep == "xcomp" and head.lemma in _REFUSING:
+        return head.i
+    for t in tokens[max(0, tok.i - 4) : tok.i]:
+        if t.head == tok.i and t.dep == "neg":
+            return t.i
+    return None
 
 
 def _passive_adjective(tok: Token, tokens) -> bool:
@@ -2338,7 +2359,8 @@ def _classify(
         or motion_text(parsed, tok.sent)
     ):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
-    if _negated(tok, children, tokens):
+    denial = _denial(tok, tokens) if trig.denied else None
+    if denial is None and _negated(tok, children, tokens):
         if tok.lemma in _TALK_VERBS:
             return []  # "the other relationships were not discussed": nothing happened
         mods.append("negate")
@@ -2416,6 +2438,15 @@ def _classify(
             for c in children.get(cur.i, ())
         ):
             return []  # "If the agreement is concluded, Turin will become ...": a condition
+        if (
+            cur.tag in ("VBZ", "VBP")
+            and cur.i == tok.i
+            and any(
+                tokens[c].dep in ("mark", "advmod") and tokens[c].lower in ("when", "once")
+                for c in children.get(cur.i, ())
+            )
+        ):
+            return []  # "not to renew the agreement when it expires in June": a time ahead
         # "a proposal, drafted by officers, to form a relationship": the parser calls
         # the infinitive a relative clause; it completes the noun like any other.
         # So is "a proposal tabled in 2019 to establish", hung on the participle.
@@ -2476,7 +2507,7 @@ def _classify(
             # "Lüdenscheid twins with Kamianets-Podilskyi – motion to end Taganrog
             # partnership fails": a headline's two parts, misparsed as one
             break
-        m = _modality_of(head, tokens)
+        m = _modality_of(head, tokens) if head.i != denial else None
         if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":
             # "talks with Yunnan have stalled": negotiations stuck, no proposal blocked
             # (unlike "the plan stalled")

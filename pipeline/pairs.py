@@ -2028,9 +2028,29 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             if tok.dep == "conj":
                 tok = tokens[tok.head]
                 continue
+            if tok.dep == "xcomp":
+                # "Kharkiv asked Bologna to suspend its relationship with Yekaterinburg":
+                # the one asked to act is the infinitive's subject
+                asked = _asked_place(tokens[tok.head], tokens, unit_of)
+                if asked is not None:
+                    return asked
         if tok.dep not in _SUBJECT_PATH or tok.head == tok.i:
             return None
         tok = tokens[tok.head]
+    return None
+
+
+def _asked_place(verb: Token, tokens, unit_of: dict[int, int]) -> int | None:
+    """The place a verb asks to act: its object ("urged Leipzig to end"), or the
+    object of "on" ("called on Leipzig to end")."""
+    for t in tokens[verb.i + 1 : verb.i + 8]:
+        if t.head != verb.i:
+            continue
+        if t.dep == "dobj":
+            return _place_in_phrase(t, tokens, unit_of)
+        if t.dep == "prep" and t.lower == "on":
+            obj = next((o for o in tokens[t.i + 1 : t.i + 6] if o.head == t.i), None)
+            return None if obj is None else _place_in_phrase(obj, tokens, unit_of)
     return None
 
 
