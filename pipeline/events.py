@@ -2092,10 +2092,11 @@ def _key(rm: RelationMention):
 
 _RELATIONSHIP_NOUNS = frozenset(
     "agreement agreements relationship relationships partnership partnerships ties tie "
-    "relations twinning link links pact accord city cities town towns twin".split()
+    "relations twinning link links pact accord arrangement city cities town towns twin".split()
 )
 _WEAK_ALONE = frozenset(
-    "agreement relationship partnership ties tie relations twinning link pact accord twin".split()
+    "agreement relationship partnership ties tie relations twinning link pact accord "
+    "arrangement twin".split()
 )
 
 
@@ -2427,11 +2428,16 @@ def _classify(
             if not decided_whether(whether, tokens):
                 return []  # "asked whether we will break off the partnership": a question
             mods.append("propose")  # "will vote on whether to end the twinning"
-            if any(
+            # the deciding verb: "will decide next week whether to scrap", or past a
+            # preposition, "will vote next week on whether to end"
+            decider = next(
+                (a for a in ancestors(cur.i, tokens, 3) if a.pos in ("VERB", "AUX")), None
+            )
+            if decider is not None and any(
                 tokens[c].dep == "aux" and tokens[c].lower in _FUTURE
-                for c in children.get(tokens[cur.head].i, ())
+                for c in children.get(decider.i, ())
             ):
-                rule_suffix += ".future"  # "will decide next week whether to scrap"
+                rule_suffix += ".future"
             break
         if any(
             tokens[c].dep == "mark" and tokens[c].lower in ("if", "unless")
