@@ -963,10 +963,14 @@ class Dater:
             instrument = tok.dep in ("pobj", "prep") and tok.lower in ("of", "intent")
             # ("has proposed twinning Bath with Kaposvár": the tagger's gerund modifier)
             gerund = tok.dep == "amod" and tok.tag == "VBG"
+            # ("has voted against ending the partnership": a preposition's gerund)
+            against = (tok.dep == "pcomp" and tok.tag == "VBG") or (
+                tok.dep == "prep" and tok.lower in ("against", "for", "on")
+            )
             if tok.dep not in _TO_TENSE and not (
                 # ("has asked Cambridge to review and possibly end its link")
                 about_proposal
-                and (tok.dep in ("acl", "conj") or infinitive or instrument or gerund)
+                and (tok.dep in ("acl", "conj") or infinitive or instrument or gerund or against)
             ):
                 break
             tok = self.tokens[tok.head]

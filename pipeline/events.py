@@ -2365,6 +2365,15 @@ def _classify(
         if tok.lemma in _TALK_VERBS:
             return []  # "the other relationships were not discussed": nothing happened
         mods.append("negate")
+    if (
+        trig.cls == "establish"
+        and tok.lemma in _BEGIN_VERBS
+        and any(
+            tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lemma in _TALKS
+            for c in children.get(tok.i, ())
+        )
+    ):
+        mods.append("propose")  # "Binzhou, with which talks began in January": no tie yet
     if trig.cls == "establish" and any(
         tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"
         for c in children.get(tok.i, ())
