@@ -1350,7 +1350,7 @@ def _denied_above(anchor: int, tokens) -> bool:
 
 _ACTING_BODIES = frozenset(
     "council councillor councillors councilor councilors aldermen assembly mayor "
-    "municipality body".split()
+    "municipality body board".split()
 )
 
 
@@ -1457,6 +1457,13 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
         and first.start < _OPENING_CHARS
         and (
             re.search(r"(?i)\bthe (?:city|town|municipal) council\b", parsed.text) is not None
+            # "The city's municipal executive board voted ...": the city's own body
+            or re.search(
+                r"(?i)\bthe (?:city|town|municipality)['’]s (?:\w+ ){0,2}"
+                r"(?:council|board|assembly)\b",
+                parsed.text,
+            )
+            is not None
             # "voted to ask City Council to end ...": no other town's name before it
             or re.search(r"(?:^|[a-z,;:]\s)(?:City|Town) Council\b", parsed.text) is not None
         )
@@ -2101,6 +2108,13 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     return None
 
 
+def _national_relations(rm: RelationMention, tokens) -> bool:
+    """ "as relations between Stockholm and Beijing sink": plain "relations" between two
+    places are as often their governments' (see without_governments); they lend no side
+    to a tie told after them."""
+    return not rm.strong and rm.anchor is not None and tokens[rm.anchor].lower == "relations"
+
+
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None):
     """The first place of the last pair named in this paragraph or the two before; the
     document's own city when one of those pairs has it."""
@@ -2109,6 +2123,7 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
         rm for rm in out
         if rm.b is not None and rm.sentence < s
         and parsed.sentences[rm.sentence].paragraph >= para - 4
+        and not _national_relations(rm, parsed.tokens)
     ]  # fmt: skip
     for rm in reversed(near):
         # "MOTION: ... to terminate the relationship between Bellingham and Nakhodka ...

@@ -2033,6 +2033,14 @@ _REL_WORDS = frozenset(
 )
 
 
+# A city's dealings with a partner, and the verbs that pause or end them: in a story
+# about ties, the pausing of "its cooperation" is the tie's.
+_DEALINGS = frozenset(("cooperation", "contacts"))
+_PAUSING_VERBS = frozenset(
+    "put place suspend freeze pause halt end terminate sever cut break".split()
+)
+
+
 @lru_cache(maxsize=1)
 def _tie_words() -> frozenset[str]:
     return _REL_WORDS | rel_nouns()
@@ -2064,6 +2072,8 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & _tie_words():
                 return True
+            if following & _DEALINGS and tokens[subj.head].lemma in _PAUSING_VERBS:
+                return True  # "Luleå put its cooperation with Harbin on hold"
     return False
 
 
