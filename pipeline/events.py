@@ -201,6 +201,23 @@ _ADJ_PARTICIPLES = {
 }  # fmt: skip
 
 
+_JUDGING = frozenset(("consider", "deem", "declare"))
+
+
+def _judged(verb: Token, tokens, children) -> int | None:
+    """The participle of a judgment's small clause: "considered the agreement
+    'terminated with immediate effect'", "declared the pact void"."""
+    if verb.lemma not in _JUDGING:
+        return None
+    for d in children.get(verb.i, ()):
+        if tokens[d].dep != "dobj":
+            continue
+        for p in children.get(d, ()):
+            if tokens[p].dep in ("acl", "amod") and tokens[p].tag == "VBN" and 0 < p - d <= 2:
+                return p
+    return None
+
+
 _REFUSING = frozenset(("decline", "refuse"))
 
 
@@ -2352,6 +2369,8 @@ def _classify(
         and _ends_a_tie(head.lemma)
     ):
         return []  # "Kosice scraps twinning with Krasnodar": a headline's verb read as a noun
+    if _judged(tok, tokens, children) is not None:
+        return []  # "it considered the 2016 agreement terminated": a judgment, no proposal
     mods: list[str] = []
     if (
         _in_quoted_proposal(tok, tokens, parsed)
@@ -2523,6 +2542,8 @@ def _classify(
             # partnership fails": a headline's two parts, misparsed as one
             break
         m = _modality_of(head, tokens) if head.i != denial else None
+        if m is not None and _judged(head, tokens, children) == tok.i:
+            m = None  # (the participle judged is what happened: "considered it terminated")
         if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":
             # "talks with Yunnan have stalled": negotiations stuck, no proposal blocked
             # (unlike "the plan stalled")
@@ -2636,6 +2657,8 @@ def _classify(
     given_up = _given_up(tok, children, tokens) if etype == "proposed" else None
     if given_up is None and etype == "proposed" and rm.b is not None:
         given_up = _stalled_on_partner(rm, tok, children, tokens)
+    if given_up is None and etype == "proposed":
+        given_up = _talks_halted(tok, tokens)
     if given_up is not None:
         g = tokens[given_up]
         out.append(
@@ -2712,6 +2735,24 @@ def _gapped_date(rm, verb: Token, tokens, children) -> DateValue | None:
             year = _year_below(c, tokens, children)
             if year is not None:
                 return year
+    return None
+
+
+def _talks_halted(tok: Token, tokens) -> int | None:
+    """ "had put on hold talks begun last year on a friendship agreement": the verb that
+    halts the talks that proposed the tie blocks it."""
+    talks = tok if tok.lemma in _TALKS else tokens[tok.head]
+    if talks.lemma not in _TALKS or (talks.i != tok.i and tok.dep != "acl"):
+        return None
+    verb = tokens[talks.head]
+    if talks.dep == "pobj" and verb.lower == "on" and verb.head != verb.i:
+        verb = tokens[verb.head]  # ("put on hold talks ...", parsed as "on ... talks")
+    elif talks.dep not in ("dobj", "nsubjpass") or talks.head == talks.i:
+        return None
+    if verb.pos != "VERB":
+        return None
+    if _modality_of(verb, tokens) == "block" or _trigger_for(verb, tokens, ("suspend",)):
+        return verb.i
     return None
 
 

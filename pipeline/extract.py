@@ -191,7 +191,7 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
     mentions = pairs.find_relations(parsed, places, p.strong)
     mentions = pairs.without_governments(parsed, mentions, gaz.is_capital)
     mentions = pairs.fill_partials(parsed, places, mentions)
-    mentions = pairs.fold_partials(mentions)
+    mentions = pairs.fold_partials(parsed, mentions)
     found = events_mod.find_events(parsed, mentions)
     return _rows(doc, parsed, places, mentions, found, gaz)
 
@@ -210,8 +210,8 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     # A one-sided relation is the same relation as a named pair of that place with a
     # partner of the stated country, when there is exactly one such pair.
     redirect: dict[tuple, tuple] = {}
-    for key in groups:
-        if key[0] != "partial":
+    for key, rms in groups.items():
+        if key[0] != "partial" or any(pairs.another_partner(parsed, rm) for rm in rms):
             continue
         _, a_key, country = key
         full = [

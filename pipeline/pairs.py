@@ -2336,11 +2336,21 @@ def fill_partials(
     return out
 
 
-def fold_partials(relations: list[RelationMention]) -> list[RelationMention]:
+_ANOTHER = re.compile(r"(?i)\b(?:another|second|third|other|new|further)\b")
+
+
+def another_partner(parsed: Parsed, rm: RelationMention) -> bool:
+    """A one-sided mention that says its partner is another than one named: "talks on a
+    friendship agreement with a second, smaller Czech town"."""
+    return rm.b is None and _ANOTHER.search(parsed.text[rm.start : rm.end]) is not None
+
+
+def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[RelationMention]:
     """A one-sided mention whose partner the document names: "Bridgnorth to explore
     twinning with Ukrainian town" over a story that pairs Bridgnorth with Berezhany, its
     only Ukrainian partner, is about that pair. With two partners of that country (or
-    none) it stays one-sided."""
+    none) it stays one-sided; so does one said to be another ("talks ... with a second,
+    smaller Czech town")."""
     partners: dict[tuple[str, str], dict[str, PlaceMention]] = {}
     for r in relations:
         if r.b is None:
@@ -2352,7 +2362,7 @@ def fold_partials(relations: list[RelationMention]) -> list[RelationMention]:
     out = []
     for r in relations:
         named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
-        if named is not None and len(named) == 1:
+        if named is not None and len(named) == 1 and not another_partner(parsed, r):
             (partner,) = named.values()
             r = RelationMention(
                 r.a, partner, partner.place.country, r.sentence, r.anchor, r.start, r.end,
