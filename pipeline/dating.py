@@ -1044,6 +1044,8 @@ class Dater:
                 tok.tag in ("VBN", "JJ") and any(a.lower in ("had", "was", "were") for a in aux)
             ):
                 return True
+            if tok.tag == "VB" and any(a.lower == "did" for a in aux):
+                return True  # "Cabinet did not support the proposal"
             if tok.text.isupper() and tok.lower.endswith("ed") and len(tok.text) > 3:
                 return True  # minutes' "The motion CARRIED", which the tagger calls a name
             if tok.dep == "acomp" and tok.text.isupper() and self.tokens[tok.head].tag == "VBD":

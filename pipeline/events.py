@@ -202,6 +202,8 @@ _ADJ_PARTICIPLES = {
 
 
 _JUDGING = frozenset(("consider", "deem", "declare"))
+# Verbs whose denial defeats a proposal: "did not support the motion", "did not pass it"
+_SUPPORTING = frozenset("support back approve endorse adopt pass accept carry".split())
 
 
 def _judged(verb: Token, tokens, children) -> int | None:
@@ -2591,7 +2593,13 @@ def _classify(
         if _negated(head, children, tokens):
             if m == "propose" and head.pos == "NOUN":
                 return []  # "There are no plans to end the relationship": nothing proposed
-            mods.append("negate")
+            if head.lemma in _SUPPORTING and "propose" in mods:
+                # "Cabinet did not support the proposal to end the link": it failed
+                mods.append("fail")
+                if outcome is None:
+                    outcome = head.i
+            else:
+                mods.append("negate")
         for c in children.get(head.i, ()):
             ctok = tokens[c]
             if ctok.dep == "aux" and _modality_of(ctok) == "propose":

@@ -1188,6 +1188,9 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         noun = tokens[nxt.tok_start]
         if noun.lower not in nouns or noun.tag in ("NNS", "NNPS"):
             continue
+        after = tokens[noun.i + 1] if noun.i + 1 < len(tokens) else None
+        if noun.text[:1].isupper() and after is not None and after.text[:1].isupper():
+            continue  # "the Burntwood Twinning Association": a body's name, no tie
         if places.focal is not None and su.mentions[u.ref].place.key == places.focal.key:
             return []  # "the Invercargill relationship": the city's own, no partner named
         named.append((k, noun))

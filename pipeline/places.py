@@ -621,6 +621,7 @@ def recognise(
             return True
 
     mentions = _one_place_per_name(mentions, counts)
+    mentions = _short_forms(mentions, counts)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     if relevant is not None:
@@ -764,6 +765,32 @@ def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMenti
             and m.place not in choice
         ):
             out[k] = replace(m, place=next(iter(choice)))
+    return out
+
+
+def _short_forms(mentions: list[PlaceMention], counts) -> list[PlaceMention]:
+    """A name's first words standing for the whole name the text gives elsewhere: "the
+    Sainte-Foy link" after "Sainte-Foy-lès-Lyon", "Foz" after "Foz do Iguaçu" (not
+    another place the gazetteer holds under the short name)."""
+    longs: dict[str, set] = defaultdict(set)
+    for m in mentions:
+        if m.place.geonameid is not None and counts(m):
+            longs[norm(m.text)].add(m.place)
+    out = list(mentions)
+    for k, m in enumerate(out):
+        short = norm(m.text)
+        if len(short) < 3 or m.span_end_tok > m.tok_end:
+            continue  # (a name pinned by its own qualifier is what it says)
+        found = {
+            p for name, places in longs.items()
+            if name.startswith((short + "-", short + " ")) for p in places
+        }  # fmt: skip
+        if len(found) != 1 or m.place in found:
+            continue
+        long = next(iter(found))
+        # ("Spokane" beside "Spokane Valley": a city of its own in the same country)
+        if m.place.geonameid is None or m.place.country != long.country:
+            out[k] = replace(m, place=long)
     return out
 
 
