@@ -517,6 +517,8 @@ def recognise(
             continue
         if not capitalised(tokens[cand.tok_start].text) or cand.container:
             continue
+        if cand.tok_start > 0 and _titled(tokens[cand.tok_start - 1]):
+            continue  # "the birthplace of the navigator Vasco da Gama": a person
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
         accepted.append(cand)
@@ -1734,6 +1736,9 @@ _BODY_KINDS = frozenset("regional city town district municipal county borough sh
 _UNITED_COUNTRY = re.compile(r"\bunited (?:kingdom|states|arab emirates|republic)\b")
 
 
+_PERSONS_HOME = re.compile(r"['’]s (?:home ?town|birthplace|native (?:town|city|village))\b")
+
+
 def _cue(
     cand: _Candidate, tokens: tuple[Token, ...], parsed: Parsed, gaz: Gazetteer, doc: DocPlaces
 ) -> str:
@@ -1746,6 +1751,8 @@ def _cue(
         return ""  # "Central Asian countries"
     if cand.cue in ("place.list_item", "place.described", "place.city_of"):
         return cand.cue
+    if _PERSONS_HOME.match(parsed.text, tokens[cand.tok_end - 1].end):
+        return ""  # "a sister-city tie with Vasco da Gama's hometown": a person
     sent = parsed.sentences[first.sent]
     if _described_as_place(cand.tok_start, cand.tok_end, sent, tokens):
         return "place.described"  # "Juvisy-sur-Orge, a commune south of Paris, .."
@@ -2007,6 +2014,12 @@ def _cue(
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
     return ""
+
+
+def _titled(before: Token) -> bool:
+    """A person's title or role right before a name: "Mayor", "the navigator"."""
+    word = before.lower.rstrip(".")
+    return word in cues()["person_titles"] or word in cues()["person_roles"]
 
 
 def _title_before(i: int, tokens) -> bool:

@@ -449,7 +449,11 @@ def titled_name() -> re.Pattern:
         reverse=True,
     )
     direct = "|".join(map(re.escape, written))
-    return re.compile(rf"(?:(?i:\b(?:{titles}))\.?[ \t]+[A-Z][\w'’-]+|\b(?:{direct})\.?)[ \t]+$")
+    # or a lower-case role: "the navigator Vasco da Gama"
+    roles = "|".join(sorted(map(re.escape, cues()["person_roles"]), key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?i:\b(?:{titles}))\.?[ \t]+[A-Z][\w'’-]+|\b(?:{direct})\.?|\b(?:{roles}))[ \t]+$"
+    )
 
 
 def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
