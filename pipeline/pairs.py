@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.dates import timeline_year
 from pipeline.models import Parsed, Place, PlaceMention, Token
@@ -28,6 +29,7 @@ from pipeline.patterns import (
     keyword_res,
     lexicon,
     load_patterns,
+    read_jsonl,
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues
@@ -703,9 +705,22 @@ def _the_two_cities(
                 continue
             span = range(i + 2, min(i + 7, sent.tok_end))
             head = next((k for k in span if tokens[k].lower in _TWO_HEADS), None)
-            if head is None or tokens[head].dep not in ("nsubj", "nsubjpass"):
+            if head is None:
                 continue
-            verb = tokens[head].head
+            tie_noun = None
+            if tokens[head].dep == "appos" and tokens[tokens[head].head].lower in rel_nouns():
+                # "the friendship agreement the two cities signed in 2006", parsed as an
+                # apposition with its own participle
+                acl = next(
+                    (k for k in span if tokens[k].head == head and tokens[k].dep == "acl"), None
+                )
+                if acl is None:
+                    continue
+                verb, tie_noun = acl, tokens[head].head
+            elif tokens[head].dep in ("nsubj", "nsubjpass"):
+                verb = tokens[head].head
+            else:
+                continue
             # (or the verb itself, or its complement: "The two cities have been twinned
             # since 1986", "... have been partners since 1986")
             ties = [
@@ -713,6 +728,12 @@ def _the_two_cities(
                 if tokens[k].lower in rel_nouns() or tokens[k].lower in strong_words
                 or tokens[k].lower in _TWO_AS
             ]  # fmt: skip
+            # ("the friendship agreement the two cities signed in 2006": the tie the
+            # clause is about)
+            if not ties and tie_noun is None and tokens[verb].dep == "relcl":
+                tie_noun = tokens[verb].head
+            if not ties and tie_noun is not None and tokens[tie_noun].lower in rel_nouns():
+                ties = [tie_noun]
             if not ties:
                 continue
             strong = any(
@@ -725,7 +746,9 @@ def _the_two_cities(
             # the sentence before (in the same paragraph) when this one names none
             here = _named_places(all_units[s], tokens, i)
             if here:
-                named = here if len(here) == 1 else []
+                # ("Klaipėda received a letter from ... Qinhuangdao ... under the
+                # agreement the two cities signed": both named before it)
+                named = here if len(here) <= 2 else []
             else:
                 named = _named_places(all_units[s - 1], tokens) if same_para else []
             if len(named) == 1 and places.focal is not None:
@@ -741,7 +764,9 @@ def _the_two_cities(
             anchor = ties[-1]
             out.append(
                 RelationMention(
-                    ma, mb, mb.place.country, s, anchor, tokens[i].start, tokens[anchor].end,
+                    ma, mb, mb.place.country, s, anchor,
+                    min(tokens[i].start, tokens[anchor].start),
+                    max(tokens[i].end, tokens[anchor].end),
                     "pair.the_two_cities", "twin", 0.6, strong,
                 )
             )  # fmt: skip
@@ -1338,10 +1363,23 @@ def _hypothetical(anchor: int, tokens) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _ending_denials() -> frozenset[str]:
+    """Verbs whose denial ends a tie ("will not renew its agreement"): the triggers
+    marked "denied"."""
+    return frozenset(
+        lemma for rec in read_jsonl("triggers.jsonl") if rec.get("denied")
+        for lemma in rec["lemmas"]
+    )  # fmt: skip
+
+
 def _denied_above(anchor: int, tokens) -> bool:
     """A word above the tie noun denies it: "has no plans to seek a sister city in Korea",
-    "does not want a partner in China"."""
+    "does not want a partner in China" (not "will not renew its agreement with a Chinese
+    city": an ending)."""
     for tok in ancestors(anchor, tokens, 5):
+        if tok.lemma in _ending_denials():
+            return False
         lo = max(0, tok.i - 4)
         if any(
             t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))

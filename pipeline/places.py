@@ -27,6 +27,7 @@ from pipeline.placescan import (
     cues,
     named_division,
     resolve,
+    surname_particle_before,
     title,
     titled_name,
 )
@@ -2864,7 +2865,15 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     # The string scan's names and those the parse found by their cues
                     # ("Only in Imatra did a motion ... fail").
                     named = sorted(
-                        [*doc.mentions, *(m for m in mentions if m.tok_start >= 0)],
+                        [
+                            # (not a surname: "Van Breda said")
+                            *(
+                                m
+                                for m in doc.mentions
+                                if not surname_particle_before(parsed.text, m.start)
+                            ),
+                            *(m for m in mentions if m.tok_start >= 0),
+                        ],
                         key=lambda m: m.start,
                     )
                     # A partner stays a partner when named again ("Motion to terminate the

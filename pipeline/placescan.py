@@ -379,6 +379,8 @@ def _masthead_line(line: str) -> bool:
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _PREV_WORD = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
+# a surname's particle: "alderman Sandra van Breda", "Van Breda said"
+_SURNAME_PARTICLE = re.compile(r"\b[Vv]an(?: de[nr]?)?[ \t]+$|\b[Vv]on[ \t]+$")
 _NOT_A_NAME = frozenset(
     "city town council county district municipality mayor mayors councillor councillors "
     "councilor councilors university college school airport port harbour harbor province "
@@ -456,6 +458,11 @@ def titled_name() -> re.Pattern:
     )
 
 
+def surname_particle_before(text: str, start: int) -> bool:
+    """A surname's particle right before a name: "Sandra van Breda", "Van Breda said"."""
+    return _SURNAME_PARTICLE.search(text, max(0, start - 10), start) is not None
+
+
 def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
     """City names the text also uses as a person's first name or surname.
 
@@ -471,6 +478,9 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
         if titled_name().search(text, max(0, span.start - 40), span.start):
             # "Councilor Aurora Reyes": a surname, whatever its first name (a roll call
             # "Councilor Quintana, yes. Councilor Baca, no." looks like a title-case line)
+            out.add(span.key)
+            continue
+        if surname_particle_before(text, span.start):
             out.add(span.key)
             continue
         if title_case_line(span.start):
