@@ -1624,6 +1624,19 @@ def _members(
         # "Cardiff ended its partnership with Xiamen and Swansea suspended its ties with
         # Wuhan": only the last conjunct is the next verb's subject
         return units[-1:]
+    if (
+        name == "A"
+        and _unit_head(first, tokens).dep == "pobj"
+        and tokens[first.tok_start - 1].lower != "between"
+        and (
+            _named_subject(us.units[units[-1]], tokens)
+            or _subject_of_next_verb(us.units[units[-1]], tokens)
+        )
+    ):
+        # "after the Senate called for the recognition of Nagorno-Karabakh, the
+        # Azerbaijani city of Ganja froze ...": a name inside a phrase before the
+        # clause's own subject is no conjunct of it
+        return units[-1:]
     if name == "B":
         # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
         # that is a verb's subject starts a clause of its own
@@ -1648,6 +1661,23 @@ def _members(
     if possessive and len(possessive) < len(units) and not shared_possessive:
         return possessive[-1:] if name == "A" else units
     return units
+
+
+def _unit_head(unit: Unit, tokens) -> Token:
+    """The token of a unit that hangs outside it ("Karabakh" of "Nagorno-Karabakh")."""
+    inside = range(unit.tok_start, unit.tok_end)
+    return next(
+        (tokens[i] for i in inside if tokens[i].head not in inside or tokens[i].head == i),
+        tokens[unit.tok_start],
+    )
+
+
+def _named_subject(unit: Unit, tokens) -> bool:
+    """The place is its clause's subject, by name or as "the city of X"."""
+    tok = tokens[unit.tok_start]
+    if tok.dep == "pobj" and tokens[tok.head].lower == "of":
+        tok = tokens[tokens[tok.head].head]
+    return tok.dep in ("nsubj", "nsubjpass")
 
 
 _BODIES = frozenset("municipality council government city town mayor people".split())
