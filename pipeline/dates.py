@@ -37,6 +37,7 @@ DATE_RE = re.compile(
       | {_DAY}\s+day\s+of\s+{_MONTH},?\s+{_YEAR}  # 14th day of June, 2023 (minutes)
       | {_DAY}\.?\s+{_MONTH},?\s+{_YEAR}       # 1 August 2010, 27. June 2024
       | {_DAY}-{_MONTH}-{_YEAR}                # 15-Sep-2023
+      | {_MONTH}\s+-\s+{_DAY}\s+-\s+{_YEAR}      # Jan - 20 - 2025 (Graphic Online)
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
       | {_YEAR}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])  # 2021-05-05, 2024.04.23
       | (?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12][0-9]|3[01])\2{_YEAR}  # 07/01/2020
