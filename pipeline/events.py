@@ -544,6 +544,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 add(rm.anchor, rm)
             continue
         trig_tok = _governing_trigger(rm.anchor, tokens)
+        if trig_tok is None:
+            trig_tok = _for_it_to_be(rm.anchor, tokens, children)
         if trig_tok is not None:
             add(trig_tok, rm)
         # a denied trigger ("the planned twinning never went ahead") leaves the tie's
@@ -2642,7 +2644,11 @@ def _classify(
     # "defeated a motion to end it", "rejected a proposal to twin": the proposal was made
     # too, and is an event of its own; the outcome is the defeating verb's, with its time
     # ("A proposal tabled in 2019 to establish ... was withdrawn a year later").
-    if ("propose" in mods or trig.cls == "propose") and etype in ("retained", "blocked"):
+    # ("rejected calls from councillors to end its twinning": an ending turned down was
+    # put forward, though the parser hangs it away from the calls)
+    if (
+        "propose" in mods or trig.cls == "propose" or (etype == "retained" and "block" in mods)
+    ) and etype in ("retained", "blocked"):
         proposed = "termination_proposed" if etype == "retained" else "proposed"
         if (
             outcome is not None
@@ -2743,6 +2749,23 @@ def _gapped_date(rm, verb: Token, tokens, children) -> DateValue | None:
             year = _year_below(c, tokens, children)
             if year is not None:
                 return year
+    return None
+
+
+def _for_it_to_be(anchor: int, tokens, children) -> int | None:
+    """ "a motion calling for the city's twinning with Jönköping to be ended": the
+    passive infinitive whose subject the tie is, which the parser hangs beside it."""
+    noun = tokens[anchor]
+    prep = tokens[noun.head]
+    if noun.dep != "pobj" or prep.lower != "for" or prep.head == prep.i:
+        return None
+    for c in children.get(prep.head, ()):
+        verb = tokens[c]
+        if verb.i < anchor or verb.dep not in ("advcl", "xcomp", "ccomp"):
+            continue
+        aux = {tokens[a].lower for a in children.get(c, ()) if tokens[a].dep in ("aux", "auxpass")}
+        if {"to", "be"} <= aux:
+            return c
     return None
 
 
