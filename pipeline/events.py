@@ -2334,6 +2334,7 @@ def _shared_subject_passive(verb: Token, tokens, cls) -> int | None:
 
 _MADE_REAL = frozenset("official formal reality permanent".split())  # "became official"
 _REPORTING_VERBS = frozenset("say announce confirm report state add note".split())
+_TELLING = _REPORTING_VERBS | frozenset("point argue tell remind recall".split())
 
 
 def _subjectless_passive(noun: Token, verb: Token, tokens, cls) -> int | None:
@@ -2524,14 +2525,15 @@ def _classify(
             break
         if (
             dep == "csubj"
-            and head.dep == "ccomp"
-            and tokens[head.head].lemma in _REPORTING_VERBS
+            and head.dep in ("ccomp", "acl")
             and any(
                 tokens[c].dep == "aux" and tokens[c].lower in ("would", "could", "might")
                 for c in children.get(head.i, ())
             )
         ):
-            return []  # "said ending the tie would punish ordinary people": an argument
+            # "said ending the tie would punish ordinary people", "the case that ending
+            # the Arad relationship would be a mistake": an argument
+            return []
         lo, hi = sorted((cur.i, head.i))
         if dep in ("ccomp", "conj", "parataxis") and any(
             tokens[k].text == ";" for k in range(lo, hi)
@@ -2602,7 +2604,19 @@ def _classify(
                     outcome = head.i
             else:
                 mods.append("negate")
-        for c in children.get(head.i, ()):
+        # ("Some will point out that in 2022 the council paused ...": what a speaker
+        # will say happened is no plan)
+        told = head.lemma in _TELLING and (
+            cur.dep == "ccomp"
+            or (
+                cur.dep == "conj"  # (the parser's reading of "point out, fairly, that ...")
+                and any(
+                    tokens[c].dep == "mark" and tokens[c].lower == "that"
+                    for c in children.get(cur.i, ())
+                )
+            )
+        )
+        for c in children.get(head.i, ()) if not told else ():
             ctok = tokens[c]
             if ctok.dep == "aux" and _modality_of(ctok) == "propose":
                 mods.append("propose")

@@ -1231,6 +1231,8 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             and j not in ties
             and not _partner_position(units[j], tokens)
             and not _names_a_thing(units[j], tokens)
+            # (not "between Vermont and the Middle East": a stretch of the map)
+            and tokens[tokens[units[j].tok_start].head].lower != "between"
             and su.mentions[units[j].ref].place.key != mb.place.key
         ]  # fmt: skip
         ma = own[0] if own else _previous_a(out, mb.place, parsed, su.sentence, places.focal)
