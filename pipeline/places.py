@@ -773,8 +773,8 @@ def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMenti
 
 def _short_forms(mentions: list[PlaceMention], counts) -> list[PlaceMention]:
     """A name's first words standing for the whole name the text gives elsewhere: "the
-    Sainte-Foy link" after "Sainte-Foy-lès-Lyon", "Foz" after "Foz do Iguaçu" (not
-    another place the gazetteer holds under the short name)."""
+    Sainte-Foy link" after "Sainte-Foy-lès-Lyon", "Foz" after "Foz do Iguaçu", when the
+    gazetteer's place of the short name lies in another country (or is unknown)."""
     longs: dict[str, set] = defaultdict(set)
     for m in mentions:
         if m.place.geonameid is not None and counts(m):
