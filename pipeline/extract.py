@@ -207,23 +207,8 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)
     for rm in mentions:
         groups[_relation_key(rm)].append(rm)
-    # A one-sided relation is the same relation as a named pair of that place with a
-    # partner of the stated country, when there is exactly one such pair.
-    redirect: dict[tuple, tuple] = {}
-    for key, rms in groups.items():
-        if key[0] != "partial" or any(pairs.another_partner(parsed, rm) for rm in rms):
-            continue
-        _, a_key, country = key
-        full = [
-            k for k, g in groups.items()
-            if k[0] == "pair" and a_key in k[1:] and _partner_country(g, a_key) == country
-        ]  # fmt: skip
-        if len(full) == 1:
-            redirect[key] = full[0]
     relations: dict[tuple, Relation] = {}
     for key, rms in groups.items():
-        if key in redirect:
-            continue
         relations[key] = _relation_row(doc.doc_id, key, rms)
 
     event_sentences = {e.sentence for e in found}
@@ -232,9 +217,7 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     citation_spans = {}
     respective = dater.respective(found)
     for k, ev in enumerate(found):
-        key = _relation_key(ev.relation)
-        key = redirect.get(key, key)
-        rel = relations[key]
+        rel = relations[_relation_key(ev.relation)]
         when = respective[k] if k in respective else dater.date(ev, event_sentences)
         if ".needs_date" in ev.rule_id and when is None:
             continue
@@ -328,12 +311,6 @@ def _relation_key(rm: pairs.RelationMention) -> tuple:
     if rm.b is None:
         return ("partial", rm.a.place.key, rm.country_b)
     return ("pair", *sorted((rm.a.place.key, rm.b.place.key)))
-
-
-def _partner_country(group: list[pairs.RelationMention], a_key: str) -> str | None:
-    rm = group[0]
-    other = rm.b if rm.a.place.key == a_key else rm.a
-    return other.place.country if other is not None else None
 
 
 def _relation_row(doc_id: str, key: tuple, rms: list[pairs.RelationMention]) -> Relation:
