@@ -29,7 +29,7 @@ from pipeline.pairs import (
     recommended_item,
 )
 from pipeline.patterns import lexicon, load_patterns, read_jsonl, rel_nouns
-from pipeline.places import PLACE_NOUNS
+from pipeline.places import DEALINGS, PLACE_NOUNS
 
 # Dependencies along which a trigger still governs the relationship noun below it.
 _UP_FROM_NOUN = frozenset(
@@ -1481,7 +1481,7 @@ _DECIDING = frozenset("vote decide agree resolve".split())
 def _dealings_with_partner(tok: Token, tokens, children, parsed: Parsed, ordered, sent):
     """The tie whose partner "cooperation with X" or "contacts with X" names, when X was
     named before as a partner and is no partner in this sentence."""
-    if tok.lemma not in _DEALINGS:
+    if tok.lemma not in DEALINGS:
         return None
     preps = [tokens[c] for c in children.get(tok.i, ()) if tokens[c].lower == "with"]
     objs = [tokens[c] for p in preps for c in children.get(p.i, ()) if tokens[c].dep == "pobj"]
@@ -2179,7 +2179,7 @@ def _other_object(verb: Token, tokens) -> bool:
                 and t.lemma not in rel_nouns()
                 and t.lower not in rel_nouns()
                 and t.lemma not in _ANAPHORS
-                and t.lemma not in _DEALINGS
+                and t.lemma not in DEALINGS
                 and t.lemma not in _DOCUMENTS
                 and t.lemma != "effect"  # "the agreement took effect in 2001": an idiom
             )
@@ -2280,7 +2280,7 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                     # "signed an agreement on twin-city relations": what is signed is the tie
                     tok = head
                     continue
-                if head.lemma in _DEALINGS and tok.lower in ("with", "under"):
+                if head.lemma in DEALINGS and tok.lower in ("with", "under"):
                     # "suspending contacts with our partner city in Belarus", "suspend
                     # all contacts under the partnership": what is done to the dealings
                     # with a partner city, or under the tie, is done to the tie.
@@ -2824,7 +2824,6 @@ def _stalled_on_partner(rm, tok: Token, children, tokens) -> int | None:
 
 
 _STATE_VERBS = frozenset("twin pair link partner".split())
-_DEALINGS = frozenset("contact cooperation".split())  # not "a student exchange": an event
 _DRAFT = frozenset("draft proposed planned possible potential prospective".split())
 
 

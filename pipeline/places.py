@@ -2074,9 +2074,10 @@ _REL_WORDS = frozenset(
 )
 
 
-# A city's dealings with a partner, and the verbs that pause or end them: in a story
-# about ties, the pausing of "its cooperation" is the tie's.
-_DEALINGS = frozenset(("cooperation", "contacts"))
+# A city's dealings with a partner (lemmas), and the verbs that pause or end them: in a
+# story about ties, the pausing of "its cooperation" is the tie's (not "a student
+# exchange": an event of its own).
+DEALINGS = frozenset(("contact", "cooperation"))
 _PAUSING_VERBS = frozenset(
     "put place suspend freeze pause halt end terminate sever cut break".split()
 )
@@ -2113,7 +2114,8 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
             following = {w.lower for w in tokens[t.i + 1 : t.i + 4]}
             if following & _tie_words():
                 return True
-            if following & _DEALINGS and tokens[subj.head].lemma in _PAUSING_VERBS:
+            dealt = {w.lemma for w in tokens[t.i + 1 : t.i + 4]} & DEALINGS
+            if dealt and tokens[subj.head].lemma in _PAUSING_VERBS:
                 return True  # "Luleå put its cooperation with Harbin on hold"
     return False
 
