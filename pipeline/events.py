@@ -501,6 +501,30 @@ def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
     )
 
 
+def _own_complement(verb: Token, conjunct: int, tokens, children) -> bool:
+    """The verb takes a complement of its own besides its conjunct ("rejected the
+    amendment", "stops short of ending", "said she hoped")."""
+    lo, hi = sorted((verb.i, conjunct))
+    if not any(t.dep == "cc" and t.head == verb.i for t in tokens[lo:hi]):
+        return False  # (no "and" between them: "rejected a motion by the We Continue ...")
+    return verb.pos in ("VERB", "AUX") and any(
+        c != conjunct
+        and (
+            tokens[c].dep in ("dobj", "xcomp", "ccomp")
+            or (tokens[c].dep == "advmod" and tokens[c].lower == "short")
+        )
+        for c in children.get(verb.i, ())
+    )
+
+
+def _short_of(tok: Token, tokens) -> bool:
+    """ "stops short of ending", "fell short of severing": the act is not done."""
+    if tok.dep != "pcomp" or tokens[tok.head].lower != "of":
+        return False
+    of = tokens[tok.head]
+    return of.head != of.i and tokens[of.head].lower == "short"
+
+
 def _years_of(anchor: Token, tokens) -> bool:
     """The tie word counts the years it has lasted: "50 years of twinning"."""
     if anchor.head == anchor.i or tokens[anchor.head].lower != "of":
@@ -2389,6 +2413,8 @@ def _classify(
         if tok.lemma in _TALK_VERBS:
             return []  # "the other relationships were not discussed": nothing happened
         mods.append("negate")
+    if _short_of(tok, tokens):
+        mods.append("negate")  # "the resolution stops short of ending the relationship"
     if (
         trig.cls == "establish"
         and tok.lemma in _BEGIN_VERBS
@@ -2548,6 +2574,16 @@ def _classify(
             # partnership fails": a headline's two parts, misparsed as one
             break
         m = _modality_of(head, tokens) if head.i != denial else None
+        if (
+            m is not None
+            and dep == "conj"
+            and _own_complement(head, cur.i, tokens, children)
+            and not (trig.cls == "retain" and m in ("block", "fail"))
+        ):
+            # "rejected the amendment and ended the relationship": the first verb has its
+            # own object; it says nothing of the second's (but "rejected the motion and
+            # kept the tie" turned an ending down)
+            m = None
         if m is not None and _judged(head, tokens, children) == tok.i:
             m = None  # (the participle judged is what happened: "considered it terminated")
         if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":
