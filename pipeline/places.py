@@ -2230,9 +2230,11 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     ):
         return True
     if before[-1:] in (["is"], ["was"], ["remains"], ["are"], ["were"]) and any(
-        w in _REL_WORDS for w in before[-4:-1]
+        w in _REL_WORDS for w in before[-5:-1]
     ):
-        return True  # "Wichita's oldest sister city is Orléans", "its sister cities are"
+        # "Wichita's oldest sister city is Orléans", "its sister cities are", "whose
+        # sister city in Japan is Inagi"
+        return True
     if (
         before[-3:-1] in (["of", "which"], ["of", "whom"])
         and before[-1] in ("is", "are", "was", "were")
@@ -2834,7 +2836,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     start > sent.tok_start
                     and tokens[start - 1].text == ","
                     and any(
-                        t.lower in ("partner", "partners", "twins", "twin", "link")
+                        t.lower in ("partner", "partners", "twins", "twin", "link", "sister")
                         for t in tokens[end : end + 4]
                     )
                 )
