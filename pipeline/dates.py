@@ -78,7 +78,7 @@ COUNT = (
 _YEARS_BACK = re.compile(
     rf"(?i)({COUNT})\s+(years?|decades?)\s+(?:earlier|before|ago)"
     # "Forty years ago this June": that month, so many years back
-    rf"(?:,?\s+this\s+({_MONTH}|month))?"
+    rf"(?:,?\s+this\s+({_MONTH}|month|week))?"
 )
 
 
@@ -214,7 +214,7 @@ def parse_expression(
         n = count(back.group(1)) * (10 if back.group(2).lower().startswith("decade") else 1)
         if back.group(3):
             this = back.group(3)[:3].lower()
-            month = base.month if this == "mon" else _MONTH_NUMBERS[this]
+            month = base.month if this in ("mon", "wee") else _MONTH_NUMBERS[this]
             return DateValue(f"{base.year - n:04d}-{month:02d}", "month", start, end)
         return DateValue(f"{base.year - n:04d}", "year", start, end)  # ("a decade ago")
     named = NAMED_PERIOD.fullmatch(text)

@@ -88,6 +88,9 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 _LATER = re.compile(
     rf"(?i)\b(?:(?P<n>{COUNT})\s+"
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
+    # "filed a resolution in January 1980 ... It failed the following month"
+    rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
+    r"(?:later|afterwards?)|later\s+that\s+month)|"
     r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
     # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
     # year before": counted back
@@ -259,6 +262,8 @@ class Dater:
         m = _LATER.match(self.parsed.text, start)
         if m is None or m.end() != end:
             return None
+        if m.group("months"):
+            return self._months_later(m, s, start, end, earlier)
         n = 0 if m.group("same") else count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
             n *= 10
@@ -280,6 +285,27 @@ class Dater:
             return None
         year = int(found[-1].value.value[:4]) + n
         return DateValue(f"{year:04d}", "year", start, end)
+
+    def _months_later(
+        self, m: re.Match, s: int, start: int, end: int, earlier: list[_SentDate]
+    ) -> DateValue | None:
+        """ "the following month", "three months later": counted from the nearest month
+        before it in its sentence or the one before; a year alone says the year."""
+        found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
+        sentences = self.parsed.sentences
+        if not found and s > 0 and sentences[s - 1].paragraph == sentences[s].paragraph:
+            found = self.sentence_dates(s - 1)
+        found = [d for d in found if not d.since]
+        if not found:
+            return None
+        prev = found[-1].value
+        n = 0 if m.group(0).lower().startswith("later") else count(m.group("mn") or "a")
+        year = int(prev.value[:4])
+        if prev.precision == "year":
+            return DateValue(f"{year:04d}", "year", start, end) if n == 0 else None
+        month = int(prev.value[5:7]) + n
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
 
     def _shortly_after(self, d_clause: int, trig_clause: int, soon: bool = True) -> bool:
         """The date's clause hangs on the event's as "shortly / soon / days after ..."
@@ -502,6 +528,7 @@ class Dater:
                 (d_clause in chain and not ev.subordinate)
                 or self._beside(d_clause, trig_clause)
                 or self._when_clause(d_clause, trig_clause)
+                or self._opening_date(sd, d_clause, trig_clause, sent)
                 or self._announced(d_clause, ev)
                 or self._proposer_dated(d_clause, chain)
                 or (
@@ -924,6 +951,21 @@ class Dater:
                 return False
             k = tok.head
         return False
+
+    def _opening_date(self, sd: _SentDate, d_clause: int, trig_clause: int, sent) -> bool:
+        """ "Fifty years ago this week, in a chamber hung with flags, Jacksonville signed
+        ...": a date opening the sentence, set off by a comma, is the main clause's,
+        however the parser hangs it on a clause in between."""
+        first = sent.tok_start
+        while first < sent.tok_end and self.tokens[first].text in ('"', "“", "'", "‘"):
+            first += 1
+        start = self.tokens[first].start
+        return (
+            sd.value.start == start
+            and self.parsed.text[sd.value.end : sd.value.end + 1] == ","
+            and self.tokens[d_clause].head == trig_clause
+            and self.tokens[trig_clause].head == trig_clause
+        )
 
     def _beside(self, d_clause: int, trig_clause: int) -> bool:
         """ "A request by Trier to establish a partnership with Weimar, submitted in

@@ -497,6 +497,13 @@ def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
         or (tokens[c].dep == "det" and tokens[c].lower == "no" and tok.pos == "NOUN")
         # "Nobody proposed ending that tie"
         or (tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lower in ("nobody", "none"))
+        # "No one on the council has proposed ending the relationship"
+        or (
+            tokens[c].dep in ("nsubj", "nsubjpass")
+            and tokens[c].lower == "one"
+            and c > 0
+            and tokens[c - 1].lower == "no"
+        )
         for c in children.get(tok.i, ())
     )
 

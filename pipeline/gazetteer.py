@@ -342,7 +342,7 @@ class Gazetteer:
             if not capitalised(text, ws, we):
                 i += 1
                 continue
-            best: tuple[int, int, str] | None = None
+            best: tuple[int, int, str | None] | None = None
             j = i
             while j < n and j - i < self._max_words:
                 if j > i:
@@ -360,6 +360,10 @@ class Gazetteer:
                     for stop in stops:
                         key = norm(text[s:stop])
                         if key in self.stop:
+                            if " " in key:
+                                # a phrase of several words is no place, nor is any
+                                # name inside it ("Latin America" is not America)
+                                best = (j, stop, None)
                             continue
                         if len(key) <= 3 and key not in self._names and not text[s:stop].isupper():
                             continue  # "On Tuesday" is not ON (Ontario); "ON" would be
@@ -373,7 +377,8 @@ class Gazetteer:
                 i += 1
                 continue
             j, stop, key = best
-            found.append(NameSpan(ws, stop, key, key in self.weak))
+            if key is not None:
+                found.append(NameSpan(ws, stop, key, key in self.weak))
             i = j + 1
         return found
 

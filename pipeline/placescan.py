@@ -195,7 +195,10 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     )
 
 
-_HEAD_TAIL = re.compile(r"\s*(?:,\s*|\(\s*)?(?P<country>[^\W\d][\w .'’-]*?)?\s*\)?\s*$")
+# ("Wando (Jeollanam-do, Republic of Korea)": a region may come before the country)
+_HEAD_TAIL = re.compile(
+    r"\s*(?:,\s*|\(\s*)?(?:[^\W\d][\w .'’-]*?,\s*)?(?P<country>[^\W\d][\w .'’-]*?)?\s*\)?\s*$"
+)
 
 
 def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ...]:

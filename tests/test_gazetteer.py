@@ -25,6 +25,12 @@ def test_possessive_is_not_part_of_the_name(gaz):
     assert "Kyiv" in _names(gaz, "Kyiv's city council voted.")
 
 
+def test_a_stop_phrase_hides_the_names_inside_it(gaz):
+    # "Latin America" is a region; its "America" is not the United States
+    names = _names(gaz, "Its first partner in Latin America was Rosario, then Boston, America.")
+    assert "America" in names and names.count("America") == 1 and "Rosario" in names
+
+
 def test_capitalised_function_words_are_not_places(gaz):
     names = _names(gaz, "On Tuesday, The City Council met. In May the mayor spoke.")
     assert "On" not in names and "The City" not in names and "In" not in names
