@@ -178,6 +178,9 @@ def _named_period(m: re.Match, base: date | None, start, end) -> DateValue | Non
     return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
 
 
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def parse_expression(
     expr: str, base: date | None = None, start: int | None = None, end: int | None = None
 ) -> DateValue | None:
@@ -194,6 +197,10 @@ def parse_expression(
     text = _PART_OF.sub("", text)  # "earlier this year", "the end of April": that period
     if not text or len(text) > 60:
         return None
+    if base is not None and text.lower() == _DAY_NAMES[base.weekday()]:
+        # "on Wednesday" in a story of Wednesday: that very day (a wire story is filed
+        # the day it tells of), not the week before
+        return DateValue(base.isoformat(), "day", start, end)
     month_of = _MONTH_OF_YEAR.fullmatch(text)
     if month_of:
         # "March last year", "in May of this year": the month of the year counted from

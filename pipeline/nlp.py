@@ -56,7 +56,7 @@ def load(model: str):
     if "attribute_ruler" in nlp.pipe_names:
         _tabulate_attribute_ruler(nlp)
     if "parser" in nlp.pipe_names:
-        _join_at_semicolons(nlp)
+        _set_sentence_bounds(nlp)
     return nlp
 
 
@@ -64,22 +64,34 @@ def load(model: str):
 # then an inline list ("sister cities: Reggio Emilia, Italy (1985); Trier, Germany
 # (1987); ...") loses every item after the first from its sentence. The parser keeps a
 # boundary preset to "not a start".
-_SEMICOLON_JOINS = "sistercities_semicolon_joins"
+_SENTENCE_BOUNDS = "sistercities_sentence_bounds"
 
 
-def _semicolon_joins(doc):
+# A wire dateline ("MOMBASA, Kenya, March 6 (Xinhua) --") is no part of the sentence
+# after it; read as one, its city becomes the subject of the story's first verb.
+_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{2,}(?:,[^\n]{0,60})?\s*$")
+_DATELINE_DASHES = frozenset(("--", "—", "–", "-"))
+
+
+def _sentence_bounds(doc):
+    text = doc.text
     for tok in doc[1:]:
-        if doc[tok.i - 1].text == ";":
+        prev = doc[tok.i - 1]
+        if prev.text == ";":
             tok.is_sent_start = False
+        elif prev.text in _DATELINE_DASHES and prev.i > 0:
+            line = text.rfind("\n", 0, prev.idx) + 1
+            if _DATELINE.fullmatch(text, line, prev.idx):
+                tok.is_sent_start = True
     return doc
 
 
-def _join_at_semicolons(nlp) -> None:
+def _set_sentence_bounds(nlp) -> None:
     from spacy.language import Language
 
-    if not Language.has_factory(_SEMICOLON_JOINS):
-        Language.component(_SEMICOLON_JOINS, func=_semicolon_joins)
-    nlp.add_pipe(_SEMICOLON_JOINS, before="parser")
+    if not Language.has_factory(_SENTENCE_BOUNDS):
+        Language.component(_SENTENCE_BOUNDS, func=_sentence_bounds)
+    nlp.add_pipe(_SENTENCE_BOUNDS, before="parser")
 
 
 TITLE_ABBREVIATIONS = ("Coun.", "Couns.", "Cllr.", "Cllrs.", "Clr.", "Cr.", "Crs.", "Ald.")

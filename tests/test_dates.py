@@ -37,6 +37,9 @@ MAY_2023 = relative_base(DateValue("2023-05", "month"))
         ("two decades ago", MAY_2023, "2003", "year"),
         ("in March last year", MAY_2023, "2022-03", "month"),  # not this year's March
         ("September of this year", MAY_2023, "2023-09", "month"),
+        ("Fifty years ago this week", date(2025, 5, 18), "1975-05", "month"),
+        ("on Wednesday", date(2024, 3, 6), "2024-03-06", "day"),  # the story's own day
+        ("on Tuesday", date(2024, 3, 6), "2024-03-05", "day"),
     ],
 )
 def test_parse_expression_keeps_precision(expr, base, value, precision):
