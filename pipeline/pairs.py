@@ -2159,9 +2159,23 @@ def _before_partner(ua: int, tokens, su: SentenceUnits) -> int | None:
     return first
 
 
+_LOCATORS = frozenset(
+    "north south east west northeast northwest southeast southwest near outside".split()
+)
+
+
 def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     if head.i in unit_of:
         return unit_of[head.i]
+    if head.lower in ("which", "that") and tokens[head.head].dep == "relcl":
+        # "Otaru, the port city west of Sapporo, which announced ...": the clause is
+        # said of the place described, not of the one that locates it
+        ante = tokens[tokens[head.head].head]
+        prep = tokens[ante.head]
+        if ante.dep == "pobj" and prep.lower == "of" and tokens[prep.head].lower in _LOCATORS:
+            return _place_in_phrase(tokens[tokens[prep.head].head], tokens, unit_of)
+        if ante.dep == "pobj" and prep.lower in _LOCATORS:  # "the town near Sapporo, which"
+            return _place_in_phrase(tokens[prep.head], tokens, unit_of)
     # "the Wagga Wagga city council", "Officials from Zapopan": a place inside the subject.
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
         if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
