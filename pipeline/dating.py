@@ -627,6 +627,16 @@ class Dater:
             return EventDate(sd.value, "relative" if sd.relative else "explicit")
         if ev.subordinate or ".needs_date" in ev.rule_id:
             return None
+        if "+anaphora" in ev.rule_id:
+            # "In 1986 a member moved to end the relationship; the motion failed 2-7":
+            # the fate of a proposal told in its sentence, in the proposal's year
+            before = [
+                sd for sd in self.sentence_dates(s)
+                if not sd.since and sd.tok < ev.trigger and not sd.relative
+            ]  # fmt: skip
+            if before:
+                v = before[-1].value
+                return EventDate(DateValue(v.value[:4], "year", v.start, v.end), "explicit")
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
                 return EventDate(cit.date, "citation")

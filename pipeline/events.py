@@ -524,6 +524,28 @@ def _own_complement(verb: Token, conjunct: int, tokens, children) -> bool:
     )
 
 
+# "formally conclude the sister city relationship with Mante": what a council concludes
+# of a tie it has is its end (a town "concluded a friendship agreement" made one)
+_CONCLUDE_ENDS = Trigger("trigger.terminate.conclude", "terminate", (), False)
+_ENDED_OBJECTS = frozenset(
+    "relationship relationships partnership partnerships twinning twinnings tie ties link "
+    "links".split()
+)
+
+
+def _concluded_tie(verb: Token, tokens, children) -> bool:
+    """The verb's object is a tie it already has: "the/its/this relationship"."""
+    for c in children.get(verb.i, ()):
+        obj = tokens[c]
+        if obj.dep == "dobj" and obj.lower in _ENDED_OBJECTS:
+            return any(
+                tokens[d].dep in ("det", "poss")
+                and tokens[d].lower in ("the", "its", "their", "this", "that", "our")
+                for d in children.get(c, ())
+            )
+    return False
+
+
 def _short_of(tok: Token, tokens) -> bool:
     """ "stops short of ending", "fell short of severing": the act is not done."""
     if tok.dep != "pcomp" or tokens[tok.head].lower != "of":
@@ -916,6 +938,22 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                         )
                     ):
                         add(x, ev.relation, ".pronoun")
+
+    # 3b. "1. Jalapa, Nicaragua" / "Established by Council resolution in 1984": a
+    #     section under a partner's name opens on what happened to the tie.
+    for rm in relations:
+        if rm.rule_id != "pair.section_heading" or rm.sentence + 1 >= len(parsed.sentences):
+            continue
+        nxt = parsed.sentences[rm.sentence + 1]
+        root = next((t for t in tokens[nxt.tok_start : nxt.tok_end] if t.head == t.i), None)
+        if (
+            root is not None
+            and root.i not in used
+            and root.i == nxt.tok_start
+            and root.tag == "VBN"
+            and not any(tokens[c].dep.startswith("nsubj") for c in children.get(root.i, ()))
+        ):
+            add(root.i, rm, ".headed")
 
     # 4. "its twin town since 1965": the relationship began then.
     events.extend(_timeline_entries(parsed, relations, events))
@@ -2407,6 +2445,12 @@ def _classify(
         return []  # "Kosice scraps twinning with Krasnodar": a headline's verb read as a noun
     if _judged(tok, tokens, children) is not None:
         return []  # "it considered the 2016 agreement terminated": a judgment, no proposal
+    if (
+        trig.cls == "establish"
+        and tok.lemma == "conclude"
+        and _concluded_tie(tok, tokens, children)
+    ):
+        trig = _CONCLUDE_ENDS
     mods: list[str] = []
     if (
         _in_quoted_proposal(tok, tokens, parsed)

@@ -24,7 +24,7 @@ from pipeline.dating import EventDate
 from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, DateValue, Event, Extraction, Parsed, Relation
-from pipeline.patterns import ANSWER, ENTRY_LINE, QUESTION, keyword_res
+from pipeline.patterns import ANSWER, ENTRY_LINE, QUESTION, SECTION_OPENING, keyword_res
 
 _BLOCK = re.compile(r"[^\n]+")
 
@@ -128,12 +128,18 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             # the answer names the partner the question asks about
             selected.append(k)
             last = k
-    # A partner's name as the heading of its section, over a selected paragraph
+    # A partner's name as the heading of its section, over a selected paragraph or one
+    # that opens on what the tie is ("Established in 1987 ...")
     heads = {s for s, _ in docplaces.section_heads}
     chosen_set = set(selected)
     for k, (s, _) in enumerate(paras):
-        if s in heads and k + 1 in chosen_set and k not in chosen_set:
+        if s not in heads or k + 1 >= len(paras) or k in chosen_set:
+            continue
+        opening = strong and SECTION_OPENING.match(text[paras[k + 1][0] : paras[k + 1][1]])
+        if k + 1 in chosen_set:
             selected.append(k)
+        elif opening:
+            selected.extend((k, k + 1))
     selected.sort()
     everything = tuple(range(len(paras)))
     chosen = tuple(selected) if prefilter else everything

@@ -73,12 +73,26 @@ _DATELINE = re.compile(r"[A-Z][A-Z'’. -]{2,}(?:,[^\n]{0,60})?\s*$")
 _DATELINE_DASHES = frozenset(("--", "—", "–", "-"))
 
 
+def _enumerator(doc, tok) -> bool:
+    """The number of a line's list item: "4." or "4" "." opening the line."""
+    first = tok
+    if tok.text in (".", ")") and tok.i > 0:
+        first = doc[tok.i - 1]
+        if not (first.text.isdigit() and len(first.text) <= 2):
+            return False
+    elif not re.fullmatch(r"\d{1,2}[.)]", tok.text):
+        return False
+    return first.idx == 0 or doc.text[first.idx - 1] == "\n"
+
+
 def _sentence_bounds(doc):
     text = doc.text
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if prev.text == ";":
             tok.is_sent_start = False
+        elif _enumerator(doc, prev):
+            tok.is_sent_start = False  # "4. Yamagata, Japan": an item's number is no sentence
         elif prev.text in _DATELINE_DASHES and prev.i > 0:
             line = text.rfind("\n", 0, prev.idx) + 1
             if _DATELINE.fullmatch(text, line, prev.idx):

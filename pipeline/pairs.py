@@ -23,6 +23,7 @@ from pipeline.patterns import (
     ANSWER,
     ENTRY_LINE,
     QUESTION,
+    SECTION_OPENING,
     Unit,
     UnitString,
     encode,
@@ -995,10 +996,12 @@ def _opening_partner(su: SentenceUnits, tokens, focal: Place) -> PlaceMention | 
     the document's own and no organisation's name."""
     units = su.units.units
     first = next((u for u in units if u.kind == "P"), None)
-    if first is None or any(
-        tokens[u.tok_start].text[:1].isalnum() for u in units[: units.index(first)]
-    ):
-        return None  # the line does not open with the partner's name
+    if first is None:
+        return None
+    before = units[: units.index(first)]
+    numbered = len(before) == 2 and tokens[before[1].tok_start].text in (".", ")")
+    if not numbered and any(tokens[u.tok_start].text[:1].isalnum() for u in before):
+        return None  # the line does not open with the partner's name (or its number)
     b = su.mentions[first.ref]
     return None if b.place.key == focal.key or b.in_org else b
 
@@ -1017,8 +1020,11 @@ def _section_relations(parsed: Parsed, places: Places, all_units) -> list[Relati
         sent, nxt = sents[k], sents[k + 1]
         if sent.start not in heads or nxt.paragraph != sent.paragraph + 1:
             continue
-        section = parsed.text[nxt.start : nxt.end]
-        if not (strong_re.search(section) or weak_re.search(section)):
+        ps, pe = parsed.paragraphs[nxt.paragraph]  # (its first paragraph, whole)
+        section = parsed.text[ps:pe]
+        if not (
+            strong_re.search(section) or weak_re.search(section) or SECTION_OPENING.match(section)
+        ):
             continue
         su = all_units[k]
         b = _opening_partner(su, parsed.tokens, places.focal)

@@ -269,6 +269,13 @@ def lexicon() -> dict:
 QUESTION = re.compile(r"^(?:Q|Question)\s*[:.]\s")
 ANSWER = re.compile(r"^(?:A|Answer)\s*[:.]\s")
 
+# The first words of a section under a partner's name that tell what the tie is:
+# "1. Jalapa, Nicaragua" / "Established by Council resolution in 1984."
+SECTION_OPENING = re.compile(
+    r"^(?:Established|Signed|Formalized|Formalised|Twinned|Partnered|Agreed|Approved|"
+    r"Sister city since|Twinned since|Partners since|Friends since)\b"
+)
+
 ENTRY_LINE = re.compile(
     r"(?i)^(?:sister|twin|friendship|partner)[\w\s-]{0,50}:\s*(?:1[89]|20)\d\d\b"
 )

@@ -201,6 +201,10 @@ _HEAD_TAIL = re.compile(
 )
 
 
+# the number or letter of an item in a council report's list of partners
+_ENUMERATOR = re.compile(r"(?:\d{1,2}|[A-Za-z])[.)][ \t]+")
+
+
 def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ...]:
     """Lines that name one place and nothing else ("Paju", "Takatsuki, Japan") between
     paragraphs: the headings of a guide that gives each partner a section. Two or more
@@ -208,8 +212,9 @@ def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ..
     out = []
     for span in spans:
         s = span.start
-        if span.weak or (s > 0 and text[s - 1] != "\n"):
-            continue  # only a name that opens its line
+        line = text.rfind("\n", 0, s) + 1
+        if span.weak or not (line == s or _ENUMERATOR.fullmatch(text, line, s)):
+            continue  # only a name that opens its line ("1. Jalapa, Nicaragua" numbered)
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
         if not gaz.cities_for_key(span.key):
@@ -225,8 +230,8 @@ def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ..
         if country and gaz.countries.get(norm(country)) is None:
             continue  # "Paju residents": more than a name
         # a blank line on each side: a heading, not a line of a list
-        if text[max(0, s - 2) : s].count("\n") == 2 and text[e : e + 2] == "\n\n":
-            out.append((s, e))
+        if text[max(0, line - 2) : line].count("\n") == 2 and text[e : e + 2] == "\n\n":
+            out.append((line, e))
     return tuple(out) if len(out) >= 2 else ()
 
 
