@@ -2519,6 +2519,12 @@ _LOCATION_BEFORE = re.compile(
 _WITH_BEFORE = re.compile(
     # "with Jinan", "with Russia's Kaliningrad", "with the Chinese city of Jiaozuo"
     r"\bwith\s+(?:[A-Z][\w.]*(?:'s|’s)\s+|the\s+(?:[A-Z]\w+\s+)?(?:city|town|port)\s+of\s+)?$"
+    # ... or placed for the reader as somewhere else: "the Black Forest town of
+    # Waldkirch", visited or visiting: "a delegation went to Waldkirch", "a brass band
+    # from Waldkirch"
+    r"|\bthe\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:town|city|village|port)\s+of\s+$"
+    r"|\b(?:went|travel(?:l)?ed|flew|trip|visit|visited)\s+to\s+$"
+    r"|\b(?:delegation|delegations|visitors|guests|band|choir)\s+from\s+$"
 )
 
 
