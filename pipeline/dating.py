@@ -90,7 +90,7 @@ _LATER = re.compile(
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
     # "filed a resolution in January 1980 ... It failed the following month"
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
-    r"(?:later|afterwards?)|later\s+that\s+month)|"
+    r"(?:later|afterwards?)|later\s+that\s+month|(?:in\s+)?(?:that|the\s+same)\s+month)|"
     r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
     # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
     # year before": counted back
@@ -275,16 +275,27 @@ class Dater:
             # "Negotiations ..., under way since 2003, were broken off in the same year":
             # the year in focus, not the start of a span
             found = [d for d in found if not d.since]
-        prev = s - 1
-        while not found and prev >= max(0, s - 5):
-            if self.parsed.sentences[prev].paragraph != paragraph:
-                break
-            found = self.sentence_dates(prev)
-            prev -= 1
+        found = found or self._dates_before(s, paragraph)
         if not found or (not n and not m.group("same")):
             return None
         year = int(found[-1].value.value[:4]) + n
         return DateValue(f"{year:04d}", "year", start, end)
+
+    def _dates_before(self, s: int, paragraph: int) -> list[_SentDate]:
+        """The dates of the nearest sentence before s that has any, in its paragraph or,
+        for a paragraph's opening sentence, the one before ("... in June 1989." / "Three
+        years later, council lifted the suspension")."""
+        sentences = self.parsed.sentences
+        opening = s > 0 and sentences[s - 1].paragraph != paragraph
+        for prev in range(s - 1, max(-1, s - 6), -1):
+            if sentences[prev].paragraph != paragraph and not (
+                opening and sentences[prev].paragraph >= paragraph - 2
+            ):
+                break
+            found = self.sentence_dates(prev)
+            if found:
+                return found
+        return []
 
     def _months_later(
         self, m: re.Match, s: int, start: int, end: int, earlier: list[_SentDate]
@@ -292,14 +303,13 @@ class Dater:
         """ "the following month", "three months later": counted from the nearest month
         before it in its sentence or the one before; a year alone says the year."""
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
-        sentences = self.parsed.sentences
-        if not found and s > 0 and sentences[s - 1].paragraph == sentences[s].paragraph:
-            found = self.sentence_dates(s - 1)
+        found = found or self._dates_before(s, self.parsed.sentences[s].paragraph)
         found = [d for d in found if not d.since]
         if not found:
             return None
         prev = found[-1].value
-        n = 0 if m.group(0).lower().startswith("later") else count(m.group("mn") or "a")
+        same = m.group(0).lower().split()[-2] in ("that", "same") or m.group(0).startswith("later")
+        n = 0 if same else count(m.group("mn") or "a")
         year = int(prev.value[:4])
         if prev.precision == "year":
             return DateValue(f"{year:04d}", "year", start, end) if n == 0 else None
