@@ -105,6 +105,7 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
                    "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 
 
+_YEARS_AGO_HEADING = re.compile(rf"(?i)\W*(?:from\s+the\s+archives\W*)?({COUNT}\s+years?\s+ago)\W*")
 _AGO = re.compile(rf"(?i)\b{COUNT}\s+years?\s+ago\b")
 _MOTIONS = frozenset(
     "motion proposal bid plan request petition amendment resolution call demand".split()
@@ -626,6 +627,11 @@ class Dater:
             candidates = right_after or candidates
         if candidates:
             _, _, sd = min(candidates, key=lambda c: (c[0], c[1]))
+            section = self._section_date(sent.paragraph) if sd.relative else None
+            if section is not None and section.precision == "year":
+                # "50 YEARS AGO" / "Regional council voted Tuesday to ...": a weekday in
+                # an item of a looking-back column is of that year, not of the page's
+                return EventDate(section, "relative")
             if ev.type in ("proposed", "termination_proposed") and (
                 (sd.relative and self._ahead(ev, sd)) or self._after_report(sd.value)
             ):
@@ -705,6 +711,12 @@ class Dater:
                 value = parse_expression(self.parsed.text[ds:de], self.base, ds, de)
                 if value is not None and value.precision == "day":
                     return value
+            back = _YEARS_AGO_HEADING.fullmatch(block)
+            if back is not None:
+                # "50 YEARS AGO" over an item of a looking-back column: the item's year
+                value = parse_expression(back.group(1), self.base, start, end)
+                if value is not None:
+                    return replace(value, start=start, end=end)
             return None  # the nearest heading has no date
         return None
 
