@@ -270,7 +270,10 @@ def parse_expression(
     return DateValue(_format(d, precision), precision, start, end)
 
 
-_TIMELINE_ENTRY = re.compile(rf"[ \t]*({_YEAR})[ \t]*(?:[–—:]|-(?!\d))[ \t]+(?=[A-Z\"“'])")
+# ("- 1949 - Sunderland becomes ...": a bulleted entry too)
+_TIMELINE_ENTRY = re.compile(
+    rf"[ \t]*(?:[-–—•·*▪][ \t]+)?({_YEAR})[ \t]*(?:[–—:]|-(?!\d))[ \t]+(?=[A-Z\"“'])"
+)
 
 
 def timeline_year(text: str, start: int, end: int) -> DateValue | None:

@@ -984,6 +984,9 @@ def _proposed_if_blocked(events: list[EventMention]) -> list[EventMention]:
 _UNREALISED_MARKS = frozenset("before until unless if once".split())
 
 
+_JUBILEES = frozenset("jubilee anniversary anniversaries celebration celebrations".split())
+
+
 def _timeline_entries(parsed: Parsed, relations, events) -> list[EventMention]:
     """ "2004 – Twinning act with Puebla, Mexico, focused on the automotive industry": a
     timeline entry that names a tie and says nothing else happened to it records its
@@ -1004,9 +1007,10 @@ def _timeline_entries(parsed: Parsed, relations, events) -> list[EventMention]:
         if anchor.start - entry.end > 40 or anchor.head == anchor.i and anchor.pos == "VERB":
             continue
         if any(
-            t.pos in ("VERB", "AUX") and t.dep == "ROOT" for t in tokens[sent.tok_start : anchor.i]
+            (t.pos in ("VERB", "AUX") and t.dep == "ROOT") or t.lower in _JUBILEES
+            for t in tokens[sent.tok_start : anchor.i]
         ):
-            continue
+            continue  # (nor "1999 - Golden jubilee of the Essen twinning": its age)
         out.append(
             EventMention(
                 rm, "established", anchor.i, anchor.start, anchor.end, rm.sentence,
