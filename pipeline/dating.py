@@ -90,7 +90,7 @@ _LATER = re.compile(
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
     # "filed a resolution in January 1980 ... It failed the following month"
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
-    r"(?:later|afterwards?)|later\s+that\s+month|(?:in\s+)?(?:that|the\s+same)\s+month)|"
+    r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that|the\s+same)\s+month))|"
     r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
     # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
     # year before": counted back
@@ -309,8 +309,7 @@ class Dater:
         if not found:
             return None
         prev = found[-1].value
-        same = m.group(0).lower().split()[-2] in ("that", "same") or m.group(0).startswith("later")
-        n = 0 if same else count(m.group("mn") or "a")
+        n = 0 if m.group("msame") else count(m.group("mn") or "a")
         year = int(prev.value[:4])
         if prev.precision == "year":
             return DateValue(f"{year:04d}", "year", start, end) if n == 0 else None
