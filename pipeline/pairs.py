@@ -1241,6 +1241,12 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             and tokens[tokens[units[j].tok_start].head].lower != "between"
             and su.mentions[units[j].ref].place.key != mb.place.key
         ]  # fmt: skip
+        # (the subject of the clause first: "Hamakita was absorbed into Hamamatsu, and
+        # Wodonga council ended the Hamakita relationship")
+        subject = _subject_place(noun.i, tokens, su)
+        if subject is not None and subject not in ties:
+            ms = su.mentions[units[subject].ref]
+            own = [ms, *own] if ms.place.key != mb.place.key else own
         ma = own[0] if own else _previous_a(out, mb.place, parsed, su.sentence, places.focal)
         if ma is None:
             ma = _named_focal(places, su, parsed)
