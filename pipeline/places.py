@@ -597,6 +597,10 @@ def recognise(
                 f"{place.name.removesuffix(' City')} {cand.suffix_kind.title()}",
                 place.country, None, place.admin1, cand.suffix_kind,
             )  # fmt: skip
+        if surface.isupper() and 2 <= len(surface) <= 4:
+            # "QC cuts sister-city ties" over a story about Quezon City: the initials of
+            # a place the text names, whatever else the letters abbreviate (Quebec)
+            place = _initialled(surface, doc.mentions) or place
         mentions.append(
             PlaceMention(
                 start=tokens[cand.tok_start].start,
@@ -2369,6 +2373,15 @@ def _local_country_cues(tokens, countries: list[CountryMention], parsed: Parsed)
 
 
 _DIVISION_SUFFIXES = frozenset("province prefecture state oblast voivodeship".split())
+
+
+def _initialled(letters: str, mentions) -> Place | None:
+    """The place of several words the document names whose initials are `letters`."""
+    for m in mentions:
+        words = re.findall(r"[^\W\d_]+", m.place.name)
+        if len(words) >= 2 and "".join(w[0] for w in words).upper() == letters:
+            return m.place
+    return None
 
 
 def _resolve(
