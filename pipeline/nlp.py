@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pipeline.errors import ModelError
 from pipeline.models import Entity, Parsed, Sentence, Token
+from pipeline.patterns import ITEM_MARK
 
 # Components extraction never reads; skipping them is free speed.
 UNUSED_COMPONENTS = ()
@@ -73,16 +74,14 @@ _DATELINE = re.compile(r"[A-Z][A-Z'’. -]{2,}(?:,[^\n]{0,60})?\s*$")
 _DATELINE_DASHES = frozenset(("--", "—", "–", "-"))
 
 
-def _enumerator(doc, tok) -> bool:
-    """The number of a line's list item: "4." or "4" "." opening the line."""
-    first = tok
-    if tok.text in (".", ")") and tok.i > 0:
-        first = doc[tok.i - 1]
-        if not (first.text.isdigit() and len(first.text) <= 2):
-            return False
-    elif not re.fullmatch(r"\d{1,2}[.)]", tok.text):
+def _after_item_mark(text: str, i: int) -> bool:
+    """Position i follows only a list item's mark on its line ("4. Yamagata")."""
+    lo = max(0, i - 10)  # (a mark is a few characters: look no further back)
+    nl = text.rfind("\n", lo, i)
+    if nl < 0 and lo > 0:
         return False
-    return first.idx == 0 or doc.text[first.idx - 1] == "\n"
+    m = ITEM_MARK.match(text, nl + 1)
+    return m is not None and m.end() == i
 
 
 def _sentence_bounds(doc):
@@ -91,7 +90,7 @@ def _sentence_bounds(doc):
         prev = doc[tok.i - 1]
         if prev.text == ";":
             tok.is_sent_start = False
-        elif _enumerator(doc, prev):
+        elif prev.text[-1:] in (".", ")") and _after_item_mark(text, tok.idx):
             tok.is_sent_start = False  # "4. Yamagata, Japan": an item's number is no sentence
         elif prev.text in _DATELINE_DASHES and prev.i > 0:
             line = text.rfind("\n", 0, prev.idx) + 1

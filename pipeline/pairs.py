@@ -22,6 +22,7 @@ from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import (
     ANSWER,
     ENTRY_LINE,
+    ITEM_MARK,
     QUESTION,
     SECTION_OPENING,
     Unit,
@@ -962,7 +963,6 @@ def _dot_segments(units, tokens) -> list[list]:
 
 def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
     """A partner named on its own line, the tie and its year on the next."""
-    tokens = parsed.tokens
     out = []
     if places.focal is None:
         return out
@@ -973,7 +973,7 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
         ):
             continue
         su = all_units[k - 1]
-        b = _opening_partner(su, tokens, places.focal)
+        b = _opening_partner(su, parsed, places.focal)
         if b is None:
             continue
         a = _focal_mention(places, su, parsed)
@@ -991,17 +991,21 @@ def _focal_tie(
     )
 
 
-def _opening_partner(su: SentenceUnits, tokens, focal: Place) -> PlaceMention | None:
-    """The place a line opens with (no word before it), when it is another place than
-    the document's own and no organisation's name."""
+def _opening_partner(su: SentenceUnits, parsed: Parsed, focal: Place) -> PlaceMention | None:
+    """The place a line opens with (no word before it but a list item's number), when
+    it is another place than the document's own and no organisation's name."""
     units = su.units.units
+    tokens = parsed.tokens
     first = next((u for u in units if u.kind == "P"), None)
     if first is None:
         return None
     before = units[: units.index(first)]
-    numbered = len(before) == 2 and tokens[before[1].tok_start].text in (".", ")")
+    start = tokens[first.tok_start].start
+    numbered = bool(before) and ITEM_MARK.fullmatch(
+        parsed.text, tokens[before[0].tok_start].start, start
+    )
     if not numbered and any(tokens[u.tok_start].text[:1].isalnum() for u in before):
-        return None  # the line does not open with the partner's name (or its number)
+        return None  # the line does not open with the partner's name ("1. Jalapa")
     b = su.mentions[first.ref]
     return None if b.place.key == focal.key or b.in_org else b
 
@@ -1027,7 +1031,7 @@ def _section_relations(parsed: Parsed, places: Places, all_units) -> list[Relati
         ):
             continue
         su = all_units[k]
-        b = _opening_partner(su, parsed.tokens, places.focal)
+        b = _opening_partner(su, parsed, places.focal)
         if b is None:
             continue
         a = _focal_mention(places, su, parsed)
@@ -1466,19 +1470,18 @@ def recommended_item(verb: Token, tokens, text: str) -> bool:
     while k > 0 and tokens[k - 1].sent == verb.sent:
         k -= 1
     # (only an item marker before the verb: "(ii)", "a)", "1.")
-    if not _ITEM_MARK.fullmatch(text, tokens[k].start, verb.start):
+    if not ITEM_MARK.fullmatch(text, tokens[k].start, verb.start):
         return False
     # the lines above, back to the lead-in: earlier items, then "... the Committee:"
     above = text[max(0, tokens[k].start - 600) : tokens[k].start].rstrip().split("\n")
     for line in reversed(above):
         line = line.strip()
-        if not line or _ITEM_MARK.match(line + " ") and not line.endswith(":"):
+        if not line or ITEM_MARK.match(line + " ") and not line.endswith(":"):
             continue
         return line.endswith(":") and _LEAD_BODY.search(line) is not None
     return False
 
 
-_ITEM_MARK = re.compile(r"\s*(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)])\s+")
 _LEAD_BODY = re.compile(r"(?i)\b(?:council|committee|cabinet|board|assembly|mayor)\b")
 
 

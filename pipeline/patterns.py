@@ -269,6 +269,9 @@ def lexicon() -> dict:
 QUESTION = re.compile(r"^(?:Q|Question)\s*[:.]\s")
 ANSWER = re.compile(r"^(?:A|Answer)\s*[:.]\s")
 
+# The mark of a list item opening its line: "(ii)", "a)", "1.", "4)".
+ITEM_MARK = re.compile(r"\s*(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)])\s+")
+
 # The first words of a section under a partner's name that tell what the tie is:
 # "1. Jalapa, Nicaragua" / "Established by Council resolution in 1984."
 SECTION_OPENING = re.compile(

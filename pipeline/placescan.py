@@ -21,6 +21,7 @@ from importlib import resources
 
 from pipeline.gazetteer import PRIMARY_NAME_WEIGHT, City, Gazetteer, NameSpan, alias_choices, norm
 from pipeline.models import Place, PlaceMention
+from pipeline.patterns import ITEM_MARK
 
 # A name known only by an alternate spelling of a smaller place is more likely a town
 # the gazetteer lacks than that place ("Liyang" is listed under Licheng).
@@ -201,10 +202,6 @@ _HEAD_TAIL = re.compile(
 )
 
 
-# the number or letter of an item in a council report's list of partners
-_ENUMERATOR = re.compile(r"(?:\d{1,2}|[A-Za-z])[.)][ \t]+")
-
-
 def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ...]:
     """Lines that name one place and nothing else ("Paju", "Takatsuki, Japan") between
     paragraphs: the headings of a guide that gives each partner a section. Two or more
@@ -213,7 +210,7 @@ def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ..
     for span in spans:
         s = span.start
         line = text.rfind("\n", 0, s) + 1
-        if span.weak or not (line == s or _ENUMERATOR.fullmatch(text, line, s)):
+        if span.weak or not (line == s or ITEM_MARK.fullmatch(text, line, s)):
             continue  # only a name that opens its line ("1. Jalapa, Nicaragua" numbered)
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
