@@ -24,6 +24,7 @@ from datetime import date
 
 from pipeline.dates import (
     COUNT,
+    MONTHS,
     NAMED_PERIOD,
     YEAR_RE,
     Citation,
@@ -92,6 +93,10 @@ _LATER = re.compile(
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
     r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that|the\s+same)\s+month))|"
     r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
+    # "In 1990 Augsburg's council voted to twin ... and the mayor signed the charter that
+    # November": a month of the year just told
+    r"(?:later\s+)?that\s+(?P<mname>January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)|"
     # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
     # year before": counted back
     rf"(?P<back>(?P<bn>{COUNT})\s+years?\s+earlier|the\s+(?:year\s+before|previous\s+year)"
@@ -263,7 +268,7 @@ class Dater:
         m = _LATER.match(self.parsed.text, start)
         if m is None or m.end() != end:
             return None
-        if m.group("months"):
+        if m.group("months") or m.group("mname"):
             return self._months_later(m, s, start, end, earlier)
         n = 0 if m.group("same") else count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
@@ -309,8 +314,11 @@ class Dater:
         if not found:
             return None
         prev = found[-1].value
-        n = 0 if m.group("msame") else count(m.group("mn") or "a")
         year = int(prev.value[:4])
+        if m.group("mname"):
+            month = MONTHS[m.group("mname").lower()]
+            return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
+        n = 0 if m.group("msame") else count(m.group("mn") or "a")
         if prev.precision == "year":
             return DateValue(f"{year:04d}", "year", start, end) if n == 0 else None
         month = int(prev.value[5:7]) + n

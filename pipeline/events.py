@@ -2186,12 +2186,17 @@ def _key(rm: RelationMention):
 
 _RELATIONSHIP_NOUNS = frozenset(
     "agreement agreements relationship relationships partnership partnerships ties tie "
-    "relations twinning link links pact accord arrangement city cities town towns twin".split()
+    "relations twinning link links pact accord arrangement city cities town towns twin "
+    # (a twinning's founding document: "The charter was signed in Pwllheli in 1977")
+    "charter".split()
 )
 _WEAK_ALONE = frozenset(
     "agreement relationship partnership ties tie relations twinning link pact accord "
-    "arrangement twin".split()
+    "arrangement twin charter".split()
 )
+
+
+_OTHER_CHARTERS = frozenset("city home royal town county municipal borough school".split())
 
 
 def _is_relationship_noun(
@@ -2201,6 +2206,10 @@ def _is_relationship_noun(
         return False
     if tok.lower in ("twinning", "twin"):
         return True
+    if tok.lower == "charter" and (
+        tok.dep == "compound" or tokens[max(0, tok.i - 1)].lower in _OTHER_CHARTERS
+    ):
+        return False  # "a charter flight", "the city charter" (a US city's constitution)
     # The noun phrase must say sister/twin/partner ("a sister-city agreement"), unless a
     # sentence naming no place refers back with a definite "the partnership".
     lo = max(0, tok.i - 4)
@@ -2474,11 +2483,13 @@ def _classify(
         trig.cls == "establish"
         and tok.lemma in _BEGIN_VERBS
         and any(
-            tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lemma in _TALKS
+            tokens[c].dep in ("nsubj", "nsubjpass", "dobj") and tokens[c].lemma in _TALKS
             for c in children.get(tok.i, ())
         )
     ):
-        mods.append("propose")  # "Binzhou, with which talks began in January": no tie yet
+        # "Binzhou, with which talks began in January", "Ripon began talks with ...":
+        # no tie yet
+        mods.append("propose")
     if trig.cls == "establish" and any(
         tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"
         for c in children.get(tok.i, ())
@@ -3327,6 +3338,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 prev = named[-1] if named else prev
             if passive_only and prev.type != "proposed" and not proposal_object:
                 continue
+            if proposal_object and prev.type in ("terminated", "suspended"):
+                continue  # "shelved the proposal" after a suspension is another story's
             if trig is _CARRY_WORD:
                 # What the motion proposed now happens: its trigger's own class.
                 etype = _CARRIES.get((prev.type, prev.rule_id.split(".")[1]))

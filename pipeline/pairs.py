@@ -529,11 +529,25 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     )  # fmt: skip
                     continue
                 ua = before[-1]
+                ma = None
                 if anchor is not None:
                     subj = _subject_place(anchor, tokens, su)
                     if subj is not None and subj != b_unit:
                         ua = subj
-                ma = su.mentions[su.units.units[ua].ref]
+                    elif (
+                        subj is None
+                        and _other_clause(su.units.units[ua].tok_start, anchor, tokens)
+                        and _body_acts(anchor, tokens, parsed.text)
+                        and _focal_council(places, parsed)
+                    ):
+                        # "London and Buenos Aires did not restore relations until 1990,
+                        # and only then did the council restore the twinning with Puerto
+                        # Madryn": the council's city, not a place of another clause
+                        ma = _named_focal(places, su, parsed)
+                        if ma is None or ma.place.key == mb.place.key:
+                            continue
+                if ma is None:
+                    ma = su.mentions[su.units.units[ua].ref]
                 if anchor is not None and any(
                     t.head == anchor and t.lower in ("its", "their")
                     for t in tokens[max(0, anchor - 4) : anchor]
@@ -1411,6 +1425,26 @@ _ACTING_BODIES = frozenset(
     "council councillor councillors councilor councilors aldermen assembly mayor "
     "municipality body board".split()
 )
+
+
+def _other_clause(i: int, anchor: int, tokens) -> bool:
+    """Token i is the subject of a clause other than the one holding the relationship
+    noun: its verb is not on the way up from the noun to the first verb with a subject
+    (a setting, "In Krakow, the mayor said ...", is no subject)."""
+    tok = tokens[i]
+    while tok.dep in ("compound", "conj") and tok.head != tok.i:
+        tok = tokens[tok.head]
+    if tok.dep not in ("nsubj", "nsubjpass"):
+        return False
+    chain = set()
+    for t in ancestors(anchor, tokens, 8):
+        chain.add(t.i)
+        if t.pos in ("VERB", "AUX") and any(
+            k.head == t.i and k.dep in ("nsubj", "nsubjpass")
+            for k in tokens[max(0, t.i - 40) : t.i]
+        ):
+            break
+    return tok.head not in chain
 
 
 def _body_acts(anchor: int, tokens, text: str) -> bool:

@@ -1511,6 +1511,12 @@ def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     return kind, norm(" ".join(t.text for t in name))
 
 
+_TALKS = frozenset(("talks", "negotiations"))
+_BODY_WORDS = frozenset(
+    (*cues()["place_heads"], *cues()["institution_words"], "council", "borough", "committee")
+)
+
+
 def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks framed as one side of a twinning: "the town's twinning
     with Erquy", "Hay is also twinned with Redu"."""
@@ -1537,12 +1543,13 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     if (
         i >= 2
         and tokens[i - 1].lower == "with"
-        and tokens[i - 2].lower in rel_nouns()
+        and (tokens[i - 2].lower in rel_nouns() or tokens[i - 2].lower in _TALKS)
         and any(
             tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
             for k in range(i + 1, j - 1)
         )
     ):
+        # ("began talks with Saint-Aubin-du-Cormier ..., and the twinning charter")
         return True  # "its dormant link with Magny-en-Vexin": a commune's name
     if (
         i >= 3
@@ -1600,9 +1607,25 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     # The subject starts its clause: not the tail of a longer name ("Bad Homburg vor
     # der Höhe is twinned with").
     prev = tokens[i - 1] if i > sent.tok_start else None
-    if prev is not None and prev.text.isalpha() and prev.lower not in ("and", "but", "while"):
-        return False
     after = [t.lower for t in tokens[j : min(j + 4, sent.tok_end)]]
+    # A possessor may follow a lower-case word ("the war that froze Pwllheli's
+    # twinning"); a capitalised one is the head of a longer name.
+    if (
+        prev is not None
+        and prev.text.isalpha()
+        and prev.lower not in ("and", "but", "while")
+        and (
+            prev.text[:1].isupper()
+            or after[:1] not in (["'s"], ["’s"])
+            or prev.pos not in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ", "DET")
+            # ("the Yogyakarta Special Region's": a name of words; not "the Council's")
+            or (
+                prev.pos == "DET"
+                and (j - i < 2 or any(t.lower in _BODY_WORDS for t in tokens[i:j]))
+            )
+        )
+    ):
+        return False
     if after[:1] in (["'s"], ["’s"]) and (
         after[1:2] == ["twinning"]
         or (
@@ -1626,6 +1649,7 @@ def _acting_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     return _acts_on_own_tie(i, j, sent, tokens) or _urged_to_act(i, j, sent, tokens)
 
 
+_TALKS = frozenset(("talks", "negotiations"))
 _BODY_WORDS = frozenset("council town city county".split())
 
 
@@ -2200,6 +2224,21 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     # A noun naming the tie itself: a name right after "<noun> with" is the partner.
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
+    if (
+        before[-2:-1]
+        and before[-2] in _TALKS
+        and before[-1] == "with"
+        and any(
+            tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
+            for k in range(cand.tok_start + 1, cand.tok_end - 1)
+        )
+        and any(
+            t.lower in _tie_words()
+            for t in tokens[cand.tok_end : hi + 20]
+            if t.sent == tokens[cand.tok_start].sent
+        )
+    ):
+        return True  # "began talks with Saint-Aubin-du-Cormier ..., and the twinning charter"
     if before[-1:] == ["with"] and tokens[tokens[cand.tok_start - 1].head].lower in _tie_words():
         return True  # "The twinnings of Stourport-on-Severn and Bewdley with Villeneuve-le-Roi"
     if (
