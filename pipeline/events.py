@@ -3331,7 +3331,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 for k in range(max(0, a.i - 2), a.i)
             ):
                 prev = earlier[0]  # "Main motion carried", after an amendment failed
-            if prev.relation.b is None:
+            if prev.relation.b is None and not (
+                # ("a council member proposed adding a sister city in Taiwan. The
+                # proposal was voted down": the partial's own proposal)
+                prev.type == "proposed" and any(a.lemma in _PROPOSALS for a in args)
+            ):
                 # "you floated the idea of a sister city in Ukraine" said during the
                 # debate on an amendment: "The amendment fails" is about the named tie
                 named = [e for e in earlier if e.relation.b is not None]

@@ -641,6 +641,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
                     if subj is not None:
                         a_units = [subj]
+                    elif (
+                        _other_clause(su.units.units[a_units[0]].tok_start, anchor, tokens)
+                        and _body_acts(anchor, tokens, parsed.text)
+                        and _focal_council(places, parsed)
+                    ):
+                        # "while the Hefei tie was frozen, a council member proposed adding
+                        # a sister city in Taiwan": the council's city
+                        focal_side = _named_focal(places, su, parsed)
+                        if focal_side is None:
+                            continue
                 # (N may be a place: "with a district of Baku" is a partner in Baku's country)
                 if rule.data.get("n_region") and any(
                     su.units.units[n].kind == "P"
