@@ -461,6 +461,12 @@ def _read_header(
                 date_at, date = i, value
                 break
     if date is None:
+        for i in range(len(blocks) - 1, max(len(blocks) - _ADOPTED_BLOCKS, 0) - 1, -1):
+            value = _adopted_date(blocks[i])
+            if value is not None:
+                date_at, date = i, value
+                break
+    if date is None:
         # A wire story with the day in its dateline and the year only in the closing
         # copyright line ("BRATISLAVA, Feb 16 (Reuters) -" ... "© 2024 Thomson Reuters")
         lead = header[-1] + 1 if header else 0
@@ -526,6 +532,18 @@ def _trailer_date(block: str) -> DateValue | None:
     return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
 
 
+# A resolution's closing formula, above its signature blocks: "ADOPTED BY THE CITY
+# COUNCIL ... at a regular meeting thereof this 9th day of March, 2023."
+_ADOPTED = re.compile(r"(?i)\b(?:passed|adopted|approved)\b[^.\n]{0,120}?\bthis\s+(?=\d)")
+_ADOPTED_BLOCKS = 12
+
+
+def _adopted_date(block: str) -> DateValue | None:
+    found = _ADOPTED.search(block) if len(block) <= 240 else None
+    m = DATE_RE.match(block, found.end()) if found else None
+    return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
+
+
 _FROM_TO = re.compile(
     r"from\s+(?P<first>[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s+to\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+"
     r"(?P<year>(?:19|20)\d\d)"
@@ -569,6 +587,8 @@ _TRAILER = re.compile(
     # on 28/08/2023" (not a wiki's "last edited" stamp of its latest change)
     r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*(?:on\s+)?"
     r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*"  # "Issued: 12/04/2022 | ..."
+    # a municipal page's "Stand: 14.06.2023" (German: as of)
+    r"|stand\s*:\s*"
     # "This article appeared in the print edition of The Examiner on Tuesday, November 21"
     r"|appeared\s+in\s+(?:the\s+)?print\s+edition\b[^.\n]{0,60}?\bon\s+)"
 )
@@ -669,7 +689,10 @@ _CELL_SEP = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 _EDITION = re.compile(r"\((?:[^()]{0,30})\)")
 # "Minutes of the ... Meeting held ... on <date>", or its second line on its own
 # ("held in the Council Chamber, ... on Monday 14 October 2024").
-_MINUTES = re.compile(r"(?i)^(?:minutes of\b[^.]{0,200}?)?\bheld\b")
+# ("EXTRACT FROM THE MINUTES OF THE ORDINARY COUNCIL MEETING HELD ON TUESDAY, ...")
+_MINUTES = re.compile(
+    r"(?i)^(?:(?:extract|excerpt)\s+from\s+(?:the\s+)?)?(?:minutes of\b[^.]{0,200}?)?\bheld\b"
+)
 
 
 def _header_cell_date(block: str) -> DateValue | None:
@@ -703,6 +726,10 @@ def _header_cell_date(block: str) -> DateValue | None:
 _ERA_DATE = re.compile(
     r"\b(?P<md>[A-Z][a-z]{2,8}\.? \d{1,2}),? (?:Reiwa|Heisei|Showa|Shōwa) \d{1,2} "
     r"\((?P<y>(?:19|20)\d\d)\)"
+)
+_MEETING_LABEL = re.compile(
+    r"(?i)\bmeeting(?:\s+(?:held\s+)?on)?\s*[-–—:,]?\s*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$"
 )
 _ISSUED = re.compile(r"(?i)\b(?:issued|date of issue|release date)\b")
 
@@ -754,6 +781,8 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         # "Published 3:14 p.m. ET March 9, 2022": a time may sit between label and date
         labelled = bool(_PUBLISHED.search(_FILLER.sub(" ", _TIME.sub(" ", before))))
         allowed = 6 if labelled else 4
+        if _MEETING_LABEL.search(before):
+            allowed = 8  # "AGENDA ITEM 7 – Ordinary Council Meeting 12 March 2024": the paper's
         if len(words) <= allowed:
             return value, labelled
         if labelled and _own_segment_short(block, m.start(), m.end()):
