@@ -839,6 +839,44 @@ def plain_blocks(text: str) -> list[str]:
     return blocks
 
 
+_PAGE_MARK = re.compile(
+    r"(?i)(?:\b(?:page|pg\.?|packet\s+pg\.?)\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|^\W*\d{1,4}\W*$)"
+)
+# A sentence cut by a page break ends on a word or a comma; the page's footnotes,
+# running lines and attachment notes stand between it and its rest.
+_CUT_OFF = re.compile(r"(?:[^\W_]|[,;–-])$")
+_WORD_CUT = re.compile(r"[^\W\d_]-$")  # "delegations from Tla-" / "quepaque visited"
+_PAGE_GAP_BLOCKS = 4
+_PAGE_GAP_CHARS = 200
+
+
+def _carry_over_pages(blocks: list[str]) -> list[str]:
+    """Join a paragraph cut by a page break to its rest, which starts in lower case after
+    the page's furniture ("... resuming the relationship and" / [footer] / "recommend that
+    it be formally ended."); the furniture follows the joined paragraph."""
+    out: list[str] = []
+    for block in blocks:
+        at = _cut_paragraph(out) if block[:1].islower() else None
+        if at is None:
+            out.append(block)
+            continue
+        prev = out[at]
+        hyphenated = prev.endswith("-") and prev[-2:-1].isalpha()  # "con-" / "sidered"
+        out[at] = prev[:-1] + block if hyphenated else prev + " " + block
+    return out
+
+
+def _cut_paragraph(out: list[str]) -> int | None:
+    """The index of the paragraph a page break cut, among the last few blocks; only short
+    blocks (footnotes, running lines) may stand after it."""
+    for k in range(len(out) - 1, max(len(out) - _PAGE_GAP_BLOCKS, 0) - 1, -1):
+        if (len(out[k]) >= 60 and _CUT_OFF.search(out[k])) or _WORD_CUT.search(out[k]):
+            return k
+        if len(out[k]) > _PAGE_GAP_CHARS:
+            return None
+    return None
+
+
 def _clean_plain(text: str) -> Extracted:
     kept: list[str] = []
     seen_short: set[str] = set()
@@ -866,12 +904,16 @@ def _clean_plain(text: str) -> Extracted:
         table_row = "|" in block and _YEAR_IN_ROW.search(block) is not None
         if boilerplate_rule(block, "plain") is not None and not (dateline or table_row):
             continue
-        key = " ".join(block.split()).casefold()
-        if len(block) <= 80 and not _PROSE_END.search(block):
+        # (a page's number changes from page to page: "AGENDA ITEM 7 – ... Page 41")
+        key = " ".join(_PAGE_MARK.sub(" ", block).split()).casefold()
+        if not key and _PAGE_MARK.search(block):
+            continue  # "Packet Pg. 58", "Page 1 of 1": a page's number alone
+        if len(key) <= 80 and not _PROSE_END.search(block):
             if key in seen_short:
                 continue  # a running header or footer repeated on every page
             seen_short.add(key)
         kept.append(block)
+    kept = _carry_over_pages(kept)
     # (the copyright line itself is debris and goes, but its year can date a wire story)
     marks = [_COPYRIGHT_YEAR.search(b) for b in blocks[-_TRAILER_BLOCKS:]]
     copyright_year = next((m["y"] for m in reversed(marks) if m is not None), None)

@@ -1618,11 +1618,9 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
             prev.text[:1].isupper()
             or after[:1] not in (["'s"], ["’s"])
             or prev.pos not in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ", "DET")
-            # ("the Yogyakarta Special Region's": a name of words; not "the Council's")
-            or (
-                prev.pos == "DET"
-                and (j - i < 2 or any(t.lower in _BODY_WORDS for t in tokens[i:j]))
-            )
+            # ("the Yogyakarta Special Region's": a name of words; not "of Council's")
+            or any(t.lower in _BODY_WORDS for t in tokens[i:j])
+            or (prev.pos == "DET" and j - i < 2)
         )
     ):
         return False
