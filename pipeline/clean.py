@@ -844,7 +844,7 @@ _PAGE_MARK = re.compile(
 )
 # A sentence cut by a page break ends on a word or a comma; the page's footnotes,
 # running lines and attachment notes stand between it and its rest.
-_CUT_OFF = re.compile(r"(?:[^\W_]|[,;–-])$")
+_CUT_OFF = re.compile(r"(?:[^\W\d_]|[,;–-])$")  # (not a footer's page number)
 _WORD_CUT = re.compile(r"[^\W\d_]-$")  # "delegations from Tla-" / "quepaque visited"
 _PAGE_GAP_BLOCKS = 4
 _PAGE_GAP_CHARS = 200

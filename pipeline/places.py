@@ -2566,6 +2566,12 @@ _LOCATION_BEFORE = re.compile(
     r"\b(?:(?:town|city|village|port|commune|municipality|resort|suburb)\s+(?:in|on|near)"
     r"|island\s+of)\s+(?:the\s+)?$"
 )
+_OWNS_TIES = re.compile(
+    r"(?i)(?:\s+(?:district|city|borough|shire|region|town|county))?['’]s\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:(?:sister[- ]cit(?:y|ies)|twinning|international|twin[- ]town)\s+"
+    r"(?:relationships|ties|links|partnerships|agreements)|sister cities|twin towns|"
+    r"partner (?:cities|towns)|twinnings)\b"
+)
 _WITH_BEFORE = re.compile(
     # "with Jinan", "with Russia's Kaliningrad", "with the Chinese city of Jiaozuo"
     r"\bwith\s+(?:[A-Z][\w.]*(?:'s|’s)\s+|the\s+(?:[A-Z]\w+\s+)?(?:city|town|port)\s+of\s+)?$"
@@ -2692,6 +2698,10 @@ def focal_place(
             weight += 2
         if text is not None and _own_body_masthead(m, text):
             weight += 6
+        if text is not None and _OWNS_TIES.match(text, m.end):
+            # "a review of the New Plymouth District's sister city relationships": the
+            # place that holds them all
+            weight += 2
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"

@@ -125,7 +125,14 @@ def unwrap(lines: list[str], width: int | None) -> list[str]:
     last_len = 0  # length of the last physical line joined into `current`
     for line in lines:
         first_word = line.split(" ", 1)[0]
-        if current and not _BULLET.match(line) and last_len + 1 + len(first_word) > 0.85 * width:
+        # (or a long line of prose that stops mid-sentence: "approved by the former New" /
+        # "Plymouth City Council in March 1975", wrapped short by hand or by justification)
+        cut = last_len >= 0.6 * width and _MID_SENTENCE.search(current) is not None
+        if (
+            current
+            and not _BULLET.match(line)
+            and (last_len + 1 + len(first_word) > 0.85 * width or cut)
+        ):
             current = _join(current, line)
         else:
             if current:
@@ -137,6 +144,7 @@ def unwrap(lines: list[str], width: int | None) -> list[str]:
     return blocks
 
 
+_MID_SENTENCE = re.compile(r"[a-z][a-z,;]?$")
 _BULLET = re.compile(r"^(?:[-*•·▪–]\s|\d{1,3}[.)]\s)")
 
 
