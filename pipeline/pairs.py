@@ -694,8 +694,38 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 seen_again.add((_pair_key(m.a.place, m.b.place), m.anchor))
                 out.append(m)
     out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
+    out = [r for r in out if r.b is None or not _denied_next(parsed, r.sentence)]
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
+
+
+# "People often assume Minneapolis and St. Paul are themselves sister cities. They are
+# not."
+_DENIAL = re.compile(
+    r"(?i)\s*(?:they|it|the two(?: cities| towns)?)\s+(?:are|were|is|was|have|has|had)"
+    r"(?:\s+not|n[’']t|\s+never)"
+    r"(?:\s+(?:been|and never have been|either|twinned|sister cities))*\s*[.!,;]"
+)
+# "Moscow and Pullman are sometimes described as the Palouse's sister cities, ..., but the
+# two cities have never had a formal agreement with each other"
+_DENIED_AFTER = re.compile(
+    r"(?i)\b(?:but|though|although|yet)\s+(?:the two(?: cities| towns)?|they)\s+"
+    r"(?:have|had|are|were)\s+(?:never|not)\b"
+)
+
+
+def _denied_next(parsed: Parsed, s: int) -> bool:
+    """The sentence that pairs two places, or the one after it, says they are not a
+    pair."""
+    sent = parsed.sentences[s]
+    if _DENIED_AFTER.search(parsed.text, sent.start, sent.end):
+        return True
+    if s + 1 >= len(parsed.sentences):
+        return False
+    nxt = parsed.sentences[s + 1]
+    if nxt.paragraph != sent.paragraph:
+        return False
+    return _DENIAL.match(parsed.text, nxt.start, nxt.end) is not None
 
 
 _TWO_HEADS = frozenset("cities towns municipalities communities".split())
@@ -760,8 +790,8 @@ def _the_two_cities(
                 tie_noun = tokens[verb].head
             if not ties and tie_noun is not None and tokens[tie_noun].lower in rel_nouns():
                 ties = [tie_noun]
-            if not ties:
-                continue
+            if not ties or any(_denied(k, tokens) or _denied_above(k, tokens) for k in ties):
+                continue  # ("the two cities have no partnership")
             strong = any(
                 tokens[k].lower in strong_words or tokens[k].lower in _TWO_AS_STRONG for k in ties
             )
@@ -1298,6 +1328,9 @@ def _timeline_entry(parsed: Parsed, s: int) -> bool:
     return timeline_year(parsed.text, start, end) is not None and sent.start <= start + 8
 
 
+_NOBODY = re.compile(r"nobody|none|noone")
+
+
 def _denied(anchor: int, tokens) -> bool:
     """The tie noun is denied: "has no agreement with", "no formal link with",
     "Kitakyushu, which is not a sister city of Surabaya"."""
@@ -1307,6 +1340,29 @@ def _denied(anchor: int, tokens) -> bool:
     lo = max(0, noun.i - 5)
     if any(t.head == noun.i and t.lower == "no" and t.dep == "det" for t in tokens[lo : noun.i]):
         return True
+    # "Nor is there any formal link with Paris, Tennessee" (not "..., nor is the city's
+    # link with Seinäjoki": left unaffected)
+    words = [t.lower for t in tokens[max(0, noun.i - 8) : noun.i] if t.sent == noun.sent]
+    if any(w in ("nor", "neither") for w in words) and ("there" in words or "any" in words):
+        return True
+    # "Nobody at City Hall has ever proposed a tie with Moscow, Russia"
+    for verb in ancestors(noun.i, tokens, 3):
+        if verb.pos in ("VERB", "AUX"):
+            if any(
+                t.head == verb.i
+                and t.dep == "nsubj"
+                and _NOBODY.fullmatch(t.lower)
+                or (
+                    t.lower == "no"
+                    and t.head != t.i
+                    and tokens[t.head].head == verb.i
+                    and tokens[t.head].dep == "nsubj"
+                    and tokens[t.head].lower == "one"
+                )
+                for t in tokens[max(0, verb.i - 12) : verb.i]
+            ):
+                return True
+            break
     if noun.dep != "attr" or noun.head == noun.i:
         return False
     verb = noun.head
