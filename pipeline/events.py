@@ -2458,6 +2458,8 @@ def _classify(
         return []  # "Kosice scraps twinning with Krasnodar": a headline's verb read as a noun
     if _judged(tok, tokens, children) is not None:
         return []  # "it considered the 2016 agreement terminated": a judgment, no proposal
+    if tok.tag == "VBG" and tok.dep in ("csubj", "nsubj") and head.tag in ("VBZ", "VBP"):
+        return []  # "Ending the Yangling relationship has no cost": an act weighed, not done
     if (
         trig.cls == "establish"
         and tok.lemma == "conclude"

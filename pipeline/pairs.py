@@ -1564,22 +1564,33 @@ def recommended_item(verb: Token, tokens, text: str) -> bool:
     """ "It is recommended that the Committee: / (ii) approves the termination of the
     twinning link with Pskov": an item with no subject of its own, after a lead-in ending
     on a body and a colon, is what that body does."""
-    if verb.tag != "VBZ":
+    if verb.tag not in ("VBZ", "VB", "VBP"):
         return False
-    k = verb.i
-    while k > 0 and tokens[k - 1].sent == verb.sent:
-        k -= 1
-    # (only an item marker before the verb: "(ii)", "a)", "1.")
-    if not ITEM_MARK.fullmatch(text, tokens[k].start, verb.start):
+    # (only an item marker before the verb on its line, or an adverb: "(ii)", "a)", "1.
+    # formally")
+    first = verb.i
+    while first > 0 and tokens[first - 1].dep == "advmod" and tokens[first - 1].head == verb.i:
+        first -= 1
+    line_start = text.rfind("\n", 0, tokens[first].start) + 1
+    if not ITEM_MARK.fullmatch(text, line_start, tokens[first].start):
         return False
     # the lines above, back to the lead-in: earlier items, then "... the Committee:"
-    above = text[max(0, tokens[k].start - 600) : tokens[k].start].rstrip().split("\n")
-    for line in reversed(above):
-        line = line.strip()
-        if not line or ITEM_MARK.match(line + " ") and not line.endswith(":"):
+    above = text[max(0, line_start - 600) : line_start].rstrip().split("\n")
+    lines = [line.strip() for line in reversed(above) if line.strip()]
+    for n, line in enumerate(lines):
+        if ITEM_MARK.match(line + " ") and not line.endswith(":"):
             continue
-        return line.endswith(":") and _LEAD_BODY.search(line) is not None
+        if not (line.endswith(":") and _LEAD_BODY.search(line) is not None):
+            return False
+        # "RECOMMENDATION / That ..., Council: / (ii) formally end ...": a base form is
+        # recommended only under a recommendation (a resolution's items are decided)
+        return verb.tag == "VBZ" or any(
+            _RECOMMEND.search(above_line) for above_line in lines[n : n + 2]
+        )
     return False
+
+
+_RECOMMEND = re.compile(r"(?i)\brecommend")
 
 
 _LEAD_BODY = re.compile(r"(?i)\b(?:council|committee|cabinet|board|assembly|mayor)\b")
