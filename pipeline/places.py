@@ -279,7 +279,12 @@ def recognise(
             # bracket or a number; "Former partner" is a heading
             # ("Reminders" alone on its line is one too).
             ends = j < sent.tok_end and not tokens[j].text[:1].islower()
-            first_in_line = listed and ends and _line_opener(i, sent, tokens)
+            first_in_line = (
+                listed
+                and ends
+                and _line_opener(i, sent, tokens)
+                and not _field_label(j, sent, tokens)
+            )
             # (a listed partner too: "sister cities are Nerima in Japan and Rjukan in Norway")
             partner = tie_talk and i > sent.tok_start and tokens[i - 1].lower in _LISTED_AFTER
             follows = _country_follows(j, sent, tokens, gaz, partner)
@@ -903,6 +908,18 @@ def _fragment(cand: _Candidate, tokens) -> bool:
             return True
         j += 2
     return False
+
+
+_MONTH_STEMS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+def _field_label(j: int, sent, tokens) -> bool:
+    """A page's field label, not a listed town: "Update: March 28, 2024", "Page ID:
+    P012044" (a date or a code after the colon)."""
+    if j + 1 >= sent.tok_end or tokens[j].text != ":":
+        return False
+    value = tokens[j + 1]
+    return any(c.isdigit() for c in value.text) or value.lower[:3] in _MONTH_STEMS
 
 
 def _line_opener(i: int, sent, tokens) -> bool:
