@@ -454,18 +454,10 @@ def _read_header(
             date_at = lead if date is not None else None
     if date is None:
         # Nor in its first lines: a note at the end ("This article was first published
-        # on 3 April 2023.")
-        for i in range(len(blocks) - 1, max(len(blocks) - _TRAILER_BLOCKS, 0) - 1, -1):
-            value = _trailer_date(blocks[i])
-            if value is not None:
-                date_at, date = i, value
-                break
+        # on 3 April 2023."), or a resolution's adoption above its signatures
+        date_at, date = _closing_date(blocks, _trailer_date, _TRAILER_BLOCKS)
     if date is None:
-        for i in range(len(blocks) - 1, max(len(blocks) - _ADOPTED_BLOCKS, 0) - 1, -1):
-            value = _adopted_date(blocks[i])
-            if value is not None:
-                date_at, date = i, value
-                break
+        date_at, date = _closing_date(blocks, _adopted_date, _ADOPTED_BLOCKS)
     if date is None:
         # A wire story with the day in its dateline and the year only in the closing
         # copyright line ("BRATISLAVA, Feb 16 (Reuters) -" ... "© 2024 Thomson Reuters")
@@ -536,6 +528,15 @@ def _trailer_date(block: str) -> DateValue | None:
 # COUNCIL ... at a regular meeting thereof this 9th day of March, 2023."
 _ADOPTED = re.compile(r"(?i)\b(?:passed|adopted|approved)\b[^.\n]{0,120}?\bthis\s+(?=\d)")
 _ADOPTED_BLOCKS = 12
+
+
+def _closing_date(blocks: list[str], read, within: int) -> tuple[int | None, DateValue | None]:
+    """The last of the closing `within` blocks that `read` finds a date in."""
+    for i in range(len(blocks) - 1, max(len(blocks) - within, 0) - 1, -1):
+        value = read(blocks[i])
+        if value is not None:
+            return i, value
+    return None, None
 
 
 def _adopted_date(block: str) -> DateValue | None:

@@ -1328,7 +1328,21 @@ def _timeline_entry(parsed: Parsed, s: int) -> bool:
     return timeline_year(parsed.text, start, end) is not None and sent.start <= start + 8
 
 
-_NOBODY = re.compile(r"nobody|none|noone")
+_NOBODY = frozenset(("nobody", "none", "noone"))
+
+
+def _nobody_acts(noun: Token, tokens) -> bool:
+    """ "Nobody at City Hall has ever proposed a tie with Moscow, Russia", "No one has
+    suggested a twinning with ...": the verb over the tie noun has nobody for subject."""
+    verb = next((t for t in ancestors(noun.i, tokens, 3) if t.pos in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    return any(
+        t.head == verb.i
+        and t.dep == "nsubj"
+        and (t.lower in _NOBODY or (t.lower == "one" and t.i > 0 and tokens[t.i - 1].lower == "no"))
+        for t in tokens[max(0, verb.i - 12) : verb.i]
+    )
 
 
 def _denied(anchor: int, tokens) -> bool:
@@ -1345,24 +1359,8 @@ def _denied(anchor: int, tokens) -> bool:
     words = [t.lower for t in tokens[max(0, noun.i - 8) : noun.i] if t.sent == noun.sent]
     if any(w in ("nor", "neither") for w in words) and ("there" in words or "any" in words):
         return True
-    # "Nobody at City Hall has ever proposed a tie with Moscow, Russia"
-    for verb in ancestors(noun.i, tokens, 3):
-        if verb.pos in ("VERB", "AUX"):
-            if any(
-                t.head == verb.i
-                and t.dep == "nsubj"
-                and _NOBODY.fullmatch(t.lower)
-                or (
-                    t.lower == "no"
-                    and t.head != t.i
-                    and tokens[t.head].head == verb.i
-                    and tokens[t.head].dep == "nsubj"
-                    and tokens[t.head].lower == "one"
-                )
-                for t in tokens[max(0, verb.i - 12) : verb.i]
-            ):
-                return True
-            break
+    if _nobody_acts(noun, tokens):
+        return True
     if noun.dep != "attr" or noun.head == noun.i:
         return False
     verb = noun.head

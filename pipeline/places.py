@@ -910,6 +910,14 @@ def _fragment(cand: _Candidate, tokens) -> bool:
     return False
 
 
+def _particled(i: int, j: int, tokens) -> bool:
+    """A commune's name joined by hyphens around a particle: "Magny-en-Vexin"."""
+    return any(
+        tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
+        for k in range(i + 1, j - 1)
+    )
+
+
 _MONTH_STEMS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 
 
@@ -1528,12 +1536,6 @@ def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     return kind, norm(" ".join(t.text for t in name))
 
 
-_TALKS = frozenset(("talks", "negotiations"))
-_BODY_WORDS = frozenset(
-    (*cues()["place_heads"], *cues()["institution_words"], "council", "borough", "committee")
-)
-
-
 def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks framed as one side of a twinning: "the town's twinning
     with Erquy", "Hay is also twinned with Redu"."""
@@ -1561,10 +1563,7 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         i >= 2
         and tokens[i - 1].lower == "with"
         and (tokens[i - 2].lower in rel_nouns() or tokens[i - 2].lower in _TALKS)
-        and any(
-            tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
-            for k in range(i + 1, j - 1)
-        )
+        and _particled(i, j, tokens)
     ):
         # ("began talks with Saint-Aubin-du-Cormier ..., and the twinning charter")
         return True  # "its dormant link with Magny-en-Vexin": a commune's name
@@ -2243,10 +2242,7 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         before[-2:-1]
         and before[-2] in _TALKS
         and before[-1] == "with"
-        and any(
-            tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
-            for k in range(cand.tok_start + 1, cand.tok_end - 1)
-        )
+        and _particled(cand.tok_start, cand.tok_end, tokens)
         and any(
             t.lower in _tie_words()
             for t in tokens[cand.tok_end : hi + 20]
