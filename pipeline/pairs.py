@@ -534,11 +534,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subj = _subject_place(anchor, tokens, su)
                     if subj is not None and subj != b_unit:
                         ua = subj
-                    elif (
-                        subj is None
-                        and _other_clause(su.units.units[ua].tok_start, anchor, tokens)
-                        and _body_acts(anchor, tokens, parsed.text)
-                        and _focal_council(places, parsed)
+                    elif subj is None and _council_acts_instead(
+                        su.units.units[ua].tok_start, anchor, tokens, places, parsed
                     ):
                         # "London and Buenos Aires did not restore relations until 1990,
                         # and only then did the council restore the twinning with Puerto
@@ -641,10 +638,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
                     if subj is not None:
                         a_units = [subj]
-                    elif (
-                        _other_clause(su.units.units[a_units[0]].tok_start, anchor, tokens)
-                        and _body_acts(anchor, tokens, parsed.text)
-                        and _focal_council(places, parsed)
+                    elif _council_acts_instead(
+                        su.units.units[a_units[0]].tok_start, anchor, tokens, places, parsed
                     ):
                         # "while the Hefei tie was frozen, a council member proposed adding
                         # a sister city in Taiwan": the council's city
@@ -1489,6 +1484,16 @@ _ACTING_BODIES = frozenset(
     "council councillor councillors councilor councilors aldermen assembly mayor "
     "municipality body board".split()
 )
+
+
+def _council_acts_instead(i: int, anchor: int, tokens, places: Places, parsed: Parsed) -> bool:
+    """The place at token i is the subject of another clause, and the clause holding the
+    tie noun has the document's own council acting: that council's city is the side."""
+    return (
+        _other_clause(i, anchor, tokens)
+        and _body_acts(anchor, tokens, parsed.text)
+        and _focal_council(places, parsed)
+    )
 
 
 def _other_clause(i: int, anchor: int, tokens) -> bool:
