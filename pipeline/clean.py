@@ -526,7 +526,13 @@ def _trailer_date(block: str) -> DateValue | None:
 
 # A resolution's closing formula, above its signature blocks: "ADOPTED BY THE CITY
 # COUNCIL ... at a regular meeting thereof this 9th day of March, 2023."
-_ADOPTED = re.compile(r"(?i)\b(?:passed|adopted|approved)\b[^.\n]{0,120}?\bthis\s+(?=\d)")
+# A report's own note of its adoption: "This Annual Report was adopted by the Members of
+# Wexford County Council at the Ordinary Meeting of the Council held on 8 May 2023".
+_ADOPTED = re.compile(
+    r"(?i)\b(?:passed|adopted|approved)\b[^.\n]{0,120}?\bthis\s+(?=\d)"
+    r"|\bthis\s+(?:[a-z]+\s+){0,2}(?:report|plan|strategy|policy|document)\s+was\s+"
+    r"(?:adopted|approved)\b[^.\n]{0,160}?\bon\s+(?=\d)"
+)
 _ADOPTED_BLOCKS = 12
 
 
@@ -540,7 +546,7 @@ def _closing_date(blocks: list[str], read, within: int) -> tuple[int | None, Dat
 
 
 def _adopted_date(block: str) -> DateValue | None:
-    found = _ADOPTED.search(block) if len(block) <= 240 else None
+    found = _ADOPTED.search(block) if len(block) <= 300 else None
     m = DATE_RE.match(block, found.end()) if found else None
     return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
 
@@ -686,7 +692,7 @@ _FILLER = re.compile(
 )
 
 
-_CELL_SEP = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+_CELL_SEP = re.compile(r"\s+[|–—•]\s+|\s+-\s+")
 _EDITION = re.compile(r"\((?:[^()]{0,30})\)")
 # "Minutes of the ... Meeting held ... on <date>", or its second line on its own
 # ("held in the Council Chamber, ... on Monday 14 October 2024").

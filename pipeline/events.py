@@ -546,6 +546,18 @@ def _concluded_tie(verb: Token, tokens, children) -> bool:
     return False
 
 
+def _restoring_object(verb: Token, tokens, children) -> bool:
+    """The verb's object is a document that restores a tie ("a charter restoring it")."""
+    return any(
+        tokens[c].dep == "dobj"
+        and any(
+            tokens[a].dep == "acl" and _trigger_for(tokens[a], tokens, ("retain",)) is not None
+            for a in children.get(c, ())
+        )
+        for c in children.get(verb.i, ())
+    )
+
+
 def _short_of(tok: Token, tokens) -> bool:
     """ "stops short of ending", "fell short of severing": the act is not done."""
     if tok.dep != "pcomp" or tokens[tok.head].lower != "of":
@@ -766,6 +778,21 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             for below in _triggers_below(i, tokens, children):
                 if below not in used:
                     add(below, target, suffix + ".below")
+
+    # "The two towns were first twinned in 1968": the verb of twinning, said of both
+    # sides of the tie in focus in a sentence naming none, is its beginning.
+    for s, sent in enumerate(parsed.sentences):
+        if s in by_sentence:
+            continue
+        for i in range(sent.tok_start, sent.tok_end):
+            tok = tokens[i]
+            if tok.pos != "VERB" or tok.lemma not in _TWIN_VERBS or i in used:
+                continue
+            if not any(_both_sides(tokens[c], tokens, children) for c in children.get(i, ())):
+                continue
+            target = _focus(parsed, ordered, sent)
+            if target is not None and target.b is not None:
+                add(i, target, ".focus")
 
     # "Talks began in 2022, when a delegation ... attended a trade fair in Foz", "the
     # Multan proposal had been initiated last year": talks or a proposal that began, in
@@ -1408,6 +1435,16 @@ _DIRECT = ("establish", "terminate", "suspend", "propose", "block", "retain")
 _DEFINITE = frozenset("the this that these those".split())
 _BOTH = frozenset("two both".split())
 _PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
+_TWIN_VERBS = frozenset("twin pair".split())
+
+
+def _both_sides(tok: Token, tokens, children) -> bool:
+    """A verb's subject that is both sides of a tie: "the two towns", "both cities"."""
+    return (
+        tok.dep in ("nsubj", "nsubjpass")
+        and tok.lower in _PAIR_NOUNS
+        and any(tokens[c].lower in _BOTH for c in children.get(tok.i, ()))
+    )
 
 
 def _plural_focus(tok: Token, tokens, children, parsed, ordered, sent) -> list:
@@ -2466,6 +2503,8 @@ def _classify(
         and _concluded_tie(tok, tokens, children)
     ):
         trig = _CONCLUDE_ENDS
+    if trig.cls == "establish" and _restoring_object(tok, tokens, children):
+        return []  # "signed a charter restoring the twinning": the signing is its restoration
     mods: list[str] = []
     if (
         _in_quoted_proposal(tok, tokens, parsed)
