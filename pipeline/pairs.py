@@ -984,17 +984,22 @@ def _list_relations(
     return out
 
 
+# (the word after "sister cities" that opens its list: "in", "including", "include")
+_LIST_OPENERS = frozenset("in including include includes included".split())
+
+
 def _semicolon_list(units, tokens, strong_words) -> int | None:
     """ "Decorah has sister cities in Fagernes, in Norway's Valdres valley; Zacatlán, a
-    cider-making town in Puebla; and, since last year, Musanze": a list its semicolons
-    mark, run on after the tie word without a colon. The index of the unit that opens
+    cider-making town in Puebla; and, since last year, Musanze", "Sapporo's sister cities
+    include Munich, ...; Shenyang in northeast China, since 1980; and Daejeon": a list its
+    semicolons mark, run on after the tie word without a colon. The index of the unit that opens
     it, or None."""
     words = [tokens[u.tok_start].lower if u.kind == "W" else "" for u in units]
     for i in range(len(units) - 2):
         if words[i] not in strong_words:
             continue
         k = i + 1 if words[i + 1] not in _COUNTED else i + 2  # "sister cities in"
-        if k + 1 < len(units) and words[k] in ("in", "including") and units[k + 1].kind == "P":
+        if k + 1 < len(units) and words[k] in _LIST_OPENERS and units[k + 1].kind == "P":
             return k if ";" in words[k + 2 :] else None
     return None
 

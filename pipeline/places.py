@@ -33,6 +33,7 @@ from pipeline.placescan import (
 )
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+_PLURAL_PLACES = frozenset("countries cities nations peoples provinces regions".split())
 _UNLISTED_CUES = frozenset(
     (
         "place.city_of", "place.qualified", "place.list_item", "place.neighbour",
@@ -1844,7 +1845,13 @@ def _cue(
         and tokens[cand.tok_end].text[:1].isupper()
     ):
         return "org.institution"  # "Sydney Airport", "Limerick University" untagged
-    if cand.qual_end > cand.tok_end and (cand.qual_country or cand.qual_admin1 or cand.qual_parent):
+    if (
+        cand.qual_end > cand.tok_end
+        and (cand.qual_country or cand.qual_admin1 or cand.qual_parent)
+        # (not "... Association for Friendship with Foreign Countries, China": a name
+        # ending in a plural of places is a body's, not a town's)
+        and tokens[cand.tok_end - 1].lower not in _PLURAL_PLACES
+    ):
         return "place.qualified"
     if (
         len(before) >= 2
