@@ -59,7 +59,9 @@ _COORD_SEP = (
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
     r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W (?:,\|[^ ]*\|W )?)?"
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
-    r"(?:,\|[^ ]*\|W )?)?with\|))?"
+    r"(?:,\|[^ ]*\|W )?)?with\|"
+    # (or before an aside: "with Salzgitter since 1951, one of the earliest ...")
+    r"|,\|[^ ]*\|W (?:a|an|one)\|))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
     # gazetteer knows only elsewhere
     r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"
@@ -75,8 +77,11 @@ _COORD_SEP = (
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
     # "Niebüll, a market town in Schleswig-Holstein close to the Danish border, and
     # Gien": a longer description set off before ", and"
-    r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
-    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W @P))?"
+    # (or "Salzgitter since 1951, one of the earliest Anglo-German twinnings after the
+    # war, and with Toruń")
+    r"(?:,\|[^ ]*\|W (?:a|an|one\|[^ ]*\|W of\|[^ ]*\|W the)\|[^ ]*\|W "
+    r"(?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
+    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W (?:with\|[^ ]*\|W )?@P))?"
     # "the town of Oyama at the foot of Mount Fuji, and ...": where it lies
     r"(?:(?:at|near)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P "
     r"|@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,5}?"
