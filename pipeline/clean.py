@@ -1054,6 +1054,109 @@ def _htmldate_fallback(html: str) -> str | None:
         return None
 
 
+# A heading about a place's ties: "Twin towns – sister cities", "Sister cities",
+# "International relations", "Partner cities", "Former twin towns".
+_TIE_HEADING = re.compile(r"(?i)\b(?:twin|sister|partner|friendship|international relations)")
+_TIE_HEADING_HTML = re.compile(
+    r"(?is)<h[2-4]\b[^>]*>(?:(?!</h[2-4]).){0,300}?"
+    r"\b(?:twin|sister|partner|friendship|international relations)"
+)
+_HEADINGS = ("h1", "h2", "h3", "h4")
+_NOTE_CLASSES = ("hatnote", "navbox", "reflist", "references", "noprint")
+
+
+def _restore_tie_sections(blocks: list[str], html: str) -> list[str]:
+    """Put back what a section about a town's ties holds when the extractor dropped it.
+
+    A wiki's "Twin towns – sister cities" section is a list of links ("Bourges,
+    France"), which link-density filters take for navigation, and its lead-in
+    ("Koszalin is twinned with:[3]") goes with it. Only a section whose heading the
+    extractor kept is restored, so sidebars and menus it dropped stay dropped.
+    """
+    if not _TIE_HEADING_HTML.search(html):
+        return blocks
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:  # noqa: BLE001 - malformed markup is the input's fault
+        return blocks
+    out = list(blocks)
+    present = " ".join(_bare(b) for b in blocks)
+    for heading in tree.iter(*_HEADINGS):
+        name = _heading_text(heading)
+        if not name or not _TIE_HEADING.search(name):
+            continue
+        at = next((i for i, b in enumerate(out) if _heading_text_of(b) == name.casefold()), None)
+        if at is None:
+            continue
+        missing = [
+            line for line in _section_lines(heading) if _bare(line.lstrip("- ")) not in present
+        ]
+        out[at + 1 : at + 1] = missing
+        present += " " + " ".join(_bare(line) for line in missing)
+    return out
+
+
+def _bare(text: str) -> str:
+    """Text without its reference marks ("[4]") and with single spaces, for comparing."""
+    return " ".join(re.sub(r"\[\d+\]", " ", text).split())
+
+
+def _heading_text(el) -> str:
+    return " ".join(re.sub(r"\[\s*edit\s*\]", " ", el.text_content()).split())
+
+
+def _heading_text_of(block: str) -> str:
+    return " ".join(re.sub(r"\[\s*edit\s*\]", " ", block).split()).casefold()
+
+
+def _section_lines(heading) -> list[str]:
+    """The text lines of what follows a heading up to the next heading: paragraphs,
+    list items ("- Bourges, France") and table rows (cells joined by " | ")."""
+    # (a heading wrapped in its own block: <div class="mw-heading"><h2>...</h2></div>)
+    start = heading
+    parent = heading.getparent()
+    if (
+        parent is not None
+        and parent.tag == "div"
+        and len(parent) == 1 + len(parent.findall("span"))
+    ):
+        start = parent
+    lines: list[str] = []
+    for sib in start.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib.tag in _HEADINGS or (sib.tag == "div" and any(True for _ in sib.iter(*_HEADINGS))):
+            break
+        lines.extend(_element_lines(sib))
+    return lines
+
+
+def _element_lines(el) -> list[str]:
+    if any(c in (el.get("class") or "") for c in _NOTE_CLASSES):
+        return []
+    for sup in el.iter("sup"):
+        sup.drop_tree()  # reference marks ("[3]")
+    if el.tag in ("ul", "ol"):
+        return [f"- {t}" for li in el.iter("li") if (t := " ".join(li.text_content().split()))]
+    if el.tag == "table":
+        rows = []
+        for tr in el.iter("tr"):
+            cells = [" ".join(c.text_content().split()) for c in tr if c.tag in ("td", "th")]
+            if any(cells):
+                rows.append("| " + " | ".join(cells) + " |")
+        return rows
+    if el.tag == "p":
+        text = " ".join(el.text_content().split())
+        return [text] if text else []
+    if el.tag == "div":
+        return [
+            line for child in el if isinstance(child.tag, str) for line in _element_lines(child)
+        ]
+    return []
+
+
 def _clean_html(html: str) -> Extracted | None:
     doc = _trafilatura(html, precision=True, metadata=True)
     text = doc.text if doc is not None else None
@@ -1072,6 +1175,7 @@ def _clean_html(html: str) -> Extracted | None:
         for block in _drop_title_repeat(_lines(text), title)
         if _has_words(block) and boilerplate_rule(block, "html") is None
     ]
+    blocks = _restore_tie_sections(blocks, html)
     iso = doc.date or _htmldate_fallback(html)
     author = " ".join(doc.author.split()) if doc.author else None
     return Extracted(blocks, title or None, author or None, _metadata_date(iso, html))
