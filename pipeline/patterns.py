@@ -56,7 +56,7 @@ _COORD_SEP = (
     r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
     # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
     # before a repeated "and with"
-    r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
+    r"(?:(?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
     r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W (?:,\|[^ ]*\|W )?)?"
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
     r"(?:,\|[^ ]*\|W )?)?with\|"
@@ -72,6 +72,9 @@ _COORD_SEP = (
     # (a participle's date or time, not a verb's object: "Milan, formed the network;")
     r"(?:in|on|since|at|by|from|back|to|during)\|[^ ]*\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"
+    # "with Nîmes in France, with which it signed in 1955, as well as Recklinghausen": the
+    # first one's own clause
+    r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,8}?(?=,))?"
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
