@@ -846,11 +846,12 @@ class Dater:
         return False
 
     def _ahead(self, ev: EventMention, sd: _SentDate) -> bool:
-        """A year-less month in a clause that looks ahead ("is expected to sign ... in
-        September", "will sign in March") that would fall before the report."""
-        if self.published is None or sd.value.precision != "month":
+        """A year-less month or day in a clause that looks ahead ("is expected to sign ...
+        in September", "will sign in March") that would fall before the report."""
+        # (or a year-less day: "will be debated at the next meeting on March 10")
+        if self.published is None or sd.value.precision not in ("month", "day"):
             return False
-        if sd.value.value >= self.published.value[:7]:
+        if sd.value.value >= self.published.value[: len(sd.value.value)]:
             return False
         sent = self.parsed.sentences[ev.sentence]
         chain = self.clause_chain(ev.trigger)

@@ -439,6 +439,15 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
             for t in tokens[lo : tok.i]
         ):
             return "propose"
+    if (
+        tok.lemma in ("decision", "resolution")
+        and tokens is not None
+        and any(
+            t.head == tok.i and t.lower in ("draft", "proposed")
+            for t in tokens[max(0, tok.i - 3) : tok.i]
+        )
+    ):
+        return "propose"  # "a draft decision to terminate the partnership": not yet taken
     if tok.lemma == "vote" and tokens is not None:
         # "a motion to scrap the twinning was voted down", "voted it down": defeated
         after = tokens[tok.i + 1 : tok.i + 4]
@@ -3275,6 +3284,28 @@ def _not_proceeding(parsed: Parsed, events: list[EventMention], children) -> lis
     return out
 
 
+_VOTING_BODIES = frozenset(
+    "council commission committee board assembly cabinet legislature councillor councilor "
+    "member alderman supervisor legislator lawmaker senate parliament they".split()
+)
+
+
+def _against_object(vote: Token, tokens, children) -> Token | None:
+    """What a body's vote went against: "The commission voted 4-1 against the proposal"
+    -> "proposal" (not one member's vote: "Park, who voted against the freeze")."""
+    if not any(
+        tokens[c].dep == "nsubj" and tokens[c].lemma in _VOTING_BODIES
+        for c in children.get(vote.i, ())
+    ):
+        return None
+    for c in children.get(vote.i, ()):
+        if tokens[c].lower == "against":
+            objs = [tokens[o] for o in children.get(c, ()) if tokens[o].dep == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
 def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[EventMention]:
     """ "The decision was later reversed", "the move failed": about the latest event."""
     tokens = parsed.tokens
@@ -3291,6 +3322,9 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 # "The motion CARRIED, 6-1" (capitals the tagger may read as a name):
                 # the proposal is done
                 trig = _CARRY_WORD
+            elif trig is None and tok.lemma == "vote" and _against_object(tok, tokens, children):
+                # "The commission voted 4-1 against the proposal": it failed
+                trig = _LOST_WORD
             elif trig is None and tok.pos == "VERB" and _modality_of(tok) == "block":
                 # "it was withdrawn the following year", "the plan was shelved": words
                 # that block what they govern, said in the passive of a proposal
@@ -3301,6 +3335,8 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue  # "I hope councillors vote the motion down when it comes up"
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
+            if trig is _LOST_WORD and tok.lemma == "vote":
+                args = [_against_object(tok, tokens, children)]
             if tok.dep == "acomp" and trig.cls == "fail":
                 # "The motion was LOST": the capitals read as a complement of "was"
                 args += [
