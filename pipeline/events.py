@@ -21,6 +21,7 @@ from pipeline.dates import timeline_year
 from pipeline.gazetteer import demonym_countries, norm
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import (
+    NEVER_HAPPENED,
     RelationMention,
     ancestors,
     contrast_between,
@@ -415,11 +416,6 @@ _MOVERS = frozenset(
 _CAME_TO_NOTHING = {
     "come": {"nothing"}, "fall": {"through"}, "fizzle": {"out"}, "peter": {"out"},
 }  # fmt: skip
-# Verbs that tell a failure only when denied, some with the word they need after them.
-_NEVER_HAPPENED = {
-    "go": {"ahead"}, "materialise": set(), "materialize": set(), "proceed": set(),
-    "eventuate": set(), "happen": set(),
-}  # fmt: skip
 
 
 def _modality_of(tok: Token, tokens=None) -> str | None:
@@ -477,11 +473,11 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         after = {t.lower for t in tokens[tok.i + 1 : tok.i + 3]}  # ("came to nothing")
         if after & _CAME_TO_NOTHING[tok.lemma]:
             return "fail"
-    if tok.lemma in _NEVER_HAPPENED and tokens is not None:
+    if tok.lemma in NEVER_HAPPENED and tokens is not None:
         # "the proposed twinning never went ahead", "the proposed partnership never
         # materialised", "did not proceed"
         after = {t.lower for t in tokens[tok.i + 1 : tok.i + 3]}
-        needed = _NEVER_HAPPENED[tok.lemma]
+        needed = NEVER_HAPPENED[tok.lemma]
         denied = any(
             t.head == tok.i and t.lower in ("never", "not", "n't")
             for t in tokens[max(0, tok.i - 3) : tok.i]

@@ -647,12 +647,18 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         if focal_side is None:
                             continue
                 # (N may be a place: "with a district of Baku" is a partner in Baku's country)
-                if rule.data.get("n_region") and any(
-                    su.units.units[n].kind == "P"
-                    and su.mentions[su.units.units[n].ref].place.kind != "province"
-                    for n in n_units
+                if (
+                    rule.data.get("n_region")
+                    and not _DISTRICT_IN.search(m.group(0))
+                    and any(
+                        su.units.units[n].kind == "P"
+                        and su.mentions[su.units.units[n].ref].place.kind != "province"
+                        for n in n_units
+                    )
                 ):
-                    continue  # "a village in Normandy", not "a town in Reading"
+                    # "a village in Normandy", not "a town in Reading" (but "a district in
+                    # Berlin" is one of the city's)
+                    continue
                 countries = [
                     su.mentions[su.units.units[n].ref].place.country
                     if su.units.units[n].kind == "P"
@@ -1469,13 +1475,24 @@ def _ending_denials() -> frozenset[str]:
     )  # fmt: skip
 
 
+_DISTRICT_IN = re.compile(r"(?:^| )(?:district|borough|ward)\|[^ ]*\|W in\|")
+
+# Verbs that tell a failure only when denied ("the proposed twinning never went ahead",
+# "was not progressed"), some with the word they need after them.
+NEVER_HAPPENED = {
+    "go": {"ahead"}, "materialise": set(), "materialize": set(), "proceed": set(),
+    "eventuate": set(), "happen": set(), "progress": set(), "pursue": set(),
+    "take": {"forward", "further"},
+}  # fmt: skip
+
+
 def _denied_above(anchor: int, tokens) -> bool:
     """A word above the tie noun denies it: "has no plans to seek a sister city in Korea",
     "does not want a partner in China" (not "will not renew its agreement with a Chinese
     city": an ending)."""
     for tok in ancestors(anchor, tokens, 5):
-        if tok.lemma in _ending_denials():
-            return False
+        if tok.lemma in _ending_denials() or tok.lemma in NEVER_HAPPENED:
+            return False  # (a proposal "not progressed" was made, and failed)
         lo = max(0, tok.i - 4)
         if any(
             t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))
