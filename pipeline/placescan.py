@@ -247,7 +247,7 @@ _REL_PLURAL = (
 _LIST_HEADING = re.compile(
     # "Former relationships": a list's own heading only with its qualifier
     r"(?i)^(?:former|past|previous|ended)\s+(?:relationships|partnerships|links|ties)$|"
-    rf"^(?:(?:former|current|other|international|our)\s+)?"
+    rf"^(?:(?:former|current|other|international|our|and)\s+){{0,4}}"
     r"(?:(?:sister|twin|partner|friendship)\s*(?:and|&|/)\s*)?"  # "Sister and friendship cities"
     rf"{_REL_PLURAL}"
     rf"(?:\s*(?:[–—-]|and|&|/)\s*(?:{_REL_PLURAL}|provinces|regions))?"
@@ -293,6 +293,10 @@ def _is_intro(line: str) -> bool:
     return len(line.split()) <= 8 and _LIST_HEADING.match(line) is not None
 
 
+def _caption_row(line: str) -> bool:
+    return table_row(line) and sum(1 for c in cells(line) if c.strip()) == 1
+
+
 def table_row(line: str) -> bool:
     """A row of a text table: cells split by bars or tabs (a table copied from a page)."""
     return "|" in line or "\t" in line.strip()
@@ -336,7 +340,9 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             while j < len(lines):
                 ls, le = lines[j]
                 line = text[ls:le].strip()
-                if table_header(line):
+                if table_header(line) or (not found and _caption_row(line)):
+                    # (and a caption printed as the table's first row: "| City of
+                    # Greater Bendigo international relationships | | | |")
                     j += 1
                     continue
                 limit = _MAX_ROW_WORDS if table_row(line) else _MAX_ITEM_WORDS
