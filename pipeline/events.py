@@ -1756,9 +1756,15 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 r.b is not None and _just_before(objs[0].i + 1, r.b.tok_start, tokens)
                 for r in by_sentence.get(s, ())
             )
+            # ("... and with Kempten since 1991": hung on a partner of the sentence)
+            on_partner = any(
+                r.b is not None and r.b.tok_start <= head.i < r.b.tok_end
+                for r in by_sentence.get(s, ())
+            )
             if not (
                 headed
                 or before_partner
+                or on_partner
                 or head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
