@@ -352,10 +352,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if rule.data.get("b_not_of"):
                     # "Shinagawa, a ward of Tokyo, with which Portland ...": the ward is
                     # the partner, not the city it belongs to.
+                    # Nor is "Anshan, a steel-making city in China's Liaoning province,
+                    # with which Lethbridge signed" the province's.
                     b_units = [
                         u for u in b_units
-                        if su.units.units[u].tok_start == 0
-                        or tokens[su.units.units[u].tok_start - 1].lower != "of"
+                        if not _where_it_lies(tokens[su.units.units[u].tok_start], tokens)
                     ]  # fmt: skip
                 b_units = [_owned_district(su, u, tokens) for u in b_units]
                 b_units, gapped = _gapped(su, b_units, tokens)
@@ -1484,6 +1485,14 @@ NEVER_HAPPENED = {
     "eventuate": set(), "happen": set(), "progress": set(), "pursue": set(),
     "take": {"forward", "further"},
 }  # fmt: skip
+
+
+def _where_it_lies(tok: Token, tokens) -> bool:
+    """The place (or the noun it names: "China's Liaoning province") is the object of
+    "of" or "in": where something described before it lies."""
+    while tok.dep in ("compound", "poss", "amod", "nmod") and tok.head != tok.i:
+        tok = tokens[tok.head]
+    return tok.dep == "pobj" and tokens[tok.head].lower in ("of", "in")
 
 
 def _denied_above(anchor: int, tokens) -> bool:
