@@ -1084,10 +1084,10 @@ def _restore_tie_sections(blocks: list[str], html: str) -> list[str]:
     out = list(blocks)
     present = " ".join(_bare(b) for b in blocks)
     for heading in tree.iter(*_HEADINGS):
-        name = _heading_text(heading)
+        name = _heading_text(heading.text_content())
         if not name or not _TIE_HEADING.search(name):
             continue
-        at = next((i for i, b in enumerate(out) if _heading_text_of(b) == name.casefold()), None)
+        at = next((i for i, b in enumerate(out) if _heading_text(b) == name), None)
         if at is None:
             continue
         missing = [
@@ -1103,12 +1103,9 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"\[\d+\]", " ", text).split())
 
 
-def _heading_text(el) -> str:
-    return " ".join(re.sub(r"\[\s*edit\s*\]", " ", el.text_content()).split())
-
-
-def _heading_text_of(block: str) -> str:
-    return " ".join(re.sub(r"\[\s*edit\s*\]", " ", block).split()).casefold()
+def _heading_text(text: str) -> str:
+    """A heading's words without a wiki's "[edit]" link, for comparing."""
+    return " ".join(re.sub(r"\[\s*edit\s*\]", " ", text).split()).casefold()
 
 
 def _section_lines(heading) -> list[str]:
@@ -1136,7 +1133,7 @@ def _section_lines(heading) -> list[str]:
 def _element_lines(el) -> list[str]:
     if any(c in (el.get("class") or "") for c in _NOTE_CLASSES):
         return []
-    for sup in el.iter("sup"):
+    for sup in list(el.iter("sup")):
         sup.drop_tree()  # reference marks ("[3]")
     if el.tag in ("ul", "ol"):
         return [f"- {t}" for li in el.iter("li") if (t := " ".join(li.text_content().split()))]

@@ -1443,13 +1443,16 @@ _PAIR_NOUNS = frozenset("cities towns municipalities sides councils".split())
 _TWIN_VERBS = frozenset("twin pair".split())
 
 
-def _both_sides(tok: Token, tokens, children) -> bool:
-    """A verb's subject that is both sides of a tie: "the two towns", "both cities"."""
-    return (
-        tok.dep in ("nsubj", "nsubjpass")
-        and tok.lower in _PAIR_NOUNS
-        and any(tokens[c].lower in _BOTH for c in children.get(tok.i, ()))
+def _two_sides(tok: Token, tokens, children) -> bool:
+    """Both sides of a tie: "the two towns", "both cities"."""
+    return tok.lower in _PAIR_NOUNS and any(
+        tokens[c].lower in _BOTH for c in children.get(tok.i, ())
     )
+
+
+def _both_sides(tok: Token, tokens, children) -> bool:
+    """A verb's subject that is both sides of a tie."""
+    return tok.dep in ("nsubj", "nsubjpass") and _two_sides(tok, tokens, children)
 
 
 def _plural_focus(tok: Token, tokens, children, parsed, ordered, sent) -> list:
@@ -1510,10 +1513,7 @@ def _refers_back(tok: Token, tokens, children, sent) -> bool:
     for c in children.get(tok.i, ()):
         if tokens[c].dep == "det" and tokens[c].lower in _DEFINITE and not plural:
             return True
-    for t in tokens[sent.tok_start : sent.tok_end]:
-        if t.lower in _PAIR_NOUNS and any(tokens[c].lower in _BOTH for c in children.get(t.i, ())):
-            return True
-    return False
+    return any(_two_sides(t, tokens, children) for t in tokens[sent.tok_start : sent.tok_end])
 
 
 def _demonstrative_ties(sent, rms, tokens, children, strong_words, used, add) -> None:
