@@ -137,6 +137,7 @@ class _SentDate:
     since: bool  # "since 1995": when the relationship began, not when the event happened
 
 
+_DATES_TO = re.compile(r"\b(?:dat(?:es|ed|ing)|goes|went|going)(?:\s+back)?\s+to\s*$")
 _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
 _LOOKING_AHEAD = frozenset(
@@ -1200,6 +1201,20 @@ class Dater:
             and self.published is not None
             and first.value.value[:4] < self.published.value[:4]
         )
+        if len(lead) > 4 and "+anaphora" in ev.rule_id:
+            # "The relationship hit a bump in 2017, when a councillor moved to end it.
+            # The motion failed 9-2": a proposal's fate shares the one year its
+            # sentence gives, wherever it stands there
+            # (not a tie's age: "a resolution in February to end the relationship,
+            # which dates back to 1984")
+            told = [
+                d for d in dates
+                if not d.since and not _DATES_TO.search(self.parsed.text, 0, d.value.start or 0)
+            ]  # fmt: skip
+            years = {d.value.value[:4] for d in told}
+            if len(told) == len(dates) and len(years) == 1 and not told[0].relative:
+                v = told[0].value
+                return EventDate(DateValue(v.value[:4], "year", v.start, v.end), "explicit")
         if len(lead) > 4 or (first.relative and not back):
             return None
         return EventDate(first.value, "relative" if first.relative else "explicit")

@@ -409,7 +409,8 @@ def _instrument(tok: Token, children, tokens) -> bool:
 _MOVERS = frozenset(
     "member councillor councilor cllr alderman alderwoman councilman councilwoman "
     # (abbreviated titles: "Cr Tom Vale first moved to end it")
-    "commissioner supervisor trustee cr cr. clr ald ald.".split()
+    "commissioner supervisor trustee cr cr. clr ald ald. coun coun. cllr. alderperson "
+    "selectman selectwoman assemblyman assemblywoman legislator".split()
 )
 
 
@@ -430,7 +431,13 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
             and t.dep == "nsubj"
             and (
                 t.lemma in _MOVERS
-                or any(k.head == t.i and k.lemma in _MOVERS for k in tokens[max(0, t.i - 3) : t.i])
+                or any(
+                    k.lower in _MOVERS
+                    # ("In 2017 Coun. Dave Hartwick moved": the parser may hang the
+                    # title elsewhere; a title right before the name is the name's)
+                    and (k.head == t.i or all(x.pos == "PROPN" for x in tokens[k.i + 1 : t.i]))
+                    for k in tokens[max(0, t.i - 3) : t.i]
+                )
             )
             for t in tokens[lo : tok.i]
         ):
@@ -666,6 +673,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         for clause in _tie_clause_on_partner(rm, tokens, children):
             add(clause, rm, ".below")  # (each of the coordinated partners)
     for trig_tok, rm in _pronoun_ties(parsed, by_sentence, tokens):
+        if trig_tok not in used:
+            add(trig_tok, rm, ".pronoun")
+    for trig_tok, rm in _it_after_tie_subject(parsed, by_sentence, ordered, tokens, children):
         if trig_tok not in used:
             add(trig_tok, rm, ".pronoun")
     for rm in relations:
@@ -1340,6 +1350,38 @@ def _pronoun_ties(parsed: Parsed, by_sentence, tokens) -> list[tuple[int, Relati
                 classes = _ENDED_OR_RESTORED if decided else ("terminate", "suspend")
             if verb.pos == "VERB" and _trigger_for(verb, tokens, classes):
                 out.append((verb.i, rm))
+    return out
+
+
+def _it_after_tie_subject(
+    parsed: Parsed, by_sentence, ordered, tokens, children
+) -> list[tuple[int, RelationMention]]:
+    """ "The relationship hit a bump in 2017, when Coun. Dave Hartwick moved to end it":
+    "it", the object of a verb that ends or suspends, in a sentence naming no tie but
+    opening on "the relationship", is that relationship, the one in focus."""
+    out = []
+    for s, sent in enumerate(parsed.sentences):
+        if by_sentence.get(s):
+            continue
+        subject = next(
+            (
+                t for t in tokens[sent.tok_start : min(sent.tok_end, sent.tok_start + 4)]
+                if t.dep in ("nsubj", "nsubjpass")
+                and t.lower in _ENDED_OBJECTS
+                and _definite_singular(t, tokens, children)
+            ),
+            None,
+        )  # fmt: skip
+        if subject is None:
+            continue
+        for tok in tokens[subject.i + 1 : sent.tok_end]:
+            if tok.lower != "it" or tok.dep != "dobj":
+                continue
+            verb = tokens[tok.head]
+            if verb.pos == "VERB" and _trigger_for(verb, tokens, ("terminate", "suspend")):
+                target = _focus(parsed, ordered, sent)
+                if target is not None and target.b is not None:
+                    out.append((verb.i, target))
     return out
 
 
@@ -2414,6 +2456,13 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                     # "suspending contacts with our partner city in Belarus", "suspend
                     # all contacts under the partnership": what is done to the dealings
                     # with a partner city, or under the tie, is done to the tie.
+                    tok = head
+                    continue
+                if tok.lower == "including" and (
+                    head.lemma in DEALINGS or head.lower in ("relations", "ties", "links")
+                ):
+                    # "suspended relations with Israel, including the city's twinning
+                    # with Herzliya": what is done to all dealings is done to each named
                     tok = head
                     continue
                 if head.lower in rel_nouns() and tok.lower == "with" and _bare(head, tokens):

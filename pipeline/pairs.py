@@ -431,6 +431,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     and not _names_a_thing(su.units.units[u], tokens)
                     and su.mentions[su.units.units[u].ref].place.key != mb.place.key
                 ]  # fmt: skip
+                item = _list_item_start(su, m.start(), tokens)
+                if item is not None:
+                    # "...; (b) That the twinning agreement with Windhoek be retained": a
+                    # resolution's lettered item is a clause of its own
+                    before = [u for u in before if su.units.units[u].tok_start > item]
                 aside_only = False
                 if anchor is not None:
                     # a place in a relative clause that does not hold the tie is no side
@@ -1947,6 +1952,26 @@ def _where_partners_lie(unit, tokens) -> bool:
     return i >= 2 and tokens[i - 1].lower == "in" and tokens[i - 2].lower in _PARTNER_NOUNS
 
 
+def _list_item_start(su: SentenceUnits, at: int, tokens) -> int | None:
+    """The token opening the lettered or numbered item ("; (b)", "; ii)") the match at
+    unit-text offset `at` lies in, if the sentence runs several items together."""
+    end = su.units.units[su.units.unit_at(at)].tok_start
+    start = su.units.units[0].tok_start
+    for k in range(end - 2, start - 1, -1):
+        if tokens[k].text != ";":
+            continue
+        nxt = [t.text for t in tokens[k + 1 : min(end, k + 4)]]
+        if nxt[:1] == ["("] and len(nxt) == 3 and nxt[2] == ")":
+            label = nxt[1]  # "; (b)"
+        elif len(nxt) >= 2 and nxt[1] == ")":
+            label = nxt[0]  # "; ii)"
+        else:
+            continue
+        if len(label) <= 4:
+            return k
+    return None
+
+
 def _partner_position(unit, tokens) -> bool:
     """The name is the object of "with", directly or through "the Chinese city of": a
     partner in a tie, not the side that acts ("calling on Saskatchewan to sever its
@@ -1964,6 +1989,10 @@ def _partner_position(unit, tokens) -> bool:
         tok = tokens[tok.head]
     if tok.dep == "pobj" and tokens[tok.head].lower == "of":
         noun = tokens[tokens[tok.head].head]  # "the Chinese city of Xi'an"
+        if noun.lower in ("respect", "regard"):
+            # "supported the recommendation in respect of Nanchang but moved that the
+            # twinning with Windhoek be retained": a tie spoken about, not a side
+            return True
         if noun.lower not in _PLACE_NOUNS:
             return False
         tok = noun
@@ -2340,6 +2369,12 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
         if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
             return unit_of[t.i]
+        if t.head == head.i and t.lower == "of":
+            # "The council of Saint-Méen-le-Grand, a town west of Rennes, voted": a long
+            # name's head word lies beyond the window, the locator's within it
+            obj = next((o for o in tokens[t.i + 1 : t.i + 10] if o.head == t.i), None)
+            if obj is not None and obj.dep == "pobj" and obj.i in unit_of:
+                return unit_of[obj.i]
     for t in tokens[head.i + 1 : head.i + 12]:
         if t.head == head.i and t.dep == "appos" and t.i in unit_of:
             # "HEFEI, Oct. 20 (Xinhua) -- Wuhu, a manufacturing hub ..., established":

@@ -1776,7 +1776,9 @@ def _demonym_before(i: int, tokens, gaz: Gazetteer) -> str | None:
     return None
 
 
-_BODY_KINDS = frozenset("regional city town district municipal county borough shire".split())
+_BODY_KINDS = frozenset(
+    "regional city town district municipal county borough shire common metropolitan".split()
+)
 _UNITED_COUNTRY = re.compile(r"\bunited (?:kingdom|states|arab emirates|republic)\b")
 
 
@@ -2497,7 +2499,9 @@ _ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality
 # words that name a kind of council, not its place ("Regional Council", "Arts Council")
 _COUNCIL_KINDS = frozenset(
     "regional state provincial national general executive legislative security arts "
-    "district county shire parish community youth student students".split()
+    "district county shire parish community youth student students "
+    # "Ithaca's Common Council", "the Metropolitan Council", "the Municipal Council"
+    "common metropolitan municipal city town borough village".split()
 )
 _REGION_ADJECTIVES = frozenset("asian african european american pacific atlantic".split())
 _NOT_ANAPHOR_AFTER = frozenset(
@@ -2761,6 +2765,23 @@ _PAIRING_VERBS = frozenset("twin pair link partner".split())
 _LISTING_VERBS = frozenset("are were include includes included including".split())
 
 
+_OFFICIALS = frozenset("mayor governor leader head chairman chairwoman counterpart".split())
+
+
+def _mayor_and_counterpart(i: int, sent, tokens) -> bool:
+    """ "Mayor Lewis Ngata and the (vice-)mayor of Rizhao": a mayor named by title alone,
+    coordinated with another place's official."""
+    j = i + 1
+    while j < sent.tok_end and j <= i + 3 and tokens[j].pos == "PROPN":
+        j += 1
+    if j == i + 1 or j >= sent.tok_end or tokens[j].lower not in ("and", "&"):
+        return False
+    rest = [t.lower for t in tokens[j + 1 : min(sent.tok_end, j + 6)]]
+    while rest and rest[0] in ("the", "his", "her", "vice", "deputy", "executive", "-"):
+        rest = rest[1:]
+    return len(rest) >= 2 and rest[0] in _OFFICIALS and rest[1] in ("of", "from")
+
+
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
@@ -2861,6 +2882,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
             ):
                 # "Its link with Argentan ..." opening a sentence; "After a debate, its
                 # municipal executive board pulled the plug on the twinning with ..."
+                start, end = i, i + 1
+            elif (
+                tok.text == "Mayor"
+                and i == sent.tok_start
+                and _mayor_and_counterpart(i, sent, tokens)
+            ):
+                # "Mayor Lewis Ngata and the vice-mayor of Rizhao ... signed a sister city
+                # agreement": the local paper's own mayor beside the partner's official
                 start, end = i, i + 1
             elif tok.lower == "our" and any(
                 t.lower in _OWN_RELATION for t in tokens[i + 1 : min(i + 4, sent.tok_end)]
