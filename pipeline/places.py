@@ -2477,6 +2477,16 @@ def _resolve(
         qual_country = hinted_country
         if hinted_admin1:
             qual_admin1.add(hinted_admin1)
+    if not qual_country and not qual_admin1 and cand.qual_parent is None and kind == "city":
+        # "Greater Sudbury signed ... Sudbury residents": the bare name of a city the
+        # text also names in full, not a smaller namesake elsewhere
+        greater = [
+            c for c in cand.cities
+            if norm(c.name) == f"greater {cand.key}" and norm(c.name) in doc.known
+        ]  # fmt: skip
+        if len(greater) == 1:
+            (city,) = greater
+            return Place(city.name, city.country, city.geonameid, city.admin1, kind)
     place = resolve(
         cand.key, cand.cities, qual_country, qual_admin1, cand.qual_parent, local,
         doc.countries, kind, surface,

@@ -164,7 +164,14 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             continue
         country, admin1 = hints.get(span.key, (None, None))
         in_full = [c for c in cities if c.geonameid in named_in_full]
-        if len(in_full) == 1 and all(norm(c.name) != span.key for c in cities):
+        # "Greater Sudbury signed ... Sudbury residents": the city's short name, not a
+        # smaller namesake elsewhere
+        greater = [c for c in in_full if norm(c.name) == f"greater {span.key}"]
+        if len(greater) == 1 and not hints.get(span.key, (None, None))[0]:
+            in_full = greater
+        if len(in_full) == 1 and (
+            all(norm(c.name) != span.key for c in cities) or in_full == greater
+        ):
             # "Bariloche" in a story that also writes "San Carlos de Bariloche": that
             # place, however small for a name it bears only as an alternate
             city = in_full[0]
