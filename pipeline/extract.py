@@ -97,7 +97,10 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             or (
                 strong
                 and (
-                    weak_re.search(chunk) or _ORDINAL_WITH.search(chunk) or _ONE_WITH.search(chunk)
+                    weak_re.search(chunk)
+                    or _ORDINAL_WITH.search(chunk)
+                    or _ONE_WITH.search(chunk)
+                    or _DASHED_YEAR.search(chunk)
                 )
             )
             # (minutes record the vote up to five paragraphs after the motion)
@@ -156,6 +159,8 @@ _ORDINAL_WITH = re.compile(
 # "A motion to end the one with Zakopane", "ending four of them: those with Tver, ...":
 # pair.acted_on_one_with reads the pronoun as a tie named before
 _ONE_WITH = re.compile(r"(?i)\b(?:the\s+one|those)\s+with\b")
+# "Everett–Iwakuni (1962), Port Angeles–Mutsu (1965)": pair.dashed_list_item
+_DASHED_YEAR = re.compile(r"\w\s?[–—-]\s?[A-Z][^()\n]{0,40}\((?:1[89]|20)\d\d\)")
 _PROPOSED_WORD = re.compile(r"(?i)\b(?:proposed|suggested|floated|mooted|tabled|submitted)\b")
 _YEAR_WORD = re.compile(r"\b(?:1[89]|20)\d\d\b")
 

@@ -321,7 +321,13 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "The agreement with Donetsk ..., and ties with Estelí"
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
-                a_units = [u for u in a_units if not _names_a_thing(su.units.units[u], tokens)]
+                a_units = [
+                    u for u in a_units
+                    if not _names_a_thing(su.units.units[u], tokens)
+                    # ("an enquiry from a city in Umbria seeking a partnership with
+                    # Heidelberg": where the unnamed side lies)
+                    and not _locates_unnamed(su.units.units[u], tokens)
+                ]  # fmt: skip
                 b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
                 # "Baguio's sister cities in California and South Korea": where the
                 # partners lie, not a partner
@@ -702,6 +708,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 out.append(m)
     out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
     out = [r for r in out if r.b is None or not _denied_next(parsed, r.sentence)]
+    # (a place is never its own partner, however a rule reached both sides)
+    out = [r for r in out if r.b is None or r.a.place.key != r.b.place.key]
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
 
@@ -1950,6 +1958,20 @@ def _where_partners_lie(unit, tokens) -> bool:
     town after "a sister city in" may be the partner itself)."""
     i = unit.tok_start
     return i >= 2 and tokens[i - 1].lower == "in" and tokens[i - 2].lower in _PARTNER_NOUNS
+
+
+_UNNAMED_HEADS = frozenset("city town village municipality port commune district".split())
+
+
+def _locates_unnamed(unit, tokens) -> bool:
+    """The name locates a place left unnamed: "a city in Umbria", "a town in Bavaria"."""
+    k = unit.tok_start
+    return (
+        k >= 3
+        and tokens[k - 1].lower == "in"
+        and tokens[k - 2].lower in _UNNAMED_HEADS
+        and tokens[k - 3].lower in ("a", "an", "another")
+    )
 
 
 def _list_item_start(su: SentenceUnits, at: int, tokens) -> int | None:

@@ -2232,6 +2232,19 @@ def _gapped_with(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     )
 
 
+def _tie_talk_near(cand: _Candidate, tokens) -> bool:
+    """Sister-city words in the candidate's sentence or the one before it."""
+    sent = tokens[cand.tok_start].sent
+    lo = max(0, cand.tok_start - 60)
+    return any(
+        t.lower in _REL_WORDS and sent - 1 <= t.sent <= sent
+        for t in tokens[lo : min(len(tokens), cand.tok_end + 30)]
+    )
+
+
+_YEAR_WORD = re.compile(r"1[89]\d\d|20\d\d")
+
+
 def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: bool = False) -> bool:
     """Right next to relationship vocabulary: "sister city of X", "X's sister city".
 
@@ -2338,11 +2351,12 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         and cand.cities
     ):
         return True  # "Stroud first twinned with Saint-Ismier; the Duderstadt link followed"
+    dated = 1 if after[1:2] and _YEAR_WORD.fullmatch(after[1]) else 0  # "Kennewick's 1983 charter"
     if (
         after[:1] in (["'s"], ["’s"])
-        and after[1:2]
-        and after[1] in rel_nouns()
-        and after[2:3] == ["with"]
+        and after[1 + dated : 2 + dated]
+        and after[1 + dated] in rel_nouns()
+        and after[2 + dated : 3 + dated] == ["with"]
         and not weak
     ):
         return True  # "the termination of Joensuu's agreement with Petrozavodsk"
@@ -2352,6 +2366,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         and any(w in _REL_WORDS for w in after[1:4])
     ):
         return True  # "Nelson has four sister cities"
+    if (
+        after[:2] == ["signed", "with"]
+        and not weak
+        and cand.cities
+        and _tie_talk_near(cand, tokens)
+    ):
+        return True  # "Anacortes signed with Obihiro in 1974" in a history of sister cities
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
         return True  # "Tartu is twinned with", "Reading, twinned with"
     if _linked_by_tie(cand, tokens):
@@ -2764,7 +2785,9 @@ def focal_place(
     # more: a staff report about a new partner is still its own city's. A partner the
     # headline names after "with" is not that place ("... votes to keep its twinning
     # with Russia's Kaliningrad").
-    counts[(opener or pool[0]).place.key] += 1
+    # (the first counted: a name skipped above, "a city in Umbria", counts for nothing)
+    opener = opener or next(m for m in pool if m.place.key in counts)
+    counts[opener.place.key] += 1
     key = max(counts, key=lambda k: (counts[k], -first[k].start))
     return first[key].place
 
