@@ -432,6 +432,15 @@ def _read_header(
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
     if date is None:
+        # A paper's or journal's issue line: "Working Paper No. 14, March 2021", "Vol. 38,
+        # No. 4, December 2010, pp. 512-515", "Latin American Municipal Studies 23 (2008):
+        # 77-102" (never the dates of the works it cites, further down)
+        for i in header:
+            value = _issue_date(blocks[i])
+            if value is not None:
+                date_at, date = i, value
+                break
+    if date is None:
         # A standfirst between headline and date ("An Ohio city's bond with ... chapter." /
         # "Published Aug. 4, 2021"): a labelled date line just below it.
         after = header[-1] + 1 if header else 0
@@ -488,6 +497,30 @@ def _read_header(
             if filed is not None:
                 date_at, date = lead, filed
     return title, author, date_at, date
+
+
+_ISSUE_LINE = re.compile(
+    r"(?i)^[^\n]{0,80}?(?:"
+    r"\b(?:working|discussion|research|occasional|policy|briefing)\s+paper\s+(?:no\.?\s*)?"
+    r"[\w./-]{1,10},?\s+"
+    r"|\bvol(?:\.|ume)?\s*\d{1,4},\s*(?:no\.?|issue)\s*\d{1,4},\s*"
+    r")(?P<date>(?:(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+)?(?:19|20)\d\d)\b"
+)
+# "Latin American Municipal Studies 23 (2008): 77-102": a journal, its volume, year, pages
+_JOURNAL_LINE = re.compile(
+    r"^[A-Z][\w&'’ .-]{5,80}\s\d{1,3}(?:\(\d{1,2}\))?\s*\((?P<date>(?:19|20)\d\d)\)\s*:\s*"
+    r"\d+\s*[-–]\s*\d+\s*$"
+)
+
+
+def _issue_date(block: str) -> DateValue | None:
+    if len(block) > 160:
+        return None
+    m = _ISSUE_LINE.match(block) or _JOURNAL_LINE.match(block)
+    if m is None:
+        return None
+    return parse_expression(m.group("date"), None, m.start("date"), m.end("date"))
 
 
 _WIRE_NO_YEAR = re.compile(
@@ -594,6 +627,8 @@ _TRAILER = re.compile(
     # on 28/08/2023" (not a wiki's "last edited" stamp of its latest change)
     r"|(?:page\s+)?last\s+(?:updated|modified|reviewed)\s*:?\s*(?:on\s+)?"
     r"|(?:issued|date\s+of\s+issue|published|posted)\s*:\s*"  # "Issued: 12/04/2022 | ..."
+    # "© 2022 Urban Foreign Policy Network. Posted 11/08/2022"
+    r"|\bposted\s+(?:on\s+)?(?=\d)"
     # a municipal page's "Stand: 14.06.2023" (German: as of)
     r"|stand\s*:\s*"
     # "This article appeared in the print edition of The Examiner on Tuesday, November 21"
