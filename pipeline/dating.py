@@ -759,6 +759,9 @@ class Dater:
             or (ev.type == "retained" and ".future" in ev.rule_id and "+realize" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
+            # a report's recommendation: "3. Formally conclude the friendship
+            # relationships with Kalamata and Wenzhou"
+            or (ev.type.endswith("proposed") and self._imperative(ev))
             # "The proposed tie with Queenstown was first raised by tour operators"
             or (ev.type == "proposed" and self._draft_subject_past(ev))
         ):
@@ -824,6 +827,18 @@ class Dater:
         opened = before.count("“") - before.count("”")
         straight = before.count('"') % 2
         return opened > 0 or straight == 1
+
+    def _imperative(self, ev: EventMention) -> bool:
+        """The trigger opens its sentence in the bare form, after at most an item number
+        and an adverb: an instruction or recommendation, not a report."""
+        tok = self.tokens[ev.trigger]
+        if tok.tag != "VB" or tok.dep != "ROOT":
+            return False
+        sent = self.parsed.sentences[ev.sentence]
+        before = self.tokens[sent.tok_start : tok.i]
+        return len(before) <= 3 and all(
+            t.pos in ("NUM", "PUNCT", "ADV", "X") or t.tag == "LS" for t in before
+        )
 
     def _present_proposal(self, ev: EventMention) -> bool:
         """ "talks on establishing ... are under way", "the city is in talks with ...",

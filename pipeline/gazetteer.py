@@ -399,6 +399,14 @@ def capitalised(text: str, start: int = 0, end: int | None = None) -> bool:
     """A capitalised word, or one with a lowercase prefix before its capital, as Zulu
     and Xhosa place names are written ("eThekwini", "eMalahleni")."""
     end = len(text) if end is None else end
-    return text[start].isupper() or (
-        end - start > 3 and text[start].islower() and text[start + 1].isupper()
+    return (
+        text[start].isupper()
+        or (end - start > 3 and text[start].islower() and text[start + 1].isupper())
+        # an elided article before the capital: "Les Sables-d'Olonne", "Villeneuve-d'Ascq"
+        or (
+            end - start > 3
+            and text[start] in "dl"
+            and text[start + 1] in "'’"
+            and text[start + 2].isupper()
+        )
     )

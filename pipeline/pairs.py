@@ -490,7 +490,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                     # other place goes on about the city of the pair named just before it.
-                    ma = _previous_a(out, mb.place, parsed, s, places.focal)
+                    ma = _run_in_head(parsed, places, s) or _previous_a(
+                        out, mb.place, parsed, s, places.focal
+                    )
                     if ma is None and (
                         (
                             strong
@@ -2417,6 +2419,21 @@ def _national_relations(rm: RelationMention, tokens) -> bool:
     places are as often their governments' (see without_governments); they lend no side
     to a tie told after them."""
     return not rm.strong and rm.anchor is not None and tokens[rm.anchor].lower == "relations"
+
+
+def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
+    """ "Crawley. A motion to end the twinning with Dorsten ...": the town named alone as
+    the paragraph's run-in heading is the one the paragraph is about."""
+    sent = parsed.sentences[s]
+    first = next(k for k, x in enumerate(parsed.sentences) if x.paragraph == sent.paragraph)
+    if first == s:
+        return None
+    head = parsed.sentences[first]
+    named = [m for m in places.mentions if head.start <= m.start < head.end and m.tok_start >= 0]
+    label = parsed.text[head.start : head.end].strip().rstrip(".:")
+    if len(named) == 1 and named[0].text == label:
+        return named[0]
+    return None
 
 
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None):

@@ -3076,7 +3076,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         # a partner named before ("talks ... with County Kerry") is not
                         # the county that acts
                         own_kind = [m for m in named_kind if m.place.key not in partners]
-                        if own_kind or named_kind:
+                        # (but a paragraph about a town of its own, "Stafford. The
+                        # borough's link with Belfort ...", speaks of that town)
+                        earlier_only = in_para and all(
+                            m.start < p_start for m in own_kind or named_kind
+                        )
+                        if (own_kind or named_kind) and not earlier_only:
                             antecedent = (own_kind or named_kind)[-1].place
                         elif kind in _NAMED_KIND_ONLY:
                             continue

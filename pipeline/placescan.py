@@ -103,6 +103,9 @@ def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     return all(norm(c.name) != span.key for c in gaz.cities_for_key(span.key))
 
 
+_RUN_IN = re.compile(r"\.[ \t]+[A-Z][^\n]{40,}")
+
+
 def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     spans = tuple(s for s in gaz.scan(text) if not _alias_fragment(text, s, gaz))
     countries: Counter = Counter()
@@ -195,6 +198,15 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             s, e = items[k]
             if span.start < e and not text[s : span.start].strip(_BULLETS):
                 known.add(span.key)
+    for span in spans:
+        # "Crawley. A motion to end the twinning with Dorsten ...": a run-in heading, a
+        # town's name opening the paragraph about it
+        if (
+            (span.start == 0 or text[span.start - 1] == "\n")
+            and _RUN_IN.match(text, span.end)
+            and gaz.cities_for_key(span.key)
+        ):
+            known.add(span.key)
     heads = section_heads(text, spans, gaz)
     # ... and a section's heading in a guide to partners is a place
     known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
