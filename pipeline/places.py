@@ -25,6 +25,7 @@ from pipeline.placescan import (
     WELL_KNOWN_POPULATION,
     DocPlaces,
     cues,
+    fuller_name,
     named_division,
     resolve,
     surname_particle_before,
@@ -444,10 +445,20 @@ def recognise(
             inner_s += 1
         if ee - 1 > inner_s and tokens[ee - 1].lower in ("'s", "’s"):
             ee -= 1  # the tagger's "Moose Jaw's" is the name "Moose Jaw"
-        if (inner_s, ee) == (cand.tok_start, cand.tok_end) or (
-            inner_s == cand.tok_start
-            and ee == cand.tok_end + 1
-            and tokens[ee - 1].lower in cues()["place_suffixes"]
+        if (
+            (inner_s, ee) == (cand.tok_start, cand.tok_end)
+            or (
+                inner_s == cand.tok_start
+                and ee == cand.tok_end + 1
+                and tokens[ee - 1].lower in cues()["place_suffixes"]
+            )
+            # "Frankfurt (Oder)": the tagger's "Frankfurt" without the bracketed part
+            or (
+                inner_s == cand.tok_start
+                and ee == cand.tok_end - 3
+                and tokens[ee].text == "("
+                and tokens[cand.tok_end - 1].text == ")"
+            )
         ):
             cand.ner = label
         elif es <= cand.tok_start and cand.tok_end <= ee:
@@ -499,6 +510,7 @@ def recognise(
             if not _province_context(cand, tokens, parsed, province_talk):
                 continue  # a state or province on its own is a qualifier, not a city
             cand.suffix_kind = "province"  # "sister-province ties with Alberta"
+        _bracketed_part(cand, tokens, gaz)
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
         cue = _cue(cand, tokens, parsed, gaz, doc)
@@ -2499,11 +2511,11 @@ def _resolve(
         if hinted_admin1:
             qual_admin1.add(hinted_admin1)
     if not qual_country and not qual_admin1 and cand.qual_parent is None and kind == "city":
-        # "Greater Sudbury signed ... Sudbury residents": the bare name of a city the
-        # text also names in full, not a smaller namesake elsewhere
+        # "Greater Sudbury signed ... Sudbury residents", "Halle (Saale) ... Halle": the
+        # bare name of a city the text also names in full, not a namesake elsewhere
         greater = [
             c for c in cand.cities
-            if norm(c.name) == f"greater {cand.key}" and norm(c.name) in doc.known
+            if fuller_name(norm(c.name), cand.key) and norm(c.name) in doc.known
         ]  # fmt: skip
         if len(greater) == 1:
             (city,) = greater
@@ -2538,6 +2550,18 @@ _REGION_ADJECTIVES = frozenset("asian african european american pacific atlantic
 _NOT_ANAPHOR_AFTER = frozenset(
     "of hall centre center council councillors councilors square clerk".split()
 )
+
+
+def _bracketed_part(cand: _Candidate, tokens, gaz: Gazetteer) -> None:
+    """ "Frankfurt (Oder)", "Halle (Saale)": a bracketed part of the name itself, which
+    tells the town from its better-known namesake."""
+    k = cand.tok_end
+    if k + 2 >= len(tokens) or tokens[k].text != "(" or tokens[k + 2].text != ")":
+        return
+    key = f"{cand.key} ({norm(tokens[k + 1].text)})"
+    cities = gaz.cities_for_key(key)
+    if cities:
+        cand.key, cand.cities, cand.tok_end = key, tuple(cities), k + 3
 
 
 def _region_anaphor(cand: _Candidate, tokens) -> bool:

@@ -103,6 +103,12 @@ def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     return all(norm(c.name) != span.key for c in gaz.cities_for_key(span.key))
 
 
+def fuller_name(name: str, key: str) -> bool:
+    """ "Greater Sudbury" or "Halle (Saale)" for the bare "Sudbury", "Halle": the full
+    name of the city a text names by its short one."""
+    return name == f"greater {key}" or name.startswith(f"{key} (")
+
+
 _RUN_IN = re.compile(r"\.[ \t]+[A-Z][^\n]{40,}")
 
 
@@ -169,7 +175,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         in_full = [c for c in cities if c.geonameid in named_in_full]
         # "Greater Sudbury signed ... Sudbury residents": the city's short name, not a
         # smaller namesake elsewhere
-        greater = [c for c in in_full if norm(c.name) == f"greater {span.key}"]
+        greater = [c for c in in_full if fuller_name(norm(c.name), span.key)]
         if len(greater) == 1 and not hints.get(span.key, (None, None))[0]:
             in_full = greater
         if len(in_full) == 1 and (
