@@ -1005,6 +1005,17 @@ def _is_name_list(start: int, end: int, chosen: list[_Candidate], tokens) -> boo
 # --- qualifiers ---------------------------------------------------------------
 
 
+def _phrase_head(tokens, i: int) -> Token:
+    """The head of the noun phrase a token is a compound of ("Ota" in "Ota Ward")."""
+    tok = tokens[i]
+    while tok.dep == "compound" and tok.head != tok.i:
+        tok = tokens[tok.head]
+    return tok
+
+
+_CAPITAL_OF = re.compile(r"the (?:state |provincial |regional )?capital of ")
+
+
 def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candidates) -> None:
     """Absorb ", Illinois" / ", China" / ", Shanghai" / " in East China" after a name."""
     end = cand.tok_end
@@ -1013,6 +1024,7 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
     n = len(tokens)
     i = end
     for _ in range(2):  # "Lhasa, Tibet Autonomous Region (TAR)", "Columbus, Ohio, USA"
+        described = False
         if i < n and tokens[i].sent == sent and tokens[i].text == "(":
             # "Bergen (Norway)", "Turku (Finland, 1989)": a country or state in brackets.
             matched = _qualifier_at(i + 1, tokens, gaz, cand, False)
@@ -1049,7 +1061,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                         cand.qual_parent = best
                         cand.qual_end = k + 1
                 break
-            if j < n and tokens[j].lower == "in" and cand.tok_end - cand.tok_start == 1:
+            capital = _CAPITAL_OF.match(" ".join(t.lower for t in tokens[j : j + 4]) + " ")
+            described = capital is not None and bool(cand.cities)
+            if described:
+                # "Salem, the state capital of Oregon": the state says which Salem
+                after_in = True
+                j += len(capital.group(0).split())
+            elif j < n and tokens[j].lower == "in" and cand.tok_end - cand.tok_start == 1:
                 # "Douroula, in Burkina Faso": a country after the comma, too
                 after_in = True
                 j += 1
@@ -1094,6 +1112,8 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             cand.qual_admin1.add(admin1)
         if parent is not None:
             cand.qual_parent = parent
+        if described:
+            break  # (a description, not a qualifier: the clause goes on about the city)
         i = stop
         if (
             country
@@ -2620,7 +2640,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 _OWN_HEADS = frozenset(
     "city town metropolis municipality borough council district county province prefecture "
-    "governorate".split()
+    "governorate ward".split()
 )
 _ASSEMBLY_KINDS = frozenset("municipal metropolitan district".split())
 _DIVISION_HEADS = frozenset("district borough county province prefecture governorate".split())
@@ -3012,7 +3032,21 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         for t in tokens[end : end + 4]
                     )
                 )
-                if earlier and not became and not twin_object and not apposed:
+                # "In Ota Ward, home to Haneda Airport, the assembly's committee rejected a
+                # proposal to end the ward's relationship with Salem": the scene set at
+                # the sentence's opening, too far from the tie for a pattern to reach
+                scene = [m for m in earlier if not m.cue.startswith("org")]
+                framed = (
+                    len(scene) == 1
+                    and tokens[sent.tok_start].lower == "in"
+                    and _phrase_head(tokens, scene[0].tok_end - 1).head == sent.tok_start
+                    and start - scene[0].tok_end > 8
+                )
+                if framed:
+                    antecedent = scene[0].place
+                elif earlier and twin_object:
+                    antecedent = earlier[-1].place
+                elif earlier and not became and not apposed:
                     continue  # the name itself is the subject; patterns pair it directly
                 # "Austin counts Monterrey among its sister cities; the city's other
                 # partners include ...": the first clause's subject
@@ -3029,8 +3063,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         )
                     )
                 ]  # fmt: skip
-                if earlier and twin_object:
-                    antecedent = earlier[-1].place
+                if earlier and (twin_object or framed):
+                    pass  # (chosen above)
                 elif prior and not earlier:
                     antecedent = prior[0].place
                 else:
