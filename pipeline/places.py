@@ -2584,18 +2584,33 @@ def _bracketed_part(cand: _Candidate, tokens, gaz: Gazetteer) -> None:
         cand.key, cand.cities, cand.tok_end = key, tuple(cities), k + 3
 
 
+def _anaphor_article(cand: _Candidate, tokens) -> int | None:
+    """The "the" opening "the Ontario city", "the north Clare town"."""
+    k = cand.tok_start - 1
+    if k > 0 and tokens[k].lower in COMPASS:
+        k -= 1  # "the north Clare town"
+    return k if k >= 0 and tokens[k].lower == "the" else None
+
+
 def _region_anaphor(cand: _Candidate, tokens) -> bool:
-    before = tokens[cand.tok_start - 1] if cand.tok_start > 0 else None
     after = tokens[cand.tok_end] if cand.tok_end < len(tokens) else None
     following = tokens[cand.tok_end + 1] if cand.tok_end + 1 < len(tokens) else None
+    named_after = (
+        following is not None
+        and following.lower in _NOT_ANAPHOR_AFTER
+        # "the Alberta city of Red Deer", "the Oxford town hall" (but "the Clare town of
+        # about 1,000 people" is a town named before)
+        and not (
+            following.lower == "of"
+            and cand.tok_end + 2 < len(tokens)
+            and not tokens[cand.tok_end + 2].text[:1].isupper()
+        )
+    )
     return (
-        before is not None
-        and before.lower == "the"
+        _anaphor_article(cand, tokens) is not None
         and after is not None
         and after.lower in _ANAPHOR_HEADS
-        and not (
-            following is not None and following.lower in _NOT_ANAPHOR_AFTER
-        )  # "the Alberta city of Red Deer", "the Oxford town hall"
+        and not named_after
     )
 
 
@@ -2603,7 +2618,8 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
     """ "the Ontario city" -> the latest city of Ontario named before."""
     out = list(mentions)
     for cand in anaphors:
-        start = tokens[cand.tok_start - 1].start
+        article = _anaphor_article(cand, tokens)
+        start = tokens[article].start
         head = tokens[cand.tok_end]
         regions = {(d.country, d.code) for d in cand.divisions}
         if regions:
@@ -2611,6 +2627,17 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
                 m for m in context
                 if m.end <= start and (m.place.country, m.place.admin1) in regions
             ]  # fmt: skip
+            if not earlier and head.lower in ("town", "village"):
+                # "the Clare town" after a town too small for the gazetteer: the one the
+                # last paragraphs named
+                para = parsed.sentences[tokens[cand.tok_start].sent].paragraph
+                lo = parsed.paragraphs[max(0, para - 3)][0]
+                earlier = [
+                    m for m in mentions
+                    if lo <= m.start and m.end <= start and m.place.geonameid is None
+                    and m.place.kind == "city" and m.tok_start >= 0 and not m.in_org
+                    and not m.cue.startswith("coref")
+                ]  # fmt: skip
         else:
             # a region the gazetteer lacks: the town the paragraph has just named
             para = parsed.sentences[tokens[cand.tok_start].sent].paragraph
@@ -2628,7 +2655,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
                 end=head.end,
                 text=parsed.text[start : head.end],
                 place=earlier[-1].place,
-                tok_start=cand.tok_start - 1,
+                tok_start=article,
                 tok_end=head.i + 1,
                 span_end_tok=head.i + 1,
                 cue="coref.region_" + head.lower,
