@@ -167,6 +167,9 @@ def _build_city_index(min_population: int):
             name = re.sub(r"^City of (.+?)(?: \(balance\))?$", r"\1", name)
         if raw["countrycode"] == "KR":
             name = _revised_romanization(name, raw["alternatenames"])
+            # "Cheongju-si": the administrative "-si" (city) is no part of the name
+            # English texts use
+            name = re.sub(r"-si$", "", name)
         cities[gid] = (name, raw["countrycode"], raw["admin1code"], pop)
         names = {raw["name"], name}
         for alt in raw["alternatenames"]:

@@ -211,7 +211,11 @@ def recognise(
         if te - ts >= 2 and last in cues()["place_suffixes"]:
             # "Yangpu District", "Suzhou City": the suffix is part of the mention.
             k = te - 1  # "Ballina Municipal District" is Ballina's district
-            while k - 1 > ts and tokens[k - 1].lower in _AREA_MODIFIERS:
+            while k - 1 > ts and (
+                tokens[k - 1].lower in _AREA_MODIFIERS
+                # "Istanbul's Esenler district municipality" is Esenler's
+                or (tokens[k - 1].lower == "district" and tokens[k].lower == "municipality")
+            ):
                 k -= 1
             inner = norm(parsed.text[tokens[ts].start : tokens[k - 1].end])
             cities = gaz.cities_for_key(inner)
@@ -393,6 +397,8 @@ def recognise(
             ):
                 # "the neighbouring Tasman District Council": the council's district
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
+                if end < j and end - i > 1 and tokens[end - 1].text in ("Regional", "Shire"):
+                    end -= 1  # "neighbouring Gladstone Regional Council": Gladstone's
                 end = end - kind_word if council_named else end
                 end = j - 1 if affix and bodied else end
                 end = j + 1 if lower_affix else end  # "the Osmangazi municipality"
