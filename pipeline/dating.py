@@ -1224,7 +1224,10 @@ class Dater:
             # which dates back to 1984")
             told = [
                 d for d in dates
-                if not d.since and not _DATES_TO.search(self.parsed.text, 0, d.value.start or 0)
+                if not d.since
+                and not _DATES_TO.search(
+                    self.parsed.text, max(0, (d.value.start or 0) - 30), d.value.start or 0
+                )
             ]  # fmt: skip
             years = {d.value.value[:4] for d in told}
             if len(told) == len(dates) and len(years) == 1 and not told[0].relative:

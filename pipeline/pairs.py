@@ -2425,7 +2425,9 @@ def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
     """ "Crawley. A motion to end the twinning with Dorsten ...": the town named alone as
     the paragraph's run-in heading is the one the paragraph is about."""
     sent = parsed.sentences[s]
-    first = next(k for k, x in enumerate(parsed.sentences) if x.paragraph == sent.paragraph)
+    first = s
+    while first > 0 and parsed.sentences[first - 1].paragraph == sent.paragraph:
+        first -= 1
     if first == s:
         return None
     head = parsed.sentences[first]
