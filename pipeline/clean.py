@@ -606,6 +606,12 @@ def _updated_line(block: str) -> DateValue | None:
     if len(block) > 120:
         return None
     for m in DATE_RE.finditer(block):
+        # ("Posted: June 21, 2022, 5:32 p.m. | Updated: June 22, 2022": the posting)
+        if _PUBLISHED.search(block[: m.start()]):
+            value = parse_expression(m.group(0), None, m.start(), m.end())
+            if value is not None and value.precision == "day":
+                return value
+    for m in DATE_RE.finditer(block):
         if _UPDATED.search(block[: m.start()]):
             value = parse_expression(m.group(0), None, m.start(), m.end())
             if value is not None and value.precision == "day":

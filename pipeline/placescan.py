@@ -105,7 +105,8 @@ def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
 
 def fuller_name(name: str, key: str) -> bool:
     """ "Greater Sudbury" or "Halle (Saale)" for the bare "Sudbury", "Halle": the full
-    name of the city a text names by its short one."""
+    name of the city a text names by its short one (not "Newcastle upon Tyne" for
+    "Newcastle", a city's own name elsewhere)."""
     return name == f"greater {key}" or name.startswith(f"{key} (")
 
 
