@@ -33,7 +33,7 @@ from pipeline import language
 from pipeline.dates import DATE_RE, day_first, parse_expression, swap_day_month
 from pipeline.ids import doc_id_for
 from pipeline.models import CleanDocument, DateValue, RawDocument
-from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, menu_runs, unwrap
+from pipeline.textclean import boilerplate_rule, looks_hard_wrapped, menu_runs, unwiki, unwrap
 
 # --- Bytes -> str ------------------------------------------------------------------
 
@@ -928,7 +928,7 @@ def _cut_paragraph(out: list[str]) -> int | None:
 def _clean_plain(text: str) -> Extracted:
     kept: list[str] = []
     seen_short: set[str] = set()
-    blocks = plain_blocks(text)
+    blocks = plain_blocks(unwiki(text))
     menus = menu_runs(blocks)
     blocks = [b for i, b in enumerate(blocks) if i not in menus]
     for n, block in enumerate(blocks):

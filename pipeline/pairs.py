@@ -35,7 +35,7 @@ from pipeline.patterns import (
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues
-from pipeline.placescan import table_header
+from pipeline.placescan import place_run, table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -958,6 +958,11 @@ def _list_relations(
                         continue  # "City | Country | Year established" over the rows
                     break
                 segments = _dot_segments(nxt.units.units, tokens)
+                line = next(parsed.text[s:e] for s, e in places.list_items if s <= sent.start < e)
+                if len(segments) == 1 and place_run(line):
+                    # "Bergen, Norway; Deventer, Netherlands; ...": every name of the run
+                    items.extend(_inline_items(nxt, list(nxt.units.units), tokens))
+                    continue
                 if len(segments) > 1:
                     # "Belize City, Belize · Dakar, Senegal": a partner opens each part
                     for seg in segments:

@@ -161,6 +161,21 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         for c in gaz.cities_for_key(span.key)
         if norm(c.name) == span.key
     }
+    first_line = text.find("\n")
+    for span in spans[:1]:
+        # "Tartu" as the document's title line (an encyclopedia page's), named again
+        # below: the place the page is about, however small ("AAP" over a wire story is
+        # its agency)
+        end = len(text) if first_line < 0 else first_line
+        if (
+            span.start == 0
+            and not span.weak
+            and not text[: span.end].isupper()
+            and gaz.cities_for_key(span.key)
+            and not text[span.end : end].strip()
+            and sum(1 for other in spans if other.key == span.key) >= 2
+        ):
+            known.add(span.key)
     mentions = []
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -339,6 +354,29 @@ def table_header(line: str) -> bool:
     return len(found) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in found)
 
 
+# "Bergen, Norway; Deventer, Netherlands; ..." or "Bergen (Norway), Deventer (Netherlands),
+# ...": a run of names on one line, split by semicolons, commas or dots
+_RUN_SEPARATORS = re.compile(r"\s*[;,·•]\s*(?:and\s+)?|\s+and\s+")
+_RUN_BRACKET = re.compile(r"\s*\([^()]{0,40}\)")
+_MIN_RUN = 4
+_REL_WORD = re.compile(r"(?i)\b(?:sister|twin|twinned|twinning|partner|partnership|jumelage)")
+
+
+def place_run(line: str) -> bool:
+    """A line that is only names, at least four of them ("Bergen, Norway; Deventer,
+    Netherlands; Frankfurt, Germany"): a list of partners however long. Short lowercase
+    words are allowed inside a name ("Frankfurt am Main", "Stratford-upon-Avon")."""
+    line = _RUN_BRACKET.sub("", line.strip().rstrip("."))
+    parts = [p for p in _RUN_SEPARATORS.split(line) if p]
+    return len(parts) >= _MIN_RUN and all(
+        p[:1].isupper()
+        and len(p.split()) <= 4
+        and all(w[:1].isupper() or len(w) <= 3 for w in p.split())
+        and not re.search(r"[.!?:]", p)
+        for p in parts
+    )
+
+
 def list_items(text: str) -> tuple[tuple[int, int], ...]:
     """Lines listing partners after an intro line or heading.
 
@@ -359,6 +397,17 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
     k = 0
     while k < len(lines):
         s, e = lines[k]
+        if (
+            k + 1 < len(lines)
+            and _REL_WORD.search(text[s:e])
+            and place_run(text[lines[k + 1][0] : lines[k + 1][1]])
+            and not _is_intro(text[s:e].strip())
+        ):
+            # "Tartu is twinned with these cities." over a line of names: a list, with or
+            # without the colon
+            out.append(lines[k + 1])
+            k += 2
+            continue
         if _is_intro(text[s:e].strip()):
             j = k + 1
             style = None  # the first item sets it: table rows, bullets, or plain lines
@@ -374,12 +423,17 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                 limit = _MAX_ROW_WORDS if table_row(line) else _MAX_ITEM_WORDS
                 if not line or _is_intro(line):
                     break
-                if len(line.split()) > limit and not _noted_item(line):
+                if len(line.split()) > limit and not _noted_item(line) and not place_run(line):
                     break
                 if not line.lstrip(_BULLETS + "|").lstrip()[:1].isupper():
                     break  # ("| Saint-Brieuc | France | 1974 |": a row opens with a bar)
                 row = table_row(line)
-                shape = "row" if row else "bullet" if line[0] in _BULLETS else "plain"
+                shape = (
+                    "row" if row
+                    else "bullet" if line[0] in _BULLETS
+                    else "run" if place_run(line)
+                    else "plain"
+                )  # fmt: skip
                 if style is not None and shape != style:
                     break  # "Other cooperation" after the table ends the list
                 style = style or shape
@@ -389,10 +443,12 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             # ("Former twin towns" / "- Kaluga, Russia (1994–2022)"), one table row or one
             # line after a colon is a list of one.
             if len(found) >= 2 or (
-                found and (style in ("bullet", "row") or text[s:e].rstrip().endswith(":"))
+                found and (style in ("bullet", "row", "run") or text[s:e].rstrip().endswith(":"))
             ):
                 out.extend(found)
-            k = j
+                k = j
+            else:
+                k += 1  # no list here; the next line may still introduce one
         else:
             k += 1
     return tuple(out)

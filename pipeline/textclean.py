@@ -4,8 +4,9 @@ A *block* is one paragraph, heading or byline line, without line breaks. Every r
 drops a block lives in `data/boilerplate.jsonl` with an id, so a wrongly dropped block
 can be traced to the rule that dropped it and that rule fixed in one place.
 
-Rules only ever drop whole blocks; they never edit the words inside a block, because
-extraction stores character spans into the text we return.
+Rules only ever drop whole blocks; they never edit the words inside a block (only wiki
+source is first read as its page shows it), so the text we return keeps the source's own
+words, which extraction's character spans point into.
 """
 
 from __future__ import annotations
@@ -142,6 +143,28 @@ def unwrap(lines: list[str], width: int | None) -> list[str]:
     if current:
         blocks.append(current)
     return blocks
+
+
+# MediaWiki source pasted as text: "* {{flagicon|FIN}} [[Kokkola|Karleby]], Finland (1940)",
+# "'''Tartu'''"
+_WIKI_LINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]|]+)\]\]")
+_WIKI_FLAG = re.compile(r"\{\{\s*(?:flag|flagcountry|flagu)\s*\|\s*([^{}|]+?)\s*(?:\|[^{}]*)?\}\}")
+_WIKI_TEMPLATE = re.compile(r"\{\{[^{}\n]{0,200}\}\}\s?")
+_WIKI_EMPHASIS = re.compile(r"'{2,3}([^'\n]+?)'{2,3}")
+_WIKI_MIN_LINKS = 2
+
+
+def unwiki(text: str) -> str:
+    """Wiki source read as the page shows it: a link as its label ("[[Kokkola|Karleby]]"
+    -> "Karleby"), a flag template as its country, other templates and bold/italic
+    quotes gone. Only text with a few links or templates is taken for wiki source; a
+    lone "[[" or "{{" is left alone."""
+    if len(_WIKI_LINK.findall(text)) + len(_WIKI_TEMPLATE.findall(text)) < _WIKI_MIN_LINKS:
+        return text
+    text = _WIKI_LINK.sub(r"\1", text)
+    text = _WIKI_FLAG.sub(r"\1", text)
+    text = _WIKI_TEMPLATE.sub("", text)
+    return _WIKI_EMPHASIS.sub(r"\1", text)
 
 
 _MID_SENTENCE = re.compile(r"[a-z][a-z,;]?$")

@@ -123,3 +123,29 @@ def test_demonyms_of_countries_and_of_regions():
     found = gazetteer.demonym_countries()
     assert found["german"] == {"DE"}
     assert {"NO", "SE", "DK"} <= found["nordic"]
+
+
+def test_a_line_of_four_or_more_names_is_a_place_run():
+    assert placescan.place_run("Bergen (Norway), Deventer (Netherlands), Kaunas (Lithuania), Riga")
+    assert placescan.place_run("Bergen, Norway; Frankfurt am Main, Germany; Kaunas, Lithuania")
+    assert not placescan.place_run("Bergen, Deventer and Riga")  # three names: too few to tell
+    assert not placescan.place_run("Councillors from Bergen, Deventer, Kaunas and Riga met.")
+
+
+def test_a_run_of_names_under_a_tie_sentence_is_a_list_without_its_colon():
+    text = (
+        "Tartu is twinned with these cities\n\n"
+        "Bergen, Norway; Deventer, Netherlands; Riga, Latvia; Turku, Finland\n\n"
+        "It is a university town.\n"
+    )
+    items = placescan.list_items(text)
+    assert [text[s:e] for s, e in items] == [
+        "Bergen, Norway; Deventer, Netherlands; Riga, Latvia; Turku, Finland"
+    ]
+
+
+def test_a_title_line_that_is_a_place_named_again_marks_it_known(gaz):
+    text = "Tartu\n\nTartu is a university city.\n\nIt has a song festival.\n"
+    assert "tartu" in placescan.scan_document(text, gaz).known
+    wire = "AAP\n\nCouncillors met on Tuesday.\n"
+    assert "aap" not in placescan.scan_document(wire, gaz).known
