@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -1624,6 +1624,15 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         ]  # fmt: skip
         if headed and len(heading.split()) <= 4:
             return headed[-1]
+    # Partners listed together without a word of their own ("whose list runs from
+    # Kuopio to Eldoret") are no tie a later "the agreement" means, unless named.
+    listed = Counter(
+        (r.sentence, r.a.place.key) for r in before if r.anchor is None and r.b is not None
+    )
+    unlisted = [r for r in before if listed[(r.sentence, r.a.place.key)] < 2 or r.anchor]
+    if not unlisted:
+        return None
+    before = unlisted
     last = before[-1]
     para = parsed.sentences[last.sentence].paragraph
     if sent.paragraph - para <= FOCUS_PARAGRAPHS:

@@ -63,8 +63,10 @@ _COORD_SEP = (
     # (or before an aside: "with Salzgitter since 1951, one of the earliest ...")
     r"|,\|[^ ]*\|W (?:a|an|one)\|))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
-    # gazetteer knows only elsewhere
-    r"(?:in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=(?:[,;]|and)\|))?"
+    # gazetteer knows only elsewhere (or "Trenčín in neighbouring Slovakia")
+    r"(?:in\|[^ ]*\|W (?:(?:the|neighbouring|neighboring|nearby|northern|southern|eastern"
+    r"|western|central|north|south|east|west)\|[^ ]*\|W )?@C[A-Z]{2}\|[^ ]*\|C "
+    r"(?=(?:[,;]|and)\|))?"
     # "with Sanremo, in Italy, and Gijón": a country set off after a place
     r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
