@@ -2892,6 +2892,28 @@ def _mayor_and_counterpart(i: int, sent, tokens) -> bool:
     return len(rest) >= 2 and rest[0] in _OFFICIALS and rest[1] in ("of", "from")
 
 
+def _opening_subject(mentions, tokens, parsed, sent) -> Place | None:
+    """The place the sentence before (in the same paragraph) opens on as its subject."""
+    here = tokens[sent.tok_start].sent
+    if here == 0:
+        return None
+    prev = parsed.sentences[here - 1]
+    if prev.paragraph != sent.paragraph:
+        return None
+    for m in mentions:
+        if m.tok_start != prev.tok_start or tokens[m.tok_end - 1].dep not in ("nsubj", "nsubjpass"):
+            continue
+        # (a sentence introducing it: "Kitakyushu, an industrial city ...", "Kitakyushu
+        # is a port ...")
+        k = max(m.span_end_tok, m.tok_end)
+        described = k + 1 < prev.tok_end and (
+            (tokens[k].text == "," and tokens[k + 1].lower in ("a", "an", "the"))
+            or tokens[tokens[m.tok_end - 1].head].lemma == "be"
+        )
+        return m.place if described else None
+    return None
+
+
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
@@ -3155,6 +3177,16 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         antecedent = focal
                         if focal is None or focal.key in set_off:
                             continue
+                    opener = (
+                        _opening_subject(mentions, tokens, parsed, sent)
+                        if start == sent.tok_start and tok.lower == "the"
+                        else None
+                    )
+                    if opener is not None and opener.key in partners:
+                        # "Kitakyushu, an industrial city on Kyushu, is known for ... The
+                        # city is already a sister city of Kenosha": the place the sentence
+                        # before opens on, though named as a partner before
+                        antecedent = opener
                     kind = tokens[end - 1].lower
                     if kind in _DIVISION_HEADS:
                         # "The district also said ...": the district named last, not the
