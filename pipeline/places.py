@@ -1688,6 +1688,11 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         )
     ):
         return True  # "Lismore's sister city relationships", "Hay's twinning with Redu"
+    if after[:1] in (["'s"], ["’s"]) and after[1:3] in (
+        ["friendship", "with"],
+        ["partnership", "with"],
+    ):
+        return True  # "Lismore's friendship with Yangzhou"
     if after[:2] in (["has", "been"], ["had", "been"]):
         after = after[1:] + [""]  # "since 2007 Tenby has been twinned with"
     return after[:1] in (["is"], ["was"], ["been"]) and "twinned" in after[1:3] and "with" in after
