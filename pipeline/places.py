@@ -2377,6 +2377,8 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "Mackay, whose partners include Matsuura"
     if after[:1] in (["twinning"], ["jumelage"]) and not weak:
         return True  # "calls to end Timbuktu twinning"
+    if after[:2] == ["signed", "with"] and cand.cities and not weak:
+        return True  # "Anacortes signed with Obihiro in 1974" (in a story of such ties)
     if (
         before[-1:] == ["the"]
         and after[:1]
