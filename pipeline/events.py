@@ -1251,6 +1251,41 @@ def _dated_partner(rm, tokens, children) -> int | None:
             and any(tokens[k].lower in ("which", "whom") for k in range(max(0, tok.i - 8), tok.i))
         ):
             return c
+    return _clause_after_description(rm, tokens) if of_noun else None
+
+
+_DESCRIBED_WITHIN = 18  # tokens from the partner's name to the tie's own clause
+
+
+def _clause_after_description(rm, tokens) -> int | None:
+    """ "its partnership with Saint Petersburg, one of the oldest between a West German and
+    a Soviet city, signed in 1957", "sister city ties with Mogi das Cruzes, home to a large
+    community of Japanese descent, which date back to 1979": the tie's own clause after
+    the partner's description, wherever the parser hangs it."""
+    last = rm.b.tok_end - 1
+    sent = tokens[last].sent
+    end = min(len(tokens), last + _DESCRIBED_WITHIN)
+    for k in range(max(rm.b.span_end_tok, rm.b.tok_end) + 1, end):
+        tok = tokens[k]
+        if tok.sent != sent or tok.text in (";", ":"):
+            return None
+        nxt = [t.text for t in tokens[k + 1 : k + 4]]
+        dated = any(_MODERN_YEAR.fullmatch(t) for t in nxt)
+        if (
+            tokens[k - 1].text == ","
+            and tok.tag == "VBN"
+            and nxt[:1] in (["in"], ["on"])
+            and dated
+            and _trigger_for(tok, tokens, ("establish",), below=True) is not None
+        ):
+            return k
+        if (
+            tokens[k - 1].lower == "which"
+            and tokens[k - 2].text == ","
+            and tok.lemma == "date"
+            and dated
+        ):
+            return k
     return None
 
 
