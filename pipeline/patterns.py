@@ -76,7 +76,9 @@ _COORD_SEP = (
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"
     # "with Nîmes in France, with which it signed in 1955, as well as Recklinghausen": the
     # first one's own clause
-    r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,8}?(?=,))?"
+    r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,8}?(?=[,;]))?"
+    # "...; Nantong in China, in 2000; and Dili": an item's year before the semicolon
+    r"(?:,\|[^ ]*\|W (?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W (?=;))?"
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
