@@ -2275,16 +2275,6 @@ def _gapped_with(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
     )
 
 
-def _tie_talk_near(cand: _Candidate, tokens) -> bool:
-    """Sister-city words in the candidate's sentence or the one before it."""
-    sent = tokens[cand.tok_start].sent
-    lo = max(0, cand.tok_start - 60)
-    return any(
-        t.lower in _REL_WORDS and sent - 1 <= t.sent <= sent
-        for t in tokens[lo : min(len(tokens), cand.tok_end + 30)]
-    )
-
-
 _YEAR_WORD = re.compile(r"1[89]\d\d|20\d\d")
 
 
@@ -2377,8 +2367,6 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "Mackay, whose partners include Matsuura"
     if after[:1] in (["twinning"], ["jumelage"]) and not weak:
         return True  # "calls to end Timbuktu twinning"
-    if after[:2] == ["signed", "with"] and cand.cities and not weak:
-        return True  # "Anacortes signed with Obihiro in 1974" (in a story of such ties)
     if (
         before[-1:] == ["the"]
         and after[:1]
@@ -2411,13 +2399,10 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         and any(w in _REL_WORDS for w in after[1:4])
     ):
         return True  # "Nelson has four sister cities"
-    if (
-        after[:2] == ["signed", "with"]
-        and not weak
-        and cand.cities
-        and _tie_talk_near(cand, tokens)
-    ):
-        return True  # "Anacortes signed with Obihiro in 1974" in a history of sister cities
+    if after[:2] == ["signed", "with"] and not weak and cand.cities:
+        # "Anacortes signed with Obihiro in 1974" in a history of sister cities (the
+        # paragraph's tie words may be sentences away)
+        return True
     if any(w in ("twinned", "paired", "partnered") for w in after[:3]):
         return True  # "Tartu is twinned with", "Reading, twinned with"
     if _linked_by_tie(cand, tokens):
