@@ -1271,10 +1271,19 @@ def _clause_after_description(rm, tokens) -> int | None:
             return None
         nxt = [t.text for t in tokens[k + 1 : k + 4]]
         dated = any(_MODERN_YEAR.fullmatch(t) for t in nxt)
+        # ("with Yuxi, entered into in 2004": the tagger may take it for a past tense)
+        rest = nxt[1:] if nxt[:1] == ["into"] else nxt
         if (
             tokens[k - 1].text == ","
-            and tok.tag == "VBN"
-            and nxt[:1] in (["in"], ["on"])
+            and (
+                tok.tag == "VBN"
+                or (
+                    tok.tag == "VBD"
+                    and tok.dep != "ROOT"
+                    and not any(t.head == k and t.dep.startswith("nsubj") for t in tokens[last:k])
+                )
+            )
+            and rest[:1] in (["in"], ["on"])
             and dated
             and _trigger_for(tok, tokens, ("establish",), below=True) is not None
         ):
@@ -1496,7 +1505,12 @@ def _one_establishment(events: list[EventMention], since: list[EventMention]):
         (e.sentence, _key(e.relation)) for e in established
         if id(e) in dated_ids or e.own_date is not None
     }  # fmt: skip
-    own = {(e.sentence, _key(e.relation)) for e in established if ".sentence" not in e.rule_id}
+    # ("Okehampton is twinned with Montmorillon, a relationship dating from 1996": the
+    # state verb, kept only if dated, leaves the beginning to the clause that dates it)
+    own = {
+        (e.sentence, _key(e.relation)) for e in established
+        if ".sentence" not in e.rule_id and ".needs_date" not in e.rule_id
+    }  # fmt: skip
     # "twinned with Oxford (since 1947) and Tel Aviv (since 1983)": a bracketed "since"
     # already read with its own year and partner is no second beginning
     read = {e.trigger_start for e in established if e.own_date is not None}
@@ -1847,10 +1861,19 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 r.b is not None and r.b.tok_start <= head.i < r.b.tok_end
                 for r in by_sentence.get(s, ())
             )
+            # ("twinned with Ayamonte, just across the river in Spain, since 1992": after
+            # a description set off behind a partner, however the parser hangs it)
+            # (not "in talks on a sister city relationship with Nanning, ..., since 2017")
+            described = [
+                r for r in by_sentence.get(s, ())
+                if _since_after_partner(i, r, tokens)
+                and not any(t.lemma in _TALKS for t in tokens[sent.tok_start : i])
+            ]  # fmt: skip
             if not (
                 headed
                 or before_partner
                 or on_partner
+                or described
                 or head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
                 or head.lower in lexicon()["strong_heads"]
@@ -1890,6 +1913,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     or _just_before(objs[0].i + 1, r.b.tok_start, tokens)
                 )
             }  # fmt: skip
+            if len(right_after) != 1 and len({_key(r) for r in described}) == 1:
+                right_after = {_key(described[0]): described[0]}
             if len(right_after) == 1:
                 (target,) = right_after.values()
             elif rms:
@@ -1964,6 +1989,29 @@ def _respective_since(parsed: Parsed, ordered, sent, first: Token, children):
         return []
     named = [r for _, r in sorted(found.values(), key=lambda x: x[0])]
     return list(zip(named, years, strict=True))
+
+
+_IN_FORCE = frozenset("force place effect".split())
+
+
+def _since_after_partner(i: int, rm: RelationMention, tokens) -> bool:
+    """The "since" at `i` closes a short description set off right after the partner:
+    "Ayamonte, just across the Guadiana river in Spain, since 1992", "the city of
+    Hualien, in force since 2012"."""
+    if rm.b is None:
+        return False
+    k = max(rm.b.tok_end, rm.b.span_end_tok)
+    if k >= i or tokens[k].text != ",":
+        return False
+    end = i
+    if tokens[i - 1].text == ",":
+        end = i - 1
+    elif not (i - 2 > k and tokens[i - 2].lower == "in" and tokens[i - 1].lower in _IN_FORCE):
+        return False
+    between = tokens[k + 1 : end]
+    return len(between) <= 12 and not any(
+        t.pos in ("VERB", "AUX", "SCONJ", "CCONJ", "PRON") or t.text in ",;:" for t in between
+    )
 
 
 def _since_after_description(i: int, sent, tokens) -> bool:
@@ -2268,7 +2316,7 @@ def _token_at(parsed: Parsed, offset: int) -> int:
 _SINCE_CONTEXT = frozenset(
     "sister twin twins twinned twinning linked paired partnered partner partners partnership "
     "partnerships relationship relationships relations ties link links agreement friendship "
-    "friends jumelage".split()
+    "friends jumelage hermanamiento gemellaggio städtepartnerschaft".split()
 )
 _SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())
 _OTHER_DEALS = frozenset(
@@ -2615,7 +2663,7 @@ def _classify(
         or _proposal_before(tok, tokens)
         or _seconded_motion(tok, tokens, parsed)
         or motion_text(parsed, tok.sent)
-    ):
+    ) and not _history_participle(tok, trig, tokens, children):
         mods.append("propose")  # 'the following motion: "this Council ends the twinning"'
     denial = _denial(tok, tokens) if trig.denied else None
     if denial is None and _negated(tok, children, tokens):
@@ -3196,6 +3244,20 @@ _PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill"
 
 _MOTION_TEXT = re.compile(r"[\"“'‘]?That\s")
 _MOTION_SUBJECTS = frozenset("the this a an it council".split())
+
+
+def _history_participle(tok: Token, trig: Trigger, tokens, children) -> bool:
+    """ "That this Council ends the friendship link with Grebenstein, Germany, agreed in
+    1992, ...": a dated participle set off in a motion tells the tie's past, not what
+    the motion proposes."""
+    return (
+        trig.cls == "establish"
+        and tok.tag in ("VBN", "VBD")
+        and tok.i > 0
+        and tokens[tok.i - 1].text == ","
+        and not any(tokens[c].dep.startswith("nsubj") for c in children.get(tok.i, ()))
+        and _year_below(tok.i, tokens, children) is not None
+    )
 
 
 def motion_text(parsed: Parsed, s: int) -> bool:
