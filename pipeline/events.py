@@ -410,7 +410,9 @@ _MOVERS = frozenset(
     "member councillor councilor cllr alderman alderwoman councilman councilwoman "
     # (abbreviated titles: "Cr Tom Vale first moved to end it")
     "commissioner supervisor trustee cr cr. clr ald ald. coun coun. cllr. alderperson "
-    "selectman selectwoman assemblyman assemblywoman legislator".split()
+    "selectman selectwoman assemblyman assemblywoman legislator councilmember "
+    # (a council's groups: "The Left group moved to end the partnership")
+    "group faction caucus bloc opposition".split()
 )
 
 
@@ -455,6 +457,17 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         # "a motion to scrap the twinning was voted down", "voted it down": defeated
         after = tokens[tok.i + 1 : tok.i + 4]
         if any(t.lower == "down" and t.head == tok.i for t in after):
+            return "fail"
+    if tok.lemma == "defer" and tokens is not None:
+        # "a proposal to twin with Yulin was deferred indefinitely": shelved (deferred
+        # to next month's meeting, it is still alive)
+        after = tokens[tok.i + 1 : tok.i + 3]
+        if any(t.lower == "indefinitely" and t.head == tok.i for t in after):
+            return "block"
+    if tok.lemma == "throw" and tokens is not None:
+        # "a councillor's motion to scrap it was thrown out": defeated
+        after = tokens[tok.i + 1 : tok.i + 3]
+        if any(t.lower == "out" and t.head == tok.i for t in after):
             return "fail"
     if tok.lemma == "turn" and tokens is not None:
         # "turned down a 2022 residents' petition to twin with Chernihiv": rejected
@@ -888,9 +901,15 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         sent = parsed.sentences[s]
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if tok.lower != "it" or tok.dep not in ("dobj", "nsubjpass") or tok.head in used:
+            if tok.lower != "it" or tok.dep not in ("dobj", "nsubjpass"):
                 continue
             verb = tokens[tok.head]
+            if i > 0 and tokens[i - 1].dep == "acl" and tokens[i - 1].head != tok.i:
+                # "a councillor's motion to scrap it was thrown out": the parser makes
+                # "it" the subject of the verb after it; the motion's verb is its own
+                verb = tokens[i - 1]
+            if verb.i in used:
+                continue
             if (
                 verb.pos == "VERB"
                 and _trigger_for(verb, tokens, _DIRECT) is not None
@@ -3511,10 +3530,21 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 args += objects
                 # "It was mooted in 2019 ..., and two years later the assembly shelved
                 # it": a pronoun, when what it points back to is a proposal
+                # (or "them" for talks: "Talks ... began in 2017, but the council
+                # abandoned them in 2019")
                 args += [
                     tokens[c] for c in children.get(i, ())
-                    if tokens[c].dep == "dobj" and tokens[c].lower == "it"
+                    if tokens[c].dep == "dobj" and tokens[c].lower in ("it", "them")
                 ]  # fmt: skip
+                if tok.dep == "conj" and not any(
+                    tokens[c].dep.startswith("nsubj") for c in children.get(i, ())
+                ):
+                    # "A request ... was received in 2005 and declined in 2006": the
+                    # subject of the first verb
+                    args += [
+                        tokens[c] for c in children.get(tok.head, ())
+                        if tokens[c].dep in ("nsubjpass", "nsubj")
+                    ]  # fmt: skip
             # "a proposed sister city link with a town in Mexico, which the council voted
             # down": the relative pronoun points back to the proposal of its sentence
             relative = tok.dep == "relcl" and any(
@@ -3532,6 +3562,27 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 ),
                 None,
             )  # fmt: skip
+            # "A request for a twinning with Changzhou was received in 2005 and declined
+            # in 2006", "Talks with Guiyang began in 2017, but the council abandoned them":
+            # the proposal blocked is the one its own noun (or "them", for talks) told
+            if undone is None and trig.cls in ("block", "fail"):
+                # (not "talks with Yunnan have stalled": no one blocked them)
+                if trig.cls == "block":
+                    args = [a for a in args if a.dep != "nsubj"]
+                undone = next(
+                    (
+                        e for e in events
+                        if e.type == "proposed" and e.sentence == s
+                        and any(
+                            e.trigger == a.i
+                            # ("a proposal ... to twin Surat with Ramat Gan")
+                            or (a.lemma in _PROPOSALS and tokens[e.trigger].head == a.i)
+                            or (a.lower == "them" and tokens[e.trigger].tag == "NNS")
+                            for a in args
+                        )
+                    ),
+                    None,
+                )  # fmt: skip
             if (
                 undone is None
                 and not relative
@@ -3641,8 +3692,10 @@ def _proposal_dated_later(parsed: Parsed, events: list[EventMention], children):
         if not earlier:
             continue
         # only the latest tie of the story, when it was proposed, and undated
-        latest = max(out[k].trigger_start for k in earlier)
-        told = [out[k] for k in earlier if out[k].trigger_start == latest]
+        # (of the latest sentence: "Plans for a link ... have been halted" tells the
+        # proposal and its blocking)
+        latest = max(out[k].sentence for k in earlier)
+        told = [out[k] for k in earlier if out[k].sentence == latest]
         prev = next((e for e in told if e.type == "proposed" and e.own_date is None), None)
         if prev is not None:
             for j, e in enumerate(out):
