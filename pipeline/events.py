@@ -3568,7 +3568,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if undone is None and trig.cls in ("block", "fail"):
                 # (not "talks with Yunnan have stalled": no one blocked them)
                 if trig.cls == "block":
-                    args = [a for a in args if a.dep != "nsubj"]
+                    args = [a for a in args if a.dep != "nsubj" or a.head != i]
                 undone = next(
                     (
                         e for e in events
