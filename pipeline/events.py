@@ -814,7 +814,17 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             continue
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
-            if tok.pos != "VERB" or tok.lemma not in _TWIN_VERBS or i in used:
+            if tok.pos != "VERB" or i in used:
+                continue
+            # (or "the two sides signed a letter of intent in February 2019": a step
+            # towards the tie in focus)
+            if tok.lemma not in _TWIN_VERBS and not (
+                tok.lemma == "sign"
+                and any(
+                    tokens[c].dep == "dobj" and _instrument(tokens[c], children, tokens)
+                    for c in children.get(i, ())
+                )
+            ):
                 continue
             if not any(_both_sides(tokens[c], tokens, children) for c in children.get(i, ())):
                 continue
@@ -834,8 +844,11 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
             if tok.lemma not in _TALK_NOUNS or any(
-                # bare talks only: not "talks on a trade deal began"
+                # bare talks only: not "talks on a trade deal began" (but "talks between
+                # the two cities began")
                 tokens[c].dep in ("prep", "amod")
+                and not _between_both(tokens[c], tokens, children)
+                and _year_below(c, tokens, children) is None  # ("began talking in 2022")
                 for c in children.get(i, ())
             ):
                 continue
@@ -858,7 +871,19 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 )  # fmt: skip
                 used.add(v.i)
                 continue
-            if tok.dep not in ("nsubj", "nsubjpass") or tokens[tok.head].lemma not in _BEGIN_VERBS:
+            head = tokens[tok.head]
+            if head.lemma not in _BEGIN_VERBS or not (
+                tok.dep in ("nsubj", "nsubjpass")
+                # "The two municipalities began talks in 2019", "The two cities began
+                # talking in 2022"
+                or (
+                    tok.dep in ("dobj", "xcomp")
+                    and any(
+                        tokens[c].dep == "nsubj" and _two_sides(tokens[c], tokens, children)
+                        for c in children.get(head.i, ())
+                    )
+                )
+            ):
                 continue
             target = _focus(parsed, ordered, sent)
             if target is None or target.b is None:
@@ -1557,6 +1582,14 @@ def _two_sides(tok: Token, tokens, children) -> bool:
     """Both sides of a tie: "the two towns", "both cities"."""
     return tok.lower in _PAIR_NOUNS and any(
         tokens[c].lower in _BOTH for c in children.get(tok.i, ())
+    )
+
+
+def _between_both(prep: Token, tokens, children) -> bool:
+    """ "between the two cities": a preposition naming both sides of the tie in focus."""
+    return prep.lower == "between" and any(
+        tokens[o].dep == "pobj" and _two_sides(tokens[o], tokens, children)
+        for o in children.get(prep.i, ())
     )
 
 
@@ -2387,13 +2420,13 @@ def _key(rm: RelationMention):
 
 _RELATIONSHIP_NOUNS = frozenset(
     "agreement agreements relationship relationships partnership partnerships ties tie "
-    "relations twinning link links pact accord arrangement city cities town towns twin "
+    "relations twinning link links pact accord arrangement city cities town towns twin tie-up "
     # (a twinning's founding document: "The charter was signed in Pwllheli in 1977")
     "charter".split()
 )
 _WEAK_ALONE = frozenset(
     "agreement relationship partnership ties tie relations twinning link pact accord "
-    "arrangement twin charter".split()
+    "arrangement twin charter tie-up".split()
 )
 
 
@@ -2403,9 +2436,12 @@ _OTHER_CHARTERS = frozenset("city home royal town county municipal borough schoo
 def _is_relationship_noun(
     tok: Token, tokens, strong_words, weak_ok: bool = False, shared: bool = False
 ) -> bool:
-    if tok.lower not in _RELATIONSHIP_NOUNS:
+    word = tok.lower
+    if word == "up" and tok.i >= 2 and tokens[tok.i - 1].text == "-":
+        word = tokens[tok.i - 2].lower + "-up"  # "The tie-up was first proposed ..."
+    if word not in _RELATIONSHIP_NOUNS:
         return False
-    if tok.lower in ("twinning", "twin"):
+    if word in ("twinning", "twin"):
         return True
     if tok.lower == "charter" and (
         tok.dep == "compound" or tokens[max(0, tok.i - 1)].lower in _OTHER_CHARTERS
@@ -2417,7 +2453,7 @@ def _is_relationship_noun(
     if any(t.lower in strong_words and t.sent == tok.sent for t in tokens[lo : tok.i + 1]):
         return True
     # (`shared`: "their agreements", the ties of several pairs the sentence names)
-    return weak_ok and (tok.lower in _WEAK_ALONE or shared)
+    return weak_ok and (word in _WEAK_ALONE or shared)
 
 
 def _bare(noun: Token, tokens) -> bool:
@@ -3055,7 +3091,9 @@ def _given_up(tok: Token, children, tokens) -> int | None:
         ctok = tokens[c]
         if ctok.dep != "conj" or ctok.pos != "VERB":
             continue
-        if _modality_of(ctok, tokens) == "block":
+        kids = [tokens[x].dep for x in children.get(c, ())]
+        if _modality_of(ctok, tokens) == "block" and ("nsubj" not in kids or "dobj" in kids):
+            # (not "..., but the process stalled": no one blocked it)
             return c
         for v in (ctok, *(tokens[x] for x in children.get(c, ()) if tokens[x].dep == "xcomp")):
             if v.lemma in _GIVE_UP and _negated(v, children, tokens):
