@@ -82,6 +82,10 @@ _COORD_SEP = (
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
+    # "Kurashiki in Japan, which has been a partner since 1998, and Long Beach": a
+    # relative clause naming no place, set off before ", and"
+    r"(?:,\|[^ ]*\|W (?:which|who)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,10}?"
+    r"(?=,\|[^ ]*\|W and\|))?"
     # "Niebüll, a market town in Schleswig-Holstein close to the Danish border, and
     # Gien": a longer description set off before ", and"
     # (or "Salzgitter since 1951, one of the earliest Anglo-German twinnings after the
