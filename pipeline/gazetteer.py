@@ -170,6 +170,8 @@ def _build_city_index(min_population: int):
             # "Cheongju-si": the administrative "-si" (city) is no part of the name
             # English texts use
             name = re.sub(r"-si$", "", name)
+        if raw["countrycode"] == "JP":
+            name = re.sub(r"-shi$", "", name)  # "Tottori-shi": Japan's "-shi" (city) too
         cities[gid] = (name, raw["countrycode"], raw["admin1code"], pop)
         names = {raw["name"], name}
         for alt in raw["alternatenames"]:
