@@ -1718,6 +1718,14 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
         return False  # (the subject starts its clause)
     if j - i > 3:
         return False
+    # "Żabbar local council voted in May to end its twinning with ...": the name's own
+    # body acts for it
+    k = j + 1 if j < sent.tok_end and tokens[j].lower in ("'s", "’s") else j
+    while k < sent.tok_end and k - j < 3 and tokens[k].lower in _OWN_BODY_WORDS:
+        k += 1
+    bodied = k > j and tokens[k - 1].lower in _BODIES
+    if bodied:
+        j = k
     if j < sent.tok_end and tokens[j].text == ",":
         # "Chipping Norton, on the other hand, ditched its dormant link with ...": past
         # a phrase set off after the subject
@@ -1725,7 +1733,7 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
         close = next((k for k in range(j + 1, hi) if tokens[k].text == ","), None)
         if close is not None:
             j = close + 1
-    words = list(tokens[j : min(j + 7, sent.tok_end)])
+    words = list(tokens[j : min(j + 9, sent.tok_end)])
     if not words or words[0].pos not in ("AUX", "VERB"):
         return False
     for k, t in enumerate(words[:4]):
@@ -1739,9 +1747,10 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
             and _its_own_partner(words[k + 2].i, sent, tokens)
         ):
             return True
-    for k, t in enumerate(words[:5]):
+    # (a body's vote reaches further: "voted in May to end its twinning with")
+    for k, t in enumerate(words[: 7 if bodied else 5]):
         if t.lower in ("its", "their") and k + 2 < len(words):
-            if any(w.pos == "PROPN" for w in words[:k]):
+            if any(w.pos == "PROPN" and w.ent_type != "DATE" for w in words[:k]):
                 return False  # "Opposition MPs urged Vilnius to abandon its ...": Vilnius's
             verb = tokens[t.head].head if t.head != t.i else t.i
             n = k + 1
@@ -1755,6 +1764,10 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     return False
 
 
+_BODIES = frozenset("council board assembly corporation".split())
+_OWN_BODY_WORDS = _BODIES | frozenset(
+    "local city town village municipal district parish borough county regional".split()
+)
 _ACTS_ON_TIES = frozenset(
     "end sever cut terminate suspend freeze scrap cancel sign renew formalise formalize "
     "review break dissolve ditch drop axe abandon rescind".split()
