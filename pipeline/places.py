@@ -223,7 +223,13 @@ def recognise(
             whole = candidates.get((ts, te))
             if whole is not None and whole.cities:
                 pass  # "Nevada City" is a town's own name, not the state of Nevada + "City"
-            elif inner in gaz.demonyms or inner in gaz.countries or inner in gaz.stop:
+            elif (
+                inner in gaz.demonyms
+                or inner in gaz.countries
+                or inner in gaz.stop
+                # "the Metropolitan Municipality of Ankara": a body's title, no name
+                or all(t.lower in _GENERIC_NAME_WORDS for t in tokens[ts:te])
+            ):
                 # "the Kazakh city of Turkistan": a people's city, not a place "Kazakh";
                 # "| Sister City |" in a table: a kind of tie
                 pass
@@ -277,6 +283,9 @@ def recognise(
                 i += 1  # ("Neighbouring Southwark": the name starts after the word)
                 continue
             j = run
+            if all(t.lower in _GENERIC_NAME_WORDS for t in tokens[i:j]):
+                i = j  # "the Metropolitan Municipality of Ankara": a body's title, no name
+                continue
             for k in range(i + 1, j - 1):
                 if tokens[k].lower in _ADMIN_AFFIXES and tokens[k + 1].text[:1].islower():
                     j = k + 1  # "Dongdaemun District on Monday signed": the name ends
@@ -1273,6 +1282,11 @@ PLACE_NOUNS = frozenset(
 )
 _COUNCIL_MEMBERS = frozenset("councillors councilors councilmen aldermen officials".split())
 _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
+# Words of a body's title that name no place by themselves
+_GENERIC_NAME_WORDS = frozenset(
+    "metropolitan municipal municipality provincial regional city town county district "
+    "council government administration corporation assembly authority local".split()
+)
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
