@@ -102,6 +102,8 @@ _LATER = re.compile(
     rf"(?P<back>(?P<bn>{COUNT})\s+years?\s+earlier|the\s+(?:year\s+before|previous\s+year)"
     r"(?=\s*[,.;)]|\s+(?:and|but|when)\b)))\b"
 )
+# (the planner keeps the paragraph before one that opens so: its year is needed there)
+DATED_BEFORE = _LATER
 _PROGRESSION = frozenset(
     "subsequently later then afterwards afterward eventually thereafter next soon since now "
     "meanwhile recently today currently".split()

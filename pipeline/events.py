@@ -2975,7 +2975,15 @@ def _classify(
         cur = head
     if recommended_item(cur, tokens, parsed.text):
         mods.append("propose")  # "It is recommended that the Committee: (ii) approves ..."
-    if trig.needs_decision and "realize" not in mods and _despite_calls(tok, tokens, children):
+    if (
+        trig.needs_decision
+        and "realize" not in mods
+        and (
+            _despite_calls(tok, tokens, children)
+            # (after turning down a call to end it, not a routine reaffirmation)
+            or ("block" in mods and _body_did(tok, tokens, children))
+        )
+    ):
         mods.append("realize")  # "will keep its ties with Guangzhou despite calls to cut them"
     if not subordinate:
         subordinate = _in_temporal_clause(tok, tokens, children)
@@ -3361,6 +3369,25 @@ def _decided_future(verb: Token, aux: Token, tokens) -> bool:
 
 
 _PRESSURE = frozenset("call pressure demand criticism opposition petition protest push".split())
+
+
+_DECIDING_BODIES = frozenset("council commission committee board assembly cabinet".split())
+
+
+def _body_did(tok: Token, tokens, children) -> bool:
+    """A governing body did it: "The Council considered that request on Thursday,
+    declined it, and reaffirmed our partnerships with Chimbote, ..." is a decision."""
+    if tok.tag != "VBD":
+        return False
+    verb = tok
+    for _ in range(3):  # (up the verbs it is coordinated with, however parsed)
+        subjects = [tokens[c] for c in children.get(verb.i, ()) if tokens[c].dep == "nsubj"]
+        if any(t.lemma.lower() in _DECIDING_BODIES for t in subjects):
+            return True
+        if verb.dep not in ("conj", "ccomp") or verb.head == verb.i:
+            return False
+        verb = tokens[verb.head]
+    return False
 
 
 def _despite_calls(tok: Token, tokens, children) -> bool:

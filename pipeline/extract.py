@@ -143,7 +143,15 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             selected.append(k)
         elif opening:
             selected.extend((k, k + 1))
-    selected.sort()
+    # "That year, Geoje ... suspended its sister-city agreement": the year is told in the
+    # paragraph before
+    chosen_set = set(selected)
+    for k in sorted(chosen_set):
+        s, e = paras[k]
+        opening = text[s : min(e, s + 200)]
+        if k > 0 and k - 1 not in chosen_set and dating.DATED_BEFORE.search(opening):
+            selected.append(k - 1)
+    selected = sorted(set(selected))
     everything = tuple(range(len(paras)))
     chosen = tuple(selected) if prefilter else everything
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
