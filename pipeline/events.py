@@ -1967,6 +1967,17 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             }  # fmt: skip
             if len(right_after) != 1 and len({_key(r) for r in described}) == 1:
                 right_after = {_key(described[0]): described[0]}
+            if len(right_after) != 1 and tie_since:
+                # "... and San Francisco, a sister city since 2003": the partner the tie
+                # noun is set beside
+                beside = {
+                    _key(r): r for r in rms
+                    if r.b is not None
+                    and 0 < i - max(r.b.tok_end, r.b.span_end_tok) <= 6
+                    and tokens[max(r.b.tok_end, r.b.span_end_tok)].text == ","
+                }  # fmt: skip
+                if len(beside) == 1:
+                    right_after = beside
             if len(right_after) == 1:
                 (target,) = right_after.values()
             elif rms:

@@ -319,9 +319,7 @@ def recognise(
                 lower_affix = affix is not None
             # "Lewisham Council has formally ended its twinning": the council's place
             # "Llanbadarn Fawr Community Council": the kind of council is no part of the name
-            kind_word = (
-                1 if j - i >= 3 and tokens[j - 2].text in ("Community", "Parish", "Town") else 0
-            )
+            kind_word = 1 if j - i >= 3 and tokens[j - 2].text in _COUNCIL_KIND_WORDS else 0
             council_named = (
                 j - i >= 2
                 and tokens[j - 1].text == "Council"
@@ -418,7 +416,12 @@ def recognise(
                     suffix, key = affix
                 elif suffix:
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
-                if key not in gaz.countries and key not in gaz.admin1 and key not in gaz.demonyms:
+                if (
+                    key not in gaz.countries
+                    and key not in gaz.admin1
+                    and key not in gaz.demonyms
+                    and key not in gaz.stop  # ("with European and American cities")
+                ):
                     divisions = gaz.admin1.get(key, []) if suffix else []
                     cand = _Candidate(
                         i, end, key, gaz.cities_for_key(key), divisions, suffix_kind=suffix
@@ -1282,6 +1285,8 @@ PLACE_NOUNS = frozenset(
 )
 _COUNCIL_MEMBERS = frozenset("councillors councilors councilmen aldermen officials".split())
 _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
+# "Shellharbour City Council", "Llanbadarn Fawr Community Council": no part of the name
+_COUNCIL_KIND_WORDS = frozenset(("Community", "Parish", "Town", "City"))
 # Words of a body's title that name no place by themselves
 _GENERIC_NAME_WORDS = frozenset(
     "metropolitan municipal municipality provincial regional city town county district "
