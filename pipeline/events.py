@@ -458,6 +458,11 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         after = tokens[tok.i + 1 : tok.i + 4]
         if any(t.lower == "down" and t.head == tok.i for t in after):
             return "fail"
+    if tok.lemma == "put" and tokens is not None:
+        # "a proposal, first put forward in 2021, to twin the city with Port Moresby"
+        after = tokens[tok.i + 1 : tok.i + 3]
+        if any(t.lower == "forward" and t.head == tok.i for t in after):
+            return "propose"
     if tok.lemma == "defer" and tokens is not None:
         # "a proposal to twin with Yulin was deferred indefinitely": shelved (deferred
         # to next month's meeting, it is still alive)
@@ -636,7 +641,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         trig_tok = _governing_trigger(rm.anchor, tokens)
         if trig_tok is None:
             trig_tok = _for_it_to_be(rm.anchor, tokens, children)
-        if trig_tok is not None:
+        if trig_tok is not None and not _said_of_other_tie(trig_tok, rm, relations, tokens):
             add(trig_tok, rm)
         # a denied trigger ("the planned twinning never went ahead") leaves the tie's
         # draft word to tell what it was
@@ -1516,6 +1521,27 @@ def _tie_subject(verb: int, tokens, children) -> bool:
         if whose and subj.lower in _TIE_CONTACT_NOUNS:
             return True
     return False
+
+
+def _said_of_other_tie(trig_tok: int, rm, relations, tokens) -> bool:
+    """ "... has sister city ties with Seattle and Guangzhou, and its longest-standing
+    partnership, with Busan, dates back to 1994": another tie's noun stands between the
+    relation's own noun and the verb after them (not one coordinated with it: "the
+    agreement with X and the partnership with Y were suspended")."""
+    if rm.anchor is None or trig_tok <= rm.anchor:
+        return False
+    return any(
+        r.anchor is not None
+        and rm.anchor < r.anchor < trig_tok
+        and _key(r) != _key(rm)
+        and tokens[r.anchor].pos == "NOUN"
+        # (a new clause: ", and its longest-standing partnership")
+        and any(
+            tokens[k].text == "," and tokens[k + 1].lower == "and"
+            for k in range(rm.anchor, r.anchor - 1)
+        )
+        for r in relations
+    )
 
 
 def _set_off_for_another(rm, trig_tok: int, relations, tokens) -> bool:
@@ -3504,7 +3530,9 @@ def _not_proceeding(parsed: Parsed, events: list[EventMention], children) -> lis
     if not proposals:
         return out
     for i, tok in enumerate(tokens):
-        if tok.lemma != "proceed" or tok.pos != "VERB":
+        # (or "decided not to go ahead with a proposal ... to twin the city with X")
+        ahead = tok.lemma == "go" and any(tokens[c].lower == "ahead" for c in children.get(i, ()))
+        if (tok.lemma != "proceed" and not ahead) or tok.pos != "VERB":
             continue
         if not any(tokens[c].dep == "neg" for c in children.get(i, ())):
             continue
@@ -3520,7 +3548,7 @@ def _not_proceeding(parsed: Parsed, events: list[EventMention], children) -> lis
         para = parsed.sentences[tok.sent].paragraph
         earlier = [
             e for e in proposals
-            if e.trigger_start < tok.start
+            if (e.trigger_start < tok.start or e.sentence == tok.sent)
             and _same_item(parsed, parsed.sentences[e.sentence].paragraph, para)
         ]  # fmt: skip
         if not earlier or any(e.trigger == i for e in events):
