@@ -2306,6 +2306,21 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             if len(subjects) > 1 and subjects[0].text.isupper():
                 subjects = subjects[1:]
             subject = subjects[0] if subjects else None
+            if (
+                subject is not None
+                and subject.i > 0
+                and tokens[subject.i - 1].lower in ("in", "at")
+                and subject.i + 1 < len(tokens)
+                and tokens[subject.i + 1].text == ","
+            ):
+                # "In Perak, Ipoh City Council voted ...": the parser makes the place the
+                # sentence opens on the subject and the real one its conjunct
+                conj = [
+                    t
+                    for t in tokens[subject.i + 1 : last]
+                    if t.head == subject.i and t.dep == "conj"
+                ]
+                subject = conj[0] if conj else subject
             if subject is not None and not (
                 subject.pos == "PRON" and subject.lower in ("they", "it", "we")
             ):
@@ -2382,6 +2397,14 @@ _LOCATORS = frozenset(
 )
 
 
+def _unit_end(t: Token, tokens, unit_of: dict[int, int]) -> int:
+    """The token right after the place unit holding token `t`."""
+    k = t.i
+    while k + 1 < len(tokens) and unit_of.get(k + 1) == unit_of[t.i]:
+        k += 1
+    return min(k + 1, len(tokens) - 1)
+
+
 def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     if head.i in unit_of:
         return unit_of[head.i]
@@ -2395,9 +2418,15 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
         if ante.dep == "pobj" and prep.lower in _LOCATORS:  # "the town near Sapporo, which"
             return _place_in_phrase(tokens[prep.head], tokens, unit_of)
     # "the Wagga Wagga city council", "Officials from Zapopan": a place inside the subject.
+    inside = [
+        t for t in tokens[max(0, head.i - 6) : head.i + 4]
+        if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i)
+    ]  # fmt: skip
+    # ("Istanbul's Üsküdar district municipality": the district's, not its city's)
+    own = [t for t in inside if tokens[_unit_end(t, tokens, unit_of)].lower not in ("'s", "’s")]
+    if own or inside:
+        return unit_of[(own or inside)[0].i]
     for t in tokens[max(0, head.i - 6) : head.i + 4]:
-        if t.i in unit_of and (t.head == head.i or tokens[t.head].head == head.i):
-            return unit_of[t.i]
         if t.head == head.i and t.lower == "of":
             # "The council of Saint-Méen-le-Grand, a town west of Rennes, voted": a long
             # name's head word lies beyond the window, the locator's within it
