@@ -114,8 +114,22 @@ def _triggers() -> dict[str, list[tuple[frozenset[str], Trigger]]]:
 def _modality() -> dict[str, list[tuple[frozenset[str], str]]]:
     out: dict[str, list] = defaultdict(list)
     for rec in read_jsonl("modality.jsonl"):
+        if "after" in rec:
+            continue  # a phrasal verb's entry: see _phrasal_modality
         for lemma in rec["lemmas"]:
             out[lemma].append((frozenset(rec.get("pos", ())), rec["class"]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _phrasal_modality() -> dict[str, list[tuple[frozenset[str], int, str]]]:
+    """lemma -> (words that must follow it, within how many tokens, class): "voted
+    down", "thrown out", "deferred indefinitely", "put forward"."""
+    out: dict[str, list] = defaultdict(list)
+    for rec in read_jsonl("modality.jsonl"):
+        if "after" in rec:
+            for lemma in rec["lemmas"]:
+                out[lemma].append((frozenset(rec["after"]), rec.get("within", 2), rec["class"]))
     return out
 
 
@@ -125,7 +139,8 @@ _IRREGULAR = {
     "forbid": ("forbade", "forbidden"), "lose": ("lost",), "fall": ("fell", "fallen"),
     "undo": ("undid", "undone"), "stop": ("stopped", "stopping"), "drop": ("dropped", "dropping"),
     "bar": ("barred", "barring"), "ban": ("banned", "banning"), "scrap": ("scrapped", "scrapping"),
-    "stall": ("stalled",), "veto": ("vetoes", "vetoed"),
+    "stall": ("stalled",), "veto": ("vetoes", "vetoed"), "throw": ("threw", "thrown"),
+    "defer": ("deferred", "deferring"),
 }  # fmt: skip
 
 
@@ -156,8 +171,15 @@ def outcome_words() -> re.Pattern[str]:
     words = set(_LOST | _CARRIED)
     for lemma in lemmas:
         words |= _forms(lemma)
-    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    return re.compile(rf"(?i)\b(?:{alts}|voted\s+(?:\w+\s+)?down|turned\s+down)\b")
+    alts = sorted(map(re.escape, words), key=len, reverse=True)
+    # ("voted it down", "thrown out": a phrasal verb's own words)
+    for lemma, entries in _phrasal_modality().items():
+        for after, _, cls in entries:
+            if cls in ("block", "fail"):
+                verbs = "|".join(sorted(map(re.escape, _forms(lemma))))
+                tails = "|".join(sorted(map(re.escape, after)))
+                alts.append(rf"(?:{verbs})\s+(?:\w+\s+)?(?:{tails})")
+    return re.compile(rf"(?i)\b(?:{'|'.join(alts)})\b")
 
 
 def _trigger_for(
@@ -453,32 +475,13 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         )
     ):
         return "propose"  # "a draft decision to terminate the partnership": not yet taken
-    if tok.lemma == "vote" and tokens is not None:
-        # "a motion to scrap the twinning was voted down", "voted it down": defeated
-        after = tokens[tok.i + 1 : tok.i + 4]
-        if any(t.lower == "down" and t.head == tok.i for t in after):
-            return "fail"
-    if tok.lemma == "put" and tokens is not None:
-        # "a proposal, first put forward in 2021, to twin the city with Port Moresby"
-        after = tokens[tok.i + 1 : tok.i + 3]
-        if any(t.lower == "forward" and t.head == tok.i for t in after):
-            return "propose"
-    if tok.lemma == "defer" and tokens is not None:
-        # "a proposal to twin with Yulin was deferred indefinitely": shelved (deferred
-        # to next month's meeting, it is still alive)
-        after = tokens[tok.i + 1 : tok.i + 3]
-        if any(t.lower == "indefinitely" and t.head == tok.i for t in after):
-            return "block"
-    if tok.lemma == "throw" and tokens is not None:
-        # "a councillor's motion to scrap it was thrown out": defeated
-        after = tokens[tok.i + 1 : tok.i + 3]
-        if any(t.lower == "out" and t.head == tok.i for t in after):
-            return "fail"
-    if tok.lemma == "turn" and tokens is not None:
-        # "turned down a 2022 residents' petition to twin with Chernihiv": rejected
-        after = tokens[tok.i + 1 : tok.i + 3]
-        if any(t.lower in ("down", "back") and t.head == tok.i for t in after):
-            return "block"  # ("turns back Pokhara's sister-city proposal")
+    if tokens is not None:
+        # "was voted down", "turned down a petition", "deferred indefinitely" (see the
+        # phrasal entries of modality.jsonl)
+        for words, within, cls in _phrasal_modality().get(tok.lemma, ()):
+            after = tokens[tok.i + 1 : tok.i + 1 + within]
+            if any(t.lower in words and t.head == tok.i for t in after):
+                return cls
     if tok.lemma in ("put", "place") and tokens is not None:
         # "A proposal to twin X with Y ... was put on hold": the proposal is stalled
         after = tokens[tok.i + 1 : tok.i + 8]
