@@ -1289,8 +1289,9 @@ _COUNCIL_OF = frozenset("town city village borough parish municipal".split())
 _COUNCIL_KIND_WORDS = frozenset(("Community", "Parish", "Town", "City"))
 # Words of a body's title that name no place by themselves
 _GENERIC_NAME_WORDS = frozenset(
-    "metropolitan municipal municipality provincial regional city town county district "
-    "council government administration corporation assembly authority local".split()
+    "metropolitan municipal municipality provincial regional city town village county "
+    "district borough parish council board government administration corporation assembly "
+    "authority local".split()
 )
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
@@ -1740,7 +1741,7 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
     # "Żabbar local council voted in May to end its twinning with ...": the name's own
     # body acts for it
     k = j + 1 if j < sent.tok_end and tokens[j].lower in ("'s", "’s") else j
-    while k < sent.tok_end and k - j < 3 and tokens[k].lower in _OWN_BODY_WORDS:
+    while k < sent.tok_end and k - j < 3 and tokens[k].lower in _GENERIC_NAME_WORDS:
         k += 1
     bodied = k > j and tokens[k - 1].lower in _BODIES
     if bodied:
@@ -1784,9 +1785,6 @@ def _acts_on_own_tie(i: int, j: int, sent, tokens) -> bool:
 
 
 _BODIES = frozenset("council board assembly corporation".split())
-_OWN_BODY_WORDS = _BODIES | frozenset(
-    "local city town village municipal district parish borough county regional".split()
-)
 _ACTS_ON_TIES = frozenset(
     "end sever cut terminate suspend freeze scrap cancel sign renew formalise formalize "
     "review break dissolve ditch drop axe abandon rescind".split()
