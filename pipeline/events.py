@@ -3344,7 +3344,8 @@ def _proposal_before(tok: Token, tokens) -> bool:
 
 
 _QUOTES = frozenset("\"“”‘’'")
-_PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill".split())
+# (and "THAT clause 3 be amended to read "Discontinues ..."": an amendment's wording)
+_PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill amend".split())
 
 
 _MOTION_TEXT = re.compile(r"[\"“'‘]?That\s")
@@ -3618,6 +3619,13 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue  # "I hope councillors vote the motion down when it comes up"
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
+            if not args and tok.dep == "conj" and trig.cls in ("fail", "block"):
+                # "The amendment was put and LOST", "A request ... was received in 2005
+                # and declined in 2006": the subject of the first verb
+                args = [
+                    tokens[c] for c in children.get(tok.head, ())
+                    if tokens[c].dep in ("nsubjpass", "nsubj")
+                ]  # fmt: skip
             if trig is _LOST_WORD and tok.lemma == "vote":
                 args = [_against_object(tok, tokens, children)]
             if tok.dep == "acomp" and trig.cls == "fail":
@@ -3643,15 +3651,6 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                     tokens[c] for c in children.get(i, ())
                     if tokens[c].dep == "dobj" and tokens[c].lower in ("it", "them")
                 ]  # fmt: skip
-                if tok.dep == "conj" and not any(
-                    tokens[c].dep.startswith("nsubj") for c in children.get(i, ())
-                ):
-                    # "A request ... was received in 2005 and declined in 2006": the
-                    # subject of the first verb
-                    args += [
-                        tokens[c] for c in children.get(tok.head, ())
-                        if tokens[c].dep in ("nsubjpass", "nsubj")
-                    ]  # fmt: skip
             # "a proposed sister city link with a town in Mexico, which the council voted
             # down": the relative pronoun points back to the proposal of its sentence
             relative = tok.dep == "relcl" and any(
@@ -3717,6 +3716,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
+            if any(a.lemma == "amendment" for a in args) and not any(
+                t.lemma == "amend" or t.lemma == "amendment"
+                for t in tokens[parsed.sentences[prev.sentence].tok_start : prev.trigger]
+            ):
+                continue  # an amendment lost leaves the motion's own proposal as it was
             if any(
                 tokens[k].lower in _MAIN_MOTION and tokens[k].head == a.i
                 for a in args
