@@ -28,6 +28,7 @@ from pipeline.pairs import (
     decided_whether,
     is_question,
     recommended_item,
+    relative_clause_above,
 )
 from pipeline.patterns import lexicon, load_patterns, read_jsonl, rel_nouns
 from pipeline.places import DEALINGS, PLACE_NOUNS
@@ -2545,6 +2546,21 @@ def _other_object(verb: Token, tokens) -> bool:
     return False
 
 
+# Occasions between partners: what is called off or held with a sister city is no tie
+_OCCASIONS = frozenset(
+    "ceremony visit trip tour event celebration festival meeting concert conference "
+    "exhibition reception banquet forum game match".split()
+)
+
+
+def _occasion_object(verb: Token, tokens) -> bool:
+    """The verb's direct object is an occasion ("called off a ceremony")."""
+    return any(
+        t.head == verb.i and t.dep == "dobj" and t.lemma in _OCCASIONS
+        for t in tokens[verb.i + 1 : verb.i + 8]
+    )
+
+
 @lru_cache(maxsize=1)
 def _no_event_rules() -> frozenset[str]:
     """Pair rules whose statement is about many partners at once ("events": false)."""
@@ -2606,6 +2622,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
                 # "Yalta's twin city, Margate, cancelled the trip": the partner as the
                 # subject of a verb done to something else
                 return None
+            if dep == "prep" and tok.lower == "with" and _occasion_object(head, tokens):
+                return None  # "called off a ceremony ... with its sister city Qingdao"
             return head.i
         if dep in ("nsubj", "nsubjpass", "dobj") and head.lemma in ("allow", "let", "leave"):
             # "Stevenage's link with Shymkent ... was allowed to lapse in 2015", "let its
@@ -2919,6 +2937,10 @@ def _classify(
             tokens[k].text == ";" for k in range(lo, hi)
         ):
             break  # "...voted to put it on hold; the review had not been completed": apart
+        if relative_clause_above(cur, tokens):
+            # "is working on an agreement with a city in Japan, the name of which has not
+            # been disclosed": a relative clause the parser made the main verb
+            break
         if (
             dep == "nsubj"
             and cur.pos == "VERB"
@@ -3132,6 +3154,12 @@ def _has_own_time(i: int, tokens, children) -> bool:
 _GIVE_UP = frozenset("proceed pursue continue".split())
 
 
+# Verbs of telling: "declined to name the partner" refuses to say, not to proceed
+_DISCLOSING = frozenset(
+    "name disclose identify reveal comment say specify elaborate confirm".split()
+)
+
+
 def _given_up(tok: Token, children, tokens) -> int | None:
     """ "considered a sister city relationship with Taizhou, but resolved not to
     proceed": a verb beside the proposal that drops it."""
@@ -3140,6 +3168,10 @@ def _given_up(tok: Token, children, tokens) -> int | None:
         if ctok.dep != "conj" or ctok.pos != "VERB":
             continue
         kids = [tokens[x].dep for x in children.get(c, ())]
+        if any(
+            tokens[x].dep == "xcomp" and tokens[x].lemma in _DISCLOSING for x in children.get(c, ())
+        ):
+            continue  # "..., but declined to name the city": a silence, no refusal
         if _modality_of(ctok, tokens) == "block" and ("nsubj" not in kids or "dobj" in kids):
             # (not "..., but the process stalled": no one blocked it)
             return c
@@ -3281,6 +3313,8 @@ def _maybe_above(anchor: int, tokens, children) -> bool:
     for _ in range(8):
         if tok.head == tok.i or tokens[tok.head].sent != tok.sent:
             return False
+        if relative_clause_above(tok, tokens):
+            return False  # ", the name of which has not been disclosed": a relative clause
         tok = tokens[tok.head]
         if _modality_of(tok, tokens) == "fail":
             return False  # "never went ahead": no possibility, a failure

@@ -10,7 +10,7 @@ them into the rows of the dataset, with deterministic content-hash ids.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -227,8 +227,9 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     for rm in mentions:
         groups[_relation_key(rm)].append(rm)
     relations: dict[tuple, Relation] = {}
+    names = _document_names(places, doc.text)
     for key, rms in groups.items():
-        relations[key] = _relation_row(doc.doc_id, key, rms)
+        relations[key] = _relation_row(doc.doc_id, key, rms, doc.text, names)
 
     event_sentences = {e.sentence for e in found}
     events: list[Event] = []
@@ -332,7 +333,47 @@ def _relation_key(rm: pairs.RelationMention) -> tuple:
     return ("pair", *sorted((rm.a.place.key, rm.b.place.key)))
 
 
-def _relation_row(doc_id: str, key: tuple, rms: list[pairs.RelationMention]) -> Relation:
+# "Naga City, Camarines Sur", "Iloilo City (2013)": the word the name goes by in the text
+# (not "Kiel City Council", the city's body)
+_CITY_WORD = re.compile(
+    r" City\b(?![-\w]| (?:Council|Hall|Government|Administration|Assembly|Office|Mayor"
+    r"|Manager|Commission|Corporation|Municipal|Centre|Center|Library|Hospital)\b)"
+)
+
+
+def _surface(m, text: str) -> tuple[int, int]:
+    """The mention's span, with a "City" the name goes by in the text."""
+    if m.start >= 0 and _CITY_WORD.match(text, m.end):
+        return m.start, m.end + 5
+    return m.start, m.end
+
+
+def _document_names(places: places_mod.Places, text: str) -> dict[str, str]:
+    """The name a document gives a place whose GeoNames name it never uses ("Legazpi"
+    for GeoNames' "Legaspi", "Durango" for "Victoria de Durango"): the name its readers
+    know it by, and the one a citation of the text should carry. The GeoNames id keeps
+    the place's identity across documents."""
+    forms: dict[str, Counter] = defaultdict(Counter)
+    places_by_key = {}
+    # (the string pass over the whole text: the same with or without the prefilter)
+    for m in places.context:
+        if m.place.geonameid is None or not m.text[:1].isupper() or m.text.isupper():
+            continue
+        # ("Legazpi City's council": the name without the word the surface may add)
+        name = m.text[:-5] if m.text.endswith(" City") and " " not in m.place.name else m.text
+        forms[m.place.key][name] += 1
+        places_by_key[m.place.key] = m.place
+    plain = norm(text)
+    return {
+        key: counts.most_common(1)[0][0]
+        for key, counts in forms.items()
+        if norm(places_by_key[key].name) not in plain
+    }
+
+
+def _relation_row(
+    doc_id: str, key: tuple, rms: list[pairs.RelationMention], text: str, names: dict[str, str]
+) -> Relation:
     best = max(rms, key=lambda r: (r.confidence, -r.start))
     first = min(rms, key=lambda r: r.start)
     # Several independent statements of the same pair make it more certain.
@@ -342,22 +383,24 @@ def _relation_row(doc_id: str, key: tuple, rms: list[pairs.RelationMention]) -> 
     confidence = round(1.0 - miss, 3)
     a, b = first.a, first.b
     kind = next((r.kind for r in rms if r.strong), first.kind)
+    a_start, a_end = _surface(a, text)
+    b_span = _surface(b, text) if b is not None else (None, None)
     return Relation(
         relation_id=content_hash("relation", doc_id, *key),
         doc_id=doc_id,
-        city_a=a.place.name,
-        city_b=b.place.name if b is not None else None,
+        city_a=names.get(a.place.key, a.place.name),
+        city_b=names.get(b.place.key, b.place.name) if b is not None else None,
         country_a=a.place.country,
         country_b=b.place.country if b is not None else first.country_b,
         geonameid_a=a.place.geonameid,
         geonameid_b=b.place.geonameid if b is not None else None,
         kind=kind,
-        a_start=a.start,
-        a_end=a.end,
-        a_text=a.text,
-        b_start=b.start if b is not None else None,
-        b_end=b.end if b is not None else None,
-        b_text=b.text if b is not None else None,
+        a_start=a_start,
+        a_end=a_end,
+        a_text=text[a_start:a_end] if a_start >= 0 else a.text,
+        b_start=b_span[0] if b is not None else None,
+        b_end=b_span[1] if b is not None else None,
+        b_text=(text[b_span[0] : b_span[1]] if b.start >= 0 else b.text) if b is not None else None,
         evidence_start=first.start,
         evidence_end=first.end,
         rule_id=best.rule_id,

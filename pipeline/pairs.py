@@ -1468,6 +1468,24 @@ def ancestors(i: int, tokens, limit: int):
         yield tok
 
 
+def _relative_subject(verb: Token, tokens) -> bool:
+    """The verb's subject is a relative phrase ("the name of which", "whose name"): a
+    relative clause set off after a noun, which the parser made the sentence's verb."""
+    for t in tokens[max(0, verb.i - 8) : verb.i]:
+        if t.lower in ("which", "whose") and any(
+            a.head == verb.i and a.dep in ("nsubj", "nsubjpass")
+            for a in (t, *ancestors(t.i, tokens, 4))
+        ):
+            return True
+    return False
+
+
+def relative_clause_above(tok: Token, tokens) -> bool:
+    """ "working on an agreement with a city in Japan, the name of which has not been
+    disclosed": the clause under a misparsed relative clause is the sentence's own."""
+    return tok.dep == "ccomp" and tok.i < tok.head and _relative_subject(tokens[tok.head], tokens)
+
+
 _WISHES = frozenset("consider welcome like love make want be".split())
 
 
@@ -1522,6 +1540,8 @@ def _denied_above(anchor: int, tokens) -> bool:
     for tok in ancestors(anchor, tokens, 5):
         if tok.lemma in _ending_denials() or tok.lemma in NEVER_HAPPENED:
             return False  # (a proposal "not progressed" was made, and failed)
+        if relative_clause_above(tok, tokens):
+            return False  # (", the name of which has not been disclosed": no denial)
         lo = max(0, tok.i - 4)
         if any(
             t.head == tok.i and (t.dep == "neg" or (t.dep == "det" and t.lower == "no"))

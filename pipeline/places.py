@@ -1208,13 +1208,18 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
                 for d in divisions
                 if any((c.country, c.admin1) == (d.country, d.code) for c in cities)
             ]
+            # "Jinan, Shandong Province, China": the division's own word goes with it
+            worded = (
+                k < n and tokens[k].lower in cues()["divisions"] and tokens[k].text[:1].isupper()
+            )
+            end = k + 1 if worded else k
             if match:
                 d = match[0]
-                best = (k, d.country, (d.country, d.code), None)
+                best = (end, d.country, (d.country, d.code), None)
                 break
             if not cities and (cand.suffix_kind or len(divisions) == 1):
                 d = divisions[0]
-                best = (k, d.country, (d.country, d.code), None)
+                best = (end, d.country, (d.country, d.code), None)
                 break
         if not after_in:
             # "Yangpu District, Shanghai" / "Kunshan, Suzhou City": a bigger city of the
@@ -1913,7 +1918,9 @@ def _cue(
     # (words of this sentence only: a headline ending "... with German town" is not
     # "German town Ho" in the dateline parsed right after it)
     before = [t.lower for t in tokens[max(sent.tok_start, cand.tok_start - 3) : cand.tok_start]]
-    nxt = tokens[cand.tok_end].lower if cand.tok_end < len(tokens) else ""
+    # (a word of this sentence only: a headline "... twin town Reinickendorf" is not
+    # "Reinickendorf Press" with the "Press release" line below it)
+    nxt = tokens[cand.tok_end].lower if cand.tok_end < sent.tok_end else ""
     if (
         nxt in c["institution_words"]
         and cand.tok_end < len(tokens)
@@ -1957,6 +1964,8 @@ def _cue(
     if cand.suffix_kind:
         return "place.suffix"
     opening_word = cand.key in gaz.weak and cand.tok_start == sent.tok_start
+    if nxt in _DEPUTY and cand.tok_end + 1 < len(tokens):
+        nxt = tokens[cand.tok_end + 1].lower  # "Irpin Deputy Mayor Viktor Horbenko"
     if nxt in c["after_place"] and nxt != "'s" and not opening_word:
         # "Wagga Wagga city council", "Kiel city council"; not "Port city keeps ...", a
         # word capitalised only for opening its sentence
@@ -2897,6 +2906,7 @@ _PAIRING_VERBS = frozenset("twin pair link partner".split())
 _LISTING_VERBS = frozenset("are were include includes included including".split())
 
 
+_DEPUTY = frozenset("deputy vice acting".split())
 _OFFICIALS = frozenset("mayor governor leader head chairman chairwoman counterpart".split())
 
 
@@ -3119,7 +3129,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     and _phrase_head(tokens, scene[0].tok_end - 1).head == sent.tok_start
                     and start - scene[0].tok_end > 8
                 )
-                if framed:
+                # "Irpin Deputy Mayor Viktor Horbenko told the Kyiv Independent that the
+                # city was also in talks with ...": the speaker's city, named by the title
+                spoken = len(scene) == 1 and scene[0].cue == "place.modifier"
+                if framed or spoken:
                     antecedent = scene[0].place
                 elif earlier and twin_object:
                     antecedent = earlier[-1].place
@@ -3140,7 +3153,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         )
                     )
                 ]  # fmt: skip
-                if earlier and (twin_object or framed):
+                if earlier and (twin_object or framed or spoken):
                     pass  # (chosen above)
                 elif prior and not earlier:
                     antecedent = prior[0].place

@@ -90,9 +90,10 @@ RELATIONS = Table(
         Column(
             "city_a",
             "string",
-            "Canonical English name of the first place: the GeoNames name when resolved, "
-            "else as the text names it (a county or province with its affix, 'Howard "
-            "County').",
+            "Canonical English name of the first place: the GeoNames name when resolved "
+            "(unless the text never uses it: then the text's own name for that GeoNames "
+            "place, 'Legazpi' for GeoNames' 'Legaspi'), else as the text names it (a "
+            "county or province with its affix, 'Howard County').",
         ),
         Column(
             "city_b",
@@ -111,7 +112,11 @@ RELATIONS = Table(
         Column("geonameid_b", "integer", "GeoNames id of city_b when resolved.", True),
         Column("kind", "string", "sister, twin, friendship or partner: the word the text uses."),
         Column("a_start", "integer", "Start of the first mention of city_a in the evidence."),
-        Column("a_end", "integer", "End of that mention."),
+        Column(
+            "a_end",
+            "integer",
+            "End of that mention (with a 'City' the text names it by: 'Naga City').",
+        ),
         Column("a_text", "string", "The mention's surface text: text[a_start:a_end]."),
         Column("b_start", "integer", "Start of the mention of city_b.", True),
         Column("b_end", "integer", "End of that mention.", True),
