@@ -1159,7 +1159,8 @@ class Dater:
             ):
                 return True  # "officials said they plan to establish ...": news of the day
             if (
-                tok.tag == "VB"
+                # (or passive: "recommended that the agreement ... be terminated")
+                (tok.tag == "VB" or (tok.tag == "VBN" and any(a.lower == "be" for a in aux)))
                 and tok.dep == "ccomp"
                 and head.tag == "VBD"
                 and head.lemma in _PROPOSING

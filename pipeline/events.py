@@ -1060,8 +1060,24 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_not_proceeding(parsed, events, children))
     events = _proposal_dated_later(parsed, events, children)
     events.extend(_proposed_if_blocked(events))
+    events = _restorations(events, tokens)
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+def _restorations(events: list[EventMention], tokens) -> list[EventMention]:
+    """ "signed a new friendship agreement on Friday, restoring a sister-city relationship
+    that had lapsed": a signing that restores a tie is its restoration (retained), not
+    its founding."""
+    restoring = {
+        (_key(e.relation), tokens[e.trigger].head)
+        for e in events
+        if e.type == "retained" and tokens[e.trigger].dep == "advcl"
+    }
+    return [
+        e for e in events
+        if not (e.type == "established" and (_key(e.relation), e.trigger) in restoring)
+    ]  # fmt: skip
 
 
 def _proposed_if_blocked(events: list[EventMention]) -> list[EventMention]:
@@ -1895,6 +1911,25 @@ def _since_a_state(head: Token, tokens, children) -> bool:
     )
 
 
+def _denied_since(head: Token, children, tokens) -> bool:
+    """The word a "since" hangs on is denied, itself or as the object of a preposition
+    under a denied noun: "there has been no activity under the agreement since 2008"."""
+    while head.dep in ("pobj", "prep") and head.head != head.i:
+        head = tokens[head.head]
+    if head.pos == "NOUN":
+        return any(
+            tokens[d].dep == "det" and tokens[d].lower == "no" for d in children.get(head.i, ())
+        )
+    return any(
+        tokens[c].dep == "neg"
+        or (
+            tokens[c].dep in ("attr", "nsubj", "dobj")
+            and any(tokens[d].dep == "det" and tokens[d].lower == "no" for d in children.get(c, ()))
+        )
+        for c in children.get(head.i, ())
+    )
+
+
 def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMention]:
     """ "Exeter's twin town since 1965", "twinned since 1962": established then."""
     tokens = parsed.tokens
@@ -1951,10 +1986,17 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 if _since_after_partner(i, r, tokens)
                 and not any(t.lemma in _TALKS for t in tokens[sent.tok_start : i])
             ]  # fmt: skip
+            # ("twinned with Lymington (Hampshire, England) since 1966": right after a
+            # partner and its bracketed place, however the parser hangs it)
+            after_partner = any(
+                r.b is not None and i in (r.b.tok_end, r.b.span_end_tok)
+                for r in by_sentence.get(s, ())
+            )
             if not (
                 headed
                 or before_partner
                 or on_partner
+                or after_partner
                 or described
                 or head.lemma in _SINCE_HEADS
                 or head.lower in lexicon()["strong_words"]
@@ -1966,6 +2008,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             misattached = tie_since and head.lower not in lexicon()["strong_heads"]
             if not misattached and _since_a_state(head, tokens, children):
                 continue
+            if _denied_since(head, children, tokens):
+                continue  # "there has been no activity under the agreement since 2008"
             each = _respective_since(parsed, ordered, sent, objs[0], children)
             if each:
                 for rm, year in each:

@@ -991,8 +991,8 @@ def _list_relations(
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
         if not items:
             continue
-        if len(intro_places) == 1:
-            a = intro_places[0]
+        if len({m.place.key for m in intro_places}) == 1:
+            a = intro_places[0]  # ("Council confirmed that the City's relationships ...")
         elif not intro_places and places.focal is not None:
             a = _focal_mention(places, su, parsed)  # "Former twin towns": the document's city
         else:

@@ -1047,6 +1047,9 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             # "Bergen (Norway)", "Turku (Finland, 1989)": a country or state in brackets.
             matched = _qualifier_at(i + 1, tokens, gaz, cand, False)
             if matched is None:
+                # "Lymington (Hampshire, England)": a county the gazetteer lacks first
+                matched = _county_then_qualifier(i + 1, tokens, gaz, cand)
+            if matched is None:
                 break
             stop, country, admin1, _ = matched
             close = next((k for k in range(stop, min(stop + 4, n)) if tokens[k].text == ")"), None)
@@ -1694,6 +1697,7 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         prev is not None
         and prev.text.isalpha()
         and prev.lower not in ("and", "but", "while")
+        and prev.lower not in cues()["neighbour_words"]  # "Neighbouring Lewisham is twinned"
         and (
             prev.text[:1].isupper()
             or after[:1] not in (["'s"], ["’s"])
@@ -1718,8 +1722,15 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         ["partnership", "with"],
     ):
         return True  # "Lismore's friendship with Yangzhou"
-    if after[:2] in (["has", "been"], ["had", "been"]):
+    if after[:2] in (["has", "been"], ["had", "been"], ["have", "been"]):
         after = after[1:] + [""]  # "since 2007 Tenby has been twinned with"
+    if (
+        prev is not None
+        and prev.lower in ("and", "&")
+        and after[:1] in (["are"], ["were"], ["been"])
+        and after[1:2] == ["twinned"]
+    ):
+        return True  # "Kinsale and Mumbles have been twinned since 1979": the second side
     return after[:1] in (["is"], ["was"], ["been"]) and "twinned" in after[1:3] and "with" in after
 
 

@@ -310,11 +310,23 @@ _ITEM_NOTE = re.compile(r"\s[–—-]\s")
 _BRACKET_YEAR = re.compile(r"\([^()]{0,40}(?:1[89]|20)\d\d[^()]{0,12}\)")
 
 
+# "twinned since 2000", "friendship agreement since 2014": a note that gives the tie
+_TIE_NOTE = re.compile(
+    r"(?i)(?:twinned|twin|sister|partner|partnership|friendship)\b[^;.()]{0,40}?"
+    r"\b(?:1[89]|20)\d\d\b"
+)
+
+
 def _noted_item(line: str) -> bool:
     """ "Peterhof (Russia, 1998–2022) – the partnership was put on hold ...": a short
-    entry with its years, then a note."""
-    head = _ITEM_NOTE.split(line, maxsplit=1)[0]
-    return len(head.split()) <= _MAX_ITEM_WORDS and _BRACKET_YEAR.search(head) is not None
+    entry with its years, then a note (or "Trossingen, Germany – twinned since 1996;
+    cooperation in music education": the note opening on the tie and its year)."""
+    head, *note = _ITEM_NOTE.split(line, maxsplit=1)
+    if len(head.split()) > _MAX_ITEM_WORDS:
+        return False
+    return _BRACKET_YEAR.search(head) is not None or (
+        len(head.split()) <= 6 and bool(note) and _TIE_NOTE.match(note[0]) is not None
+    )
 
 
 _MAX_ROW_WORDS = 30
