@@ -91,7 +91,7 @@ _LATER = re.compile(
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
     # "filed a resolution in January 1980 ... It failed the following month"
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
-    r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that|the\s+same)\s+month))|"
+    r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that(?:\s+same)?|the\s+same)\s+month))|"
     r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
     # "In 1990 Augsburg's council voted to twin ... and the mayor signed the charter that
     # November": a month of the year just told

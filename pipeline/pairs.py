@@ -633,7 +633,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         continue
                     if any(k[0] == "partial" for k in found):
                         continue
-                    focal_side = _named_focal(places, su, parsed)
+                    focal_side = _its_place(su, parsed, places) or _named_focal(places, su, parsed)
                     if focal_side is None:
                         continue
                 elif not a_units:
@@ -1779,6 +1779,27 @@ def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMe
     return PlaceMention(sent.start, sent.start, "", focal, -1, -1, -1, "focal")
 
 
+def _its_place(su: SentenceUnits, parsed: Parsed, places: Places) -> PlaceMention | None:
+    """ "Joensuu, in North Karelia, took a quieter route. Its agreement with a city in
+    Russian Karelia ...": a sentence opening on "Its" speaks of the one place the sentence
+    before it (in its paragraph) names."""
+    sents = parsed.sentences
+    s = su.sentence
+    if s == 0 or parsed.tokens[sents[s].tok_start].lower != "its":
+        return None
+    prev = sents[s - 1]
+    if prev.paragraph != sents[s].paragraph:
+        return None
+    named = [
+        m for m in places.mentions
+        if prev.tok_start <= m.tok_start < prev.tok_end and not m.in_org
+        and not m.cue.startswith("coref")
+    ]  # fmt: skip
+    if len({m.place.key for m in named}) != 1 or named[0].place.kind == "province":
+        return None
+    return named[0]
+
+
 def _named_focal(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention | None:
     """The document's city where the text names it, for a side no rule names in the
     sentence; None when the text never does (a side must have a span)."""
@@ -2716,10 +2737,21 @@ def fill_partials(
 _ANOTHER = re.compile(r"(?i)\b(?:another|second|third|other|new|further)\b")
 
 
+# "a city in Liaoning province": a partner placed but left unnamed is not one named
+_PLACED_UNNAMED = re.compile(
+    r"\b(?:[Aa]|[Aa]n)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|port|municipality|commune)"
+    r"\s+(?:in|of)\s"
+)
+
+
 def another_partner(parsed: Parsed, rm: RelationMention) -> bool:
     """A one-sided mention that says its partner is another than one named: "talks on a
-    friendship agreement with a second, smaller Czech town"."""
-    return rm.b is None and _ANOTHER.search(parsed.text[rm.start : rm.end]) is not None
+    friendship agreement with a second, smaller Czech town", "shelved a proposal to sign
+    a friendship agreement with a city in Liaoning province" (the story names Harbin)."""
+    if rm.b is not None:
+        return False
+    text = parsed.text[rm.start : rm.end]
+    return _ANOTHER.search(text) is not None or _PLACED_UNNAMED.search(text) is not None
 
 
 def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[RelationMention]:
