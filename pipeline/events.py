@@ -1916,16 +1916,8 @@ def _denied_since(head: Token, children, tokens) -> bool:
     under a denied noun: "there has been no activity under the agreement since 2008"."""
     while head.dep in ("pobj", "prep") and head.head != head.i:
         head = tokens[head.head]
-    if head.pos == "NOUN":
-        return any(
-            tokens[d].dep == "det" and tokens[d].lower == "no" for d in children.get(head.i, ())
-        )
-    return any(
-        tokens[c].dep == "neg"
-        or (
-            tokens[c].dep in ("attr", "nsubj", "dobj")
-            and any(tokens[d].dep == "det" and tokens[d].lower == "no" for d in children.get(c, ()))
-        )
+    return _negated(head, children, tokens) or any(
+        tokens[c].dep in ("attr", "nsubj", "dobj") and _negated(tokens[c], children, tokens)
         for c in children.get(head.i, ())
     )
 

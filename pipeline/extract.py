@@ -343,9 +343,8 @@ _CITY_WORD = re.compile(
 
 def _surface(m, text: str) -> tuple[int, int]:
     """The mention's span, with a "City" the name goes by in the text."""
-    if m.start >= 0 and _CITY_WORD.match(text, m.end):
-        return m.start, m.end + 5
-    return m.start, m.end
+    word = _CITY_WORD.match(text, m.end) if m.start >= 0 else None
+    return (m.start, word.end()) if word else (m.start, m.end)
 
 
 def _document_names(places: places_mod.Places, text: str) -> dict[str, str]:
