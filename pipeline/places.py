@@ -1975,7 +1975,7 @@ def _cue(
     if cand.suffix_kind:
         return "place.suffix"
     opening_word = cand.key in gaz.weak and cand.tok_start == sent.tok_start
-    if nxt in _DEPUTY and cand.tok_end + 1 < len(tokens):
+    if nxt in _DEPUTY and cand.tok_end + 1 < sent.tok_end:
         nxt = tokens[cand.tok_end + 1].lower  # "Irpin Deputy Mayor Viktor Horbenko"
     if nxt in c["after_place"] and nxt != "'s" and not opening_word:
         # "Wagga Wagga city council", "Kiel city council"; not "Port city keeps ...", a
