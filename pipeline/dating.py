@@ -125,6 +125,9 @@ _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
 _RIGHT_BEFORE = re.compile(r",?\s*(?:with|to)\s+(?:the\s+)?", re.IGNORECASE)
 
 
+_BARE_YEAR = re.compile(r"(?<![\d$£€.,-])(?:1[89]|20)\d\d(?![\d-])")
+
+
 @dataclass(frozen=True, slots=True)
 class EventDate:
     value: DateValue
@@ -284,6 +287,21 @@ class Dater:
             # "Negotiations ..., under way since 2003, were broken off in the same year":
             # the year in focus, not the start of a span
             found = [d for d in found if not d.since]
+        if not found:
+            # "the new council's 2012 review ... and the relationship was ended that
+            # year": a year its sentence names as a modifier, no date of its own
+            text = self.parsed.text
+            bare = [
+                y for y in _BARE_YEAR.finditer(text, self.parsed.sentences[s].start, start)
+                # (not the start of a span: "under way since 2003, were broken off in the
+                # same year")
+                if not text[max(0, y.start() - 6) : y.start()].lower().endswith("since ")
+            ]  # fmt: skip
+            if bare:
+                if not n and not m.group("same"):
+                    return None
+                year = int(bare[-1].group()) + n
+                return DateValue(f"{year:04d}", "year", start, end)
         found = found or self._dates_before(s, paragraph)
         if not found or (not n and not m.group("same")):
             return None

@@ -34,6 +34,7 @@ from pipeline.patterns import lexicon, load_patterns, read_jsonl, rel_nouns
 from pipeline.places import DEALINGS, PLACE_NOUNS
 
 # Dependencies along which a trigger still governs the relationship noun below it.
+_ORDINAL_HEADS = frozenset("first newest oldest latest earliest youngest".split())
 _UP_FROM_NOUN = frozenset(
     "dobj nsubjpass nsubj attr pobj conj appos oprd dative compound npadvmod".split()
 )
@@ -572,7 +573,8 @@ def _concluded_tie(verb: Token, tokens, children) -> bool:
     for c in children.get(verb.i, ()):
         obj = tokens[c]
         if obj.dep == "dobj" and obj.lower in _ENDED_OBJECTS:
-            return any(
+            # (not "has concluded its own friendship relationship with Hubei": one made)
+            return not any(tokens[d].lower == "own" for d in children.get(c, ())) and any(
                 tokens[d].dep in ("det", "poss")
                 and tokens[d].lower in ("the", "its", "their", "this", "that", "our")
                 for d in children.get(c, ())
@@ -2033,14 +2035,13 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             }  # fmt: skip
             if len(right_after) != 1 and len({_key(r) for r in described}) == 1:
                 right_after = {_key(described[0]): described[0]}
-            if len(right_after) != 1 and tie_since:
+            if len(right_after) != 1 and (tie_since or tokens[i - 1].lower in _SINCE_CONTEXT):
                 # "... and San Francisco, a sister city since 2003": the partner the tie
                 # noun is set beside
                 beside = {
                     _key(r): r for r in rms
                     if r.b is not None
-                    and 0 < i - max(r.b.tok_end, r.b.span_end_tok) <= 6
-                    and tokens[max(r.b.tok_end, r.b.span_end_tok)].text == ","
+                    and 0 < i - _comma_after_place(r.b, tokens) <= 6
                 }  # fmt: skip
                 if len(beside) == 1:
                     right_after = beside
@@ -2088,6 +2089,21 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _comma_after_place(m, tokens) -> int:
+    """The comma that sets a description off after a partner, past where it lies
+    ("Frankfurt in Germany, a partner since 1960"); -99 when none follows."""
+    k = max(m.tok_end, m.span_end_tok)
+    if k < len(tokens) and tokens[k].lower == "in":
+        k += 1
+        while (
+            k < len(tokens)
+            and k - m.tok_end <= 5
+            and (tokens[k].lower == "the" or tokens[k].pos == "PROPN")
+        ):
+            k += 1
+    return k if k < len(tokens) and tokens[k].text == "," else -99
 
 
 def _respective_since(parsed: Parsed, ordered, sent, first: Token, children):
@@ -2199,6 +2215,13 @@ _APPOSED_YEAR = re.compile(
     r"|since\s+)"
     r"(?:1[89]|20)\d\d\b"
 )
+_ITEM_YEAR = re.compile(
+    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)?,?\s+in\s+(?:1[89]|20)\d\d\b"
+    r"(?=\s*(?:[,;.]|and\b|$))"
+)
+_ITEM_YEAR_RULES = frozenset(
+    {"pair.hyphenated_followed_by", "pair.chose_then_added", "pair.followed_in_year_and"}
+)
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 
 
@@ -2268,6 +2291,9 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             # established in 1980,") or after the pair's noun ("the Västerås–Jinan
             # agreement, concluded in 1994,").
             m = _BRACKET_YEAR.match(text, rm.b.end)
+            if m is None and rm.rule_id in _ITEM_YEAR_RULES:
+                # "followed by Florence in 1965, Kyiv in 1971": each item's own year
+                m = _ITEM_YEAR.match(text, rm.b.end)
             if m is None:
                 # (after the pair's noun, but not past a later partner: "Shijiazhuang in
                 # China, Umeå in Sweden and Chernivtsi in Ukraine, which joined in 2006")
@@ -2623,6 +2649,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             dep = "compound"  # "a twinning act", the tagger's adjective
         if dep == "advmod" and tok.lower in ("away", "out", "back", "off"):
             dep = "prt"  # "walked away from a proposed twinning": the verb's particle
+        if dep == "advmod" and tok.i == anchor and tok.lower in _ORDINAL_HEADS:
+            # "Its first, Birmingham in England, was established in 1951": the tagger's
+            # adverb is the subject the partner is set beside
+            dep = "nsubjpass" if head.tag == "VBN" else "nsubj"
         if dep not in _UP_FROM_NOUN and dep not in ("prep", "prt"):
             # "the agreement signed in 1985": a trigger below the noun
             return None

@@ -534,10 +534,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     key = _pair_key(ma.place, mb.place)
                     if key in found or _already_paired_with(found, mb.place, anchor):
                         continue
+                    r_start = (
+                        tokens[su.units.units[r_units[0]].tok_start].start if r_units else mb.start
+                    )
                     found[key] = RelationMention(
-                        ma, mb, mb.place.country, s, anchor,
-                        tokens[su.units.units[r_units[0]].tok_start].start if r_units else mb.start,
-                        mb.end, "pair.with_previous",
+                        # ("Denver in the United States followed in 1984": the partner
+                        # before the words)
+                        ma, mb, mb.place.country, s, anchor, min(r_start, mb.start),
+                        max(mb.end, tokens[su.units.units[r_units[-1]].tok_end - 1].end)
+                        if r_units else mb.end,
+                        "pair.with_previous",
                         _kind(r_units, su.units, tokens, "sister"),
                         0.55 if strong else 0.45, strong,
                     )  # fmt: skip

@@ -49,6 +49,12 @@ _ANY = r"[^ ]+ "
 # Between coordinated places: ", ", "; ", " and ", ", and with "; a bracketed year or
 # note may follow a place first ("Marseille (1961) and Rio de Janeiro (1969)").
 _COORD_SEP = (
+    # "followed by Florence in 1965, Kyiv in 1971 and Prague in 1996": each item's year
+    # before the separator, when the next item has its own ("Kalmar, partner of Panevėžys
+    # since 1991, and Pärnu, which ...": no list)
+    r"(?:(?:,\|[^ ]*\|W )?(?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
+    r"(?=(?:[,;]\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?@P\d+\|[^ ]*\|P "
+    r"(?:[^ @][^ ]*\|[^ ]*\|W |@C[A-Z]{2}\|[^ ]*\|C ){0,3}?(?:in|since)\|[^ ]*\|W \d{4}\|))?"
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
     # "with Vladivostok in the Russian Far East and with Lake Macquarie": where a place
     # lies, before a repeated "and with"
@@ -79,6 +85,10 @@ _COORD_SEP = (
     r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,8}?(?=[,;]))?"
     # "...; Nantong in China, in 2000; and Dili": an item's year before the semicolon
     r"(?:,\|[^ ]*\|W (?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W (?=;))?"
+    # "Edinburgh in the United Kingdom, a friendship city since 1985; Gyeongju": a
+    # short description with the item's year before the semicolon
+    r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,3}?"
+    r"(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W (?=;))?"
     # "Gifu, Japan, a relationship dating back to 1970, and Seinäjoki": a described aside
     r"(?:,\|[^ ]*\|W (?:a|an)\|[^ ]*\|W (?:relationship|partnership|link|tie|twinning)\|[^ ]*\|W "
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"

@@ -184,6 +184,8 @@ def recognise(
             and gaz.cities_for_key(norm(parsed.text[tokens[ts + 2].start : tokens[te - 1].end]))
         ):
             ts += 2  # "The City of Tagbilaran": the city is Tagbilaran
+        while te - ts > 1 and tokens[te - 1].text in ("'s", "’s"):
+            te -= 1  # "Arakawa Ward's sister city": the tagger's entity takes the "'s"
         while te - ts > 1 and tokens[te - 1].text in ("city", "town", "port", "village"):
             te -= 1  # "Port city keeps its twinning": a lowercase head is no part of a name
         if ts >= te:
@@ -3199,7 +3201,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         # "those with Tver, Zenica, Fuxin and Zakopane": the whole list
                         # after "with" is partners
                         if (
-                            _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start)
+                            (
+                                _PARTNER_BEFORE.search(parsed.text, max(0, m.start - 45), m.start)
+                                # "Lohmer and Kyoto Mayor Tatsuo Nishikawa signed": an
+                                # office of the place, no partner
+                                and not _OFFICE_AFTER.match(parsed.text, m.end)
+                            )
                             or _PARTNER_AFTER.match(parsed.text, m.end)
                             or (
                                 listed_end >= 0
@@ -3362,6 +3369,7 @@ _PARTNER_AFTER = re.compile(
     r",\s+(?:the|a)\s+(?:[\w'’-]+\s+){0,3}(?:city|town|village|municipality|port)\s+"
     r"(?:with|to)\s+which\b"
 )
+_OFFICE_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice)[\s-])?(?i:mayor|governor|council)\b")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _COUNTY_BEFORE = re.compile(r"\bCounty\s+$")  # "County Cork" is no town
 
