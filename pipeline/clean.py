@@ -779,14 +779,23 @@ _MEETING_LABEL = re.compile(
     r"(?i)\bmeeting(?:\s+(?:held\s+)?on)?\s*[-–—:,]?\s*"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$"
 )
+# A numbered row of a text table, cells split by bars, tabs or runs of spaces
+_NUMBERED_ROW = re.compile(
+    r"^\s*\|?\s*\d{1,3}\.?(?:\s*[|\t]|\s{2,})(?:[^|\t\n]+(?:[|\t]| {2,})){2,}"
+)
+_HELD_IN = re.compile(r"\sheld\s+(?:in|at)\s+the\s+(?:[A-Z]\w+\s+){1,3}on\b")
 _ISSUED = re.compile(r"(?i)\b(?:issued|date of issue|release date)\b")
 
 
 def _dateline(block: str) -> tuple[DateValue, bool] | None:
     """The date of a header line that is mostly a date, and whether it is labelled."""
+    if _NUMBERED_ROW.match(block):
+        return None  # "8 | Usuki | Japan | Friendly city | 2011.08.03": a table's row
     if block.isupper() and len(block.title()) == len(block):
         block = block.title()  # "COUNCIL MEETING – WEDNESDAY 24 APRIL 2024": same offsets
-    minutes = _MINUTES.match(block)
+    # (or its "held" line run on after the address above it: "... Herefordshire HR8 1DH
+    # held in the Council Chamber on Monday 14 October 2019")
+    minutes = _MINUTES.match(block) or _HELD_IN.search(block)
     if minutes is not None:
         # "Minutes of the Ordinary Meeting of the Council held ... on Thursday 14 March
         # 2024": the meeting's date is the record's.

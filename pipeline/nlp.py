@@ -374,11 +374,24 @@ def _convert(doc, offset: int, paragraph: int, acc: dict) -> None:
 
 def _cell_parts(ent) -> list:
     """An entity cut at table cell borders: the tagger reads "Izmit<tab>Türkiye" in a
-    table copied as text as one organisation."""
+    table copied as text as one organisation (and "Wujiang District - Bunbury", a list
+    line's two sides set apart by a spaced dash, as one person)."""
     doc = ent.doc
     parts, first = [], ent.start
+    # (a dash only in a "person" opening its line, where list lines stand)
+    line_start = ent.label_ == "PERSON" and (ent.start == 0 or "\n" in doc[ent.start - 1].text)
     for i in range(ent.start, ent.end):
-        if doc[i].text == "|" or (doc[i].is_space and "\t" in doc[i].text):
+        if (
+            doc[i].text == "|"
+            or (doc[i].is_space and "\t" in doc[i].text)
+            or (
+                line_start
+                and doc[i].text in ("-", "–", "—")
+                and doc[i].whitespace_
+                and i > 0
+                and doc[i - 1].whitespace_
+            )
+        ):
             if first < i:
                 parts.append(doc[first:i])
             first = i + 1

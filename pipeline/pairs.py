@@ -880,6 +880,7 @@ def _lies_near(i: int, tokens) -> bool:
     return i >= 2 and tokens[i - 1].lower == "of" and tokens[i - 2].lower in COMPASS
 
 
+_DASHES = frozenset("- – —".split())
 _LIST_WORDS = frozenset(
     "partners partner twinned paired partnered relationships partnerships".split()
 )
@@ -915,11 +916,33 @@ def _list_relations(
             # "4. Reference: Sister cities and friendship cities of Hakodate City": a
             # label, then the heading itself
             intro, rest, words, colon = rest, [], after, None
-        if not (words & strong_words or words & _LIST_WORDS):
+        if not (words & strong_words or words & _LIST_WORDS) and not (
+            # "... have their own partners. These include:": the sentence before says
+            # what the list is
+            colon is not None
+            and not rest
+            and k > 0
+            and parsed.sentences[all_units[k - 1].sentence].paragraph
+            == parsed.sentences[su.sentence].paragraph
+            and {tokens[u.tok_start].lower for u in all_units[k - 1].units.units if u.kind == "W"}
+            & (strong_words | _LIST_WORDS)
+        ):
             continue
         intro_places = [su.mentions[u.ref] for u in intro if u.kind == "P"]
         items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
+        dashed: list[RelationMention] = []  # lines naming both sides
         if colon is not None and any(u.kind == "P" for u in rest):
+            first_start = tokens[rest[0].tok_start].start
+            both = (
+                _dashed_pair(su, rest, tokens, first_start, None)
+                # (on a line of its own: not "Sister Cities: Lerdo, Mexico - Nienburg")
+                if "\n" in parsed.text[tokens[units[colon].tok_start].end : first_start]
+                else None
+            )
+            if both is not None:
+                # ("These include:" run on into its first line by the parser)
+                dashed.append(both)
+                rest = rest[3:]
             items = _inline_items(su, rest, tokens)
         elif (
             colon is not None
@@ -983,6 +1006,10 @@ def _list_relations(
                 first = next((u for u in nxt.units.units if u.kind == "P"), None)
                 if first is None:
                     continue
+                both = _dashed_pair(nxt, list(nxt.units.units), tokens, sent.start, sent.end)
+                if both is not None:
+                    dashed.append(both)
+                    continue
                 before = nxt.units.units[: nxt.units.units.index(first)]
                 opens_cell = (
                     parsed.text[sent.start : tokens[first.tok_start].start]
@@ -995,6 +1022,7 @@ def _list_relations(
                     # Shreveport<tab>USA")
                     continue
                 items.append((nxt.mentions[first.ref], sent.start, sent.end, "pair.list_block"))
+        out.extend(dashed)
         if not items:
             continue
         if len({m.place.key for m in intro_places}) == 1:
@@ -1019,6 +1047,31 @@ def _list_relations(
 
 # (the word after "sister cities" that opens its list: "in", "including", "include")
 _LIST_OPENERS = frozenset("in including include includes included".split())
+
+
+def _dashed_pair(su, units, tokens, start: int, end: int | None) -> RelationMention | None:
+    """ "Xiaoshan District - Palmerston North (New Zealand), 2016": a list line that names
+    both sides of its own tie."""
+    if not (
+        len(units) >= 3
+        and units[0].kind == "P"
+        and tokens[units[1].tok_start].text in _DASHES
+        and units[2].kind == "P"
+    ):
+        return None
+    m1, m2 = su.mentions[units[0].ref], su.mentions[units[2].ref]
+    if m1.place.key == m2.place.key:
+        return None
+    if end is None:
+        line_end = tokens[units[2].tok_end - 1].end
+        end = next(
+            (tokens[u.tok_end - 1].end for u in units[3:] if "\n" in tokens[u.tok_start].text),
+            line_end,
+        )
+    return RelationMention(
+        m1, m2, m2.place.country, tokens[m2.tok_start].sent, None, start, max(end, m2.end),
+        "pair.list_dashed_pair", "sister", 0.8, True,
+    )  # fmt: skip
 
 
 def _semicolon_list(units, tokens, strong_words) -> int | None:

@@ -297,7 +297,7 @@ def recognise(
             # ("Reminders" alone on its line is one too).
             ends = j < sent.tok_end and not tokens[j].text[:1].islower()
             first_in_line = (
-                listed
+                (listed or any(a <= tokens[i].start < b for a, b in doc.list_items))
                 and ends
                 and _line_opener(i, sent, tokens)
                 and not _field_label(j, sent, tokens)
@@ -379,6 +379,8 @@ def recognise(
             # person is "Norton" alone, not the whole name)
             person = person and not ((tied or acting) and (j - i == 1 or i not in person_spans))
             person = person and not described and not affix  # "Jongno District" (PERSON)
+            # ("Wujiang District - Bunbury (Australia), 2011" opening a list line)
+            person = person and not (first_in_line and tokens[j - 1].lower in _LINE_SUFFIXES)
             person = person and not (coordinated and j - i == 1)
             person = person and not council_of and not council_named
             # "the neighbouring Port of Los Angeles" is a body, not a town
@@ -418,6 +420,14 @@ def recognise(
                     suffix, key = affix
                 elif suffix:
                     key = norm(parsed.text[tokens[i].start : tokens[end - 2].end])
+                elif (
+                    end - i > 1
+                    and tokens[end - 1].lower in ("city", "town")
+                    and gaz.cities_for_key(
+                        short := norm(parsed.text[tokens[i].start : tokens[end - 2].end])
+                    )
+                ):
+                    key = short  # "Kunshan City - Wavre (Belgium)": the city Kunshan
                 if (
                     key not in gaz.countries
                     and key not in gaz.admin1
@@ -963,9 +973,18 @@ def _field_label(j: int, sent, tokens) -> bool:
     return any(c.isdigit() for c in value.text) or value.lower[:3] in _MONTH_STEMS
 
 
+_LINE_SUFFIXES = frozenset("district county city town prefecture province ward".split())
+
+
 def _line_opener(i: int, sent, tokens) -> bool:
-    """Nothing but bullets and punctuation before token i on its line."""
-    return all(not tokens[k].text[:1].isalnum() for k in range(sent.tok_start, i))
+    """Nothing but bullets and punctuation before token i on its line (the sentence may
+    run on over an earlier line: "These include:" / "Wujiang District - Bunbury")."""
+    for k in range(i - 1, sent.tok_start - 1, -1):
+        if "\n" in tokens[k].text:
+            return True
+        if tokens[k].text[:1].isalnum():
+            return False
+    return True
 
 
 def _opens_list_line(cand: _Candidate, tokens, parsed: Parsed, doc: DocPlaces) -> bool:

@@ -282,7 +282,7 @@ _LIST_INTRO = re.compile(
 # A heading made of relationship words only: "Twin towns – sister cities", "Former twin
 # towns", "Partner cities of Linz", "Sister states and provinces".
 _REL_PLURAL = (
-    r"(?:twin|sister|partner|friendship|twinned|partnership)[ -]?"
+    r"(?:twin|sister|partner|friendship|twinned|partnership|friendly(?:[ -]exchange)?)[ -]?"
     r"(?:towns?|cities|city|states?|provinces?|regions?|municipalities|communes?)"
 )
 _LIST_HEADING = re.compile(
@@ -298,12 +298,13 @@ _TABLE_HEADER = frozenset(
     "city town municipality country state province since year years notes note partner "
     "partners region date established relationship relation type status signed founded "
     "agreement name twinned twin sister partnership remarks comments details formed from "
-    "first no no. # of classification category kind cities towns affiliation".split()
+    "first no no. # of classification category kind cities towns affiliation "
+    "establishment".split()
 )
 _TABLE_CAPTION = re.compile(
     r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,30}\)$"
     # "4. Reference: Sister cities and friendship cities of Hakodate City"
-    r"|^\d{1,2}[.)]\s+(?:[A-Z]\w+:\s+)?"
+    r"|^(?:\d{1,2}|[IVX]{1,4})[.)]\s+(?:[A-Z]\w+:\s+)?"
 )
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
@@ -351,12 +352,16 @@ def _caption_row(line: str) -> bool:
 
 
 def table_row(line: str) -> bool:
-    """A row of a text table: cells split by bars or tabs (a table copied from a page)."""
-    return "|" in line or "\t" in line.strip()
+    """A row of a text table: cells split by bars or tabs (a table copied from a page),
+    or by runs of spaces, at least two of them ("1  Gifu  Japan  1979.02.21")."""
+    return "|" in line or "\t" in line.strip() or len(_SPACED_CELLS.findall(line.strip())) >= 2
+
+
+_SPACED_CELLS = re.compile(r"\S {2,}(?=\S)")
 
 
 def cells(line: str) -> list[str]:
-    return re.split(r"[|\t]", line)
+    return re.split(r"[|\t]| {2,}", line)
 
 
 def table_header(line: str) -> bool:
