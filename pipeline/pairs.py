@@ -35,7 +35,7 @@ from pipeline.patterns import (
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues
-from pipeline.placescan import place_run, table_header
+from pipeline.placescan import header_intro, place_run, table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -916,7 +916,13 @@ def _list_relations(
             # "4. Reference: Sister cities and friendship cities of Hakodate City": a
             # label, then the heading itself
             intro, rest, words, colon = rest, [], after, None
-        if not (words & strong_words or words & _LIST_WORDS) and not (
+        sent = parsed.sentences[su.sentence]
+        # (the line above, parsed or not: "... sister cities ... The table below lists
+        # all current agreements.")
+        prev_text = _line_above(parsed.text, sent.start)
+        if header_intro(parsed.text[sent.start : sent.end], prev_text):
+            pass  # "No. | City | Country | Date" under "The table lists ... sister cities"
+        elif not (words & strong_words or words & _LIST_WORDS) and not (
             # "... have their own partners. These include:": the sentence before says
             # what the list is
             colon is not None
@@ -1047,6 +1053,12 @@ def _list_relations(
 
 # (the word after "sister cities" that opens its list: "in", "including", "include")
 _LIST_OPENERS = frozenset("in including include includes included".split())
+
+
+def _line_above(text: str, start: int) -> str:
+    """The nearest non-empty line before the one at `start`."""
+    lines = text[max(0, start - 2000) : text.rfind("\n", 0, start) + 1].splitlines()
+    return next((ln for ln in reversed(lines) if ln.strip()), "")
 
 
 def _dashed_pair(su, units, tokens, start: int, end: int | None) -> RelationMention | None:

@@ -982,7 +982,10 @@ def _line_opener(i: int, sent, tokens) -> bool:
     for k in range(i - 1, sent.tok_start - 1, -1):
         if "\n" in tokens[k].text:
             return True
-        if tokens[k].text[:1].isalnum():
+        # (a row's number is no word: "4 | Versailles | France")
+        if tokens[k].text[:1].isalnum() and not (
+            tokens[k].text.isdigit() and len(tokens[k].text) <= 3
+        ):
             return False
     return True
 

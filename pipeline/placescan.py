@@ -371,6 +371,22 @@ def table_header(line: str) -> bool:
     return len(found) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in found)
 
 
+_PLACE_COLUMNS = frozenset("city cities town towns municipality partner partners".split())
+
+
+def header_intro(line: str, before: str) -> bool:
+    """A table's header row with a column of places, under a line that speaks of ties
+    ("The table below lists ... sister cities" / "No. | City | Country | Date"): the
+    header introduces the rows."""
+    return (
+        table_header(line)
+        and any(c.strip().lower() in _PLACE_COLUMNS for c in cells(line))
+        and _REL_WORD.search(before) is not None
+        # (under a list's own heading the rows are its, not the header's)
+        and not _is_intro(before.strip())
+    )
+
+
 # "Bergen, Norway; Deventer, Netherlands; ..." or "Bergen (Norway), Deventer (Netherlands),
 # ...": a run of names on one line, split by semicolons, commas or dots
 _RUN_SEPARATORS = re.compile(r"\s*[;,·•]\s*(?:and\s+)?|\s+and\s+")
@@ -425,7 +441,9 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             out.append(lines[k + 1])
             k += 2
             continue
-        if _is_intro(text[s:e].strip()):
+        if _is_intro(text[s:e].strip()) or (
+            k > 0 and header_intro(text[s:e], text[lines[k - 1][0] : lines[k - 1][1]])
+        ):
             j = k + 1
             style = None  # the first item sets it: table rows, bullets, or plain lines
             found = []
