@@ -419,12 +419,18 @@ def _instruments() -> frozenset[str]:
     return frozenset(rec["lemmas"])
 
 
+_TIE_KINDS = frozenset("friendly friendship sister twinning sister-city".split())
 _RENEWED = frozenset("renewed updated revised extended amended".split())
 
 
 def _instrument(tok: Token, children, tokens) -> bool:
     """A memorandum (of understanding), a letter of intent: a document that prepares a
     tie rather than makes it."""
+    if any(
+        tokens[k].lower in _TIE_KINDS and tokens[k].head in (tok.i, k + 1)
+        for k in range(max(0, tok.i - 3), tok.i)
+    ):
+        return False  # "signed friendly exchange memorandums with Batumi": the tie itself
     if tok.lemma in _instruments() or tok.lower in _instruments():
         return True
     return tok.pos == "NOUN" and _of_modality(tok, children, tokens) == "propose"
@@ -2216,11 +2222,18 @@ _APPOSED_YEAR = re.compile(
     r"(?:1[89]|20)\d\d\b"
 )
 _ITEM_YEAR = re.compile(
-    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)?,?\s+in\s+(?:1[89]|20)\d\d\b"
+    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?|\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
+    r",?\s+in\s+(?:1[89]|20)\d\d\b(?!\s*(?:,|and)\s*(?:1[89]|20)\d\d)"
     r"(?=\s*(?:[,;.]|and\b|$))"
 )
 _ITEM_YEAR_RULES = frozenset(
-    {"pair.hyphenated_followed_by", "pair.chose_then_added", "pair.followed_in_year_and"}
+    {
+        "pair.hyphenated_followed_by",
+        "pair.chose_then_added",
+        "pair.followed_in_year_and",
+        "pair.signed_in_year_and",
+        "pair.adding_partners",
+    }
 )
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 
@@ -2291,7 +2304,14 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             # established in 1980,") or after the pair's noun ("the Västerås–Jinan
             # agreement, concluded in 1994,").
             m = _BRACKET_YEAR.match(text, rm.b.end)
-            if m is None and rm.rule_id in _ITEM_YEAR_RULES:
+            if (
+                m is None
+                and (
+                    rm.rule_id in _ITEM_YEAR_RULES
+                    # ("... signed in 1994, and Pompei in Italy in 2001": the last item's)
+                    or text[max(0, rm.b.start - 5) : rm.b.start] in (", and ", " and ")
+                )
+            ):
                 # "followed by Florence in 1965, Kyiv in 1971": each item's own year
                 m = _ITEM_YEAR.match(text, rm.b.end)
             if m is None:

@@ -459,6 +459,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 partners_only = bool(before) and all(
                     _partner_position(su.units.units[u], tokens) for u in before
                 )
+                if nearest.data.get("previous_only") and before:
+                    # "Edinburgh became a friendship city in 1985, and Isfahan followed in
+                    # 1989": the places before are partners too, of the city named before
+                    before, partners_only = [], True
                 if (
                     not partners_only
                     and anchor is not None

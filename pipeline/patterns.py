@@ -53,7 +53,10 @@ _COORD_SEP = (
     # before the separator, when the next item has its own ("Kalmar, partner of Panevėžys
     # since 1991, and Pärnu, which ...": no list)
     r"(?:(?:,\|[^ ]*\|W )?(?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
-    r"(?=(?:[,;]\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?@P\d+\|[^ ]*\|P "
+    r"(?=(?:[,;]\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?"
+    # (or "..., the Turkmen city of Mary in 2017")
+    r"(?:the\|[^ ]*\|W (?:@[CD][A-Z]{2}\|[^ ]*\|[CD] )?"
+    r"(?:city|town|capital|port|village)\|[^ ]*\|W (?:of\|[^ ]*\|W )?)?@P\d+\|[^ ]*\|P "
     r"(?:[^ @][^ ]*\|[^ ]*\|W |@C[A-Z]{2}\|[^ ]*\|C ){0,3}?(?:in|since)\|[^ ]*\|W \d{4}\|))?"
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
     # "with Vladivostok in the Russian Far East and with Lake Macquarie": where a place

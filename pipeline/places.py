@@ -708,6 +708,7 @@ _TIE_BETWEEN = re.compile(
     r"(?i)\b(?:agreement|relationship|partnership|twinning|charter|memorandum|friendship)"
     r"\s+(?:between|with)\b"
 )
+_PEOPLES_PLACE = frozenset("city town capital port village municipality region".split())
 _DESCRIBED = frozenset(
     "district suburb borough ward neighbourhood neighborhood town village municipality county "
     "township commune prefecture".split()
@@ -1927,6 +1928,14 @@ def _cue(
         return "place.entry"  # "■ Lijiang (Yunnan Province)" over "Friendship city ...: 2000"
     if not capitalised(first.text):
         return ""
+    if (
+        cand.key in gaz.demonyms
+        and cand.tok_start > 0
+        and tokens[cand.tok_start - 1].lower in ("the", "a", "an")
+        and cand.tok_end < len(tokens)
+        and tokens[cand.tok_end].lower in _PEOPLES_PLACE
+    ):
+        return ""  # "the Kazakh city of Turkistan": a people's city, not Petropavl
     if cand.container:
         # ("the United Kingdom and Elyria": a country's "United" is no football club's)
         words = set(_UNITED_COUNTRY.sub(" ", norm(cand.container_text)).replace("-", " ").split())
