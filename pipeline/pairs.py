@@ -2769,7 +2769,11 @@ def without_governments(
             return False
         if parsed.tokens[m.anchor].lower != "relations":
             return False
+        if any(t.lower in strong for t in parsed.tokens[max(0, m.anchor - 3) : m.anchor]):
+            return False  # "Islamabad has sister city relations with Beijing"
         return is_capital(m.a.place) and is_capital(m.b.place)
+
+    strong = set(lexicon()["strong_words"])
 
     return [m for m in mentions if not governments(m)]
 
