@@ -125,6 +125,9 @@ _RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
 _RIGHT_BEFORE = re.compile(r",?\s*(?:with|to)\s+(?:the\s+)?", re.IGNORECASE)
 
 
+# Present-tense headline verbs the tagger often reads as nouns
+_HEADLINE_SIGNING = frozenset("sign signs ink inks seal seals".split())
+_HEADLINE_VERBS = frozenset("votes moves plans seeks agrees decides wants aims bids".split())
 _BARE_YEAR = re.compile(r"(?<![\d$£€.,-])(?:1[89]|20)\d\d(?![\d-])")
 
 
@@ -935,6 +938,14 @@ class Dater:
         )
         if not headline or self.parsed.text[start:end].rstrip().endswith((".", "?", "!")):
             return False
+        t = ev.trigger
+        before = self.tokens[sent.tok_start : t]
+        if any(b.lower in _HEADLINE_SIGNING for b in before[-4:]) or (
+            # "Tshwane council votes to pursue twinning with Gaza City": a present
+            # verb the tagger reads as a plural noun
+            len(before) >= 2 and before[-1].lower == "to" and before[-2].lower in _HEADLINE_VERBS
+        ):
+            return True  # "Kazan, Iran's Tabriz sign memorandum on sister-city ties"
         # the finite verb the trigger hangs on: "Town rejects call to end Timbuktu twinning"
         tok = self.tokens[ev.trigger]
         for _ in range(4):

@@ -2227,9 +2227,24 @@ def _dateline_place(unit: Unit, tokens) -> bool:
     """ "(ANSA) - TURIN, NOV 15 - The town of Savigliano signed ...": where the wire
     filed from is no side of the story's ties."""
     first = tokens[unit.tok_start]
+    k = unit.tok_end
+    if (
+        k + 3 < len(tokens)
+        and tokens[k].text == "("
+        and tokens[k + 2].text == ")"
+        and tokens[k + 3].text in ("-", "–", "—")
+        and (
+            unit.tok_start == 0
+            or "\n" in tokens[unit.tok_start - 1].text
+            or tokens[unit.tok_start - 1].sent != first.sent
+        )
+    ):
+        # "Oslo (AFP) - The Norwegian town of Hamar has suspended ...", but not "CHICAGO
+        # (AP) - Chicago Sister Cities International said ...", the city's own body
+        after = tokens[k + 4].lower if k + 4 < len(tokens) else ""
+        return after != first.lower
     if not (first.text.isupper() and len(first.text) > 2):
         return False
-    k = unit.tok_end
     if k + 1 >= len(tokens) or tokens[k].text != ",":
         return False
     nxt = tokens[k + 1]
