@@ -143,6 +143,15 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
             selected.append(k)
         elif opening:
             selected.extend((k, k + 1))
+    # A place's name heading its list ("Kobe City" / "- Seattle, USA: sister city
+    # (1957)"): whose the partners are
+    chosen_set = set(selected)
+    for k in sorted(chosen_set):
+        if k > 0 and k - 1 not in chosen_set:
+            s, e = paras[k]
+            hs, he = paras[k - 1]
+            if placescan.name_heading(text[hs:he], text[s:e]):
+                selected.append(k - 1)
     # "That year, Geoje ... suspended its sister-city agreement": the year is told in the
     # paragraph before
     chosen_set = set(selected)

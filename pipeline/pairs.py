@@ -35,7 +35,7 @@ from pipeline.patterns import (
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues
-from pipeline.placescan import header_intro, place_run, table_header
+from pipeline.placescan import header_intro, name_heading, place_run, table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -926,6 +926,13 @@ def _list_relations(
         prev_text = _line_above(parsed.text, sent.start)
         if header_intro(parsed.text[sent.start : sent.end], prev_text):
             pass  # "No. | City | Country | Date" under "The table lists ... sister cities"
+        elif (
+            k + 1 < len(all_units)
+            and in_list[k + 1]
+            and [u.kind for u in units if tokens[u.tok_start].text.strip()] in (["P"], ["P", "W"])
+            and name_heading(parsed.text[sent.start : sent.end], _line_below(parsed.text, sent.end))
+        ):
+            pass  # "Kobe City" over "- Seattle, USA: sister city (1957)": that place's list
         elif not (words & strong_words or words & _LIST_WORDS) and not (
             # "... have their own partners. These include:": the sentence before says
             # what the list is
@@ -1063,6 +1070,12 @@ def _line_above(text: str, start: int) -> str:
     """The nearest non-empty line before the one at `start`."""
     lines = text[max(0, start - 2000) : text.rfind("\n", 0, start) + 1].splitlines()
     return next((ln for ln in reversed(lines) if ln.strip()), "")
+
+
+def _line_below(text: str, end: int) -> str:
+    """The next non-empty line after the one ending at `end`."""
+    lines = text[end : end + 2000].splitlines()[1:]
+    return next((ln for ln in lines if ln.strip()), "")
 
 
 def _dashed_pair(su, units, tokens, start: int, end: int | None) -> RelationMention | None:

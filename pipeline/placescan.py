@@ -371,6 +371,20 @@ def table_header(line: str) -> bool:
     return len(found) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in found)
 
 
+_NAME_HEADING = re.compile(r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}")
+_BULLET_TIE = re.compile(
+    r"^[-–—•·*▪◦‣]\s+[^\n]{0,60}?(?::\s*(?:sister|twin|partner|friendship|friendly)\b|\((?:since\s+)?(?:1[89]|20)\d\d\))"
+)
+
+
+def name_heading(line: str, nxt: str) -> bool:
+    """A name alone on its line ("Kobe City") over bulleted partners with their ties
+    ("- Seattle, USA: sister city (1957)"): the heading of that place's partner list."""
+    return _NAME_HEADING.fullmatch(line.strip()) is not None and bool(
+        _BULLET_TIE.match(nxt.strip())
+    )
+
+
 _PLACE_COLUMNS = frozenset("city cities town towns municipality partner partners".split())
 
 
@@ -399,7 +413,7 @@ def place_run(line: str) -> bool:
     """A line that is only names, at least four of them ("Bergen, Norway; Deventer,
     Netherlands; Frankfurt, Germany"): a list of partners however long. Short lowercase
     words are allowed inside a name ("Frankfurt am Main", "Stratford-upon-Avon")."""
-    line = _RUN_BRACKET.sub("", line.strip().rstrip("."))
+    line = _RUN_BRACKET.sub("", line.strip().lstrip("-–—•·*▪◦‣ ").rstrip("."))
     parts = [p for p in _RUN_SEPARATORS.split(line) if p]
     return len(parts) >= _MIN_RUN and all(
         p[:1].isupper()
@@ -441,8 +455,13 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             out.append(lines[k + 1])
             k += 2
             continue
-        if _is_intro(text[s:e].strip()) or (
-            k > 0 and header_intro(text[s:e], text[lines[k - 1][0] : lines[k - 1][1]])
+        if (
+            _is_intro(text[s:e].strip())
+            or (k > 0 and header_intro(text[s:e], text[lines[k - 1][0] : lines[k - 1][1]]))
+            or (
+                k + 1 < len(lines)
+                and name_heading(text[s:e], text[lines[k + 1][0] : lines[k + 1][1]])
+            )
         ):
             j = k + 1
             style = None  # the first item sets it: table rows, bullets, or plain lines
