@@ -1033,7 +1033,17 @@ def _list_relations(
                     .rstrip(" ")
                     .endswith(("\t", "|"))
                 )
-                if not opens_cell and any(tokens[u.tok_start].text[:1].isalpha() for u in before):
+                # ("Chile – La Calera (since 2001)": the partner's country, then a dash)
+                country_first = (
+                    len(before) == 2
+                    and before[0].kind == "C"
+                    and tokens[before[1].tok_start].text in _DASHES
+                )
+                if (
+                    not opens_cell
+                    and not country_first
+                    and any(tokens[u.tok_start].text[:1].isalpha() for u in before)
+                ):
                     # the line does not start with the partner's name, nor is it a table
                     # row whose City cell holds it ("1<tab>Sisterhood relationship<tab>
                     # Shreveport<tab>USA")

@@ -218,7 +218,9 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         k = bisect.bisect_right(item_starts, span.start) - 1
         if k >= 0:
             s, e = items[k]
-            if span.start < e and not text[s : span.start].strip(_BULLETS):
+            if span.start < e and (
+                not text[s : span.start].strip(_BULLETS) or _country_dash(text[s : span.start], gaz)
+            ):
                 known.add(span.key)
     for span in spans:
         # "Crawley. A motion to end the twinning with Dorsten ...": a run-in heading, a
@@ -241,6 +243,15 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
 _HEAD_TAIL = re.compile(
     r"\s*(?:,\s*|\(\s*)?(?:[^\W\d][\w .'’-]*?,\s*)?(?P<country>[^\W\d][\w .'’-]*?)?\s*\)?\s*$"
 )
+
+
+_COUNTRY_DASH = re.compile(r"[\s\-–—•·*]*(?P<country>[A-Z][\w .'’-]{1,40}?)\s+[–—-]\s+")
+
+
+def _country_dash(prefix: str, gaz: Gazetteer) -> bool:
+    """ "Chile – " before a list line's partner: its country, then a dash."""
+    m = _COUNTRY_DASH.fullmatch(prefix)
+    return m is not None and norm(m.group("country")) in gaz.countries
 
 
 def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ...]:
