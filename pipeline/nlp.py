@@ -379,13 +379,13 @@ def _cell_parts(ent) -> list:
     doc = ent.doc
     parts, first = [], ent.start
     # (a dash only in a "person" opening its line, where list lines stand)
-    line_start = ent.label_ == "PERSON" and (ent.start == 0 or "\n" in doc[ent.start - 1].text)
+    person_line = ent.label_ == "PERSON" and (ent.start == 0 or "\n" in doc[ent.start - 1].text)
     for i in range(ent.start, ent.end):
         if (
             doc[i].text == "|"
             or (doc[i].is_space and "\t" in doc[i].text)
             or (
-                line_start
+                person_line
                 and doc[i].text in ("-", "–", "—")
                 and doc[i].whitespace_
                 and i > 0

@@ -920,17 +920,17 @@ def _list_relations(
             # "4. Reference: Sister cities and friendship cities of Hakodate City": a
             # label, then the heading itself
             intro, rest, words, colon = rest, [], after, None
-        sent = parsed.sentences[su.sentence]
+        here = parsed.sentences[su.sentence]
         # (the line above, parsed or not: "... sister cities ... The table below lists
         # all current agreements.")
-        prev_text = _line_above(parsed.text, sent.start)
-        if header_intro(parsed.text[sent.start : sent.end], prev_text):
+        prev_text = _line_above(parsed.text, here.start)
+        if header_intro(parsed.text[here.start : here.end], prev_text):
             pass  # "No. | City | Country | Date" under "The table lists ... sister cities"
         elif (
             k + 1 < len(all_units)
             and in_list[k + 1]
             and [u.kind for u in units if tokens[u.tok_start].text.strip()] in (["P"], ["P", "W"])
-            and name_heading(parsed.text[sent.start : sent.end], _line_below(parsed.text, sent.end))
+            and name_heading(parsed.text[here.start : here.end], _line_below(parsed.text, here.end))
         ):
             pass  # "Kobe City" over "- Seattle, USA: sister city (1957)": that place's list
         elif not (words & strong_words or words & _LIST_WORDS) and not (
@@ -951,7 +951,7 @@ def _list_relations(
         if colon is not None and any(u.kind == "P" for u in rest):
             first_start = tokens[rest[0].tok_start].start
             both = (
-                _dashed_pair(su, rest, tokens, first_start, None)
+                _dashed_pair(su, rest, tokens, first_start, _line_end(parsed.text, first_start))
                 # (on a line of its own: not "Sister Cities: Lerdo, Mexico - Nienburg")
                 if "\n" in parsed.text[tokens[units[colon].tok_start].end : first_start]
                 else None
@@ -1082,13 +1082,18 @@ def _line_above(text: str, start: int) -> str:
     return next((ln for ln in reversed(lines) if ln.strip()), "")
 
 
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def _line_below(text: str, end: int) -> str:
     """The next non-empty line after the one ending at `end`."""
     lines = text[end : end + 2000].splitlines()[1:]
     return next((ln for ln in lines if ln.strip()), "")
 
 
-def _dashed_pair(su, units, tokens, start: int, end: int | None) -> RelationMention | None:
+def _dashed_pair(su, units, tokens, start: int, end: int) -> RelationMention | None:
     """ "Xiaoshan District - Palmerston North (New Zealand), 2016": a list line that names
     both sides of its own tie."""
     if not (
@@ -1101,12 +1106,6 @@ def _dashed_pair(su, units, tokens, start: int, end: int | None) -> RelationMent
     m1, m2 = su.mentions[units[0].ref], su.mentions[units[2].ref]
     if m1.place.key == m2.place.key:
         return None
-    if end is None:
-        line_end = tokens[units[2].tok_end - 1].end
-        end = next(
-            (tokens[u.tok_end - 1].end for u in units[3:] if "\n" in tokens[u.tok_start].text),
-            line_end,
-        )
     return RelationMention(
         m1, m2, m2.place.country, tokens[m2.tok_start].sent, None, start, max(end, m2.end),
         "pair.list_dashed_pair", "sister", 0.8, True,
