@@ -921,16 +921,18 @@ def _list_relations(
             # label, then the heading itself
             intro, rest, words, colon = rest, [], after, None
         here = parsed.sentences[su.sentence]
-        # (the line above, parsed or not: "... sister cities ... The table below lists
-        # all current agreements.")
-        prev_text = _line_above(parsed.text, here.start)
-        if header_intro(parsed.text[here.start : here.end], prev_text):
+        here_text = parsed.text[here.start : here.end]
+        # (under the line above, parsed or not: "... sister cities ... The table below
+        # lists all current agreements."; looked up only for a header row)
+        if table_header(here_text) and header_intro(
+            here_text, _line_above(parsed.text, here.start)
+        ):
             pass  # "No. | City | Country | Date" under "The table lists ... sister cities"
         elif (
             k + 1 < len(all_units)
             and in_list[k + 1]
             and [u.kind for u in units if tokens[u.tok_start].text.strip()] in (["P"], ["P", "W"])
-            and name_heading(parsed.text[here.start : here.end], _line_below(parsed.text, here.end))
+            and name_heading(here_text, _line_below(parsed.text, here.end))
         ):
             pass  # "Kobe City" over "- Seattle, USA: sister city (1957)": that place's list
         elif not (words & strong_words or words & _LIST_WORDS) and not (
