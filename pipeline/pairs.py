@@ -2256,7 +2256,7 @@ def _dateline_place(unit: Unit, tokens) -> bool:
         k + 3 < len(tokens)
         and tokens[k].text == "("
         and tokens[k + 2].text == ")"
-        and tokens[k + 3].text in ("-", "–", "—")
+        and tokens[k + 3].text in _DASHES
         and (
             unit.tok_start == 0
             or "\n" in tokens[unit.tok_start - 1].text
