@@ -67,6 +67,9 @@ class Admin1:
     country: str
     code: str
     name: str
+    # A county or department (admin2.tsv): its code is its region's, shared with towns
+    # outside it.
+    second_level: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,12 +257,14 @@ class Gazetteer:
 
         self.admin1: dict[str, list[Admin1]] = defaultdict(list)
         self.admin1_by_code: dict[tuple[str, str], Admin1] = {}
-        for country, code, name, aliases in _data_rows("admin1.tsv"):
-            div = Admin1(country, code, name)
-            self.admin1_by_code[(country, code)] = div
-            for alias in [name, *aliases.split("|")]:
-                if alias:
-                    self.admin1[norm(alias)].append(div)
+        for level, table in enumerate(("admin1.tsv", "admin2.tsv"), 1):
+            for country, code, name, aliases in _data_rows(table):
+                div = Admin1(country, code, name, second_level=level == 2)
+                if level == 1:
+                    self.admin1_by_code[(country, code)] = div
+                for alias in [name, *aliases.split("|")]:
+                    if alias:
+                        self.admin1[norm(alias)].append(div)
 
         # "Pembrokeshire, Wales", "the Arizona desert city": a state's or region's full
         # name means the division, not a small town of that name elsewhere (Wales, a

@@ -2579,6 +2579,11 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
     ]  # fmt: skip
     # ("Istanbul's Üsküdar district municipality": the district's, not its city's)
     own = [t for t in inside if tokens[_unit_end(t, tokens, unit_of)].lower not in ("'s", "’s")]
+    if head.lower in _UNNAMED_HEADS:
+        # "the South Florida city of Weston suspended ...": the city named after "of",
+        # not the region that describes it
+        named = [t for t in own if t.dep == "pobj" and tokens[t.head].lower == "of"]
+        own = named or own
     if own or inside:
         return unit_of[(own or inside)[0].i]
     for t in tokens[max(0, head.i - 6) : head.i + 4]:

@@ -2703,11 +2703,19 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
         start = tokens[article].start
         head = tokens[cand.tok_end]
         regions = {(d.country, d.code) for d in cand.divisions}
-        if regions:
+        earlier = [
+            m for m in context
+            if m.end <= start and (m.place.country, m.place.admin1) in regions
+        ]  # fmt: skip
+        county = bool(cand.divisions) and all(d.second_level for d in cand.divisions)
+        if county:
+            # "Richmond in North Yorkshire ... the North Yorkshire town": a county shares
+            # its code with every town of its region; the town said to lie in it, or else
+            # (below) the one the paragraph named
             earlier = [
-                m for m in context
-                if m.end <= start and (m.place.country, m.place.admin1) in regions
-            ]  # fmt: skip
+                m for m in earlier if cand.key in norm(parsed.text[m.end : min(m.end + 40, start)])
+            ]
+        if earlier or regions and not county:
             if not earlier and head.lower in ("town", "village"):
                 # "the Clare town" after a town too small for the gazetteer: the one the
                 # last paragraphs named
