@@ -569,6 +569,7 @@ class Dater:
             elif (
                 (d_clause in chain and not ev.subordinate)
                 or self._beside(d_clause, trig_clause)
+                or self._object_infinitive(d_clause, ev.trigger)
                 or self._when_clause(d_clause, trig_clause)
                 or self._opening_date(sd, d_clause, trig_clause, sent)
                 or self._announced(d_clause, ev)
@@ -1059,6 +1060,17 @@ class Dater:
         1984, ...": a participle on the same noun as the trigger's clause dates it."""
         d, t = self.tokens[d_clause], self.tokens[trig_clause]
         return d.dep == "acl" and d.tag == "VBN" and t.dep == "acl" and d.head == t.head
+
+    def _object_infinitive(self, d_clause: int, trigger: int) -> bool:
+        """ "shelved a proposal to twin with Havana in 2016": the parser hangs a date at
+        the end on the infinitive, but it dates the verb whose object that is."""
+        d = self.tokens[d_clause]
+        return (
+            d.dep in ("acl", "xcomp")
+            and d.tag == "VB"
+            and (d.head == trigger or self.tokens[d.head].head == trigger)
+            and any(self.tokens[k].lower == "to" for k in self.children.get(d.i, ()))
+        )
 
     def _lede_perfect(self, ev: EventMention) -> bool:
         """ "Christchurch City Council has put its sister-city relationship with Wuhan on
