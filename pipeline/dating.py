@@ -64,7 +64,8 @@ _LEDE_CHARS = 1000
 _PROSE = re.compile(r"\w[^\n]{40,}[.!?][\"'”’)]?\s*$")
 _PROPOSAL_NOUNS = frozenset(
     "proposal plan bid motion initiative request petition measure resolution bill "
-    "application".split()
+    # ("a 2015 letter of intent with Xuzhou")
+    "application letter".split()
 )
 # documents that propose what their verb says ("A review, tabled on Tuesday, recommended")
 _PROPOSERS = _PROPOSAL_NOUNS | frozenset("review report petition recommendation letter".split())

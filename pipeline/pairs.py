@@ -385,6 +385,28 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # "Armidale's sister city in Japan is Ome, and its Chinese partner
                         # is Zhenjiang": "its" is the owner's, not the partner just named
                         ma = _owner_of_partner(found, ma)
+                    elif len(a_units) > 1 and _owner_of_partner(found, ma) is not ma:
+                        # "X's twins are A and B, ...": partners just named are no side of
+                        # the next tie, the city they are partners of is
+                        ma = _owner_of_partner(found, ma)
+                    elif (
+                        len(a_units) > 1
+                        and sum(
+                            _DATED_ITEM.match(parsed.text, su.mentions[su.units.units[u].ref].end)
+                            is not None
+                            for u in a_units
+                        )
+                        > 1
+                    ):
+                        # "The others are Bremen in Germany (1994), ... and Dundee (2014),
+                        # along with a letter of intent with Xuzhou": partners just listed
+                        # with their years are no side of the next tie; the city they are
+                        # partners of is
+                        ma = _named_focal(places, su, parsed)
+                        if ma is None or ma.place.key in {
+                            su.mentions[su.units.units[u].ref].place.key for u in a_units
+                        }:
+                            continue
                     if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
                     if _co_partners(ma.place, mb.place, out, su, tokens):
@@ -494,8 +516,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if not before:
                     # "A fourth relationship, with Osogbo, ... lapsed": a sentence naming no
                     # other place goes on about the city of the pair named just before it.
+                    # ("and Kraków, a twin since 1995": the city the sentence's earlier
+                    # pairs share)
+                    upto = mb.start if nearest.data.get("previous_only") else -1
                     ma = _run_in_head(parsed, places, s) or _previous_a(
-                        out, mb.place, parsed, s, places.focal
+                        [*out, *found.values()], mb.place, parsed, s, places.focal, upto
                     )
                     if ma is None and (
                         (
@@ -1899,6 +1924,10 @@ def _its_place(su: SentenceUnits, parsed: Parsed, places: Places) -> PlaceMentio
     return named[0]
 
 
+# A listed partner's year: "Bremen (1994)", "Faro in Portugal (1997)"
+_DATED_ITEM = re.compile(r"(?:\s+in\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*\((?:since\s+)?\d{4}\)")
+
+
 def _named_focal(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention | None:
     """The document's city where the text names it, for a side no rule names in the
     sentence; None when the text never does (a side must have a span)."""
@@ -2632,13 +2661,16 @@ def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
     return None
 
 
-def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None):
-    """The first place of the last pair named in this paragraph or the two before; the
-    document's own city when one of those pairs has it."""
+def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None, before: int = -1):
+    """The first place of the last pair named in this paragraph or the two before (or
+    earlier in the sentence, up to `before`); the document's own city when one of those
+    pairs has it, else the place the last two share ("Munich, Edinburgh's twin city ...;
+    Florence, twinned with Edinburgh ...; and Kraków, a twin since 1995")."""
     para = parsed.sentences[s].paragraph
     near = [
         rm for rm in out
-        if rm.b is not None and rm.sentence < s
+        if rm.b is not None
+        and (rm.sentence < s or (rm.sentence == s and rm.end <= before))
         and parsed.sentences[rm.sentence].paragraph >= para - 4
         and not _national_relations(rm, parsed.tokens)
     ]  # fmt: skip
@@ -2659,6 +2691,13 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
             for side in (rm.a, rm.b):
                 if side.place.key == focal.key:
                     return side
+    if len(recent) >= 2:
+        last, prev = recent[-1], recent[-2]
+        shared = [
+            x for x in (last.a, last.b) if x.place.key in (prev.a.place.key, prev.b.place.key)
+        ]
+        if shared:
+            return shared[0]
     return recent[-1].a if recent else None
 
 

@@ -358,7 +358,11 @@ def recognise(
                 and not any(a < j and i < b for a, b in candidates)
             )
             described = _described_as_place(i, j, sent, tokens) or (
-                tie_talk and _bracket_partner(i, j, sent, tokens)
+                tie_talk
+                and (
+                    _bracket_partner(i, j, sent, tokens)
+                    or _named_after_its_country(i, j, sent, tokens, parsed.text, gaz)
+                )
             )
             # "partnerships with Dartmouth (1972), Kilrush (1986) and Betanzos (2004)":
             # in a sentence about ties, a name listed with a bracketed year beside a
@@ -1463,6 +1467,19 @@ def _titled_name_before(of: int, sent, tokens, c) -> bool:
         if tokens[k].pos != "PROPN":
             return False
     return False
+
+
+def _named_after_its_country(i, j, sent, tokens, text: str, gaz: Gazetteer) -> bool:
+    """ "a sister city in South Korea, Paju, with which it signed": the partner named in
+    apposition right after the country it is in (not the first of a list)."""
+    start = tokens[i].start
+    before = _PARTNER_IN_COUNTRY.search(text, max(sent.start, start - 60), start)
+    return (
+        before is not None
+        and gaz.countries.get(norm(before.group(1))) is not None
+        and j < sent.tok_end
+        and _APPOSITION_END.match(text, tokens[j - 1].end) is not None
+    )
 
 
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
@@ -3069,6 +3086,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     "hall",
                 ):
                     continue
+                if nxt == "in" and j + 2 in taken:
+                    continue  # "the city council in Richmond, British Columbia, voted"
                 twinned = head.dep == "dobj" and tokens[head.head].lemma in ("twin", "pair", "link")
                 if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass") or twinned):
                     continue  # "a proposal ... to twin the city with Sevastopol" is one
@@ -3394,6 +3413,12 @@ _PARTNER_BEFORE = re.compile(
     r"(?:(?:the|its|a)\s+[A-Z][\w-]+\s+"
     r"(?:city|town|village|port|capital|municipality|commune|district)\s+of\s+)?$"
 )
+# "a sister city in South Korea, Paju, with which": the partner named after its country
+_PARTNER_IN_COUNTRY = re.compile(
+    r"(?i:partner|sister|twin|friendship)[\s-](?i:city|town)\s+in\s+(?:the\s+)?"
+    r"([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}),\s+$"
+)
+_APPOSITION_END = re.compile(r",\s+(?!and\b)")
 _WHOSE_TOWN = re.compile(r",\s+whose\s+(?:town|city|village|municipality|borough)\s")
 _OWN_TIE_APPOSED = re.compile(
     # (or another place's: "Šiauliai, Daugavpils's partner across the border")
