@@ -427,8 +427,14 @@ def _read_header(
             label = blocks[i - 1].strip().casefold() if i > 0 else ""
             if label in _UPDATED_LABELS:
                 continue  # "UPDATED" / "JAN 12, 2024, 10:40 AM": a label on its own line
+            if _LIFE_DATE.match(blocks[i]):
+                continue  # an obituary's "Born: May 2nd, 1931" / "Died: October 11th, 2016"
             labelled = hit[1] or label in _PUBLISHED_LABELS
-            found.append((0 if labelled else 1, i, hit[0]))
+            # "THE IRISH TIMES          Tue, Mar 4, 2025": the masthead's date, set apart
+            # at the line's end, is the day the page was printed or viewed; a date line of
+            # the story's own comes first
+            masthead = hit[0].start is not None and _MASTHEAD_DATE.search(blocks[i][: hit[0].start])
+            found.append((0 if labelled else 2 if masthead else 1, i, hit[0]))
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
     if date is None:
@@ -512,6 +518,10 @@ _JOURNAL_LINE = re.compile(
     r"^[A-Z][\w&'’ .-]{5,80}\s\d{1,3}(?:\(\d{1,2}\))?\s*\((?P<date>(?:19|20)\d\d)\)\s*:\s*"
     r"\d+\s*[-–]\s*\d+\s*$"
 )
+
+
+_LIFE_DATE = re.compile(r"(?i)\s*(?:born|died|birth|death)\b\s*:?")
+_MASTHEAD_DATE = re.compile(r"^[^\n]*[^\s\n] {3,}$")
 
 
 def _issue_date(block: str) -> DateValue | None:
