@@ -352,6 +352,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if (
                     anchor is not None
                     and a_units
+                    # ("the agreement that Varanasi and Kyoto signed": the clause is the tie's)
+                    and not rule.data.get("sides_in_clause")
                     and all(_aside(su.units.units[u].tok_start, anchor, tokens) for u in a_units)
                 ):
                     continue  # "Mayor Baca, whose trip took in Incheon, signed ... with Jeonju"

@@ -572,6 +572,8 @@ def recognise(
             continue
         if cand.tok_start > 0 and _titled(tokens[cand.tok_start - 1]):
             continue  # "the birthplace of the navigator Vasco da Gama": a person
+        if _SAYS_HE.match(parsed.text, tokens[cand.tok_end - 1].end):
+            continue  # "Nelson said he wanted ...": a candidate, whatever the town
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
         accepted.append(cand)
@@ -1926,6 +1928,9 @@ def _cue(
         return ""  # "Tauranga's ties with Asia": a continent is no partner
     if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
         return ""  # "Central Asian countries"
+    if _SAYS_HE.match(parsed.text, tokens[cand.tok_end - 1].end):
+        return ""  # "Nelson said he wanted to wake up the sister-city relationship": a
+        # candidate by surname (a city says "it")
     if cand.cue in ("place.list_item", "place.described", "place.city_of"):
         return cand.cue
     if _PERSONS_HOME.match(parsed.text, tokens[cand.tok_end - 1].end):
@@ -3417,6 +3422,10 @@ _PARTNER_BEFORE = re.compile(
 _PARTNER_IN_COUNTRY = re.compile(
     r"(?i:partner|sister|twin|friendship)[\s-](?i:city|town)\s+in\s+(?:the\s+)?"
     r"([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}),\s+$"
+)
+_SAYS_HE = re.compile(
+    r"\s+(?:said|says|told|tells|added|adds|argued|argues|insisted|insists|believes|"
+    r"thinks|thought|wants|wanted|promised|promises|pledged|pledges)\s+(?:that\s+)?(?:he|she)\b"
 )
 _APPOSITION_END = re.compile(r",\s+(?!and\b)")
 _WHOSE_TOWN = re.compile(r",\s+whose\s+(?:town|city|village|municipality|borough)\s")
