@@ -2764,9 +2764,10 @@ def _clause_head(i: int, tokens) -> int:
 
 
 def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
-    """The same relationship noun already pairs this place (a rule found both sides)."""
+    """The same relationship noun already pairs this place (a rule found both sides:
+    "and Kitakyushu and Dalian followed in 1979")."""
     return any(
-        rm.anchor == anchor and (rm.b is not None and rm.b.place.key == place.key)
+        rm.anchor == anchor and rm.b is not None and place.key in (rm.a.place.key, rm.b.place.key)
         for rm in found.values()
     )
 
