@@ -22,7 +22,8 @@ from importlib import resources
 MIN_POPULATION = 5000
 CONNECTORS = frozenset(
     "upon on am an der de del di da la le les las los el do dos das du des sur im in op aan "
-    "bei ob ad".split()
+    # French: "Bourg-lès-Valence", "Fontenay-sous-Bois", "Aix-en-Provence", "Loir-et-Cher"
+    "bei ob ad lès lez sous en et aux".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?")
 
