@@ -227,9 +227,14 @@ def extract_parsed(p: Plan, parsed: Parsed, gaz: gazetteer.Gazetteer) -> Extract
 def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
     base = relative_base(doc.published)
     claimed = frozenset((e.own_date.start, e.own_date.end) for e in found if e.own_date is not None)
-    dater = dating.Dater(
-        parsed, doc.published, base, is_place=lambda s: gaz.is_known(norm(s)), claimed=claimed
-    )
+
+    def _citation_place(source: str) -> bool:
+        # "(Finland, 1989)" is a place and a year; "(Xinhua, February 21, 2012)" a source
+        # (a news agency that shares a small town's name is a place only in place syntax)
+        key = norm(source)
+        return gaz.is_known(key) and key not in gaz.weak
+
+    dater = dating.Dater(parsed, doc.published, base, is_place=_citation_place, claimed=claimed)
 
     # Relations: one row per unordered pair (or per place and partner country).
     groups: dict[tuple, list[pairs.RelationMention]] = defaultdict(list)
