@@ -391,23 +391,13 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # "X's twins are A and B, ...": partners just named are no side of
                         # the next tie, the city they are partners of is
                         ma = _owner_of_partner(found, ma)
-                    elif (
-                        len(a_units) > 1
-                        and sum(
-                            _DATED_ITEM.match(parsed.text, su.mentions[su.units.units[u].ref].end)
-                            is not None
-                            for u in a_units
-                        )
-                        > 1
-                    ):
+                    elif len(a_units) > 1 and _dated_list(su, a_units, parsed.text):
                         # "The others are Bremen in Germany (1994), ... and Dundee (2014),
-                        # along with a letter of intent with Xuzhou": partners just listed
-                        # with their years are no side of the next tie; the city they are
-                        # partners of is
+                        # along with a letter of intent with Xuzhou": partners listed with
+                        # their years are no side of the next tie; the document's city is
                         ma = _named_focal(places, su, parsed)
-                        if ma is None or ma.place.key in {
-                            su.mentions[su.units.units[u].ref].place.key for u in a_units
-                        }:
+                        listed = {su.mentions[su.units.units[u].ref].place.key for u in a_units}
+                        if ma is None or ma.place.key in listed:
                             continue
                     if ma.place.key == mb.place.key or _same_place(ma.place, mb.place):
                         continue
@@ -765,6 +755,10 @@ _DENIAL = re.compile(
 _DENIED_AFTER = re.compile(
     r"(?i)\b(?:but|though|although|yet)\s+(?:the two(?: cities| towns)?|they)\s+"
     r"(?:have|had|are|were)\s+(?:never|not)\b"
+    # "signed a memorandum with Thunder Bay ..., which officials said was not a twinning
+    # agreement"
+    r"|\b(?:which|it|that)\s+(?:[\w ]{0,40}\s)?(?:is|was)\s+not\s+an?\s+"
+    r"(?:twinning|sister[- ]city|twin[- ]town|friendship[- ]city)\s+(?:agreement|deal|accord)"
 )
 
 
@@ -1928,6 +1922,12 @@ def _its_place(su: SentenceUnits, parsed: Parsed, places: Places) -> PlaceMentio
 
 # A listed partner's year: "Bremen (1994)", "Faro in Portugal (1997)"
 _DATED_ITEM = re.compile(r"(?:\s+in\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*\((?:since\s+)?\d{4}\)")
+
+
+def _dated_list(su: SentenceUnits, units: list[int], text: str) -> bool:
+    """Two or more of the places are listed each with its year in brackets."""
+    ends = (su.mentions[su.units.units[u].ref].end for u in units)
+    return sum(_DATED_ITEM.match(text, end) is not None for end in ends) > 1
 
 
 def _named_focal(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention | None:
