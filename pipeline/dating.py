@@ -83,6 +83,7 @@ _COUNTED_FROM_OTHER = re.compile(
 # that the council explore") reports news of the day.
 # verbs whose "that" clause takes the bare subjunctive of what is proposed
 _PROPOSING = frozenset("propose suggest recommend move urge ask request demand".split())
+_REQUEST_VERBS = frozenset("ask request invite apply approach".split())
 _REPORTING = frozenset("say tell announce confirm suggest propose urge recommend ask".split())
 _LOOKS_BACK = frozenset("since years ever already recent recently past decade decades".split())
 # "A year later", "two decades afterwards", "the following year": counted from the date
@@ -875,8 +876,12 @@ class Dater:
                 self.tokens[c] for c in self.children.get(tok.i, ())
                 if self.tokens[c].dep in ("aux", "auxpass")
             ]  # fmt: skip
-            if any(a.tag in ("VBD", "MD") or a.lower in ("has", "have") for a in aux):
+            if any(a.tag in ("VBD", "MD") for a in aux):
                 return False
+            if any(a.lower in ("has", "have") for a in aux):
+                # "has asked SKR to help it find a partner": a request just made stands;
+                # "have proposed twinning for years" does not tell when
+                return tok.lemma in _REQUEST_VERBS
             if tok.tag in ("VBZ", "VBP"):
                 return True
             if tok.tag == "VBG" and any(a.lower in ("is", "are", "am") for a in aux):

@@ -1000,6 +1000,12 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     tokens[m].dep == "mark" and tokens[m].lower in _UNREALISED_MARKS
                     for m in children.get(c, ())
                 )
+                # "dates from 1991, and it was followed in 2005 by a second agreement,
+                # with Monchegorsk": what followed it is another tie
+                and not (
+                    ctok.lemma == "follow"
+                    and any(tokens[a].dep == "agent" for a in children.get(c, ()))
+                )
             ):
                 add(c, ev.relation, ".pronoun")
             elif (
@@ -2674,6 +2680,8 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             # "Its first, Birmingham in England, was established in 1951": the tagger's
             # adverb is the subject the partner is set beside
             dep = "nsubjpass" if head.tag == "VBN" else "nsubj"
+        if dep == "agent" and head.lemma == "follow" and _trigger_for(head, tokens, cls):
+            return head.i  # "it was followed in 2005 by a second agreement, with ..."
         if dep not in _UP_FROM_NOUN and dep not in ("prep", "prt"):
             # "the agreement signed in 1985": a trigger below the noun
             return None

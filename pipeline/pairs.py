@@ -471,7 +471,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         u for u in before if _is_focal(places, su.mentions[su.units.units[u].ref])
                     ]
                 partners_only = bool(before) and all(
-                    _partner_position(su.units.units[u], tokens) for u in before
+                    _partner_position(su.units.units[u], tokens)
+                    or (
+                        _names_the_tie(su.units.units[u], tokens)
+                        and not _is_focal(places, su.mentions[su.units.units[u].ref])
+                    )
+                    for u in before
                 )
                 if nearest.data.get("previous_only") and before:
                     # "Edinburgh became a friendship city in 1985, and Isfahan followed in
@@ -623,9 +628,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
             two = _between_the_two(su, parsed, places, tokens, strong_words, doc_strong)
             if two is not None:
                 found[_pair_key(two.a.place, two.b.place)] = two
-        if not any(k[0] != "partial" for k in found) and doc_strong:
+        if doc_strong:
+            alone = not any(k[0] != "partial" for k in found)
             for named in _named_ties(su, parsed, places, tokens, out):
-                found.setdefault(_pair_key(named.a.place, named.b.place), named)
+                if alone or _opening_subject(named, parsed, tokens):
+                    found.setdefault(_pair_key(named.a.place, named.b.place), named)
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
                 a_units = (
@@ -737,6 +744,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 out.append(m)
     out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
     out = [r for r in out if r.b is None or not _denied_next(parsed, r.sentence)]
+    denied = _denied_pairs(parsed, places)
+    out = [r for r in out if r.b is None or _pair_key(r.a.place, r.b.place) not in denied]
     # (a place is never its own partner, however a rule reached both sides)
     out = [r for r in out if r.b is None or r.a.place.key != r.b.place.key]
     out.sort(key=lambda r: (r.start, r.rule_id))
@@ -774,6 +783,46 @@ def _denied_next(parsed: Parsed, s: int) -> bool:
     if nxt.paragraph != sent.paragraph:
         return False
     return _DENIAL.match(parsed.text, nxt.start, nxt.end) is not None
+
+
+# "San Diego and Wuhan have never been sister cities", "Leeds and Dortmund are not twin
+# towns"
+_NEVER_BEEN = re.compile(
+    r"\s+(?:have|has|had)\s+never\s+been\s+|\s+(?:are|were)\s+not\s+(?:officially\s+)?",
+    re.I,
+)
+_NEVER_BEEN_WHAT = re.compile(
+    r"(?:sister|twin|twinned|partner|friendship)(?:[- ](?:cities|towns))?\b", re.I
+)
+# "San Diego never had a sister-city relationship with Wuhan"
+_NEVER_HAD = re.compile(
+    r"\s+(?:has\s+|have\s+|had\s+)?never\s+(?:had|signed|formed|established)\s+"
+    r"(?:a|an|any)\s+(?:formal\s+|official\s+)?(?:sister[- ]city|twin[- ]town|twinning|"
+    r"friendship[- ]city)\s+(?:relationship|agreement|link|tie|partnership)\s+with\s+"
+    r"(?:the\s+\w+\s+(?:city|town)\s+of\s+)?",
+    re.I,
+)
+
+
+def _denied_pairs(parsed: Parsed, places: Places) -> frozenset[tuple]:
+    """Pairs the document says outright were never tied ("San Diego and Wuhan have never
+    been sister cities"): whatever else it reports others saying of them (a fact-check's
+    claim) makes no pair."""
+    text = parsed.text
+    named = sorted(
+        (m for m in places.mentions if not m.cue.startswith("coref")), key=lambda m: m.start
+    )
+    out = set()
+    for m1, m2 in zip(named, named[1:], strict=False):
+        if text[m1.end : m2.start] in (" and ", " & "):
+            # "San Diego and Wuhan have never been sister cities"
+            nb = _NEVER_BEEN.match(text, m2.end)
+            if nb and _NEVER_BEEN_WHAT.match(text, nb.end()):
+                out.add(_pair_key(m1.place, m2.place))
+        nh = _NEVER_HAD.match(text, m1.end)
+        if nh and nh.end() == m2.start:
+            out.add(_pair_key(m1.place, m2.place))
+    return frozenset(out)
 
 
 _TWO_HEADS = frozenset("cities towns municipalities communities".split())
@@ -1414,6 +1463,8 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
         prev = units[k - 1] if k > 0 else None
         if u.kind != "P" or nxt.kind != "W" or (prev is not None and prev.kind != "W"):
             continue
+        if tokens[u.tok_start].lower in ("its", "their"):
+            continue  # "Its relationship with Winnipeg": the owner, said again
         # "The Suqian relationship", or a headline's "... to end Timbuktu twinning"
         before = tokens[prev.tok_start] if prev is not None else None
         if before is not None and not (
@@ -1466,6 +1517,18 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             )
         )  # fmt: skip
     return result
+
+
+def _opening_subject(named: RelationMention, parsed: Parsed, tokens) -> bool:
+    """ "The Severomorsk agreement dates from 1991, ... and it was followed in 2005 by a
+    second agreement, with ... Monchegorsk": a tie named by its partner that opens the
+    sentence as its subject stands beside the other ties the sentence names."""
+    sent = parsed.sentences[named.sentence]
+    return (
+        tokens[named.anchor].dep in ("nsubj", "nsubjpass")
+        and named.b is not None
+        and named.b.tok_start <= sent.tok_start + 1
+    )
 
 
 def _timeline_entry(parsed: Parsed, s: int) -> bool:
@@ -2197,6 +2260,15 @@ def _partner_position(unit, tokens) -> bool:
             return False
         tok = noun
     return tok.dep == "pobj" and tokens[tok.head].lower == "with"
+
+
+def _names_the_tie(unit, tokens) -> bool:
+    """ "The Severomorsk agreement dates from 1991": a tie named by its partner, the
+    story's city being the other side."""
+    tok = tokens[unit.tok_end - 1]
+    if tok.dep != "compound" or tok.head == tok.i:
+        return False
+    return tokens[tok.head].lower in rel_nouns()
 
 
 _REGION_WORDS = frozenset("region province state oblast prefecture county governorate".split())
@@ -2936,14 +3008,43 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
     out = []
     for r in relations:
         named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
-        if named is not None and len(named) == 1 and not another_partner(parsed, r):
-            (partner,) = named.values()
-            r = RelationMention(
-                r.a, partner, partner.place.country, r.sentence, r.anchor, r.start, r.end,
-                r.rule_id, r.kind, r.confidence, r.strong,
-            )  # fmt: skip
-        out.append(r)
+        if (
+            named is not None
+            and (len(named) == 1 or _all_partners(parsed, r))
+            and not another_partner(parsed, r)
+        ):
+            out.extend(
+                RelationMention(
+                    r.a,
+                    partner,
+                    partner.place.country,
+                    r.sentence,
+                    r.anchor,
+                    r.start,
+                    r.end,
+                    r.rule_id,
+                    r.kind,
+                    r.confidence,
+                    r.strong,
+                )  # fmt: skip
+                for partner in named.values()
+            )
+        else:
+            out.append(r)
     return out
+
+
+# "cuts ties with Russian twin towns", "its two Russian partner cities"
+_PLURAL_PARTNERS = re.compile(
+    r"[^.\n]*?\b(?:twin|sister|partner|friendship|twinned)[ -](?:towns|cities|municipalities)\b"
+)
+
+
+def _all_partners(parsed: Parsed, rm: RelationMention) -> bool:
+    """A one-sided mention in the plural speaks of every partner of that country the
+    document names ("Luleå cuts ties with Russian twin towns" over a story naming
+    Severomorsk and Monchegorsk)."""
+    return _PLURAL_PARTNERS.match(parsed.text, rm.start, rm.end + 30) is not None
 
 
 def _selecting_verb(i: int, tokens) -> int | None:

@@ -559,11 +559,18 @@ def recognise(
     }
     para_of = {i: parsed.sentences[i].paragraph for i in range(len(parsed.sentences))}
     para_known = {(para_of[s], k) for s, k in para_known}
+    # (a partner in a stated tie, anywhere: "twinning agreements with Severomorsk and
+    # Monchegorsk. ... The Severomorsk agreement dates from 1991")
+    partners = {c.key for c in accepted if c.cue == "place.relation"}
     for cand in chosen:
         if cand.tok_start in qualifier_tokens or cand.cue or not cand.cities:
             continue
         para = para_of[tokens[cand.tok_start].sent]
-        if cand.key not in doc.known and (para, cand.key) not in para_known:
+        if (
+            cand.key not in doc.known
+            and (para, cand.key) not in para_known
+            and cand.key not in partners
+        ):
             continue
         info = ent_at.get(cand.tok_start)
         if info and info[0] == "PERSON" and info[2] - info[1] > cand.tok_end - cand.tok_start:
@@ -1926,6 +1933,8 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.key in c["continents"]:
         return ""  # "Tauranga's ties with Asia": a continent is no partner
+    if cand.key in doc.acronyms:
+        return ""  # "asked SKR to help it": the association the text abbreviated so
     if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
         return ""  # "Central Asian countries"
     if _SAYS_HE.match(parsed.text, tokens[cand.tok_end - 1].end):

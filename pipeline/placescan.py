@@ -77,6 +77,7 @@ class DocPlaces:
         tuple[int, int], ...
     ] = ()  # lines of a list of partners ("X is twinned with:")
     section_heads: tuple[tuple[int, int], ...] = ()  # lines that are a partner's name only
+    acronyms: frozenset[str] = frozenset()  # an organisation's short name: "(SKR)"
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -176,9 +177,10 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             and sum(1 for other in spans if other.key == span.key) >= 2
         ):
             known.add(span.key)
+    acronyms = _acronyms(text, spans)
     mentions = []
     for span in spans:
-        if span.key in gaz.countries or span.key in gaz.demonyms:
+        if span.key in gaz.countries or span.key in gaz.demonyms or span.key in acronyms:
             continue
         cities = gaz.cities_for_key(span.key)
         if not cities:
@@ -235,8 +237,26 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     # ... and a section's heading in a guide to partners is a place
     known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
     return DocPlaces(
-        spans, frozenset(known), hints, countries, tuple(mentions), person_like, items, heads
-    )
+        spans, frozenset(known), hints, countries, tuple(mentions), person_like, items, heads,
+        acronyms,
+    )  # fmt: skip
+
+
+# "the Swedish Association of Local Authorities and Regions (SKR)": capitalised words,
+# at least one a common noun of bodies, then the short name in brackets
+_DEFINED_ACRONYM = re.compile(
+    r"\b(?:Association|Authority|Authorities|Council|Federation|Union|Agency|Institute|"
+    r"Organi[sz]ation|Society|Committee|Ministry|Department|Office|Bureau|Commission|"
+    r"Board|Foundation|Party|Corporation|Company|Network|League|Forum)\b"
+    r"[^()\n.]{0,60}\(([A-Z]{2,6})\)"
+)
+
+
+def _acronyms(text: str, spans: tuple[NameSpan, ...]) -> frozenset[str]:
+    """Short names the text defines for an organisation, never a place here ("SKR" is
+    also an alternate name of Sukkur)."""
+    defined = {norm(m.group(1)) for m in _DEFINED_ACRONYM.finditer(text)}
+    return frozenset(s.key for s in spans if s.key in defined)
 
 
 # ("Wando (Jeollanam-do, Republic of Korea)": a region may come before the country)
