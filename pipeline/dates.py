@@ -54,6 +54,8 @@ _YMD = re.compile(rf"({_YEAR})[-/.](0[1-9]|1[0-2])[-/.](0[1-9]|[12][0-9]|3[01])"
 _DMY_DOTS = re.compile(rf"(0?[1-9]|[12][0-9]|3[01])\.(0?[1-9]|1[0-2])\.({_YEAR})")
 # (a range's first year too: "in 1986-87", "1986–1987"; not a numeric date "1986-05-12")
 YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/]|\.\d)(?![-–](?!(?:\d{{2}}|\d{{4}})(?![\w/-])))")
+# "signed in '98": a year by its last two digits (not "the '90s", a decade)
+SHORT_YEAR = re.compile(r"(?<![\w'’])['’](\d\d)(?![\w'’%])")
 
 _DURATION = re.compile(
     r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|many))"
@@ -234,6 +236,14 @@ def parse_expression(
         return None
     if re.fullmatch(_YEAR, text):
         return DateValue(text, "year", start, end)
+    short = SHORT_YEAR.fullmatch(text)
+    if short:
+        # the latest such year not after the report ("'98" in 2022 is 1998, "'05" 2005)
+        if base is None:
+            return None
+        year = base.year // 100 * 100 + int(short.group(1))
+        year -= 100 if year > base.year else 0
+        return DateValue(f"{year:04d}", "year", start, end)
     ymd = _YMD.fullmatch(text)
     if ymd:  # "2019/08/07" (agency datelines): year first, so never day-month ambiguous
         return DateValue("-".join(ymd.groups()), "day", start, end)

@@ -26,6 +26,7 @@ from pipeline.dates import (
     COUNT,
     MONTHS,
     NAMED_PERIOD,
+    SHORT_YEAR,
     YEAR_RE,
     Citation,
     count,
@@ -46,6 +47,7 @@ _MONTH_ONLY = re.compile(
     r"(January|February|March|April|June|July|August|September|October|November|December)\b"
     r"(?!\s+\d)"
 )
+_OPENING_PREPOSITION = re.compile(r"(?:(?:In|On|Back in|Early in|Late in|By)\s+)?")
 _SENT = frozenset("send submit table file lodge make raise put forward present".split())
 _IMPOSED = frozenset("impose introduce order declare announce decide".split())
 _OCCASIONS = frozenset(
@@ -217,6 +219,8 @@ class Dater:
             spans[m.span()] = None  # "last autumn", which the tagger may not call a date
         for m in _AGO.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "two years ago", inside the tagger's "Béthune two years ago"
+        for m in SHORT_YEAR.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "signed in '98"
         for m in YEAR_RE.finditer(text, sent.start, sent.end):
             # Also inside a longer span: when that does not parse ("the spring of
             # 1987"), its year still dates the sentence; when it does, it is taken first.
@@ -337,6 +341,9 @@ class Dater:
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
         found = found or self._dates_before(s, self.parsed.sentences[s].paragraph)
         found = [d for d in found if not d.since]
+        # (a date with its year written: "In March 2005, after an ordinance declaring
+        # Feb. 22 "Takeshima Day" ... The motion was voted down the following month")
+        found = [d for d in found if not d.relative] or found
         if not found:
             return None
         prev = found[-1].value
@@ -573,7 +580,7 @@ class Dater:
                 or self._beside(d_clause, trig_clause)
                 or self._object_infinitive(d_clause, ev.trigger)
                 or self._when_clause(d_clause, trig_clause)
-                or self._opening_date(sd, d_clause, trig_clause, sent)
+                or (not ev.subordinate and self._opening_date(sd, d_clause, chain[-1], sent))
                 or self._announced(d_clause, ev)
                 or self._proposer_dated(d_clause, chain)
                 or (
@@ -1046,19 +1053,20 @@ class Dater:
             k = tok.head
         return False
 
-    def _opening_date(self, sd: _SentDate, d_clause: int, trig_clause: int, sent) -> bool:
+    def _opening_date(self, sd: _SentDate, d_clause: int, root: int, sent) -> bool:
         """ "Fifty years ago this week, in a chamber hung with flags, Jacksonville signed
-        ...": a date opening the sentence, set off by a comma, is the main clause's,
-        however the parser hangs it on a clause in between."""
+        ...": a date opening the sentence, set off by a comma, is the main clause's
+        (`root`, atop the event's clauses), however the parser hangs it on a clause in
+        between."""
         first = sent.tok_start
         while first < sent.tok_end and self.tokens[first].text in ('"', "“", "'", "‘"):
             first += 1
         start = self.tokens[first].start
         return (
-            sd.value.start == start
+            _OPENING_PREPOSITION.fullmatch(self.parsed.text, start, sd.value.start) is not None
             and self.parsed.text[sd.value.end : sd.value.end + 1] == ","
-            and self.tokens[d_clause].head == trig_clause
-            and self.tokens[trig_clause].head == trig_clause
+            and self.tokens[d_clause].head == root
+            and self.tokens[root].head == root
         )
 
     def _beside(self, d_clause: int, trig_clause: int) -> bool:

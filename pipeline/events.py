@@ -565,6 +565,15 @@ def _own_complement(verb: Token, conjunct: int, tokens, children) -> bool:
     )
 
 
+def _own_subjects(verb: Token, conjunct: int, children, tokens) -> bool:
+    """ "It was first proposed in 1997 ..., and the two mayors signed the agreement in
+    October '99": two clauses, each with its subject."""
+    subjects = ("nsubj", "nsubjpass")
+    return any(tokens[c].dep in subjects for c in children.get(conjunct, ())) and any(
+        tokens[c].dep in subjects for c in children.get(verb.i, ())
+    )
+
+
 # "formally conclude the sister city relationship with Mante": what a council concludes
 # of a tie it has is its end (a town "concluded a friendship agreement" made one)
 _CONCLUDE_ENDS = Trigger("trigger.terminate.conclude", "terminate", (), False)
@@ -3048,7 +3057,10 @@ def _classify(
         if (
             m is not None
             and dep == "conj"
-            and _own_complement(head, cur.i, tokens, children)
+            and (
+                _own_complement(head, cur.i, tokens, children)
+                or (m == "propose" and _own_subjects(head, cur.i, children, tokens))
+            )
             and not (trig.cls == "retain" and m in ("block", "fail"))
         ):
             # "rejected the amendment and ended the relationship": the first verb has its

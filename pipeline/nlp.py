@@ -96,7 +96,18 @@ def _sentence_bounds(doc):
             line = text.rfind("\n", 0, prev.idx) + 1
             if _DATELINE.fullmatch(text, line, prev.idx):
                 tok.is_sent_start = True
+            elif prev.text != "-" and "\n" not in text[prev.idx : tok.idx]:
+                # "declaring Feb. 22 "Takeshima Day" -- Takeshima being ... -- a group of
+                # councillors tabled a motion": an aside between dashes is no sentence
+                tok.is_sent_start = False
+        elif prev.text in _MONTH_ABBREVIATIONS and tok.text[:1].isdigit():
+            tok.is_sent_start = False  # "Feb. 22"
     return doc
+
+
+_MONTH_ABBREVIATIONS = frozenset(
+    "Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec.".split()
+)
 
 
 def _set_sentence_bounds(nlp) -> None:
