@@ -287,6 +287,8 @@ _DATE_LABEL = re.compile(
     r"(?i)^(?:(?:published|posted|updated|date[d]?|first published|last updated)"
     r"(?:\s+on)?\s*:?\s*|on\s+)?$"
 )
+# "All News 14:03 November 21, 2022": a wire site's section and the hour, then the date
+_SECTION_TIME = re.compile(r"(?:[A-Z][\w&-]*\s+){0,3}\d{1,2}:\d{2}\s+")
 _HEADER_BLOCKS = 12
 
 
@@ -329,6 +331,7 @@ def _date_in_line(block: str, allow_byline: bool) -> DateValue | None:
         prev_end = m.end()
         if not (
             _DATE_LABEL.match(before)
+            or _SECTION_TIME.fullmatch(before)
             or (allow_byline and _BYLINE.match(block))
             # "Updated March 4 2022 - 6:14am, first published March 3 2022 - 9:30pm"
             or _PUBLISHED.search(label)

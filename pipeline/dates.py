@@ -35,6 +35,7 @@ _WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?"
 # Written-out date expressions, most specific first so alternation prefers them.
 DATE_RE = re.compile(
     rf"""(?x)
+    (?<![:.]) # (not the minutes of "14:03 November 21, 2022")
     \b(?:{_WEEKDAY}\s+)?(?:
         {_MONTH}\s+{_DAY},?\s+{_YEAR}          # August 1, 2010 / May 05, 2021
       | {_DAY}\s+day\s+of\s+{_MONTH},?\s+{_YEAR}  # 14th day of June, 2023 (minutes)

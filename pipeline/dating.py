@@ -535,10 +535,20 @@ class Dater:
                 # (not "put on hold exchanges with Fukuoka, its sister city since 2007")
                 and not tie_noun_since(since, sent.tok_start, self.tokens)
             )
-            if sd.since != (ev.rule_id == "trigger.establish.since") and not paused:
+            # "frozen since March, when the city board suspended all cooperation": the
+            # clause on the date tells what happened then
+            then = (
+                sd.since
+                and self.tokens[ev.trigger].head == sd.tok
+                and any(self.tokens[c].lower == "when" for c in self.children.get(ev.trigger, ()))
+            )
+            if sd.since != (ev.rule_id == "trigger.establish.since") and not (paused or then):
                 continue
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
+            if then:
+                candidates.append((0, abs(sd.tok - ev.trigger), sd))
+                continue
             d_clause = self.clause_of(sd.tok)
             named = self._attributive(sd.tok)
             # "rejected a 2021 petition calling for the friendship with Tangshan to be
