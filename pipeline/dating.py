@@ -106,6 +106,10 @@ _LATER = re.compile(
     rf"(?P<back>(?P<bn>{COUNT})\s+years?\s+earlier|the\s+(?:year\s+before|previous\s+year)"
     r"(?=\s*[,.;)]|\s+(?:and|but|when)\b)))\b"
 )
+# "At the same meeting": dated where the text named that meeting before
+_SAME_OCCASION = re.compile(
+    r"(?i)\b(?:at|during|in)\s+the\s+same\s+(meeting|session|sitting|hearing|ceremony)\b"
+)
 # (the planner keeps the paragraph before one that opens so: its year is needed there)
 DATED_BEFORE = _LATER
 _PROGRESSION = frozenset(
@@ -213,6 +217,8 @@ class Dater:
             spans[span] = None
         for m in _LATER.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "A year later": counted from the date before it
+        for m in _SAME_OCCASION.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "At the same meeting": the meeting's date
         for m in _MONTH_ONLY.finditer(text, sent.start, sent.end):
             spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in NAMED_PERIOD.finditer(text, sent.start, sent.end):
@@ -238,6 +244,8 @@ class Dater:
             counted_back = _LATER.match(text, start)
             if counted_back is not None and counted_back.group("bn"):
                 value = self._later(s, start, end, out)
+            if value is None:
+                value = self._same_occasion(s, start, end)
             if value is None:
                 value = parse_expression(text[start:end], self.base, start, end)
             if value is None:
@@ -274,6 +282,24 @@ class Dater:
             out.append(_SentDate(value, tok, relative, since))
         self._sent_dates[s] = out
         return out
+
+    def _same_occasion(self, s: int, start: int, end: int) -> DateValue | None:
+        """ "At the same meeting, a notice of motion ... was lost": the date the sentences
+        before give the meeting ("the council's last meeting of the year, on December
+        17"), the one nearest to where they name it."""
+        m = _SAME_OCCASION.match(self.parsed.text, start)
+        if m is None or m.end() != end:
+            return None
+        noun = re.compile(rf"(?i)\b{m.group(1)}\b")
+        text = self.parsed.text
+        for k in range(s - 1, max(-1, s - 6), -1):
+            sent = self.parsed.sentences[k]
+            named = [w.start() for w in noun.finditer(text, sent.start, sent.end)]
+            dates = [d for d in self.sentence_dates(k) if d.value.start is not None]
+            if named and dates:
+                near = min(dates, key=lambda d: min(abs(d.value.start - w) for w in named))
+                return DateValue(near.value.value, near.value.precision, start, end)
+        return None
 
     def _later(self, s: int, start: int, end: int, earlier: list[_SentDate]) -> DateValue | None:
         """ "Its partnership with Paris, signed in 1958, came first. A year later, Kyoto
