@@ -3025,8 +3025,23 @@ def _opening_subject(mentions, tokens, parsed, sent) -> Place | None:
             (tokens[k].text == "," and tokens[k + 1].lower in ("a", "an", "the"))
             or tokens[tokens[m.tok_end - 1].head].lemma == "be"
         )
-        return m.place if described else None
+        if not described:
+            return None
+        # "Shymkent is Lanzhou's third partner city in Central Asia. The city has had
+        # sister-city ties with Almaty": the city whose partner it is said to be
+        owner = next(
+            (
+                o for o in mentions
+                if k <= o.tok_start < prev.tok_end
+                and _PARTNER_OF_OWNER.match(parsed.text, tokens[o.tok_end - 1].end)
+            ),
+            None,
+        )  # fmt: skip
+        return owner.place if owner is not None else m.place
     return None
+
+
+_PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}(?:partner|sister|twin)\b")
 
 
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
