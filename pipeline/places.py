@@ -3492,6 +3492,12 @@ def _quoted(before: str) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
+_COMPASS = frozenset(
+    "northern southern eastern western central north-eastern north-western south-eastern "
+    "south-western northeastern northwestern southeastern southwestern".split()
+)
+
+
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
     """ "the Czech capital" -> Prague, when Prague was named earlier in the document.
 
@@ -3506,6 +3512,8 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
         if not cm.demonym or cm.tok_start == 0 or cm.tok_end >= len(tokens):
             continue
         prev = tokens[cm.tok_start - 1]
+        if prev.lower in _COMPASS and cm.tok_start >= 2:
+            prev = tokens[cm.tok_start - 2]  # "the southern Russian city"
         head = tokens[cm.tok_end]
         if prev.lower != "the" or head.lower not in (
             "capital",
