@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline.dates import timeline_year
@@ -631,7 +631,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         if doc_strong:
             alone = not any(k[0] != "partial" for k in found)
             for named in _named_ties(su, parsed, places, tokens, out):
-                if alone or _opening_subject(named, parsed, tokens):
+                if alone or _opens_as_subject(named, parsed, tokens):
                     found.setdefault(_pair_key(named.a.place, named.b.place), named)
         for rule in partial_rules:
             for m in _all_matches(rule.regex, su.units):
@@ -1519,7 +1519,7 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
     return result
 
 
-def _opening_subject(named: RelationMention, parsed: Parsed, tokens) -> bool:
+def _opens_as_subject(named: RelationMention, parsed: Parsed, tokens) -> bool:
     """ "The Severomorsk agreement dates from 1991, ... and it was followed in 2005 by a
     second agreement, with ... Monchegorsk": a tie named by its partner that opens the
     sentence as its subject stands beside the other ties the sentence names."""
@@ -3014,20 +3014,7 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
             and not another_partner(parsed, r)
         ):
             out.extend(
-                RelationMention(
-                    r.a,
-                    partner,
-                    partner.place.country,
-                    r.sentence,
-                    r.anchor,
-                    r.start,
-                    r.end,
-                    r.rule_id,
-                    r.kind,
-                    r.confidence,
-                    r.strong,
-                )  # fmt: skip
-                for partner in named.values()
+                replace(r, b=partner, country_b=partner.place.country) for partner in named.values()
             )
         else:
             out.append(r)
