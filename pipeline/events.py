@@ -446,6 +446,24 @@ _MOVERS = frozenset(
 )
 
 
+def _one_voter(vote: Token, tokens, children) -> bool:
+    """The subject of 'voted' is one person: a name or a single member, or 'who' after
+    one ("Councillor Kereama, who voted against ...")."""
+    subj = next((tokens[c] for c in children.get(vote.i, ()) if tokens[c].dep == "nsubj"), None)
+    if subj is not None and subj.lower == "who" and vote.dep == "relcl":
+        subj = tokens[vote.head]
+    if subj is None or subj.tag in ("NNS", "NNPS"):
+        return False
+    return (
+        subj.ent_type == "PERSON"
+        or subj.lower in _MOVERS
+        or (
+            subj.pos == "PROPN"
+            and any(tokens[k].lower in _MOVERS for k in range(max(0, subj.i - 3), subj.i))
+        )
+    )
+
+
 _CAME_TO_NOTHING = {
     "come": {"nothing"}, "fall": {"through"}, "fizzle": {"out"}, "peter": {"out"},
 }  # fmt: skip
@@ -822,6 +840,12 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                                      "trigger.establish.year_modifier.focus", 0.6, False, when)
                     )  # fmt: skip
             trig_tok = _governing_trigger(i, tokens)
+            if (
+                trig_tok is not None
+                and tokens[trig_tok].lemma == "found"
+                and tok.lower in (_PAIR_NOUNS)
+            ):
+                continue  # "Both cities were founded by people who came across an ocean"
             if trig_tok is not None and trig_tok not in used:
                 if suffix == ".sentence" and tokens[trig_tok].pos != "VERB":
                     continue  # "the establishment of ... partnerships" in general
@@ -3055,6 +3079,20 @@ def _classify(
             break
         m = _modality_of(head, tokens) if head.i != denial else None
         if (
+            m in ("fail", "block")
+            and dep == "ccomp"
+            and cur.i < head.i
+            and any(tokens[c].dep == "nsubj" for c in children.get(cur.i, ()))
+            and any(
+                tokens[c].dep in ("nsubj", "nsubjpass") and cur.i < c
+                for c in children.get(head.i, ())
+            )
+        ):
+            # "Burgos has ended its twinning with Tula, while in Leon a bid to cut ties
+            # with Orel has failed": two clauses with subjects of their own, which the
+            # parser hung one on the other; the failure is the second's
+            break
+        if (
             m is not None
             and dep == "conj"
             and (
@@ -3067,6 +3105,14 @@ def _classify(
             # own object; it says nothing of the second's (but "rejected the motion and
             # kept the tie" turned an ending down)
             m = None
+        if (
+            m == "fail"
+            and head.lower == "against"
+            and _one_voter(tokens[head.head], tokens, children)
+        ):
+            # "Councillor Kereama, who voted against ending the relationship, said ...":
+            # one member's vote is no outcome of the motion
+            return []
         if m is not None and _judged(head, tokens, children) == tok.i:
             m = None  # (the participle judged is what happened: "considered it terminated")
         if m == "block" and head.lemma == "stall" and cur.lemma in _TALKS and cur.dep == "nsubj":

@@ -2757,6 +2757,20 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
             return rm.a
         if partner.key == rm.a.place.key:
             return rm.b
+    sides = {
+        (rm.a if rm.b.place.key == partner.key else rm.b).place.key: rm
+        for rm in out
+        if rm.b is not None
+        and rm.sentence < s
+        and partner.key in (rm.a.place.key, rm.b.place.key)
+        and not _national_relations(rm, parsed.tokens)
+    }
+    if len(sides) == 1:
+        # "in Rovigo, an attempt to cut ties with Tver has failed ... (six paragraphs on)
+        # A motion ... to end its twinning with Tver": a partner the story paired with
+        # one city only is still that city's
+        (rm,) = sides.values()
+        return rm.a if rm.b.place.key == partner.key else rm.b
     recent = [
         rm for rm in near if parsed.sentences[rm.sentence].paragraph >= para - 2
     ]  # a heading between
