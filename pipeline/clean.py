@@ -277,7 +277,10 @@ _PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _BYLINE = re.compile(
     r"^(?:by|written by|words by|posted by|author)\s*:?\s+"
     r"(?P<names>[^\W\d_][\w.'’-]*(?:[ ,&]+(?:and\s+)?[^\W\d_][\w.'’-]*){0,11})"
-    r"(?P<rest>\s*(?:[,|•·–—-]|\bon\b).*)?$",
+    # (the date may follow the name with no mark between: "by Olena Hrytsenko June 7, 2023
+    # 5:48 PM  3 min read")
+    r"(?P<rest>\s*(?:[,|•·–—-]|\bon\b|(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d)).*)?$",
     re.IGNORECASE,
 )
 _FILED_FROM = re.compile(r"\s+(?:in|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}\s*$")
@@ -926,7 +929,8 @@ def _carry_over_pages(blocks: list[str]) -> list[str]:
     it be formally ended."); the furniture follows the joined paragraph."""
     out: list[str] = []
     for block in blocks:
-        at = _cut_paragraph(out) if block[:1].islower() else None
+        # (not a lower-case byline under a headline: "by Olena Hrytsenko June 7, 2023")
+        at = _cut_paragraph(out) if block[:1].islower() and _byline_names(block) is None else None
         if at is None:
             out.append(block)
             continue

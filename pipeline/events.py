@@ -3208,7 +3208,13 @@ def _classify(
     etype = _decide(trig, mods)
     if etype is None:
         return []
-    if etype in ("terminated", "suspended") and _draft_word(rm.anchor, tokens) is not None:
+    draft = _draft_word(rm.anchor, tokens)
+    if etype == "established" and draft is not None and tokens[draft].lower == "draft":
+        # "Deputies approved a draft partnership agreement with Alytus": a draft approved
+        # is still to be signed
+        etype = "proposed"
+        mods.append("propose")
+    if etype in ("terminated", "suspended") and draft is not None:
         # "withdrew from the agenda the draft friendship pact": a tie still proposed
         # cannot end; dropping it blocks the proposal.
         etype = "blocked"

@@ -2054,6 +2054,17 @@ def _members(
         # clause's own subject is no conjunct of it
         return units[-1:]
     if name == "B":
+        # "with Eureka, the Humboldt County seat": a name in the description of the
+        # partner before it is no partner
+        units = [units[0]] + [
+            u for u in units[1:]
+            if not (
+                us.units[u].tok_end < len(tokens)
+                and tokens[us.units[u].tok_end].lower in ("seat", "capital")
+                and tokens[us.units[u].tok_start - 1].lower == "the"
+                and tokens[us.units[u].tok_start - 2].text == ","
+            )
+        ]  # fmt: skip
         # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
         # that is a verb's subject starts a clause of its own
         for k, u in enumerate(units[1:], 1):

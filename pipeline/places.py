@@ -1132,6 +1132,16 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                 j += 1
                 while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
                     j += 1
+            elif (
+                j + 2 < n
+                and tokens[j].lower == "on"
+                and cand.tok_end - cand.tok_start == 1
+                and tokens[j + 2].lower in ("'s", "’s")
+                and any(t.lower in _SHORE_WORDS and t.sent == sent for t in tokens[j + 3 : j + 8])
+            ):
+                # "Miyazu, on Japan's Sea of Japan coast": where on the country's map
+                after_in = True
+                j += 1
         elif i < n and tokens[i].lower == "in" and tokens[i].sent == sent:
             after_in = True
             j = i + 1
@@ -1212,6 +1222,16 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                     k += 1
                 if k > i + 1 and k < n and tokens[k].lower in cues()["divisions"] | {"district"}:
                     i = k + 1
+                else:
+                    # "Miyazu, on Japan's Sea of Japan coast"
+                    shore = next(
+                        (k for k in range(i + 1, min(n, i + 7)) if tokens[k].lower in _SHORE_WORDS),
+                        None,
+                    )
+                    if shore is not None and all(
+                        t.text not in (",", ".") for t in tokens[i + 1 : shore]
+                    ):
+                        i = shore + 1
         # "(TAR)" and footnote markers ride along with the qualifier.
         if (
             i + 2 < n
@@ -1224,6 +1244,12 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         cand.qual_end = i
 
 
+# "as Nelson's sister city": the place named before is the owner's partner
+_PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:sister|twin|partner|friendship)")
+_SHORE_WORDS = frozenset(
+    "coast coastline shore shores island islands border peninsula edge outskirts bank "
+    "banks delta".split()
+)
 _ABOVE_CITY = frozenset("province prefecture state county region oblast".split())
 
 
@@ -3311,6 +3337,16 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                         and m.place.kind != "province"
                     ]  # fmt: skip
                     antecedent = in_para[0].place if in_para else focal
+                    if focal is not None and any(
+                        m.place.key == focal.key
+                        and _PARTNER_OF_OWNER.match(parsed.text, m.end)
+                        and m.place.key != in_para[0].place.key
+                        for m in in_para
+                    ):
+                        # "Miyazu, on Japan's coast, marks 45 years as Nelson's sister
+                        # city ... The council's Japanese garden": the story's own city,
+                        # named in the paragraph too
+                        antecedent = focal
                     # "Sasebo, the city's oldest partner, ...": not Sasebo's own
                     set_off = {m.place.key for m in before if m.span_end_tok == start - 1}
                     if apposed and antecedent is not None and antecedent.key in set_off:
