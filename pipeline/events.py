@@ -46,7 +46,7 @@ _UP_MODALITY = frozenset(
 _ANAPHORS = frozenset(
     "decision move motion vote plan proposal bid attempt effort measure resolution step it "
     "this that idea push call initiative suspension freeze pause ban request demand "
-    "petition amendment".split()
+    "petition amendment recommendation".split()
 )
 _PROPOSALS = frozenset(
     "request proposal motion plan bid idea application demand call petition".split()
@@ -1562,6 +1562,8 @@ def _pair_subject(verb: Token, tokens) -> bool:
 def _it_clause(rm, tokens, children) -> int | None:
     """ "decided not to renew its sister city agreement with Beijing when it expired in
     2022": "it" as the subject of a clause on the verb whose object is the tie."""
+    if rm.anchor is not None and tokens[rm.anchor].dep in ("nsubj", "nsubjpass"):
+        return _it_below_subject(rm.anchor, tokens, children)
     if rm.anchor is None or tokens[rm.anchor].dep != "dobj":
         return None
     verb = tokens[rm.anchor].head
@@ -1573,6 +1575,35 @@ def _it_clause(rm, tokens, children) -> int | None:
         it = len(subjects) == 1 and subjects[0].lower == "it"
         if it and _trigger_for(clause, tokens, ("terminate", "suspend")) is not None:
             return c
+    return None
+
+
+def _it_below_subject(anchor: int, tokens, children) -> int | None:
+    """ "The agreement with Changshu has been largely inactive, the report said,
+    recommending that it be ended": "it" under the clause whose subject is the tie."""
+    root = tokens[anchor].head
+    # (or the verb of saying above it: '"The agreement ... has been inactive", the
+    # report said, recommending that it be ended')
+    roots = {root, tokens[root].head} if tokens[root].dep == "ccomp" else {root}
+    sent = tokens[anchor].sent
+    for k in range(anchor + 1, len(tokens)):
+        t = tokens[k]
+        if t.sent != sent:
+            break
+        if t.pos != "VERB" or _trigger_for(t, tokens, ("terminate", "suspend")) is None:
+            continue
+        subjects = [
+            tokens[c] for c in children.get(k, ()) if tokens[c].dep in ("nsubj", "nsubjpass")
+        ]
+        if len(subjects) != 1 or subjects[0].lower != "it":
+            continue
+        up = t
+        for _ in range(3):
+            up = tokens[up.head]
+            if up.i in roots:
+                return k
+            if up.head == up.i:
+                break
     return None
 
 
@@ -2966,8 +2997,9 @@ def _classify(
         and tokens[tok.i - 1].text == ","
         and _modality_of(tokens[tok.head], tokens) is None
         # (a tie in focus only by default: "does not affect the youth partnership
-        # between FC Hansa Rostock and Arka Gdynia, signed in 2018" is none of it)
-        and ".focus" not in rule_suffix
+        # between FC Hansa Rostock and Arka Gdynia, signed in 2018" is none of it;
+        # "the partnership, signed in 2006, will continue" is the tie in focus)
+        and (".focus" not in rule_suffix or _bare_definite(tokens[tok.head], tokens, children))
     ):
         # "The tie with Kashiwazaki, sealed in 1974, was not part of the debate": a
         # participle set off by commas says what happened, whatever the clause around
@@ -3543,6 +3575,15 @@ _PROPOSAL_NOUNS = frozenset("motion proposal resolution amendment petition bill 
 
 _MOTION_TEXT = re.compile(r"[\"“'‘]?That\s")
 _MOTION_SUBJECTS = frozenset("the this a an it council".split())
+
+
+def _bare_definite(noun: Token, tokens, children) -> bool:
+    """ "the partnership", with nothing of its own to say whose: no preposition, no
+    modifier but the article."""
+    kids = [tokens[c] for c in children.get(noun.i, ())]
+    return any(k.dep == "det" and k.lower in ("the", "that", "this") for k in kids) and not any(
+        k.dep in ("prep", "compound", "amod", "poss") for k in kids
+    )
 
 
 def _history_participle(tok: Token, trig: Trigger, tokens, children) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import actors as actors_mod
 from pipeline import dating, gazetteer, nlp, pairs, placescan
@@ -166,6 +166,33 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
     return Plan(doc, paras, chosen, docplaces, strong, tuple(selected))
 
 
+# A proposal's outcome: the move that kept a tie, the block of a proposed one
+_OUTCOME_OF = {"termination_proposed": "retained", "proposed": "blocked"}
+
+
+def _dated_by_outcome(events: list[Event]) -> list[Event]:
+    """ "the report ... recommending that it be ended. ... The recommendation was lost
+    8-3": a proposal no words date was made by the time of its outcome, told after it;
+    it takes the outcome's year."""
+    out = []
+    for e in events:
+        if e.date is None and e.type in _OUTCOME_OF:
+            later = [
+                o for o in events
+                if o.relation_id == e.relation_id and o.type == _OUTCOME_OF[e.type]
+                and o.date is not None and o.trigger_start > e.trigger_start
+                # (a plan to form a tie may be years older than a block its own year
+                # dates: "An earlier plan ... stalled in 2020"; not one blocked this week)
+                and (e.type != "proposed" or o.date_source in ("relative", "publication"))
+            ]  # fmt: skip
+            if later:
+                o = min(later, key=lambda o: o.trigger_start)
+                e = replace(e, date=o.date[:4], date_precision="year", date_source=o.date_source,
+                            date_start=o.date_start, date_end=o.date_end)  # fmt: skip
+        out.append(e)
+    return out
+
+
 # An event dated after its report, as the plan it still is.
 _STILL_TO_COME = {"terminated": "termination_proposed", "established": "proposed"}
 
@@ -304,6 +331,7 @@ def _rows(doc, parsed, places, mentions, found, gaz) -> Extraction:
                     end=am.end,
                 )
             )
+    events = _dated_by_outcome(events)
     # A partial relation is an event whose other side goes unnamed (GUIDELINES.md): one
     # with nothing happening to it ("reviewing its agreements with Russian cities") is
     # no fact worth a row.

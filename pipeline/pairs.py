@@ -2909,7 +2909,9 @@ _NOT_CIVIC = frozenset(
     "rail railway train road bus coach flight air ferry shipping trade business transport "
     "highway motorway bridge tunnel pipeline cable fibre fiber freight research academic "
     "university school hospital sporting football commercial industrial transatlantic "
-    "transpacific aviation airline airlines cargo container maritime flights".split()
+    "transpacific aviation airline airlines cargo container maritime flights "
+    # ("Honiara's own security pact with Beijing": a state's policy, no twinning)
+    "security defence defense military policing police intelligence fisheries".split()
 )
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),
