@@ -2908,6 +2908,19 @@ def _classify(
     )  # fmt: skip
     if trig is None or is_question(parsed, tok.sent):
         return []
+    if trig.cls == "propose":
+        ending = next(
+            (
+                c for c in children.get(tok.i, ())
+                if tokens[c].dep in ("ccomp", "xcomp") and tokens[c].pos == "VERB"
+                and _trigger_for(tokens[c], tokens, ("terminate", "suspend")) is not None
+            ),
+            None,
+        )  # fmt: skip
+        if ending is not None:
+            # "recommended that two of them be cancelled: a 2001 agreement with Talavera
+            # ...": what is proposed is the ending
+            return _classify(ending, rm, tokens, children, parsed, rule_suffix)
     head = tokens[tok.head]
     if (
         tok.lemma == "twin"
