@@ -2957,6 +2957,18 @@ def _classify(
         mods.append("negate")
     if _short_of(tok, tokens):
         mods.append("negate")  # "the resolution stops short of ending the relationship"
+    if trig.cls == "establish" and tok.lemma in _BEGIN_VERBS and tok.dep == "relcl":
+        subject = next(
+            (tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep == "nsubj"), None
+        )
+        if (
+            subject is not None
+            and subject.lower in ("that", "which")
+            and head.pos == "NOUN"
+            and head.lower not in rel_nouns()
+            and head.lemma not in _TALKS
+        ):
+            return []  # "a dispute that began last year over Prague's agreement with Beijing"
     if (
         trig.cls == "establish"
         and tok.lemma in _BEGIN_VERBS
