@@ -843,7 +843,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             if (
                 trig_tok is not None
                 and tokens[trig_tok].lemma == "found"
-                and tok.lower in (_PAIR_NOUNS)
+                and tok.lower in _PAIR_NOUNS
             ):
                 continue  # "Both cities were founded by people who came across an ocean"
             if trig_tok is not None and trig_tok not in used:
