@@ -1122,6 +1122,13 @@ class Dater:
             and any(self.tokens[k].lower == "to" for k in self.children.get(d.i, ()))
         )
 
+    def _named_subject(self, i: int) -> bool:
+        """The trigger's own subject is a name ("Białystok ... has frozen")."""
+        return any(
+            self.tokens[c].dep == "nsubj" and self.tokens[c].pos == "PROPN"
+            for c in self.children.get(i, ())
+        )
+
     def _lede_perfect(self, ev: EventMention) -> bool:
         """ "Christchurch City Council has put its sister-city relationship with Wuhan on
         hold": the present perfect at the top of a report is its news, not history,
@@ -1129,7 +1136,11 @@ class Dater:
         # A proposal is news wherever it is told: "In Umeå, opposition councillors have
         # tabled a motion calling on the city to sever its links with Petrozavodsk".
         proposal = ev.type in ("proposed", "termination_proposed")
-        if not self._in_lede(ev) and not proposal:
+        # An ending or a freeze a named city has made is news wherever a report tells it
+        # in the present perfect: "In the east, Białystok ... has frozen its links with
+        # Grodno" (not a survey's "Some, like Prague with Beijing, have ended theirs").
+        ending = ev.type in ("suspended", "terminated") and self._named_subject(ev.trigger)
+        if not self._in_lede(ev) and not proposal and not ending:
             return False
         tok = self.tokens[ev.trigger]
         # Up to the verb that carries the tense: "we have decided to suspend", "have

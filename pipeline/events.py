@@ -1055,6 +1055,11 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 )
                 # ("was suspended in 2019 and restored in 2022")
                 and _trigger_for(ctok, tokens, ("terminate", "suspend", "retain")) is not None
+                # not "was being suspended rather than ended": the road not taken
+                and not any(
+                    tokens[o].dep == "cc" and tokens[o].lower == "than" and o < c
+                    for o in children.get(ev.trigger, ())
+                )
             ):
                 add(c, ev.relation, ".conj")
 

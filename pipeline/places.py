@@ -414,6 +414,12 @@ def recognise(
                 end = j - 1 if j - i > 1 and tokens[j - 1].text == "Council" else j
                 if end < j and end - i > 1 and tokens[end - 1].text in ("Regional", "Shire"):
                     end -= 1  # "neighbouring Gladstone Regional Council": Gladstone's
+                elif (
+                    end - i > 2
+                    and tokens[end - 1].text in _BODY_HEADS
+                    and tokens[end - 2].text in ("Municipal", "City", "Metropolitan")
+                ):
+                    end -= 2  # "the neighbouring Pimpri Chinchwad Municipal Corporation"
                 end = end - kind_word if council_named else end
                 end = j - 1 if affix and bodied else end
                 end = j + 1 if lower_affix else end  # "the Osmangazi municipality"
@@ -701,7 +707,7 @@ def recognise(
     else:
         in_focus = mentions
     focal = focal_place(doc, in_focus, parsed.text)
-    mentions = _own_city(mentions, doc, tokens, parsed, focal)
+    mentions = _own_city(mentions, doc, tokens, parsed, focal, gaz)
     countries.sort(key=lambda c: c.tok_start)
     focal_first = next(
         (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
@@ -1372,6 +1378,7 @@ COMPASS = frozenset("north south east west northeast northwest southeast southwe
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
 # district of Machupicchu"
 _OF_TOWN_TITLED = frozenset("City Town Village Municipality".split())
+_BODY_HEADS = frozenset("Corporation Council Government".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
     "city town village district commune".split()
@@ -3070,7 +3077,23 @@ def _opening_subject(mentions, tokens, parsed, sent) -> Place | None:
 _PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}(?:partner|sister|twin)\b")
 
 
-def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
+def _epithet(i: int, sent, tokens, gaz: Gazetteer) -> bool:
+    """ "The Baltic port", "The Hanseatic city" opening a sentence as its subject: a
+    place's epithet by a sea, a region or a league that names no country (a country's
+    demonym, "the Russian city", is resolved by that country)."""
+    if i != sent.tok_start or i + 2 >= sent.tok_end:
+        return False
+    mod, head = tokens[i + 1], tokens[i + 2]
+    return (
+        mod.text[:1].isupper()
+        and mod.ent_type in ("NORP", "LOC")
+        and norm(mod.text) not in gaz.demonyms
+        and head.lower in ("port", "city", "town")
+        and head.dep in ("nsubj", "nsubjpass")
+    )
+
+
+def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz: Gazetteer):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
     passage is about, when no place is named in the sentence before the phrase.
@@ -3130,11 +3153,17 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None):
                     # "The Municipal Assembly has signed a partnership agreement with
                     # Verden": a Ghanaian town's council
                     j += 1
+                elif _epithet(i, sent, tokens, gaz):
+                    j += 1  # "Gdańsk has chosen ... The Baltic port has been twinned"
                 head = tokens[j]
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
                 # ("assembly" only as "the Municipal Assembly", never a bare "the assembly")
                 municipal_assembly = head.lower == "assembly" and j == i + 2
-                if (head.lower not in _OWN_HEADS and not municipal_assembly) or nxt in (
+                if (
+                    head.lower not in _OWN_HEADS
+                    and not municipal_assembly
+                    and not (j == i + 2 and head.lower == "port")
+                ) or nxt in (
                     "of",
                     "centre",
                     "center",
