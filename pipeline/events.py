@@ -27,6 +27,7 @@ from pipeline.pairs import (
     contrast_between,
     decided_whether,
     is_question,
+    lacked_backing,
     recommended_item,
     relative_clause_above,
 )
@@ -2704,6 +2705,15 @@ def _other_object(verb: Token, tokens) -> bool:
     return False
 
 
+def _agreed_to_other(verb: Token, tokens) -> bool:
+    """ "The two cities agreed on Saturday to launch a joint program": what was agreed
+    is another thing done, not the tie."""
+    return any(
+        t.head == verb.i and t.dep == "xcomp" and _other_object(t, tokens)
+        for t in tokens[verb.i + 1 : verb.i + 10]
+    )
+
+
 # Occasions between partners: what is called off or held with a sister city is no tie
 _OCCASIONS = frozenset(
     "ceremony visit trip tour event celebration festival meeting concert conference "
@@ -2782,7 +2792,7 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         ):
             return None  # "the relationship had become purely ceremonial": a state
         if _trigger_for(head, tokens, cls) is not None:
-            if dep == "nsubj" and _other_object(head, tokens):
+            if dep == "nsubj" and (_other_object(head, tokens) or _agreed_to_other(head, tokens)):
                 # "Yalta's twin city, Margate, cancelled the trip": the partner as the
                 # subject of a verb done to something else
                 return None
@@ -2806,7 +2816,10 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
         if dep == "prep":
             if head.pos in ("NOUN", "PROPN", "PRON", "NUM"):
                 # "a relationship with its sister city": the noun above is not a trigger
-                if head.lemma in ("one", "part", "member", "number", "half", "all", "some"):
+                # ("froze all three of its ties with Russian cities")
+                if head.lemma in ("one", "part", "member", "number", "half", "all", "some") or (
+                    head.tag == "CD" and tok.lower == "of"
+                ):
                     tok = head
                     continue
                 if head.lemma in ("decade", "year", "century") and tok.lower == "of":
@@ -3224,7 +3237,7 @@ def _classify(
         if _negated(head, children, tokens):
             if m == "propose" and head.pos == "NOUN":
                 return []  # "There are no plans to end the relationship": nothing proposed
-            if head.lemma in _SUPPORTING and "propose" in mods:
+            if (head.lemma in _SUPPORTING or lacked_backing(head, tokens)) and "propose" in mods:
                 # "Cabinet did not support the proposal to end the link": it failed
                 mods.append("fail")
                 if outcome is None:
@@ -3737,6 +3750,8 @@ def _decide(trig: Trigger, mods: list[str]) -> str | None:
     if cls == "propose":
         if first in ("block", "fail"):
             return "blocked"
+        if first == "propose" and any(m in ("block", "fail") for m in mods[mods.index(first) :]):
+            return "blocked"  # "a proposal to look into a partnership did not get a majority"
         if first == "oppose":
             return None
         return "proposed"

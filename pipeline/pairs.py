@@ -713,6 +713,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     else su.units.units[n].ref
                     for n in n_units
                 ]
+                # "its three Russian partner cities, among them Ivanovo": the unnamed
+                # rest stand beside the one named
+                among = _AMONG.match(m.string, m.end()) is not None
                 for country in dict.fromkeys(c for c in countries if c):
                     sides = [(ua, su.mentions[su.units.units[ua].ref]) for ua in a_units]
                     if focal_side is not None:
@@ -724,6 +727,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # South Korea")
                         if ma.place.country == country or (
                             ua in paired_units
+                            and not among
                             and (country in partner_countries[ua] or None in partner_countries[ua])
                         ):
                             continue
@@ -750,6 +754,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     out = [r for r in out if r.b is None or r.a.place.key != r.b.place.key]
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
+
+
+# right after a match, in a unit string: "(cities) , among" / "(cities) , including"
+_AMONG = re.compile(r" ?(?:[^ |]+\|[^ |]+\|W )?,\|,\|W (?:among|including)\|")
 
 
 # "People often assume Minneapolis and St. Paul are themselves sister cities. They are
@@ -1708,6 +1716,20 @@ NEVER_HAPPENED = {
 }  # fmt: skip
 
 
+# "did not get a majority", "failed to win support": the votes a proposal needed
+_WINNING = frozenset("get win gain secure receive find attract".split())
+_BACKING = frozenset("majority support backing seconder vote votes".split())
+
+
+def lacked_backing(verb: Token, tokens) -> bool:
+    """The verb says what a proposal needed and (when denied) did not get: "did not
+    get a majority"."""
+    return verb.lemma in _WINNING and any(
+        t.head == verb.i and t.dep == "dobj" and t.lemma in _BACKING
+        for t in tokens[verb.i + 1 : verb.i + 5]
+    )
+
+
 def _where_it_lies(tok: Token, tokens) -> bool:
     """The place (or the noun it names: "China's Liaoning province") is the object of
     "of" or "in": where something described before it lies."""
@@ -1723,6 +1745,8 @@ def _denied_above(anchor: int, tokens) -> bool:
     for tok in ancestors(anchor, tokens, 5):
         if tok.lemma in _ending_denials() or tok.lemma in NEVER_HAPPENED:
             return False  # (a proposal "not progressed" was made, and failed)
+        if lacked_backing(tok, tokens):
+            return False  # (one that "did not get a majority" too)
         if relative_clause_above(tok, tokens):
             return False  # (", the name of which has not been disclosed": no denial)
         lo = max(0, tok.i - 4)
@@ -3018,6 +3042,9 @@ def another_partner(parsed: Parsed, rm: RelationMention) -> bool:
     return _ANOTHER.search(text) is not None or _PLACED_UNNAMED.search(text) is not None
 
 
+_AMONG_TEXT = re.compile(r"(?:\s+[\w-]+)?,\s+(?:among|including)\b")
+
+
 def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[RelationMention]:
     """A one-sided mention whose partner the document names: "Bridgnorth to explore
     twinning with Ukrainian town" over a story that pairs Bridgnorth with Berezhany, its
@@ -3035,6 +3062,17 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
     out = []
     for r in relations:
         named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
+        if named is not None and _AMONG_TEXT.match(parsed.text, r.end):
+            # "froze ties with its three Russian partner cities, among them Ivanovo": what
+            # is done to them all is done to the one named, and to the others
+            out.append(r)
+            out.extend(
+                replace(r, b=o.b, country_b=o.b.place.country)
+                for o in relations
+                if o.b is not None and o.sentence == r.sentence and o.start >= r.start
+                and o.a.place.key == r.a.place.key and o.b.place.country == r.country_b
+            )  # fmt: skip
+            continue
         if (
             named is not None
             and (len(named) == 1 or _all_partners(parsed, r))

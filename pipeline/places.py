@@ -3109,7 +3109,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
         words = {tokens[i].lower for i in span}
         # "to end the city's agreement with Taiyuan": a word as plain as "agreement"
         # makes a tie only when the city's own
-        possessed_only = not words & _OWN_RELATION
+        # ("ended a smaller cooperation agreement with a second Russian city": the
+        # kind of agreement a city signs with another)
+        possessed_only = not words & _OWN_RELATION and not any(
+            tokens[k].lower == "cooperation" and tokens[k + 1].lower in _OWN_PLAIN_RELATION
+            for k in range(sent.tok_start, sent.tok_end - 1)
+        )
         if possessed_only and not words & _OWN_PLAIN_RELATION:
             continue
         for i in span:
