@@ -2303,6 +2303,7 @@ _ITEM_YEAR = re.compile(
     r",?\s+in\s+(?:1[89]|20)\d\d\b(?!\s*(?:,|and)\s*(?:1[89]|20)\d\d)"
     r"(?=\s*(?:[,;.]|and\b|$))"
 )
+_CAME_BEFORE = re.compile(r"\b(?:came|followed by)\s+$")
 _ITEM_YEAR_RULES = frozenset(
     {
         "pair.hyphenated_followed_by",
@@ -2385,8 +2386,10 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 m is None
                 and (
                     rm.rule_id in _ITEM_YEAR_RULES
-                    # ("... signed in 1994, and Pompei in Italy in 2001": the last item's)
+                    # ("... signed in 1994, and Pompei in Italy in 2001": the last item's;
+                    # "After Boston came Cologne in 1963": the one that came)
                     or text[max(0, rm.b.start - 5) : rm.b.start] in (", and ", " and ")
+                    or _CAME_BEFORE.search(text, max(0, rm.b.start - 14), rm.b.start)
                 )
             ):
                 # "followed by Florence in 1965, Kyiv in 1971": each item's own year

@@ -1132,8 +1132,13 @@ def _list_relations(
         out.extend(dashed)
         if not items:
             continue
+        told_before = _list_owner_before(su, parsed, places, strong_words)
         if len({m.place.key for m in intro_places}) == 1:
             a = intro_places[0]  # ("Council confirmed that the City's relationships ...")
+        elif not intro_places and told_before is not None:
+            # "Des Moines has since added five more sister cities. Two were signed in
+            # 1985: Saint-Étienne ... and Shijiazhuang": the sentence before says whose
+            a = told_before
         elif not intro_places and places.focal is not None:
             a = _focal_mention(places, su, parsed)  # "Former twin towns": the document's city
         else:
@@ -1970,6 +1975,28 @@ def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:
         prev.start <= m.start < prev.end and m.place.key == places.focal.key
         for m in places.mentions
     )
+
+
+def _list_owner_before(
+    su: SentenceUnits, parsed: Parsed, places: Places, strong_words
+) -> PlaceMention | None:
+    """The one place that is the subject of the sentence before, in the same paragraph,
+    when that sentence speaks of ties ("Des Moines has since added five more sister
+    cities.")."""
+    sents = parsed.sentences
+    s = su.sentence
+    if s == 0 or sents[s - 1].paragraph != sents[s].paragraph:
+        return None
+    prev = sents[s - 1]
+    tokens = parsed.tokens
+    if not any(tokens[i].lower in strong_words for i in range(prev.tok_start, prev.tok_end)):
+        return None
+    subjects = [
+        m for m in places.mentions
+        if prev.tok_start <= m.tok_start < prev.tok_end and not m.in_org
+        and tokens[m.tok_end - 1].dep in ("nsubj", "nsubjpass")
+    ]  # fmt: skip
+    return subjects[0] if len({m.place.key for m in subjects}) == 1 else None
 
 
 def _focal_mention(places: Places, su: SentenceUnits, parsed: Parsed) -> PlaceMention:
@@ -2821,7 +2848,24 @@ def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None
         ]
         if shared:
             return shared[0]
-    return recent[-1].a if recent else None
+    if not recent:
+        return None
+    # "Lancieux ... was twinned with Whitehorse in 1993. Ushiku ... joined in 2002": the
+    # side with more partners is the one whose list goes on
+    last = recent[-1]
+    return (
+        last.b if _partner_count(out, last.b.place) > _partner_count(out, last.a.place) else last.a
+    )
+
+
+def _partner_count(out, place: Place) -> int:
+    return len(
+        {
+            (rm.b if rm.a.place.key == place.key else rm.a).place.key
+            for rm in out
+            if rm.b is not None and place.key in (rm.a.place.key, rm.b.place.key)
+        }
+    )
 
 
 _OWN_WORDS = frozenset(

@@ -333,9 +333,10 @@ _TABLE_HEADER = frozenset(
     "establishment".split()
 )
 _TABLE_CAPTION = re.compile(
-    r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,30}\)$"
+    # ("7.2 Sister cities (city - country - year of agreement)": a report's section)
+    r"(?i)^\[?table\s*\d*\]?[.:]?\s+|\s*\([^()]{0,45}\)$"
     # "4. Reference: Sister cities and friendship cities of Hakodate City"
-    r"|^(?:\d{1,2}|[IVX]{1,4})[.)]\s+(?:[A-Z]\w+:\s+)?"
+    r"|^(?:\d{1,2}(?:\.\d{1,2})+\.?|(?:\d{1,2}|[IVX]{1,4})[.)])\s+(?:[A-Z]\w+:\s+)?"
 )
 _MAX_ITEM_WORDS = 16
 _ITEM_NOTE = re.compile(r"\s[–—-]\s")
