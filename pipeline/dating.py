@@ -447,6 +447,15 @@ class Dater:
                 return i
         return idx[0]
 
+    def _on_subject(self, i: int, trigger: int) -> bool:
+        """The date hangs on the trigger's subject, set off by a comma."""
+        return any(
+            self.tokens[c].dep in ("nsubj", "nsubjpass")
+            and self._under(i, c)
+            and any(t.text == "," for t in self.tokens[c:i])
+            for c in self.children.get(trigger, ())
+        )
+
     def _under(self, i: int, head: int) -> bool:
         tok = self.tokens[i]
         for _ in range(12):
@@ -610,7 +619,9 @@ class Dater:
                 # suspension of its tie with Beppu, imposed in August 2019"
                 rank = -1
             elif d_clause == trig_clause or self._occasion_of(d_clause, trig_clause):
-                rank = 0
+                # ("Sibiu in Romania, European Capital of Culture in 2007, became a
+                # partner in 2002": a year set off on the subject is the subject's)
+                rank = 1 if self._on_subject(sd.tok, ev.trigger) else 0
             elif (
                 (d_clause in chain and not ev.subordinate)
                 or self._beside(d_clause, trig_clause)

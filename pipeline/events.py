@@ -2299,7 +2299,9 @@ _APPOSED_YEAR = re.compile(
     r"(?:1[89]|20)\d\d\b"
 )
 _ITEM_YEAR = re.compile(
-    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?|\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
+    # (", in northern Israel, in 1977": a place set off before the year)
+    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?|\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
+    r"|,\s+in\s+(?:(?:the\s+)?[a-z]+\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2},)?"
     r",?\s+in\s+(?:1[89]|20)\d\d\b(?!\s*(?:,|and)\s*(?:1[89]|20)\d\d)"
     r"(?=\s*(?:[,;.]|and\b|$))"
 )
