@@ -1225,12 +1225,25 @@ def _dot_segments(units, tokens) -> list[list]:
 
 
 def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[RelationMention]:
-    """A partner named on its own line, the tie and its year on the next."""
+    """A partner named on its own line, the tie and its year on the next; or a
+    paragraph that opens on the partner and its year ("Béziers (France), since 1965.",
+    "Yaizu, Japan (sister city since 1977)") on a page about the city's ties."""
     out = []
     if places.focal is None:
         return out
-    for k in range(1, len(all_units)):
-        sent, prev = parsed.sentences[k], parsed.sentences[k - 1]
+    for k in range(len(all_units)):
+        sent = parsed.sentences[k]
+        if (k == 0 or parsed.sentences[k - 1].paragraph != sent.paragraph) and (
+            _ENTRY_OPENING.match(parsed.text, sent.start, sent.end)
+        ):
+            b = _opening_partner(all_units[k], parsed, places.focal)
+            if b is not None and b.start == sent.start:
+                a = _focal_mention(places, all_units[k], parsed)
+                out.append(_focal_tie(a, b, k, sent.start, sent.end, "pair.list_entry", 0.75))
+                continue
+        if k == 0:
+            continue
+        prev = parsed.sentences[k - 1]
         if prev.paragraph != sent.paragraph - 1 or not ENTRY_LINE.match(
             parsed.text[sent.start : sent.end]
         ):
@@ -1242,6 +1255,14 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
         a = _focal_mention(places, su, parsed)
         out.append(_focal_tie(a, b, k - 1, prev.start, sent.end, "pair.list_entry", 0.8))
     return out
+
+
+# "Béziers (France), since 1965.", "Yaizu, Japan (sister city since 1977)": a partner,
+# its country and the year of the tie, all the sentence says
+_ENTRY_OPENING = re.compile(
+    r"[A-Z][^.,()\n]{0,40}(?:(?:\s*\([^()\n]{2,30}\)){1,2}|,\s*[A-Z][^.,()\n]{1,30})?,?\s*"
+    r"\(?(?:(?:sister|twin|friendship|partner)[\s-](?:city|town)\s+)?since\s+(?:1[89]|20)\d\d\)?\.?\s*$"
+)
 
 
 def _focal_tie(
