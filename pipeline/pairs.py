@@ -682,6 +682,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     _denied(anchor, tokens) or _denied_above(anchor, tokens)
                 ):
                     continue  # "has no plans to seek a sister city in Korea": none sought
+                if len(a_units) == 1 and _locator(su.units.units[a_units[0]].tok_start, tokens):
+                    # "in Steinbach, southeast of Winnipeg, where a motion to end the
+                    # city's agreement ...": the place that locates another is not it
+                    placed = [u for u in range(a_units[0]) if su.units.units[u].kind == "P"]
+                    if placed:
+                        a_units = [placed[-1]]
                 if len(a_units) == 1 and anchor is not None:
                     subj = _subject_place(anchor, tokens, su)  # "Jinju, in X Province, froze ..."
                     if subj is not None:
@@ -735,8 +741,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         if key in found:
                             continue
                         span = _span(su.units, m, tokens)
+                        # (from the side's own name when a rule moved it before the match)
+                        own = ma.tok_start >= 0 and tokens[ma.tok_start].sent == s
+                        lo = min(span[0], ma.start) if own else span[0]
                         found[key] = RelationMention(
-                            ma, None, country, s, anchor, span[0], span[1], rule.id,
+                            ma, None, country, s, anchor, lo, span[1], rule.id,
                             _kind(r_units, su.units, tokens, "sister"),
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
@@ -1995,6 +2004,16 @@ def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:
     return any(
         prev.start <= m.start < prev.end and m.place.key == places.focal.key
         for m in places.mentions
+    )
+
+
+def _locator(i: int, tokens) -> bool:
+    """The place at token i only says where another lies: "southeast of Winnipeg"."""
+    return (
+        i >= 2
+        and tokens[i - 1].lower == "of"
+        and tokens[i - 2].lower.replace("-", "") in COMPASS
+        and tokens[i - 3].text == ","
     )
 
 
