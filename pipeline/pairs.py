@@ -721,7 +721,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 ]
                 # "its three Russian partner cities, among them Ivanovo": the unnamed
                 # rest stand beside the one named
-                among = _AMONG.match(m.string, m.end()) is not None
+                among = _AMONG_TEXT.match(parsed.text, _span(su.units, m, tokens)[1]) is not None
                 for country in dict.fromkeys(c for c in countries if c):
                     sides = [(ua, su.mentions[su.units.units[ua].ref]) for ua in a_units]
                     if focal_side is not None:
@@ -763,10 +763,6 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
     out = [r for r in out if r.b is None or r.a.place.key != r.b.place.key]
     out.sort(key=lambda r: (r.start, r.rule_id))
     return out
-
-
-# right after a match, in a unit string: "(cities) , among" / "(cities) , including"
-_AMONG = re.compile(r" ?(?:[^ |]+\|[^ |]+\|W )?,\|,\|W (?:among|including)\|")
 
 
 # "People often assume Minneapolis and St. Paul are themselves sister cities. They are
@@ -1141,10 +1137,12 @@ def _list_relations(
         out.extend(dashed)
         if not items:
             continue
-        told_before = _list_owner_before(su, parsed, places, strong_words)
         if len({m.place.key for m in intro_places}) == 1:
             a = intro_places[0]  # ("Council confirmed that the City's relationships ...")
-        elif not intro_places and told_before is not None:
+        elif (
+            not intro_places
+            and (told_before := _list_owner_before(su, parsed, places, strong_words)) is not None
+        ):
             # "Des Moines has since added five more sister cities. Two were signed in
             # 1985: Saint-Étienne ... and Shijiazhuang": the sentence before says whose
             a = told_before
@@ -2010,7 +2008,7 @@ def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:
 def _locator(i: int, tokens) -> bool:
     """The place at token i only says where another lies: "southeast of Winnipeg"."""
     return (
-        i >= 2
+        i >= 3
         and tokens[i - 1].lower == "of"
         and tokens[i - 2].lower.replace("-", "") in COMPASS
         and tokens[i - 3].text == ","
