@@ -1267,7 +1267,9 @@ def _entry_relations(parsed: Parsed, places: Places, all_units) -> list[Relation
 # "Béziers (France), since 1965.", "Yaizu, Japan (sister city since 1977)": a partner,
 # its country and the year of the tie, all the sentence says
 _ENTRY_OPENING = re.compile(
-    r"[A-Z][^.,()\n]{0,40}(?:(?:\s*\([^()\n]{2,30}\)){1,2}|,\s*[A-Z][^.,()\n]{1,30})?,?\s*"
+    # (a name: capitalised words, short particles between: "Frankfurt an der Oder")
+    r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z]{1,3})){0,5}"
+    r"(?:(?:\s*\([^()\n]{2,30}\)){1,2}|,\s*[A-Z][^.,()\n]{1,30})?,?\s*"
     r"\(?(?:(?:sister|twin|friendship|partner)[\s-](?:city|town)\s+)?since\s+(?:1[89]|20)\d\d\)?\.?\s*$"
 )
 
