@@ -644,6 +644,9 @@ def _years_of(anchor: Token, tokens) -> bool:
     return of.head != of.i and tokens[of.head].lower in ("years", "decades")
 
 
+_RATHER_THAN = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+(?:an?\s+|the\s+)?(?:new\s+)?$")
+
+
 def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     tokens = parsed.tokens
     children: dict[int, list[int]] = defaultdict(list)
@@ -809,6 +812,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 shared=shared or bool(group),
             ):
                 continue
+            if _RATHER_THAN.search(parsed.text, max(0, tok.start - 30), tok.start):
+                continue  # "an action plan rather than a new agreement": not one
             if (
                 rms
                 and _beyond_semicolon(parsed.text, rms[0], tok)
@@ -1844,6 +1849,18 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
     named = [r for r in before if r.b is not None and _names(text, r.b.place.name)]
     if named:
         return named[-1]
+    ps, _ = parsed.paragraphs[sent.paragraph]
+    owners = {r.a.place.name for r in before}
+    opened = {
+        r.b.place.key: r for r in before
+        if r.b is not None
+        and r.b.place.name not in owners  # ("Athens, Ohio", the namesake of its partner)
+        and _names(parsed.text[ps : sent.start], r.b.place.name)
+    }  # fmt: skip
+    if len(opened) == 1:
+        # "Magadan was the odd one out. The friendship agreement was signed in 1991":
+        # the one partner the paragraph has named so far
+        return next(iter(opened.values()))
     if sent.paragraph > 0:
         # "Kawasaki" as a heading over "The relationship, signed in 1988, ...": the
         # partner the paragraph's heading names
@@ -2300,7 +2317,9 @@ _APPOSED_YEAR = re.compile(
 )
 _ITEM_YEAR = re.compile(
     # (", in northern Israel, in 1977": a place set off before the year)
-    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?|\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
+    # ("Catanzaro in southern Italy in 2003": a region's point of the compass too)
+    r"(?:,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?"
+    r"|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)[a-z]*\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
     r"|,\s+in\s+(?:(?:the\s+)?[a-z]+\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2},)?"
     r",?\s+in\s+(?:1[89]|20)\d\d\b(?!\s*(?:,|and)\s*(?:1[89]|20)\d\d)"
     r"(?=\s*(?:[,;.]|and\b|$))"
@@ -2311,6 +2330,8 @@ _ITEM_YEAR_RULES = frozenset(
         "pair.hyphenated_followed_by",
         "pair.chose_then_added",
         "pair.followed_in_year_and",
+        "pair.followed_in_year_chain",
+        "pair.followed_in_year_chain_first",
         "pair.signed_in_year_and",
         "pair.adding_partners",
     }

@@ -516,8 +516,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # ("and Kraków, a twin since 1995": the city the sentence's earlier
                     # pairs share)
                     upto = mb.start if nearest.data.get("previous_only") else -1
-                    ma = _run_in_head(parsed, places, s) or _previous_a(
-                        [*out, *found.values()], mb.place, parsed, s, places.focal, upto
+                    ma = (
+                        _run_in_head(parsed, places, s)
+                        or _paragraph_owner(parsed, places, s)
+                        or _previous_a(
+                            [*out, *found.values()], mb.place, parsed, s, places.focal, upto
+                        )
                     )
                     if ma is None and (
                         (
@@ -569,7 +573,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         ma, mb, mb.place.country, s, anchor, min(r_start, mb.start),
                         max(mb.end, tokens[su.units.units[r_units[-1]].tok_end - 1].end)
                         if r_units else mb.end,
-                        "pair.with_previous",
+                        "pair.with_previous" if nearest.id == "pair.with_nearest" else nearest.id,
                         _kind(r_units, su.units, tokens, "sister"),
                         0.55 if strong else 0.45, strong,
                     )  # fmt: skip
@@ -592,11 +596,17 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if ma is None:
                     ma = su.mentions[su.units.units[ua].ref]
                 if anchor is not None and any(
-                    t.head == anchor and t.lower in ("its", "their")
+                    t.head == anchor
+                    and (
+                        t.lower in ("its", "their")
+                        or (t.dep == "poss" and t.lower in ("city", "town", "municipality"))
+                    )
                     for t in tokens[max(0, anchor - 4) : anchor]
                 ):
                     # "Bridgwater's twinning with La Ciotat began in 1986; its link with
                     # Homberg followed": "its" is the owner's, not the partner's just named
+                    # (so is "the city's": "ended its agreements with Taunton and Wichita,
+                    # but kept the city's link with Petrópolis")
                     ma = _owner_of_partner(found, ma)
                 key = _pair_key(ma.place, mb.place)
                 if key in found and _second_telling(found[key], anchor, tokens):
@@ -2341,11 +2351,37 @@ def _partner_position(unit, tokens) -> bool:
     """The name is the object of "with", directly or through "the Chinese city of": a
     partner in a tie, not the side that acts ("calling on Saskatchewan to sever its
     twinning" is no partner)."""
-    tok = tokens[unit.tok_start]
+    return _partner_at(unit.tok_start, unit.tok_end, tokens) or _after_located_partner(
+        unit.tok_start, tokens
+    )
+
+
+def _after_located_partner(start: int, tokens) -> bool:
+    """ "the agreements with Jacksonville in the US and Ningbo in China": the parser
+    joins the second name to the first one's country; the list goes on all the same."""
+    k = start - 1
+    if k < 3 or tokens[k].lower != "and":
+        return False
+    k -= 1 + (tokens[k - 1].lower == ",")
+    j = k
+    while j > k - 3 and tokens[j].pos == "PROPN":
+        j -= 1
+    j -= tokens[j].lower == "the"
+    if j == k or tokens[j].lower != "in" or tokens[j - 1].pos != "PROPN":
+        return False
+    end = j
+    first = end - 1
+    while first > 0 and tokens[first - 1].pos == "PROPN" and tokens[first - 1].dep == "compound":
+        first -= 1
+    return _partner_at(first, end, tokens)
+
+
+def _partner_at(start: int, end: int, tokens) -> bool:
+    tok = tokens[start]
     # (through the list: "twinned with Cardiff, Saarbrücken and Jacksonville"; not to a
     # name right before a verb of its own, which the parser joins to the list: "ended
     # its partnership with Xiamen and Swansea suspended ...")
-    own_verb = unit.tok_end < len(tokens) and tokens[unit.tok_end].pos in ("VERB", "AUX")
+    own_verb = end < len(tokens) and tokens[end].pos in ("VERB", "AUX")
     for _ in range(8):
         if tok.dep == "conj" and own_verb:
             return False
@@ -2835,6 +2871,31 @@ def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
     if len(named) == 1 and named[0].text == label:
         return named[0]
     return None
+
+
+_OWNS_PARTNERS = re.compile(
+    r"\s+(?:has|had|have)\s+(?:(?:since|also|now|so\s+far)\s+)?(?:added|signed|acquired|gained)"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:twin|sister|partner|friendship)[ -](?:towns|cities|states)\b"
+)
+
+
+def _paragraph_owner(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
+    """ "Des Moines has since added five more sister cities. Two were signed in 1985:
+    ... Stavropol followed in 1992": the place whose partners the paragraph opens on."""
+    sent = parsed.sentences[s]
+    first = s
+    while first > 0 and parsed.sentences[first - 1].paragraph == sent.paragraph:
+        first -= 1
+    if first == s:
+        return None
+    head = parsed.sentences[first]
+    opener = next(
+        (m for m in places.mentions if head.start <= m.start < head.end and m.tok_start >= 0),
+        None,
+    )
+    if opener is None or parsed.text[head.start : opener.start].strip():
+        return None
+    return opener if _OWNS_PARTNERS.match(parsed.text, opener.end) else None
 
 
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None, before: int = -1):

@@ -3013,6 +3013,20 @@ def focal_place(
     opener = opener or next(m for m in pool if m.place.key in counts)
     counts[opener.place.key] += 1
     key = max(counts, key=lambda k: (counts[k], -first[k].start))
+    top = first[key].place
+    if top.kind == "province" and top.admin1:
+        # "Des Moines and Kofu mark 65 years", a story that names "Iowa" about as often
+        # (its state fair, its capitol, its farmers): the city in the state is the one
+        # whose ties it tells
+        inside = [
+            k for k, m in first.items()
+            if m.place.kind == "city"
+            and m.place.country == top.country
+            and m.place.admin1 == top.admin1
+            and counts[k] >= 0.75 * counts[key]
+        ]  # fmt: skip
+        if inside:
+            key = max(inside, key=lambda k: (counts[k], -first[k].start))
     return first[key].place
 
 
