@@ -49,6 +49,7 @@ _MONTH_ONLY = re.compile(
 )
 _OPENING_PREPOSITION = re.compile(r"(?:(?:In|On|Back in|Early in|Late in|By)\s+)?")
 _SENT = frozenset("send submit table file lodge make raise put forward present".split())
+_MOTIONS = frozenset("motion proposal petition resolution notice request bill".split())
 _IMPOSED = frozenset("impose introduce order declare announce decide".split())
 _OCCASIONS = frozenset(
     "meeting vote session debate hearing decision ballot referendum summit conference "
@@ -614,7 +615,7 @@ class Dater:
                 ):
                     continue
                 rank = -1
-            elif self._made_on_noun(d_clause, ev):
+            elif self._made_on_noun(d_clause, ev) or self._motion_lodged(d_clause, ev):
                 # "the proposal for a tie with Nara, first sent in 2022, ...", "the
                 # suspension of its tie with Beppu, imposed in August 2019"
                 rank = -1
@@ -1099,6 +1100,21 @@ class Dater:
                 return False
             k = tok.head
         return False
+
+    def _motion_lodged(self, d_clause: int, ev: EventMention) -> bool:
+        """ "Next month councillors will debate a motion, lodged last week, asking the
+        council to open talks with Bucheon": a motion's proposal is dated by its lodging
+        set off after it, wherever the parser hangs the participle."""
+        d = self.tokens[d_clause]
+        return (
+            ev.type.endswith("proposed")
+            and "+propose" in ev.rule_id
+            and d.tag == "VBN"
+            and d.lemma in _SENT
+            and d.i >= 2
+            and self.tokens[d.i - 1].text == ","
+            and self.tokens[d.i - 2].lemma in _MOTIONS
+        )
 
     def _opening_date(self, sd: _SentDate, d_clause: int, root: int, sent) -> bool:
         """ "Fifty years ago this week, in a chamber hung with flags, Jacksonville signed

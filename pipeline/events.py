@@ -2836,6 +2836,12 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             ]  # fmt: skip
             if done:
                 return done[0].i
+        if (
+            dep == "pobj"
+            and head.lower in ("under", "within", "despite", "beyond")
+            and (head.i == 0 or tokens[head.i - 1].sent != head.sent)
+        ):
+            return None  # "Under the 2005 agreement, pupils planned a camp": its frame
         if dep == "pobj":
             tok = head  # the preposition; its head decides below
             continue
@@ -3063,7 +3069,12 @@ def _classify(
         tok.dep == "acl"
         and tok.tag in ("VBN", "VBD")  # (the tagger's past tense for "Dublin, twinned with")
         and tok.i > 0
-        and tokens[tok.i - 1].text == ","
+        and (
+            tokens[tok.i - 1].text == ","
+            # ("to end the friendship-city agreement signed with the port city in 2010":
+            # a dated participle right on the tie's noun is its history too)
+            or (trig.cls == "establish" and _year_below(tok.i, tokens, children) is not None)
+        )
         and _modality_of(tokens[tok.head], tokens) is None
         # (a tie in focus only by default: "does not affect the youth partnership
         # between FC Hansa Rostock and Arka Gdynia, signed in 2018" is none of it;

@@ -895,6 +895,18 @@ def _the_two_cities(
                 verb, tie_noun = acl, tokens[head].head
             elif tokens[head].dep in ("nsubj", "nsubjpass"):
                 verb = tokens[head].head
+            elif tokens[head].dep == "pobj" and tokens[tokens[head].head].lower == "from":
+                # "Under the 2005 partnership agreement, young people from the two towns
+                # had planned a camp": the tie the sentence opened on is theirs
+                opened = [
+                    k for k in range(sent.tok_start, i)
+                    if tokens[k].lower in rel_nouns()
+                    and any(tokens[d].lower == "the" and tokens[d].head == k
+                            for d in range(max(sent.tok_start, k - 4), k))
+                ]  # fmt: skip
+                if not opened:
+                    continue
+                verb, tie_noun = head, opened[-1]
             else:
                 continue
             # (or the verb itself, or its complement: "The two cities have been twinned
@@ -904,6 +916,8 @@ def _the_two_cities(
                 if tokens[k].lower in rel_nouns() or tokens[k].lower in strong_words
                 or tokens[k].lower in _TWO_AS
             ]  # fmt: skip
+            if tokens[head].dep == "pobj":
+                ties = [tie_noun]
             # ("the friendship agreement the two cities signed in 2006": the tie the
             # clause is about)
             if not ties and tie_noun is None and tokens[verb].dep == "relcl":
@@ -2813,6 +2827,16 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
             return _place_in_phrase(tokens[tokens[prep.head].head], tokens, unit_of)
         if ante.dep == "pobj" and prep.lower in _LOCATORS:  # "the town near Sapporo, which"
             return _place_in_phrase(tokens[prep.head], tokens, unit_of)
+        described = tokens[prep.head]
+        if (
+            ante.dep == "pobj"
+            and prep.lower == "in"
+            and described.dep == "appos"
+            and described.lemma in _PLACE_NOUNS
+        ):
+            # "Pingyao, the walled town in Shanxi Province, which marked 10 years of
+            # sisterhood with Andong": the town described, not its province
+            return _place_in_phrase(tokens[described.head], tokens, unit_of)
     # "the Wagga Wagga city council", "Officials from Zapopan": a place inside the subject.
     inside = [
         t for t in tokens[max(0, head.i - 6) : head.i + 4]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pipeline.gazetteer import City, Gazetteer, capitalised, norm
+from pipeline.gazetteer import City, Gazetteer, alias_choices, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import (
@@ -1968,6 +1968,8 @@ def _cue(
         return ""  # "Tauranga's ties with Asia": a continent is no partner
     if cand.key in doc.acronyms:
         return ""  # "asked SKR to help it": the association the text abbreviated so
+    if cand.key in doc.rivers:
+        return ""  # "the Ahr valley ... pictures of the Ahr": a river, not Ahar in Iran
     if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
         return ""  # "Central Asian countries"
     if _SAYS_HE.match(parsed.text, tokens[cand.tok_end - 1].end):
@@ -2173,6 +2175,14 @@ def _cue(
         and _opens_dated_list(cand, tokens)
     ):
         return "place.list"  # "has added Béthune (1960), Schwerte (1982) and ..."
+    if (
+        cand.ner == "PERSON"
+        and not cand.container
+        and cand.tok_end - cand.tok_start >= 2
+        and cand.key in alias_choices()
+        and not cand.key.startswith(("st ", "st. ", "saint "))  # (a saint, a king)
+    ):
+        return "place.alias"  # "Droitwich Spa", a town's name from our alias table
     if (
         cand.ner == "PERSON"
         # one word ("Glasgow"), or a big city's whole multi-word name ("Ras Al Khaimah")
@@ -3136,6 +3146,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
             if i in taken:
                 continue
             start = end = None
+            partner_side = False
             if (
                 possessed_only
                 and not (
@@ -3174,6 +3185,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                     j += 1
                 elif _epithet(i, sent, tokens, gaz):
                     j += 1  # "Gdańsk has chosen ... The Baltic port has been twinned"
+                elif (
+                    tokens[j].lower in _TOWN_KINDS
+                    and j + 1 < sent.tok_end
+                    and tokens[j + 1].lower in _OWN_HEADS
+                ):
+                    j += 1  # "Ludlow, which has been twinned with the spa town since ..."
                 head = tokens[j]
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
                 # ("assembly" only as "the Municipal Assembly", never a bare "the assembly")
@@ -3192,7 +3209,19 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 if nxt == "in" and j + 2 in taken:
                     continue  # "the city council in Richmond, British Columbia, voted"
                 twinned = head.dep == "dobj" and tokens[head.head].lemma in ("twin", "pair", "link")
-                if not (nxt in ("'s", "’s") or head.dep in ("nsubj", "nsubjpass") or twinned):
+                # "Ludlow, which has been twinned with the town": the other side
+                partner_side = (
+                    head.dep == "pobj"
+                    and tokens[head.head].lower == "with"
+                    and tokens[tokens[head.head].head].lemma in ("twin", "pair", "link")
+                    and tokens[tokens[head.head].head].tag == "VBN"
+                )
+                if not (
+                    nxt in ("'s", "’s")
+                    or head.dep in ("nsubj", "nsubjpass")
+                    or twinned
+                    or partner_side
+                ):
                     continue  # "a proposal ... to twin the city with Sevastopol" is one
                 start, end = i, j + 1
             elif (
@@ -3310,7 +3339,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                     antecedent = scene[0].place
                 elif earlier and twin_object:
                     antecedent = earlier[-1].place
-                elif earlier and not became and not apposed:
+                elif earlier and not became and not apposed and not partner_side:
                     continue  # the name itself is the subject; patterns pair it directly
                 # "Austin counts Monterrey among its sister cities; the city's other
                 # partners include ...": the first clause's subject
@@ -3582,6 +3611,13 @@ _COMPASS = frozenset(
 )
 
 
+_DIVISION_AFTER = re.compile(r"\s+(?i:prefecture|province|state|county|region|oblast)\b")
+_ANAPHOR_HEADS = frozenset("capital city port town metropolis".split())
+_TOWN_KINDS = frozenset(
+    "spa market harbour harbor port university industrial coastal border seaside".split()
+)
+
+
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
     """ "the Czech capital" -> Prague, when Prague was named earlier in the document.
 
@@ -3599,13 +3635,13 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
         if prev.lower in _COMPASS and cm.tok_start >= 2:
             prev = tokens[cm.tok_start - 2]  # "the southern Russian city"
         head = tokens[cm.tok_end]
-        if prev.lower != "the" or head.lower not in (
-            "capital",
-            "city",
-            "port",
-            "town",
-            "metropolis",
+        if (
+            head.lower in _TOWN_KINDS
+            and head.i + 1 < len(tokens)
+            and tokens[head.i + 1].lower in _ANAPHOR_HEADS
         ):
+            head = tokens[head.i + 1]  # "the English spa town", "the German port city"
+        if prev.lower != "the" or head.lower not in _ANAPHOR_HEADS:
             continue
         nxt = tokens[head.i + 1] if head.i + 1 < len(tokens) else None
         if nxt is not None and (nxt.lower in ("of", "city") or nxt.pos == "PROPN"):
@@ -3616,6 +3652,13 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
             if m.end <= prev.start and m.place.country == cm.country
             and not _COUNTY_BEFORE.search(parsed.text, max(0, m.start - 8), m.start)
         ]  # fmt: skip
+        if head.lower != "capital":
+            # "Kariya, in Japan's Aichi prefecture ... the Japanese city": a town, not
+            # the prefecture that locates it
+            earlier = [
+                m for m in earlier
+                if m.place.kind != "province" and not _DIVISION_AFTER.match(parsed.text, m.end)
+            ]  # fmt: skip
         if head.lower == "capital" and demonym not in regional:
             cap = gaz.capital(cm.country)
             earlier = [m for m in earlier if cap is not None and m.place.geonameid == cap.geonameid]

@@ -78,6 +78,7 @@ class DocPlaces:
     ] = ()  # lines of a list of partners ("X is twinned with:")
     section_heads: tuple[tuple[int, int], ...] = ()  # lines that are a partner's name only
     acronyms: frozenset[str] = frozenset()  # an organisation's short name: "(SKR)"
+    rivers: frozenset[str] = frozenset()  # "the Ahr valley": a river's name, no town
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -178,9 +179,20 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         ):
             known.add(span.key)
     acronyms = _acronyms(text, spans)
+    # (not a town named for its river, "the Moscow river", "the Dnipro river": only a
+    # name the gazetteer has as another name of a town elsewhere)
+    rivers = frozenset(
+        k for k in _rivers(text, spans)
+        if not any(norm(c.name) == k for c in gaz.cities_for_key(k))
+    )  # fmt: skip
     mentions = []
     for span in spans:
-        if span.key in gaz.countries or span.key in gaz.demonyms or span.key in acronyms:
+        if (
+            span.key in gaz.countries
+            or span.key in gaz.demonyms
+            or span.key in acronyms
+            or span.key in rivers
+        ):
             continue
         cities = gaz.cities_for_key(span.key)
         if not cities:
@@ -237,8 +249,23 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     # ... and a section's heading in a guide to partners is a place
     known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
     return DocPlaces(
-        spans, frozenset(known), hints, countries, tuple(mentions), person_like, items, heads,
-        acronyms,
+        spans, frozenset(known - rivers), hints, countries, tuple(mentions), person_like, items,
+        heads, acronyms, rivers,
+    )  # fmt: skip
+
+
+# "the Ahr valley", "the Loire estuary": a one-word name after "the" before a feature
+# written in lower case
+_FEATURE_AFTER = re.compile(r"[ \t]+(?:valley|river|estuary|delta|basin|gorge)\b")
+
+
+def _rivers(text: str, spans: tuple[NameSpan, ...]) -> frozenset[str]:
+    """Names the text writes as a river's ("the Ahr valley"): no town anywhere in it."""
+    return frozenset(
+        s.key for s in spans
+        if " " not in s.key
+        and text[max(0, s.start - 4) : s.start].lower() == "the "
+        and _FEATURE_AFTER.match(text, s.end)
     )  # fmt: skip
 
 
