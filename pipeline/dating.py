@@ -1085,7 +1085,16 @@ class Dater:
             else None
         )  # fmt: skip
         d = self.tokens[d_clause]
-        if makers is None or d.dep != "acl" or d.tag != "VBN" or d.lemma not in makers:
+        begun = (
+            # "Talks that the PMC began last year with Bremen": the talks' own start
+            ev.type == "proposed"
+            and d.dep in ("relcl", "ccomp")  # (the parser's reading of "talks that ...")
+            and d.lemma in ("begin", "start", "open", "launch")
+            and d.head == ev.trigger
+        )
+        if not begun and (
+            makers is None or d.dep != "acl" or d.tag != "VBN" or d.lemma not in makers
+        ):
             return False
         trigger = ev.trigger
         t = self.tokens[trigger]

@@ -2,7 +2,8 @@
 
 - pairs: unordered pairs of places, a predicted name matching any of a gold side's
   surface forms (canonical name or the text's own surface form, compared without
-  case, accents or "St."/"Saint" differences);
+  case, accents or "St."/"Saint" differences; a side written "our" or "the city" is
+  known by the names the document gives that same place elsewhere);
 - events: per (pair, type); optional gold events are neither rewarded nor punished;
   events of a predicted pair that is not in the gold are false positives;
 - years: of each matched required event, the predicted year against the gold year
@@ -131,8 +132,23 @@ def _side_matches(pred_names: set[str], gold: tuple[str, ...]) -> bool:
     return bool(pred_names & {name_key(g) for g in gold})
 
 
-def _pred_names(name: str | None, surface: str | None) -> set[str]:
-    return {name_key(n) for n in (name, surface) if n}
+def _pred_names(
+    name: str | None, surface: str | None, geonameid: int | None = None, named=None
+) -> set[str]:
+    out = {name_key(n) for n in (name, surface) if n}
+    if geonameid is not None and named:
+        out |= named.get(geonameid, set())  # "our sister city": Sevilla, written "Seville"
+    return out
+
+
+def _doc_names(relations) -> dict[int, set[str]]:
+    """The names a document writes each place with, by GeoNames id."""
+    named: dict[int, set[str]] = {}
+    for r in relations:
+        for gid, text in ((r.geonameid_a, r.a_text), (r.geonameid_b, r.b_text)):
+            if gid is not None and text:
+                named.setdefault(gid, set()).add(name_key(text))
+    return named
 
 
 @dataclass
@@ -284,7 +300,8 @@ def _score_doc(report: Report, g: GoldDoc, ex: Extraction) -> None:
 
     full = [r for r in ex.relations if r.city_b is not None]
     partial = [r for r in ex.relations if r.city_b is None]
-    _match(report, doc, g.pairs, full, events_by_rel, report.pairs, report.events, True)
+    named = _doc_names(ex.relations)
+    _match(report, doc, g.pairs, full, events_by_rel, report.pairs, report.events, True, named)
     _match(
         report,
         doc,
@@ -294,6 +311,7 @@ def _score_doc(report: Report, g: GoldDoc, ex: Extraction) -> None:
         report.partials,
         report.partial_events,
         False,
+        named,
     )
 
 
@@ -306,6 +324,7 @@ def _match(
     pair_counts,
     event_counts,
     full: bool,
+    named: dict[int, set[str]] | None = None,
 ):
     used: set[str] = set()
     for gp in gold_pairs:
@@ -313,9 +332,9 @@ def _match(
         for r in preds:
             if r.relation_id in used:
                 continue
-            a = _pred_names(r.city_a, r.a_text)
+            a = _pred_names(r.city_a, r.a_text, r.geonameid_a, named)
             if full:
-                b = _pred_names(r.city_b, r.b_text)
+                b = _pred_names(r.city_b, r.b_text, r.geonameid_b, named)
                 if (_side_matches(a, gp.a) and _side_matches(b, gp.b)) or (
                     _side_matches(b, gp.a) and _side_matches(a, gp.b)
                 ):

@@ -1353,7 +1353,10 @@ def _dated_partner(rm, tokens, children) -> int | None:
         level, years = [c], False
         for _ in range(3):  # "dated back to 1993": year under "to" under "back"
             level = [k for j in level for k in children.get(j, ())]
-            years = years or any(_MODERN_YEAR.fullmatch(tokens[k].text) for k in level)
+            # (or "which was signed 28 years ago": a year counted back)
+            years = years or any(
+                _MODERN_YEAR.fullmatch(tokens[k].text) or tokens[k].lower == "ago" for k in level
+            )
         if not years:
             continue
         if tok.dep == "relcl" and tok.lemma == "date":
@@ -3023,12 +3026,13 @@ def _classify(
         trig.cls == "establish"
         and tok.lemma in _BEGIN_VERBS
         and any(
-            tokens[c].dep in ("nsubj", "nsubjpass", "dobj") and tokens[c].lemma in _TALKS
+            tokens[c].dep in ("nsubj", "nsubjpass", "dobj")
+            and (tokens[c].lemma in _TALKS or tokens[c].lemma == "work")
             for c in children.get(tok.i, ())
         )
     ):
-        # "Binzhou, with which talks began in January", "Ripon began talks with ...":
-        # no tie yet
+        # "Binzhou, with which talks began in January", "Ripon began talks with ...",
+        # "Seville and Cartagena began work last year on a twinning agreement": no tie yet
         mods.append("propose")
     if trig.cls == "establish" and any(
         tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"

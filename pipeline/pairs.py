@@ -855,6 +855,9 @@ _TWO_AS_STRONG = frozenset("twinned twins".split())
 _TWO_AS = _TWO_AS_STRONG | frozenset("partners partnered paired friends".split())
 
 
+_COMMITTING = frozenset("commit bind oblige require encourage invite urge".split())
+
+
 def _the_two_cities(
     parsed: Parsed,
     places: Places,
@@ -895,6 +898,10 @@ def _the_two_cities(
                 verb, tie_noun = acl, tokens[head].head
             elif tokens[head].dep in ("nsubj", "nsubjpass"):
                 verb = tokens[head].head
+            elif tokens[head].dep == "dobj" and tokens[tokens[head].head].lemma in _COMMITTING:
+                # "signed a memorandum committing the two cities to negotiate a sister-city
+                # agreement": what they are bound to is theirs
+                verb = head
             elif tokens[head].dep == "pobj" and tokens[tokens[head].head].lower == "from":
                 # "Under the 2005 partnership agreement, young people from the two towns
                 # had planned a camp": the tie the sentence opened on is theirs

@@ -2829,7 +2829,7 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
 
 
 _OWN_HEADS = frozenset(
-    "city town metropolis municipality borough council district county province prefecture "
+    "city town metropolis metro municipality borough council district county province prefecture "
     "governorate ward".split()
 )
 _ASSEMBLY_KINDS = frozenset("municipal metropolitan district".split())
@@ -3294,6 +3294,27 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 if focal is None or any(m.place.key == focal.key for m in before):
                     continue
                 antecedent = focal
+            elif (
+                tok.lower == "our"
+                and before
+                and focal is not None
+                and all(m.place.key != focal.key for m in before)
+                and not any(p_start <= m.start < sent.start for m in mentions if m.tok_start >= 0)
+            ):
+                # '"Kansas City has been our sister city since 1967," he said' in a
+                # paragraph naming no place before: the speaker's city is the story's,
+                # unless the paragraph names the speaker's own ('..., said Frankfurt am
+                # Main's deputy mayor')
+                p_end = parsed.paragraphs[sent.paragraph][1]
+                speaker = next(
+                    (
+                        m for m in mentions
+                        if tok.start < m.start < p_end
+                        and _SPEAKER_OF.match(parsed.text, m.end)
+                    ),
+                    None,
+                )  # fmt: skip
+                antecedent = speaker.place if speaker is not None else focal
             else:
                 earlier = [
                     m for m in before
@@ -3612,6 +3633,10 @@ _COMPASS = frozenset(
 
 
 _DIVISION_AFTER = re.compile(r"\s+(?i:prefecture|province|state|county|region|oblast)\b")
+_SPEAKER_OF = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,3}?(?:mayor|councillor|councilor|spokes\w+|official|"
+    r"governor)\b"
+)
 _ANAPHOR_HEADS = frozenset("capital city port town metropolis".split())
 _TOWN_KINDS = frozenset(
     "spa market harbour harbor port university industrial coastal border seaside".split()
