@@ -2887,16 +2887,21 @@ def _national_relations(rm: RelationMention, tokens) -> bool:
     return not rm.strong and rm.anchor is not None and tokens[rm.anchor].lower == "relations"
 
 
+def _paragraph_opening(parsed: Parsed, s: int):
+    """The first sentence of sentence `s`'s paragraph, when `s` is not that sentence."""
+    para = parsed.sentences[s].paragraph
+    first = s
+    while first > 0 and parsed.sentences[first - 1].paragraph == para:
+        first -= 1
+    return None if first == s else parsed.sentences[first]
+
+
 def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
     """ "Crawley. A motion to end the twinning with Dorsten ...": the town named alone as
     the paragraph's run-in heading is the one the paragraph is about."""
-    sent = parsed.sentences[s]
-    first = s
-    while first > 0 and parsed.sentences[first - 1].paragraph == sent.paragraph:
-        first -= 1
-    if first == s:
+    head = _paragraph_opening(parsed, s)
+    if head is None:
         return None
-    head = parsed.sentences[first]
     named = [m for m in places.mentions if head.start <= m.start < head.end and m.tok_start >= 0]
     label = parsed.text[head.start : head.end].strip().rstrip(".:")
     if len(named) == 1 and named[0].text == label:
@@ -2913,13 +2918,9 @@ _OWNS_PARTNERS = re.compile(
 def _paragraph_owner(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
     """ "Des Moines has since added five more sister cities. Two were signed in 1985:
     ... Stavropol followed in 1992": the place whose partners the paragraph opens on."""
-    sent = parsed.sentences[s]
-    first = s
-    while first > 0 and parsed.sentences[first - 1].paragraph == sent.paragraph:
-        first -= 1
-    if first == s:
+    head = _paragraph_opening(parsed, s)
+    if head is None:
         return None
-    head = parsed.sentences[first]
     opener = next(
         (m for m in places.mentions if head.start <= m.start < head.end and m.tok_start >= 0),
         None,
