@@ -49,7 +49,6 @@ _MONTH_ONLY = re.compile(
 )
 _OPENING_PREPOSITION = re.compile(r"(?:(?:In|On|Back in|Early in|Late in|By)\s+)?")
 _SENT = frozenset("send submit table file lodge make raise put forward present".split())
-_MOTIONS = frozenset("motion proposal petition resolution notice request bill".split())
 _IMPOSED = frozenset("impose introduce order declare announce decide".split())
 _OCCASIONS = frozenset(
     "meeting vote session debate hearing decision ballot referendum summit conference "
