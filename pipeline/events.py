@@ -216,8 +216,24 @@ def _trigger_for(
             continue
         if trig.denied and _denial(tok, tokens) is None:
             continue
+        if trig.cls == "terminate" and _off_the_programme(tok, tokens):
+            continue
         return trig
     return None
+
+
+# What a visit, not a tie, is dropped from: "a stop in Daqing ... was dropped from the
+# itinerary" ("removed Tver from its list of partner cities" stays an ending)
+_OUTINGS = frozenset(
+    "itinerary schedule programme program agenda tour route timetable trip".split()
+)
+
+
+def _off_the_programme(tok: Token, tokens) -> bool:
+    for j in range(tok.i + 1, min(len(tokens), tok.i + 3)):
+        if tokens[j].lower == "from" and tokens[j].head == tok.i:
+            return any(t.head == j and t.lemma in _OUTINGS for t in tokens[j + 1 : j + 5])
+    return False
 
 
 _ADJ_PARTICIPLES = {
@@ -1119,6 +1135,7 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events = _proposal_dated_later(parsed, events, children)
     events.extend(_proposed_if_blocked(events))
     events = _restorations(events, tokens)
+    events = _revivals_of_breaks(parsed, events)
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
 
@@ -1136,6 +1153,34 @@ def _restorations(events: list[EventMention], tokens) -> list[EventMention]:
         e for e in events
         if not (e.type == "established" and (_key(e.relation), e.trigger) in restoring)
     ]  # fmt: skip
+
+
+# Words that only restore what was broken when something broke: "revived last year with an
+# exchange of IT startups" wakes a quiet tie, no ending reversed.
+_WAKING = frozenset("revive reactivate resume revitalize revitalise".split())
+_BREAKS = frozenset(
+    "lapse suspend suspension freeze end sever cut break halt hold terminate expire "
+    "cancel collapse rupture".split()
+)
+
+
+def _revivals_of_breaks(parsed: Parsed, events: list[EventMention]) -> list[EventMention]:
+    """A tie revived is retained only after a pause or ending the document tells, or
+    that its sentence or a neighbour names ("restoring a relationship that had lapsed")."""
+    tokens = parsed.tokens
+    broken = {_key(e.relation) for e in events if e.type in ("suspended", "terminated")}
+    out = []
+    for e in events:
+        if e.type == "retained" and tokens[e.trigger].lemma in _WAKING:
+            # (its sentence or a neighbour: "has rekindled its ties with Antigua. The
+            # previous council had broken off that hermanamiento in 2019")
+            near = parsed.sentences[max(0, e.sentence - 1) : e.sentence + 2]
+            if _key(e.relation) not in broken and not any(
+                t.lemma in _BREAKS for s in near for t in tokens[s.tok_start : s.tok_end]
+            ):
+                continue
+        out.append(e)
+    return out
 
 
 def _proposed_if_blocked(events: list[EventMention]) -> list[EventMention]:
@@ -2839,6 +2884,16 @@ def _governing_trigger(anchor: int, tokens) -> int | None:
             ]  # fmt: skip
             if done:
                 return done[0].i
+        if dep == "dobj" and head.lemma in ("have", "get", "see"):
+            # "Łuków, which had its French partnership with Cambrai frozen in February":
+            # what was done to the tie the subject had or saw
+            done = [
+                t for t in tokens[tok.i + 1 : tok.i + 14]
+                if t.head == head.i and t.dep in ("xcomp", "ccomp", "oprd") and t.tag == "VBN"
+                and _trigger_for(t, tokens, ("terminate", "suspend", "retain")) is not None
+            ]  # fmt: skip
+            if done:
+                return done[0].i
         if (
             dep == "pobj"
             and head.lower in ("under", "within", "despite", "beyond")
@@ -4155,7 +4210,7 @@ OUTCOME_PARAGRAPHS = 5
 _ITEM_HEADING = re.compile(r"\d{1,2}\.?\s+[A-Z][A-Z ,&'’-]{3,}")
 
 
-_NOT_YET = frozenset("will would could should may might 'll ’ll".split())
+_NOT_YET = frozenset("will would could should may might must shall 'll ’ll".split())
 
 
 def _unrealised(tok: Token, tokens, children) -> bool:
@@ -4199,8 +4254,8 @@ _REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "pro
 def _anaphor(tok: Token, tokens, children) -> bool:
     """ "the decision", "this move", "it": pointing back, with no content of its own
     ("a motion to end the partnership with X" says what it is about)."""
-    if tok.lemma not in _ANAPHORS:
-        return False
+    if tok.lemma not in _ANAPHORS or tok.tag in ("WDT", "WP"):
+        return False  # (a relative "that" points to its own clause's noun: "any that fail")
     if tok.pos == "PRON":
         return True
     kids = [tokens[c] for c in children.get(tok.i, ())]
