@@ -427,7 +427,7 @@ def _read_header(
         # "Updated" date never wins.
         found = []
         for i in header:
-            hit = _dateline(blocks[i])
+            hit = _dateline(blocks[i], i > 0 and bool(_MEETING_HEADING.match(blocks[i - 1])))
             if hit is None:
                 continue
             label = blocks[i - 1].strip().casefold() if i > 0 else ""
@@ -508,7 +508,20 @@ def _read_header(
             filed = _yearless_dateline(blocks[lead], date)
             if filed is not None:
                 date_at, date = lead, filed
+    if date_at is not None and _TABLED.search(blocks[date_at]):
+        # "UIN 134227, tabled on 3 March 2022" over the question, then "Answered on 10
+        # March 2022": the record is the answer's
+        for i in range(date_at + 1, min(date_at + _DEK_BLOCKS * 2, len(blocks))):
+            m = _ANSWERED.match(blocks[i])
+            value = parse_expression(m.group(1), None, *m.span(1)) if m else None
+            if value is not None and value.precision == "day":
+                date_at, date = i, value
+                break
     return title, author, date_at, date
+
+
+_TABLED = re.compile(r"(?i)\btabled\b")
+_ANSWERED = re.compile(r"(?i)^answered\s+on\s+(.{6,30}?)\s*$")
 
 
 _ISSUE_LINE = re.compile(
@@ -693,7 +706,10 @@ def _wire_dateline(block: str) -> DateValue | None:
 _TIME = re.compile(
     r"(?i)\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b"
 )
-_PUBLISHED = re.compile(r"(?i)\b(?:published(?: online)?|posted|first published|dated?)\b\W*$")
+# ("Answered on 10 March 2022": a parliamentary answer's record is the answer's date)
+_PUBLISHED = re.compile(
+    r"(?i)\b(?:published(?: online)?|posted|first published|dated?|answered)\b\W*$"
+)
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
 # ("| 1988 |", "| 1990 to 2015 |", "| 1996–2022 |")
 _YEAR_IN_ROW = re.compile(r"\|\s*(?:1[89]|20)\d\d(?:\s*(?:[-–]|to)\s*(?:1[89]|20)\d\d)?\s*(?:\||$)")
@@ -791,8 +807,11 @@ _ERA_DATE = re.compile(
     r"\b(?P<md>[A-Z][a-z]{2,8}\.? \d{1,2}),? (?:Reiwa|Heisei|Showa|Shōwa) \d{1,2} "
     r"\((?P<y>(?:19|20)\d\d)\)"
 )
+# ("Meeting of Wednesday 22 June 2022, Kirkenes town hall", "Presented to the Annual
+# General Meeting, Thursday, 14 March 2024, Rathaus Tübingen")
+_MEETING_HEADING = re.compile(r"(?i)^(?:minutes|agenda|notice)\s+of\b.{0,60}\bmeeting\W*$")
 _MEETING_LABEL = re.compile(
-    r"(?i)\bmeeting(?:\s+(?:held\s+)?on)?\s*[-–—:,]?\s*"
+    r"(?i)\bmeeting(?:\s+(?:held\s+)?(?:on|of))?\s*[-–—:,]?\s*"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$"
 )
 # A numbered row of a text table, cells split by bars, tabs or runs of spaces
@@ -803,8 +822,9 @@ _HELD_IN = re.compile(r"\sheld\s+(?:in|at)\s+the\s+(?:[A-Z]\w+\s+){1,3}on\b")
 _ISSUED = re.compile(r"(?i)\b(?:issued|date of issue|release date)\b")
 
 
-def _dateline(block: str) -> tuple[DateValue, bool] | None:
-    """The date of a header line that is mostly a date, and whether it is labelled."""
+def _dateline(block: str, meeting_above: bool = False) -> tuple[DateValue, bool] | None:
+    """The date of a header line that is mostly a date, and whether it is labelled
+    (`meeting_above`: the line under a meeting's heading gives the meeting's date)."""
     if _NUMBERED_ROW.match(block):
         return None  # "8 | Usuki | Japan | Friendly city | 2011.08.03": a table's row
     if block.isupper() and len(block.title()) == len(block):
@@ -821,7 +841,12 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
             return value, True
     if len(block) > 90:
         cell = _header_cell_date(block)
-        return (cell, False) if cell is not None else None
+        if cell is not None:
+            return cell, False
+        if len(block) > 160 or not any(
+            _MEETING_LABEL.search(block[: m.start()]) for m in DATE_RE.finditer(block)
+        ):
+            return None
     if _LIFESPAN.match(block):
         return None
     slug = _SLUG_DATE.search(block) if " " not in block.strip() else None
@@ -854,8 +879,11 @@ def _dateline(block: str) -> tuple[DateValue, bool] | None:
         # "Published 3:14 p.m. ET March 9, 2022": a time may sit between label and date
         labelled = bool(_PUBLISHED.search(_FILLER.sub(" ", _TIME.sub(" ", before))))
         allowed = 6 if labelled else 4
-        if _MEETING_LABEL.search(before):
-            allowed = 8  # "AGENDA ITEM 7 – Ordinary Council Meeting 12 March 2024": the paper's
+        if _MEETING_LABEL.search(before) or meeting_above:
+            # "AGENDA ITEM 7 – Ordinary Council Meeting 12 March 2024": the paper's (or
+            # "Wednesday 27 November 2019, 7:00pm, Council Chamber, Town Hall" under
+            # "MINUTES OF COUNCIL MEETING")
+            allowed = 10
         if len(words) <= allowed:
             return value, labelled
         if labelled and _own_segment_short(block, m.start(), m.end()):

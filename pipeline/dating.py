@@ -558,6 +558,15 @@ class Dater:
         own = self._proposal_own_date(ev)
         if own is not None:
             return own
+        if any(
+            _DECADE.fullmatch(t.lower)
+            and self.tokens[t.head].lower in ("in", "during")
+            and self.tokens[t.head].head == ev.trigger
+            for t in self.tokens[sent.tok_start : sent.tok_end]
+        ):
+            # "terminated in March 2022 the agreements with Pskov and Baranovichi, which
+            # had been concluded in the 1990s": the clause's own decade, no year
+            return None
         candidates = []
         for sd in self.sentence_dates(s):
             # "since 1995" dates the beginning, and only the beginning: of the tie, or of

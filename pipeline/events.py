@@ -52,6 +52,7 @@ _ANAPHORS = frozenset(
 _PROPOSALS = frozenset(
     "request proposal motion plan bid idea application demand call petition".split()
 )
+_RESOLUTIONS = frozenset(("resolution", "recommendation"))
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
 EVENT_OF_CLASS = {
@@ -2180,6 +2181,15 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     or _just_before(objs[0].i + 1, r.b.tok_start, tokens)
                 )
             }  # fmt: skip
+            # ("including Jelgava in Latvia, a partner since 1994, Kristianstad ...": the
+            # tie noun in apposition to a partner is that partner's, whatever follows)
+            apposed = {
+                _key(r): r for r in rms
+                if r.b is not None and head.dep == "appos" and i == head.i + 1
+                and r.b.tok_start <= head.head < r.b.tok_end
+            }  # fmt: skip
+            if len(apposed) == 1:
+                right_after = apposed
             if len(right_after) != 1 and len({_key(r) for r in described}) == 1:
                 right_after = {_key(described[0]): described[0]}
             if len(right_after) != 1 and (tie_since or tokens[i - 1].lower in _SINCE_CONTEXT):
@@ -4111,7 +4121,19 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 # debate on an amendment: "The amendment fails" is about the named tie
                 named = [e for e in earlier if e.relation.b is not None]
                 prev = named[-1] if named else prev
-            if passive_only and prev.type != "proposed" and not proposal_object:
+            if (
+                passive_only
+                and prev.type != "proposed"
+                and not proposal_object
+                # ("a resolution to end the relationship ... was withdrawn by its sponsor
+                # before the vote": the move to end it failed)
+                and not (
+                    prev.type == "termination_proposed"
+                    and any(
+                        a.lemma in _PROPOSALS | _RESOLUTIONS for a in args if a.dep == "nsubjpass"
+                    )
+                )
+            ):
                 continue
             if proposal_object and prev.type in ("terminated", "suspended"):
                 continue  # "shelved the proposal" after a suspension is another story's

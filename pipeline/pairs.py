@@ -1155,9 +1155,16 @@ def _list_relations(
                     and before[0].kind == "C"
                     and tokens[before[1].tok_start].text in _DASHES
                 )
+                # ("Sister City: Toyama, Japan (est. 1989)": a field labelled as a tie)
+                labelled = (
+                    len(before) >= 2
+                    and tokens[before[-1].tok_start].text == ":"
+                    and all(tokens[u.tok_start].lower in _LABEL_WORDS for u in before[:-1])
+                )
                 if (
                     not opens_cell
                     and not country_first
+                    and not labelled
                     and any(tokens[u.tok_start].text[:1].isalpha() for u in before)
                 ):
                     # the line does not start with the partner's name, nor is it a table
@@ -1193,6 +1200,9 @@ def _list_relations(
                 )
             )  # fmt: skip
     return out
+
+
+_LABEL_WORDS = frozenset("sister twin partner friendship city town cities towns".split())
 
 
 # (the word after "sister cities" that opens its list: "in", "including", "include")
@@ -2676,6 +2686,11 @@ def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
     return None
 
 
+def _label(t: Token, tokens) -> bool:
+    """A field's label the parser took for a subject ("Background: ...")."""
+    return t.i + 1 < len(tokens) and tokens[t.i + 1].text == ":"
+
+
 def _first_subject(anchor: int, tokens, su: SentenceUnits) -> Token | None:
     """The subject of the first verb above the tie noun that has one."""
     tok = tokens[anchor]
@@ -2686,6 +2701,7 @@ def _first_subject(anchor: int, tokens, su: SentenceUnits) -> Token | None:
                 (
                     t for t in tokens[first:last]
                     if t.head == tok.i and t.dep in ("nsubj", "nsubjpass")
+                    and not _label(t, tokens)
                 ),
                 None,
             )  # fmt: skip
@@ -2720,7 +2736,8 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             ]
             # A misparsed dateline ("LONDON, March 3 (Reuters) - Oxford said") can hang a
             # second subject on the verb: not the subject.
-            if len(subjects) > 1 and subjects[0].text.isupper():
+            # (nor a field label: "Background: Sør-Varanger has a twinning agreement")
+            if len(subjects) > 1 and (subjects[0].text.isupper() or _label(subjects[0], tokens)):
                 subjects = subjects[1:]
             subject = subjects[0] if subjects else None
             if (
@@ -2764,6 +2781,11 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
                 asked = _asked_place(tokens[tok.head], tokens, unit_of)
                 if asked is not None:
                     return asked
+        if tok.dep == "conj" and tok.pos == "NOUN" and tokens[tok.head].pos in ("VERB", "AUX"):
+            # "has a twinning agreement with X, signed in 1994, and a friendship agreement
+            # with Y": the second object, misparsed as a conjunct of the verb, is the verb's
+            tok = tokens[tok.head]
+            continue
         if tok.dep not in _SUBJECT_PATH or tok.head == tok.i:
             return None
         tok = tokens[tok.head]

@@ -288,6 +288,14 @@ def recognise(
             if all(t.lower in _GENERIC_NAME_WORDS for t in tokens[i:j]):
                 i = j  # "the Metropolitan Municipality of Ankara": a body's title, no name
                 continue
+            if j - i > 1 and all(t.lower in _GENERIC_NAME_WORDS | _TIE_WORDS for t in tokens[i:j]):
+                i = j  # "Sister City: Toyama, Japan (est. 1989)": a field's label
+                continue
+            if _capitals_heading(i, j, sent, tokens, parsed.text) and not gaz.cities_for_key(
+                norm(parsed.text[tokens[i].start : tokens[j - 1].end])
+            ):
+                i = j  # "HIGHLIGHTS OF THE YEAR": a report's heading
+                continue
             for k in range(i + 1, j - 1):
                 if tokens[k].lower in _ADMIN_AFFIXES and tokens[k + 1].text[:1].islower():
                     j = k + 1  # "Dongdaemun District on Monday signed": the name ends
@@ -1371,6 +1379,18 @@ _GENERIC_NAME_WORDS = frozenset(
     "district borough parish council board government administration corporation assembly "
     "authority local".split()
 )
+_TIE_WORDS = frozenset("sister twin partner friendship sister-city twin-town".split())
+
+
+def _capitals_heading(i: int, j: int, sent, tokens, text: str) -> bool:
+    """A line in capitals of two words or more, on a line of its own."""
+    start = text.rfind("\n", 0, tokens[i].start) + 1
+    end = text.find("\n", tokens[j - 1].end)
+    line = text[start : end if end >= 0 else len(text)]
+    words = re.findall(r"[^\W\d_]+", line)
+    return len(words) >= 2 and all(w.isupper() for w in words) and tokens[i].text.isupper()
+
+
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
 COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
 
@@ -1806,6 +1826,14 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
         ["partnership", "with"],
     ):
         return True  # "Lismore's friendship with Yangzhou"
+    held = [t.lower for t in tokens[j : min(j + 7, sent.tok_end)]]
+    if (
+        held[:1] in (["has"], ["had"], ["maintains"], ["signed"])
+        and held[1:2] in (["a"], ["an"])
+        and any(w in _HELD_TIES for w in held[2:4])
+        and "with" in held[3:6]
+    ):
+        return True  # "Sør-Varanger has a twinning agreement with Severomorsk"
     if after[:2] in (["has", "been"], ["had", "been"], ["have", "been"]):
         after = after[1:] + [""]  # "since 2007 Tenby has been twinned with"
     if (
@@ -1816,6 +1844,9 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     ):
         return True  # "Kinsale and Mumbles have been twinned since 1979": the second side
     return after[:1] in (["is"], ["was"], ["been"]) and "twinned" in after[1:3] and "with" in after
+
+
+_HELD_TIES = frozenset("twinning sister twin friendship sister-city twin-town".split())
 
 
 def _acting_on_own_tie(i: int, j: int, sent, tokens) -> bool:
