@@ -1136,7 +1136,13 @@ def _list_relations(
                             b = nxt.mentions[head.ref]
                             items.append((b, sent.start, sent.end, "pair.list_block"))
                     continue
-                first = next((u for u in nxt.units.units if u.kind == "P"), None)
+                first = next(
+                    (
+                        u for u in nxt.units.units
+                        if u.kind == "P" and not _label_place(u, tokens)
+                    ),
+                    None,
+                )  # fmt: skip
                 if first is None:
                     continue
                 both = _dashed_pair(nxt, list(nxt.units.units), tokens, sent.start, sent.end)
@@ -1203,6 +1209,15 @@ def _list_relations(
 
 
 _LABEL_WORDS = frozenset("sister twin partner friendship city town cities towns".split())
+
+
+def _label_place(u, tokens) -> bool:
+    """ "Twin City: Regensburg, Germany": a field label the gazetteer knows as a place."""
+    return (
+        u.tok_end < len(tokens)
+        and tokens[u.tok_end].text == ":"
+        and all(t.lower in _LABEL_WORDS for t in tokens[u.tok_start : u.tok_end])
+    )
 
 
 # (the word after "sister cities" that opens its list: "in", "including", "include")

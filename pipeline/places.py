@@ -24,6 +24,7 @@ from pipeline.placescan import (
     ROMANCE_PARTICLES,
     WELL_KNOWN_POPULATION,
     DocPlaces,
+    council_letterhead,
     cues,
     fuller_name,
     named_division,
@@ -913,7 +914,8 @@ _CALENDAR_WORDS = frozenset(
 
 # lowercase words inside a place's name: "Bagni di Lucca", "Southend on Sea", "Frankfurt am
 # Main"
-_RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur".split())
+# ("Poggio a Caiano": the Italian "a" between two capitalised words)
+_RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur a".split())
 
 
 def _name_run(i: int, sent, tokens) -> int | None:
@@ -1001,6 +1003,18 @@ def _field_label(j: int, sent, tokens) -> bool:
     return any(c.isdigit() for c in value.text) or value.lower[:3] in _MONTH_STEMS
 
 
+def _tie_label_before(colon: int, sent, tokens) -> bool:
+    """A line opening on a tie's label and its colon: "Sister City:", "Twin town 2:"."""
+    words = []
+    for k in range(colon - 1, sent.tok_start - 1, -1):
+        if "\n" in tokens[k].text:
+            break
+        words.append(tokens[k])
+    return bool(words) and all(
+        t.lower in _GENERIC_NAME_WORDS | _TIE_WORDS or t.text.isdigit() for t in words
+    )
+
+
 _LINE_SUFFIXES = frozenset("district county city town prefecture province ward".split())
 
 
@@ -1010,6 +1024,8 @@ def _line_opener(i: int, sent, tokens) -> bool:
     for k in range(i - 1, sent.tok_start - 1, -1):
         if "\n" in tokens[k].text:
             return True
+        if tokens[k].text == ":" and k == i - 1 and _tie_label_before(k, sent, tokens):
+            return True  # "Sister City: Poggio a Caiano, Italy (est. 2007)"
         # (a row's number is no word: "4 | Versailles | France")
         if tokens[k].text[:1].isalnum() and not (
             tokens[k].text.isdigit() and len(tokens[k].text) <= 3
@@ -3016,7 +3032,11 @@ def focal_place(
             # "Kerrville, TX - Official Website", "City of Kerrville · City Hall": the
             # site's own city, however often its news names a visiting partner
             weight += 2
-        if text is not None and _own_body_masthead(m, text):
+        if text is not None and (
+            _own_body_masthead(m, text) or council_letterhead(text, m.start, m.end)
+        ):
+            # ("GALWAY CITY COUNCIL" over its report on the Qingdao tie: the council's
+            # city, however often the report names the partner)
             weight += 6
         if text is not None and _OWNS_TIES.match(text, m.end):
             # "a review of the New Plymouth District's sister city relationships": the

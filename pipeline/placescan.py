@@ -761,7 +761,47 @@ def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
     before = text[max(0, span.start - 40) : span.start]
     if _BEFORE_OF.search(before) or _BEFORE_RELATION.search(before):
         return True
-    return bool(_AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end))
+    if _AFTER_ROLE.match(text, span.end) or _AFTER_RELATION.match(text, span.end):
+        return True
+    return council_letterhead(text, span.start, span.end)
+
+
+# A council's letterhead line: "CITY OF CHARLOTTESVILLE", "GALWAY CITY COUNCIL",
+# "Toowoomba Regional Council" (title-cased before matching)
+_LETTERHEAD = re.compile(
+    r"(?:(?:City|Town|Borough|Municipality|Shire|County) Of )?(?P<name>.+?)"
+    r"(?: (?:City|Town|Regional|District|Borough|Municipal|Metropolitan|Shire|County))?"
+    r"(?: Council| Municipality| City Hall| Kommune)?\s*$"
+)
+
+
+def council_letterhead(text: str, start: int, end: int) -> bool:
+    """The name heads the document as its council's (one of its first three lines, which
+    is the name and a council's words)."""
+    lo = text.rfind("\n", 0, start) + 1
+    if text[:lo].strip().count("\n") > 2:
+        return False
+    hi = text.find("\n", end)
+    line = text[lo : len(text) if hi < 0 else hi].strip()
+    if len(line) > 60:
+        return False
+    titled = line.title()
+    m = _LETTERHEAD.fullmatch(titled)
+    name, said = (m.group("name").casefold(), text[start:end].casefold()) if m else ("", "")
+    return (
+        m is not None
+        # ("GALWAY CITY" as the scan reads it: the name and its kind)
+        and (said == name or said.removeprefix(name + " ") in _LETTERHEAD_KINDS)
+        # (a council's word, not "Exeter City", the football club)
+        and _COUNCIL_WORD.search(titled) is not None
+    )
+
+
+_LETTERHEAD_KINDS = frozenset("city town district borough county".split())
+_COUNCIL_WORD = re.compile(
+    r"^(?:City|Town|Borough|Municipality|Shire|County) Of |Council|"
+    r"Municipality|City Hall|Kommune"
+)
 
 
 def _own_name_only_when_qualified(key, cities, hint, countries) -> bool:
