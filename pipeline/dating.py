@@ -122,6 +122,8 @@ _RELATIVE_WORDS = ("week", "month", "year", "day", "yesterday", "today", "monday
 
 _YEARS_AGO_HEADING = re.compile(rf"(?i)\W*(?:from\s+the\s+archives\W*)?({COUNT}\s+years?\s+ago)\W*")
 _AGO = re.compile(rf"(?i)\b{COUNT}\s+years?\s+ago\b")
+_ITEM_MARK = re.compile(r"\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[).]\s")
+_RESOLVED = re.compile(r"\s*(?:(?:it\s+was\s+)?RESOLVED|Resolved)\b")
 _MOTIONS = frozenset(
     "motion proposal bid plan request petition amendment resolution call demand".split()
 )
@@ -848,6 +850,9 @@ class Dater:
             or (ev.type == "retained" and ".future" in ev.rule_id and "+realize" in ev.rule_id)
             # minutes record the wording of a motion moved at the meeting
             or (ev.type.endswith("proposed") and motion_text(self.parsed, ev.sentence))
+            # ... and what the meeting resolved: "RESOLVED that: ... (2) the Twinning
+            # Agreement ... be suspended until further notice"
+            or self._resolved(ev)
             # a report's recommendation: "3. Formally conclude the friendship
             # relationships with Kalamata and Wenzhou"
             or (ev.type.endswith("proposed") and self._imperative(ev))
@@ -875,6 +880,19 @@ class Dater:
             return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _resolved(self, ev: EventMention) -> bool:
+        """The event is a decision recorded under "RESOLVED that" in minutes."""
+        para = self.parsed.sentences[ev.sentence].paragraph
+        text = self.parsed.text
+        # (up through the resolution's numbered items: "(1) ...", "(2) ...")
+        for k in range(para, max(-1, para - 8), -1):
+            start, _ = self.parsed.paragraphs[k]
+            if _RESOLVED.match(text, start):
+                return True
+            if not _ITEM_MARK.match(text, start):
+                return False
+        return False
 
     def _passive_state(self, ev: EventMention) -> bool:
         """ "was paired with", "were twinned with": a passive of a pairing verb tells

@@ -519,6 +519,20 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
         )
     ):
         return "propose"  # "a draft decision to terminate the partnership": not yet taken
+    # "The original draft ... provided for the termination of the agreement": what a
+    # draft or motion provides for is proposed (the parser may hang the verb on the draft)
+    if (
+        tok.lemma in _PROVIDING
+        and tokens is not None
+        and (
+            any(
+                t.head == tok.i and t.dep == "nsubj" and t.lemma in _DRAFTS
+                for t in tokens[max(0, tok.i - 15) : tok.i]
+            )
+            or (tok.dep == "acl" and tokens[tok.head].lemma in _DRAFTS)
+        )
+    ):
+        return "propose"
     if tokens is not None:
         # "was voted down", "turned down a petition", "deferred indefinitely" (see the
         # phrasal entries of modality.jsonl)
@@ -565,6 +579,10 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
             continue
         return cls
     return None
+
+
+_PROVIDING = frozenset("provide envisage foresee contemplate".split())
+_DRAFTS = frozenset("draft motion resolution proposal bill amendment recommendation".split())
 
 
 def _negated(tok: Token, children: dict[int, list[int]], tokens) -> bool:
@@ -3772,8 +3790,28 @@ def _in_quoted_proposal(tok: Token, tokens, parsed: Parsed) -> bool:
         if t.text in _QUOTES:
             opening = t.i if opening is None else None  # toggles: open, close
     if opening is None:
-        return False
+        return _quoted_motion_paragraph(tok, parsed)
     return any(t.lemma in _PROPOSAL_NOUNS for t in tokens[sent.tok_start : opening])
+
+
+_MOTION_INTRO = re.compile(r"(?i)\b(?:motion|amendment|resolution|proposal)\b[^\n]*:\s*$")
+
+
+def _quoted_motion_paragraph(tok: Token, parsed: Parsed) -> bool:
+    """ "The following motion ... was moved by Councillor Harvey:" / "\"... Council
+    resolves that the Twinning Agreement ... be terminated ...\"": a paragraph in quotes
+    under a motion's introduction is the motion's wording."""
+    para = parsed.sentences[tok.sent].paragraph
+    if para == 0:
+        return False
+    start, _ = parsed.paragraphs[para]
+    text = parsed.text
+    if text[start : start + 1] not in _QUOTES or any(
+        c in _QUOTES for c in text[start + 1 : tok.start]
+    ):
+        return False
+    lo, hi = parsed.paragraphs[para - 1]
+    return _MOTION_INTRO.search(text, lo, hi) is not None
 
 
 _TALKS = frozenset("talk talks negotiation negotiations discussion discussions".split())
@@ -3980,6 +4018,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
     tokens = parsed.tokens
     out: list[EventMention] = []
     all_events = sorted(events, key=lambda e: e.trigger_start)
+    paused_instead = set()  # ties whose motion to end was amended into a pause
     for s, sent in enumerate(parsed.sentences):
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
@@ -4004,7 +4043,13 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue  # "I hope councillors vote the motion down when it comes up"
             deps = ("nsubjpass",) if passive_only else ("nsubj", "nsubjpass", "dobj")
             args = [tokens[c] for c in children.get(i, ()) if tokens[c].dep in deps]
-            if not args and tok.dep == "conj" and trig.cls in ("fail", "block"):
+            if (
+                not args
+                and tok.dep == "conj"
+                # (a motion "put and CARRIED" in minutes' capitals; not "seconded by Cllr
+                # Brosnan and passed without a vote", a motion to explore a tie)
+                and (trig.cls in ("fail", "block") or tok.text.isupper())
+            ):
                 # "The amendment was put and LOST", "A request ... was received in 2005
                 # and declined in 2006": the subject of the first verb
                 args = [
@@ -4101,6 +4146,18 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
             if not earlier:
                 continue
             prev = earlier[-1]
+            if (
+                trig is _CARRY_WORD
+                and prev.type == "termination_proposed"
+                and any(a.lemma == "amendment" for a in args)
+                and _amended_to_pause(parsed.text, prev.trigger_end, tok.start)
+            ):
+                # "... amendment: to delete the words 'be terminated with immediate
+                # effect' and insert 'be suspended until further notice'" / "The
+                # amendment was put to the vote and CARRIED": the motion now pauses the
+                # tie, and its carrying ends nothing (what it resolved says the pause)
+                paused_instead.add(_key(prev.relation))
+                continue
             if any(a.lemma == "amendment" for a in args) and not any(
                 t.lemma == "amend" or t.lemma == "amendment"
                 for t in tokens[parsed.sentences[prev.sentence].tok_start : prev.trigger]
@@ -4137,6 +4194,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             if proposal_object and prev.type in ("terminated", "suspended"):
                 continue  # "shelved the proposal" after a suspension is another story's
+            if trig is _CARRY_WORD and (
+                any(tokens[c].lower == "amended" for a in args for c in children.get(a.i, ()))
+                or _key(prev.relation) in paused_instead
+            ):
+                continue  # "The amended resolution was adopted": not what was first put
             if trig is _CARRY_WORD:
                 # What the motion proposed now happens: its trigger's own class.
                 etype = _CARRIES.get((prev.type, prev.rule_id.split(".")[1]))
@@ -4271,6 +4333,15 @@ _CARRIES = {
 
 # What "the decision was reversed" or "the motion failed" can point back to.
 _REVERSIBLE = frozenset(("terminated", "suspended", "termination_proposed", "proposed"))
+
+
+def _amended_to_pause(text: str, start: int, end: int) -> bool:
+    """A paragraph between a motion to end a tie and a vote moves an amendment that
+    would pause the tie instead (read in the text: the parser may have skipped it)."""
+    return _PAUSING_AMENDMENT.search(text, start, end) is not None
+
+
+_PAUSING_AMENDMENT = re.compile(r"(?i)\bamendment\b[^\n]*\b(?:suspend|freez|froze|paus)")
 
 
 def _anaphor(tok: Token, tokens, children) -> bool:
