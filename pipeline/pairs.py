@@ -502,6 +502,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # only, of the city the story is about
                     before = []
                 whole_list = nearest.data.get("whole_list", False)  # ("kept those with X and Y")
+                if anchor is not None and _owned_ties(anchor, tokens):
+                    # "manages the city's ties with Celle, Germany; Amiens, France; ...":
+                    # ties its owner holds, every one listed
+                    whole_list = True
                 if b_unit != listed[0] and (
                     (before and not whole_list) or not (strong or doc_strong)
                 ):
@@ -2701,6 +2705,19 @@ def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:
     return None
 
 
+def _owned_ties(anchor: int, tokens) -> bool:
+    """The tie noun is plural and owned: "its ties", "the city's partnerships"."""
+    noun = tokens[anchor]
+    if noun.tag != "NNS" or any(
+        t.lower == "respectively" for t in tokens[anchor : anchor + 30] if t.sent == noun.sent
+    ):
+        return False  # ("ended their agreements with Yangzhou and Novorossiysk respectively")
+    return any(
+        t.head == anchor and t.dep == "poss" and (t.lower in ("its", "their") or t.lower == "city")
+        for t in tokens[max(0, anchor - 4) : anchor]
+    )
+
+
 def _label(t: Token, tokens) -> bool:
     """A field's label the parser took for a subject ("Background: ...")."""
     return t.i + 1 < len(tokens) and tokens[t.i + 1].text == ":"
@@ -2871,6 +2888,15 @@ def _place_in_phrase(head, tokens, unit_of: dict[int, int]) -> int | None:
             return _place_in_phrase(tokens[tokens[prep.head].head], tokens, unit_of)
         if ante.dep == "pobj" and prep.lower in _LOCATORS:  # "the town near Sapporo, which"
             return _place_in_phrase(tokens[prep.head], tokens, unit_of)
+        located = tokens[prep.i - 1] if ante.dep == "pobj" and prep.lower == "in" else None
+        if (
+            located is not None
+            and located.dep == "pobj"
+            and tokens[located.head].lower in _LOCATORS
+        ):
+            # "Saint-Jean-de-Braye, near Orléans in France, which paused ...": past the
+            # locator's own country, the place it locates
+            return _place_in_phrase(tokens[tokens[located.head].head], tokens, unit_of)
         described = tokens[prep.head]
         if (
             ante.dep == "pobj"

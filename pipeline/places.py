@@ -1594,6 +1594,12 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
         return False
     if j + 2 >= sent.tok_end or tokens[j].text != ",":
         return False
+    if (
+        _particled(i, j, tokens)
+        and tokens[j + 1].lower in ("near", "outside")
+        and tokens[j + 2].text[:1].isupper()
+    ):
+        return True  # "Saint-Jean-de-Braye, near Orléans in France, which ..."
     # "Gien, the riverside town on the Loire" too
     if tokens[j + 1].lower not in ("a", "an", "the"):
         return False
