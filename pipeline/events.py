@@ -52,7 +52,6 @@ _ANAPHORS = frozenset(
 _PROPOSALS = frozenset(
     "request proposal motion plan bid idea application demand call petition".split()
 )
-_RESOLUTIONS = frozenset(("resolution", "recommendation"))
 _TEMPORAL_MARKS = frozenset("after before since until following once prior".split())
 
 EVENT_OF_CLASS = {
@@ -4186,9 +4185,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 # before the vote": the move to end it failed)
                 and not (
                     prev.type == "termination_proposed"
-                    and any(
-                        a.lemma in _PROPOSALS | _RESOLUTIONS for a in args if a.dep == "nsubjpass"
-                    )
+                    and any(a.lemma in _PROPOSALS | _DRAFTS for a in args if a.dep == "nsubjpass")
                 )
             ):
                 continue

@@ -34,7 +34,7 @@ from pipeline.patterns import (
     read_jsonl,
     rel_nouns,
 )
-from pipeline.places import COMPASS, Places, cues
+from pipeline.places import COMPASS, Places, cues, tie_label
 from pipeline.placescan import header_intro, name_heading, place_run, table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
@@ -1143,7 +1143,7 @@ def _list_relations(
                 first = next(
                     (
                         u for u in nxt.units.units
-                        if u.kind == "P" and not _label_place(u, tokens)
+                        if u.kind == "P" and not tie_label(tokens, u.tok_start, u.tok_end)
                     ),
                     None,
                 )  # fmt: skip
@@ -1166,10 +1166,8 @@ def _list_relations(
                     and tokens[before[1].tok_start].text in _DASHES
                 )
                 # ("Sister City: Toyama, Japan (est. 1989)": a field labelled as a tie)
-                labelled = (
-                    len(before) >= 2
-                    and tokens[before[-1].tok_start].text == ":"
-                    and all(tokens[u.tok_start].lower in _LABEL_WORDS for u in before[:-1])
+                labelled = len(before) >= 2 and tie_label(
+                    tokens, before[0].tok_start, before[-1].tok_start
                 )
                 if (
                     not opens_cell
@@ -1210,18 +1208,6 @@ def _list_relations(
                 )
             )  # fmt: skip
     return out
-
-
-_LABEL_WORDS = frozenset("sister twin partner friendship city town cities towns".split())
-
-
-def _label_place(u, tokens) -> bool:
-    """ "Twin City: Regensburg, Germany": a field label the gazetteer knows as a place."""
-    return (
-        u.tok_end < len(tokens)
-        and tokens[u.tok_end].text == ":"
-        and all(t.lower in _LABEL_WORDS for t in tokens[u.tok_start : u.tok_end])
-    )
 
 
 # (the word after "sister cities" that opens its list: "in", "including", "include")

@@ -1005,13 +1005,22 @@ def _field_label(j: int, sent, tokens) -> bool:
 
 def _tie_label_before(colon: int, sent, tokens) -> bool:
     """A line opening on a tie's label and its colon: "Sister City:", "Twin town 2:"."""
-    words = []
-    for k in range(colon - 1, sent.tok_start - 1, -1):
-        if "\n" in tokens[k].text:
-            break
-        words.append(tokens[k])
-    return bool(words) and all(
-        t.lower in _GENERIC_NAME_WORDS | _TIE_WORDS or t.text.isdigit() for t in words
+    start = colon
+    while start > sent.tok_start and "\n" not in tokens[start - 1].text:
+        start -= 1
+    return tie_label(tokens, start, colon)
+
+
+def tie_label(tokens, start: int, colon: int) -> bool:
+    """tokens[start:colon] label a field as a tie, and a colon follows: "Sister City:",
+    "Twin City:" (a place of that name exists), "Partner town 2:"."""
+    return (
+        start < colon < len(tokens)
+        and tokens[colon].text == ":"
+        and all(
+            t.lower in _GENERIC_NAME_WORDS or t.lower in _TIE_WORDS or t.text.isdigit()
+            for t in tokens[start:colon]
+        )
     )
 
 
@@ -1395,7 +1404,7 @@ _GENERIC_NAME_WORDS = frozenset(
     "district borough parish council board government administration corporation assembly "
     "authority local".split()
 )
-_TIE_WORDS = frozenset("sister twin partner friendship sister-city twin-town".split())
+_TIE_WORDS = frozenset("sister twin partner friendship sister-city twin-town cities towns".split())
 
 
 def _capitals_heading(i: int, j: int, sent, tokens, text: str) -> bool:
@@ -1852,7 +1861,7 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     if (
         held[:1] in (["has"], ["had"], ["maintains"], ["signed"])
         and held[1:2] in (["a"], ["an"])
-        and any(w in _HELD_TIES for w in held[2:4])
+        and any(w in _REL_WORDS or w in _TIE_WORDS for w in held[2:4])
         and "with" in held[3:6]
     ):
         return True  # "Sør-Varanger has a twinning agreement with Severomorsk"
@@ -1866,9 +1875,6 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     ):
         return True  # "Kinsale and Mumbles have been twinned since 1979": the second side
     return after[:1] in (["is"], ["was"], ["been"]) and "twinned" in after[1:3] and "with" in after
-
-
-_HELD_TIES = frozenset("twinning sister twin friendship sister-city twin-town".split())
 
 
 def _acting_on_own_tie(i: int, j: int, sent, tokens) -> bool:

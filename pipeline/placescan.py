@@ -778,6 +778,8 @@ _LETTERHEAD = re.compile(
 def council_letterhead(text: str, start: int, end: int) -> bool:
     """The name heads the document as its council's (one of its first three lines, which
     is the name and a council's words)."""
+    if start > _LETTERHEAD_REACH:
+        return False  # (asked of every name: the cheap test first)
     lo = text.rfind("\n", 0, start) + 1
     if text[:lo].strip().count("\n") > 2:
         return False
@@ -797,6 +799,7 @@ def council_letterhead(text: str, start: int, end: int) -> bool:
     )
 
 
+_LETTERHEAD_REACH = 400  # three short lines and the blank ones between them
 _LETTERHEAD_KINDS = frozenset("city town district borough county".split())
 _COUNCIL_WORD = re.compile(
     r"^(?:City|Town|Borough|Municipality|Shire|County) Of |Council|"
