@@ -1409,11 +1409,13 @@ _TIE_WORDS = frozenset("sister twin partner friendship sister-city twin-town cit
 
 def _capitals_heading(i: int, j: int, sent, tokens, text: str) -> bool:
     """A line in capitals of two words or more, on a line of its own."""
+    if not tokens[i].text.isupper():
+        return False  # (asked of every name run: the cheap test first)
     start = text.rfind("\n", 0, tokens[i].start) + 1
     end = text.find("\n", tokens[j - 1].end)
     line = text[start : end if end >= 0 else len(text)]
     words = re.findall(r"[^\W\d_]+", line)
-    return len(words) >= 2 and all(w.isupper() for w in words) and tokens[i].text.isupper()
+    return len(words) >= 2 and all(w.isupper() for w in words)
 
 
 _COUNCIL_BODIES = frozenset("council councillors councilors hall".split())
