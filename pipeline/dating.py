@@ -513,6 +513,17 @@ class Dater:
             c = self.clause_of(tok.head)
         return chain
 
+    def _inside(self, d_clause: int, chain: list[int]) -> bool:
+        """The date's clause is the event's own "after ..." clause or below it: "three
+        months after the council voted in October to terminate ..." (in October)."""
+        for k, c in enumerate(chain):
+            if self.tokens[c].dep == "advcl" and any(
+                self.tokens[m].dep == "mark" and self.tokens[m].lower in _OTHER_TIME
+                for m in self.children.get(c, ())
+            ):
+                return d_clause in chain[: k + 1]
+        return False
+
     def respective(self, events: list[EventMention]) -> dict[int, EventDate]:
         """ "signed their agreements with Liepāja and Palanga in 1992 and 1996
         respectively": in a sentence that pairs its lists in order, the k-th tie of a
@@ -634,7 +645,7 @@ class Dater:
                 # partner in 2002": a year set off on the subject is the subject's)
                 rank = 1 if self._on_subject(sd.tok, ev.trigger) else 0
             elif (
-                (d_clause in chain and not ev.subordinate)
+                (d_clause in chain and (not ev.subordinate or self._inside(d_clause, chain)))
                 or self._beside(d_clause, trig_clause)
                 or self._object_infinitive(d_clause, ev.trigger)
                 or self._when_clause(d_clause, trig_clause)

@@ -1914,7 +1914,10 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
     text = parsed.text[sent.start : sent.end]
     named = [r for r in before if r.b is not None and _names(text, r.b.place.name)]
     if named:
-        return named[-1]
+        # (both sides named win: "The sister-city pact was signed in Prague by the Czech
+        # capital's mayor and Taipei's representative", after Shanghai cut its Prague tie)
+        both = [r for r in named if _names(text, r.a.place.name)]
+        return (both or named)[-1]
     ps, _ = parsed.paragraphs[sent.paragraph]
     owners = {r.a.place.name for r in before}
     opened = {
@@ -3236,6 +3239,15 @@ def _classify(
             and mods[-1:] == ["propose"]
             and _modality_of(cur, tokens) == "propose"
             and any(t.lemma in _PROPOSALS for t in tokens[max(cur.head, cur.i - 5) : cur.i])
+        )
+        # "a motion from a councillor who wanted to sever the relationship": the mover's
+        # wish is what the motion asks, like "a motion to sever"
+        infinitive = infinitive or (
+            dep == "relcl"
+            and mods[-1:] == ["propose"]
+            and tokens[cur.head].dep == "pobj"
+            and tokens[tokens[cur.head].head].lower in ("from", "by")
+            and tokens[tokens[tokens[cur.head].head].head].lemma in _PROPOSALS
         )
         if not infinitive and (dep in ("advcl", "relcl", "conj", "parataxis") or dep == "ROOT"):
             if dep == "advcl" and _temporal_mark(cur, children, tokens):

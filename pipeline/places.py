@@ -2974,7 +2974,9 @@ _COUNCIL_MASTHEAD = re.compile(
     r"\A\s*([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) "
     r"(?:(?:Town|City|Borough|Parish|Community|District|Shire) Council"
     # "TASMAN DISTRICT COUNCIL" over its minutes
-    r"|(?:TOWN|CITY|BOROUGH|PARISH|COMMUNITY|DISTRICT|SHIRE) COUNCIL)\b[^\n]{0,60}(?:\n|\Z)"
+    r"|(?:TOWN|CITY|BOROUGH|PARISH|COMMUNITY|DISTRICT|SHIRE) COUNCIL"
+    # "Sør-Varanger kommune" over its council's English summary
+    r"|[Kk]ommune|[Kk]ommun)\b[^\n]{0,60}(?:\n|\Z)"
 )
 
 
@@ -3001,16 +3003,20 @@ def _is_dateline(m: PlaceMention, text: str) -> bool:
     return after is not None and (m.text.isupper() or "(" in after.group())
 
 
-def _unknown_masthead(pool: Sequence[PlaceMention], text: str | None) -> PlaceMention | None:
-    """A council masthead's town no mention names (one the gazetteer knows, "Greater
-    Shepparton City Council", is counted as any other mention)."""
+def _masthead(
+    pool: Sequence[PlaceMention], text: str | None
+) -> tuple[PlaceMention | None, PlaceMention | None]:
+    """A council masthead's town: the mention that names it (`named`), or, when none
+    does, the masthead itself (`unknown`)."""
     head = _council_masthead(text) if text is not None else None
     if head is None:
-        return None
+        return None, None
     key = norm(head.text)
-    if any(re.search(rf"(?<!\w){re.escape(norm(m.text))}(?!\w)", key) for m in pool):
-        return None
-    return head
+    for m in pool:
+        # ("Ystads kommun": the Swedish genitive of Ystad)
+        if re.search(rf"(?<!\w){re.escape(norm(m.text))}s?(?!\w)", key):
+            return m, None
+    return None, head
 
 
 def focal_place(
@@ -3064,7 +3070,12 @@ def focal_place(
         first.setdefault(m.place.key, m)
         if opener is None and weight >= 1:
             opener = m
-    masthead = _unknown_masthead(pool, text)
+    named_head, masthead = _masthead(pool, text)
+    if named_head is not None and named_head.start > 0:
+        # ("Sør-Varanger kommune" over minutes that name its Russian partners as often:
+        # the masthead the scan did not read as a mention weighs as a letterhead does)
+        counts[named_head.place.key] = counts.get(named_head.place.key, 0) + 6
+        first.setdefault(named_head.place.key, named_head)
     if masthead is not None:
         # A town too small for the gazetteer is still the one whose council's site this
         # is: its news says "our twin" and "the town" of it, whatever partner it names.
@@ -3545,6 +3556,11 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         )
                         if (own_kind or named_kind) and not earlier_only:
                             antecedent = (own_kind or named_kind)[-1].place
+                            home = _home_province(
+                                antecedent, focal, partners, named, gaz, parsed.text
+                            )
+                            if home is not None:
+                                antecedent = home
                         elif kind in _NAMED_KIND_ONLY:
                             continue
                         elif kind in _FOCAL_KIND:
@@ -3610,6 +3626,34 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
             taken.update(range(start, end))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _home_province(
+    said: Place, focal: Place | None, partners: set, named, gaz: Gazetteer, text: str
+) -> Place | None:
+    """ "Regina and Jinan, the capital of Shandong province, ... The province's own
+    twinning with Jilin ... Saskatchewan would keep its trade office": a province named
+    for where a partner lies is not the one that acts; the province of the story's own
+    city is, when the story names it."""
+    if focal is None or focal.admin1 is None or said.kind != "province":
+        return None
+    if (said.country, said.admin1) == (focal.country, focal.admin1):
+        return None
+    if not any(
+        m.place.key in partners and (m.place.country, m.place.admin1) == (said.country, said.admin1)
+        for m in named
+    ):
+        return None
+    own = next(
+        (
+            d for ds in gaz.admin1.values() for d in ds
+            if (d.country, d.code) == (focal.country, focal.admin1) and not d.second_level
+        ),
+        None,
+    )  # fmt: skip
+    if own is None or not re.search(rf"(?<!\w){re.escape(own.name)}(?!\w)", text):
+        return None
+    return Place(own.name, own.country, None, own.code, "province")
 
 
 def _owner_of_subject(subject: PlaceMention, mentions, tokens) -> PlaceMention | None:
