@@ -43,6 +43,8 @@ DATE_RE = re.compile(
       | {_DAY}-{_MONTH}-{_YEAR}                # 15-Sep-2023
       | {_MONTH}\s+-\s+{_DAY}\s+-\s+{_YEAR}      # Jan - 20 - 2025 (Graphic Online)
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
+      | {_MONTH}\s+of\s+{_YEAR}                # March of 2022
+      | {_MONTH}\s+(?:of\s+)?['’]\d\d(?![\w'’])   # March of '22, March '22 (speech)
       | {_YEAR}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])  # 2021-05-05, 2024.04.23
       | (?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12][0-9]|3[01])\2{_YEAR}  # 07/01/2020
       | (?:1[3-9]|2[0-9]|3[01])([/-])(?:0?[1-9]|1[0-2])\3{_YEAR}      # 18/01/2024: day first
@@ -99,6 +101,7 @@ def count(word: str) -> int:
 
 _DAY_OF = re.compile(r"(?i)^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\b")
 _MONTH_OF_YEAR = re.compile(rf"(?i)({_MONTH})\s+(?:of\s+)?(last|previous|this|next)\s+year")
+_MONTH_OF_NUMBER = re.compile(rf"(?i)({_MONTH})\s+(?:of\s+)?({_YEAR}|['’]\d\d)")
 _MONTH_NUMBERS = {
     m: k for k, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
 }
@@ -218,6 +221,20 @@ def parse_expression(
             base.year
             + {"last": -1, "previous": -1, "this": 0, "next": 1}[month_of.group(2).lower()]
         )
+        return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
+    month_year = _MONTH_OF_NUMBER.fullmatch(text)
+    if month_year:
+        # "March of 2022", "March of '22": the month of that year (a two-digit year the
+        # latest not after the report)
+        year_text = month_year.group(2)
+        if year_text[0] in "'’":
+            if base is None:
+                return None
+            year = base.year // 100 * 100 + int(year_text[1:])
+            year -= 100 if year > base.year else 0
+        else:
+            year = int(year_text)
+        month = _MONTH_NUMBERS[month_year.group(1)[:3].lower()]
         return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
     back = _YEARS_BACK.fullmatch(text)
     if back:

@@ -2424,6 +2424,9 @@ _YEAR_CELL = re.compile(
 )
 
 
+_SINCE_SHORT_YEAR = re.compile(r"\bsince\s+['’]\d\d(?![\w'’])")
+
+
 def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventMention]:
     """A year on a partner list's line: "Posoltega, Nicaragua (since 1988)" or
     "Turku (Finland, 1989)" is when the twinning began; "Pskov (1996–2022)" also says
@@ -2531,6 +2534,16 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 span = text[start:stop]
                 m = re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
         if m is None:
+            short = _SINCE_SHORT_YEAR.search(span)
+            if short is not None:
+                # "Ikeda since '65": a year of two digits, which only the report's date
+                # completes (dated like any other "since")
+                s1 = start + short.start()
+                out.append(
+                    EventMention(rm, "established", _token_at(parsed, s1), s1,
+                                 start + short.end(), rm.sentence, "trigger.establish.since",
+                                 conf, False)
+                )  # fmt: skip
             continue
         s1, e1 = start + m.start(1), start + m.end(1)
         since = text[max(start, s1 - 6) : s1].strip().lower() == "since"
@@ -3150,6 +3163,8 @@ def _classify(
         for c in children.get(tok.i, ())
     ):
         mods.append("propose")  # "signed a memorandum of understanding with Orenburg"
+    if _text_proposes(tok, tokens, children):
+        mods.append("propose")  # "My resolution is very simple. It ends the relationship"
     cur = tok
     subordinate = False
     outcome = None  # the verb that defeated or withdrew a proposal ("was withdrawn")
@@ -3929,6 +3944,29 @@ def _temporal_mark(tok: Token, children, tokens) -> bool:
         tokens[c].dep == "mark" and tokens[c].lower in _TEMPORAL_MARKS
         for c in children.get(tok.i, ())
     )
+
+
+_MOTION_WORDS = _PROPOSALS | frozenset("resolution bill amendment ordinance draft".split())
+_PASSED = frozenset("adopt pass approve carry enact sign".split())
+
+
+def _text_proposes(tok: Token, tokens, children) -> bool:
+    """A proposal's text as the subject of a present-tense trigger: "My resolution ends
+    the sister-city relationship" (or "It ends ...", right after the resolution is the
+    subject of the sentence before): what it would do, not what happened."""
+    if tok.tag != "VBZ":
+        return False
+    subj = next((tokens[c] for c in children.get(tok.i, ()) if tokens[c].dep == "nsubj"), None)
+    if subj is None:
+        return False
+    if any(t.sent == tok.sent and t.lemma in _PASSED for t in tokens[max(0, tok.i - 20) : tok.i]):
+        return False  # "The resolution, adopted with 29 votes, ends it formally"
+    if subj.lemma in _MOTION_WORDS:
+        return True
+    if subj.lower != "it" or tok.sent == 0:
+        return False
+    prev = [t for t in tokens[max(0, subj.i - 40) : subj.i] if t.sent == tok.sent - 1]
+    return any(t.dep == "nsubj" and t.lemma in _MOTION_WORDS for t in prev)
 
 
 def _in_temporal_clause(tok: Token, tokens, children) -> bool:

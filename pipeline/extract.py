@@ -24,7 +24,13 @@ from pipeline.dating import EventDate
 from pipeline.gazetteer import norm
 from pipeline.ids import content_hash
 from pipeline.models import Actor, CleanDocument, DateValue, Event, Extraction, Parsed, Relation
-from pipeline.patterns import ANSWER, ENTRY_LINE, QUESTION, SECTION_OPENING, keyword_res
+from pipeline.patterns import (
+    ENTRY_LINE,
+    SECTION_OPENING,
+    answer_turn,
+    keyword_res,
+    question_turn,
+)
 
 _BLOCK = re.compile(r"[^\n]+")
 
@@ -124,8 +130,8 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
         elif (
             selected
             and selected[-1] == k - 1
-            and ANSWER.match(chunk)
-            and QUESTION.match(text[paras[k - 1][0] : paras[k - 1][1]])
+            and question_turn(question := text[paras[k - 1][0] : paras[k - 1][1]])
+            and answer_turn(chunk, question)
         ):
             # "Q: Kutaisi once had a Russian sister city." / "A: Podolsk, near Moscow.":
             # the answer names the partner the question asks about

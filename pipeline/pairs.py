@@ -20,17 +20,17 @@ from functools import lru_cache
 from pipeline.dates import timeline_year
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import (
-    ANSWER,
     ENTRY_LINE,
     ITEM_MARK,
-    QUESTION,
     SECTION_OPENING,
     Unit,
     UnitString,
+    answer_turn,
     encode,
     keyword_res,
     lexicon,
     load_patterns,
+    question_turn,
     read_jsonl,
     rel_nouns,
 )
@@ -1115,6 +1115,19 @@ def _list_relations(
                 ):
                     break
                 items.extend(_inline_items(later, list(later.units.units), tokens))
+        elif (
+            colon is None
+            and words & _COUNTED
+            and words & strong_words
+            and k + 1 < len(all_units)
+            and not in_list[k + 1]
+            and parsed.sentences[all_units[k + 1].sentence].paragraph == here.paragraph
+            and _fragment_list(all_units[k + 1], parsed, tokens)
+        ):
+            # "We've got two sister cities already. Ikeda since '65, Taiyuan since '95.":
+            # the partners named in a clause of no verb after the count
+            nxt = all_units[k + 1]
+            items = _inline_items(nxt, list(nxt.units.units), tokens)
         elif any(in_list[k + 1 : k + 3]):
             # One partner per following line, as far as the list goes.
             for nxt, listed in zip(all_units[k + 1 :], in_list[k + 1 :], strict=False):
@@ -1394,15 +1407,15 @@ def _answer_relations(
         firsts.setdefault(sent.paragraph, k)
     for para, k in firsts.items():
         p_start, p_end = parsed.paragraphs[para]
-        if para - 1 not in firsts or not ANSWER.match(parsed.text[p_start:p_end]):
+        if para - 1 not in firsts:
             continue
         q_start, q_end = parsed.paragraphs[para - 1]
         question = parsed.text[q_start:q_end]
         # (the same test that has the question parsed: "Q: Which towns is Morpeth
         # linked with?" in a twinning association's FAQ)
-        if not QUESTION.match(question) or not (
-            keywords.search(question) or (doc_strong and relevance.search(question))
-        ):
+        if not (
+            question_turn(question) and answer_turn(parsed.text[p_start:p_end], question)
+        ) or not (keywords.search(question) or (doc_strong and relevance.search(question))):
             continue
         q_places = {m.place.key for s in range(firsts[para - 1], k) for m in all_units[s].mentions}
         if q_places - {places.focal.key}:
@@ -1458,6 +1471,19 @@ _THE_NEXT_ONE = re.compile(
     r"(?i)the\s+(?:second|third|fourth|fifth|other|last|latest|newest|most\s+recent)"
     r"(?:\s+one)?(?:\s+is\b|\s*,)"
 )
+
+
+def _fragment_list(su: SentenceUnits, parsed: Parsed, tokens) -> bool:
+    """A sentence of no verb that opens on a place and names two or more: "Ikeda since
+    '65, Taiyuan since '95." """
+    sent = parsed.sentences[su.sentence]
+    units = [u for u in su.units.units if tokens[u.tok_start].text.strip()]
+    return (
+        bool(units)
+        and units[0].kind == "P"
+        and sum(u.kind == "P" for u in units) >= 2
+        and not any(t.pos in ("VERB", "AUX") for t in tokens[sent.tok_start : sent.tok_end])
+    )
 
 
 def _inline_items(su: SentenceUnits, rest: list[Unit], tokens):

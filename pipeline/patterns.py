@@ -297,6 +297,28 @@ def lexicon() -> dict:
 # An interview's turns: "Q: Which partner matters most?" / "A: I would say Poitiers."
 QUESTION = re.compile(r"^(?:Q|Question)\s*[:.]\s")
 ANSWER = re.compile(r"^(?:A|Answer)\s*[:.]\s")
+# ... or a transcript's: "WHITFORD: Does Thunder Bay have other sister cities?" /
+# "LACROIX: We do. Gifu in Japan, ..." (a speaker's name in capitals, a role after it)
+_SPEAKER = re.compile(
+    r"^(?:\[[\d:.]+\]\s*)?([A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+){0,3})"
+    r"(?:,[ \t]*[A-Z][A-Z ,'’.-]{0,40})?:\s"
+)
+
+
+def question_turn(para: str) -> bool:
+    """An interview's question: "Q: ..." or a speaker's turn that asks."""
+    return bool(QUESTION.match(para)) or (
+        _SPEAKER.match(para) is not None and para.rstrip().endswith("?")
+    )
+
+
+def answer_turn(para: str, question: str) -> bool:
+    """The turn that answers `question` (which `question_turn` accepts)."""
+    if ANSWER.match(para):
+        return True
+    asked, said = _SPEAKER.match(question), _SPEAKER.match(para)
+    return asked is not None and said is not None and asked.group(1) != said.group(1)
+
 
 # The mark of a list item opening its line: "(ii)", "a)", "1.", "4)".
 ITEM_MARK = re.compile(r"\s*(?:\(?[ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}[.)])\s+")

@@ -717,6 +717,7 @@ def recognise(
         in_focus = mentions
     focal = focal_place(doc, in_focus, parsed.text)
     mentions = _own_city(mentions, doc, tokens, parsed, focal, gaz)
+    mentions = _region_largest_city(mentions, tokens, parsed.text, focal)
     countries.sort(key=lambda c: c.tok_start)
     focal_first = next(
         (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
@@ -730,6 +731,37 @@ def recognise(
         tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal,
         focal_first, doc.section_heads,
     )  # fmt: skip
+
+
+_LARGEST_CITY = re.compile(
+    r"['’]s?\s+(?:(?:second|third)[- ])?(?:largest|biggest|most\s+populous|capital|main|"
+    r"principal|oldest)\s+(?:city|town|port)\b"
+)
+
+
+def _region_largest_city(mentions, tokens, text: str, focal: Place | None):
+    """ "Vermont's largest city weighs ending a frozen Russian sister-city tie": a city
+    named by its state, the story's own city when it lies there; never the state."""
+    out = []
+    for m in mentions:
+        said = _LARGEST_CITY.match(text, m.end) if m.place.kind == "province" else None
+        if said is None:
+            out.append(m)
+            continue
+        if focal is None or (focal.country, focal.admin1) != (m.place.country, m.place.admin1):
+            continue  # a city the story does not name
+        end = next(
+            (t.i + 1 for t in tokens[m.tok_end : m.tok_end + 8] if t.end == said.end()), None
+        )
+        if end is None:
+            continue
+        out.append(
+            PlaceMention(
+                m.start, said.end(), text[m.start : said.end()], focal, m.tok_start, end, end,
+                "coref.region_largest_city",
+            )
+        )  # fmt: skip
+    return out
 
 
 _TIE_BETWEEN = re.compile(
@@ -2240,6 +2272,28 @@ def _cue(
         cand.ner == "PERSON"
         and not cand.container
         and cand.tok_end - cand.tok_start >= 2
+        and len(cand.cities) == 1
+        and cand.key not in doc.person_like
+        and not _title_before(cand.tok_start, tokens)
+        and (
+            tokens[cand.tok_end - 1].dep == "conj"
+            or (
+                tokens[cand.tok_end - 1].dep == "nsubj"
+                and tokens[tokens[cand.tok_end - 1].head].lemma in _TIE_ACTS
+            )
+        )
+        and _tie_sentence(cand, tokens)
+    ):
+        # "Arad in Israel, Bethlehem in the West Bank and Puerto Cabezas on Nicaragua's
+        # Caribbean coast", "Umm Al Quwain signed a letter of intent with Kollam": a
+        # town's whole name of several words, of one town only, listed or acting in a
+        # sentence about ties, is that town, whatever the tagger calls it (not "heard
+        # that Victoria Falls had drawn more visitors")
+        return "place.in_tie_sentence"
+    if (
+        cand.ner == "PERSON"
+        and not cand.container
+        and cand.tok_end - cand.tok_start >= 2
         and cand.key in alias_choices()
         and not cand.key.startswith(("st ", "st. ", "saint "))  # (a saint, a king)
     ):
@@ -2450,6 +2504,12 @@ def _under_verb(t: Token, verb: int, tokens) -> bool:
             return False
         t = tokens[t.head]
     return False
+
+
+_TIE_ACTS = frozenset(
+    "sign ink seal twin pair partner link establish form forge agree end cut sever suspend "
+    "freeze terminate propose seek approve join renew".split()
+)
 
 
 def _tie_sentence(cand: _Candidate, tokens: tuple[Token, ...]) -> bool:
@@ -2922,6 +2982,26 @@ _OWNS_TIES = re.compile(
     r"(?:relationships|ties|links|partnerships|agreements)|sister cities|twin towns|"
     r"partner (?:cities|towns)|twinnings)\b"
 )
+_HEADLINE_OWNS = re.compile(
+    r"[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:its|their)[ \t]+(?:[\w-]+[ \t]+){0,2}?"
+    r"(?:sister|twin|partner|friendship)\b"
+)
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _headline_owner(m: PlaceMention, text: str) -> bool:
+    """The name opens one of the document's first lines (its headline, under a section
+    label) and the line goes on to speak of its own tie: "Thunder Bay won't drop its
+    Minnesota sister city"."""
+    if m.start > 300 or (m.start > 0 and text[m.start - 1] != "\n"):
+        return False
+    return _HEADLINE_OWNS.match(text, m.end, _line_end(text, m.end)) is not None
+
+
 _WITH_BEFORE = re.compile(
     # "with Jinan", "with Russia's Kaliningrad", "with the Chinese city of Jiaozuo"
     r"\bwith\s+(?:[A-Z][\w.]*(?:'s|’s)\s+|the\s+(?:[A-Z]\w+\s+)?(?:city|town|port)\s+of\s+)?$"
@@ -3062,6 +3142,10 @@ def focal_place(
             # "a review of the New Plymouth District's sister city relationships": the
             # place that holds them all
             weight += 2
+        if text is not None and _headline_owner(m, text):
+            # "Thunder Bay won't drop its Minnesota sister city over tariffs": the
+            # headline's city owns the tie, however often the interview names the partner
+            weight += 3
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
@@ -3572,7 +3656,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         prev = [
                             m for m in mentions
                             if m.tok_start >= 0 and tokens[m.tok_start].sent == here - 1
-                            and tokens[m.tok_end - 1].dep in ("nsubj", "nsubjpass")
+                            and _subject_name(m, tokens)
                             and m.start >= p_start
                         ]  # fmt: skip
                         if prev:
@@ -3654,6 +3738,20 @@ def _home_province(
     if own is None or not re.search(rf"(?<!\w){re.escape(own.name)}(?!\w)", text):
         return None
     return Place(own.name, own.country, None, own.code, "province")
+
+
+def _subject_name(m: PlaceMention, tokens) -> bool:
+    """The name is its sentence's subject, or names it: "The state of Vermont once had
+    its own version of this"."""
+    if tokens[m.tok_end - 1].dep in ("nsubj", "nsubjpass"):
+        return True
+    k = m.tok_start
+    return (
+        k >= 2
+        and tokens[k - 1].lower == "of"
+        and tokens[k - 2].lower in _DIVISION_WORDS
+        and tokens[k - 2].dep in ("nsubj", "nsubjpass")
+    )
 
 
 def _owner_of_subject(subject: PlaceMention, mentions, tokens) -> PlaceMention | None:

@@ -31,7 +31,7 @@ WELL_KNOWN_POPULATION = 100_000
 
 _AFTER_QUALIFIER = re.compile(r"(?:,\s*|\s*\()((?:[A-Z][\w.’'-]*\.?)(?:\s+[A-Z][\w.’'-]*\.?){0,3})")
 _AFTER_IN = re.compile(
-    r",?\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|"
+    r",?\s+in\s+(?:the\s+)?((?:north|south|east|west|central|northern|southern|eastern|"
     r"western)(?:ern)?\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})",
     re.I,
 )
@@ -583,6 +583,9 @@ def _masthead_line(line: str) -> bool:
     )
 
 
+# a transcript's speaker label, first name(s) before the surname and a colon after
+_SPEAKER_BEFORE = re.compile(r"(?:^|\n)(?:\[[\d:.]+\][ \t]*)?(?:[A-Z][\w'’.-]*[ \t]+){1,2}$")
+_SPEAKER_AFTER = re.compile(r"(?:,[ \t]*[A-Z][\w'’. -]{0,40})?:")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _PREV_WORD = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 # a surname's particle: "alderman Sandra van Breda", "Van Breda said"
@@ -689,6 +692,12 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
         if surname_particle_before(text, span.start):
             out.add(span.key)
             continue
+        if _SPEAKER_BEFORE.search(text, max(0, span.start - 40), span.start) and (
+            _SPEAKER_AFTER.match(text, span.end)
+        ):
+            # "LUCY CARVER:", "[00:01:35] Lucy Carver, reporter:": a transcript's speaker
+            out.add(span.key)
+            continue
         if title_case_line(span.start):
             continue
         neighbours = []
@@ -734,8 +743,13 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
         if found is not None:
             return found
     m = _AFTER_IN.match(text, span.end)
+    if m and m.group(1) and m.group(1)[0].isupper():
+        # "Bethlehem in the West Bank": the compass word is part of the name
+        found = named_division([*m.group(1).split(), *m.group(2).split()], gaz, cities)
+        if found is not None:
+            return found
     if m:
-        words = m.group(1).split()
+        words = m.group(2).split()
         # "Kasama, in Japan's Ibaraki Prefecture": the country owns the rest
         owner = re.sub(r"['’]s$", "", words[0])
         if owner != words[0]:
