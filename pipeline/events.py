@@ -2107,12 +2107,15 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             if not objs or not (objs[0].ent_type == "DATE" or _YEARLIKE(objs[0].text)):
                 continue
             head = tokens[tok.head]
+            in_place = True
             if head.lower == "place" and tokens[head.head].lower == "in":
                 head = tokens[tokens[head.head].head]  # "the twinning, in place since 1989"
             elif head.lower == "in" and any(
                 tokens[c].lower == "place" for c in children.get(head.i, ())
             ):
                 head = tokens[head.head]  # ... however the parser hangs "since" on "in"
+            else:
+                in_place = False
             context = [
                 t for t in tokens[sent.tok_start : sent.tok_end]
                 if t.lower in _SINCE_CONTEXT
@@ -2165,10 +2168,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 or head.lower in lexicon()["strong_heads"]
                 or tie_since
                 or _since_after_description(i, sent, tokens)
+                or (in_place and _tie_noun_subject(head, tokens, children))
             ):
                 continue
             misattached = tie_since and head.lower not in lexicon()["strong_heads"]
-            if not misattached and _since_a_state(head, tokens, children):
+            if not misattached and not in_place and _since_a_state(head, tokens, children):
                 continue
             if _denied_since(head, children, tokens):
                 continue  # "there has been no activity under the agreement since 2008"
@@ -2266,6 +2270,15 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 )
             )  # fmt: skip
     return out
+
+
+def _tie_noun_subject(verb: Token, tokens, children) -> bool:
+    """ "the twinning, in place since 1997, had become untenable": the clause the "in place
+    since" hangs on is about a tie."""
+    return any(
+        tokens[c].dep in ("nsubj", "nsubjpass") and tokens[c].lower in rel_nouns()
+        for c in children.get(verb.i, ())
+    )
 
 
 def _comma_after_place(m, tokens) -> int:
@@ -3255,6 +3268,20 @@ def _classify(
             and _modality_of(cur, tokens) == "propose"
             and any(t.lemma in _PROPOSALS for t in tokens[max(cur.head, cur.i - 5) : cur.i])
         )
+        # "a suggestion from a resident that the city twin with Stanley": a subjunctive
+        # the parser hung on the nearest noun says what the suggestion asks
+        infinitive = infinitive or (
+            dep == "relcl"
+            and cur.tag in ("VB", "VBP")
+            and any(
+                tokens[c].lower == "that" and tokens[c].dep in ("dobj", "mark")
+                for c in children.get(cur.i, ())
+            )
+            and any(
+                tokens[c].dep == "nsubj" and tokens[c].tag == "NN" for c in children.get(cur.i, ())
+            )
+            and any(t.lemma in _SUGGESTIONS for t in tokens[max(0, cur.i - 10) : cur.i])
+        )
         # "a motion from a councillor who wanted to sever the relationship": the mover's
         # wish is what the motion asks, like "a motion to sever"
         infinitive = infinitive or (
@@ -3946,6 +3973,7 @@ def _temporal_mark(tok: Token, children, tokens) -> bool:
     )
 
 
+_SUGGESTIONS = frozenset("suggestion proposal request demand recommendation motion idea".split())
 _MOTION_WORDS = _PROPOSALS | frozenset("resolution bill amendment ordinance draft".split())
 _PASSED = frozenset("adopt pass approve carry enact sign".split())
 

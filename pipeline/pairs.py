@@ -105,9 +105,26 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
         if tok.text.isspace() or _is_footnote(tokens, i):
             i = _skip_footnote(tokens, i)
             continue
+        gloss = _gloss_end(tokens, i, sent.tok_end)
+        if gloss is not None:
+            i = gloss  # "its friendship agreement (vänortsavtal) with ...": a word glossed
+            continue
         units.append(Unit(i, i + 1, "W", None))
         i += 1
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
+
+
+def _gloss_end(tokens: Sequence[Token], i: int, end: int) -> int | None:
+    """The token after a bracketed gloss of the noun before it, in lower case: "friendship
+    agreement (vänortsavtal)", "twinning (jumelage)"; None for anything else."""
+    if tokens[i].text != "(" or i == 0 or tokens[i - 1].pos not in ("NOUN", "PROPN"):
+        return None
+    for k in range(i + 1, min(end, i + 5)):
+        if tokens[k].text == ")":
+            return k + 1 if k > i + 1 else None
+        if not (tokens[k].text.isalpha() and tokens[k].text.islower()):
+            return None
+    return None
 
 
 _RELATIVES = frozenset("which whose who that where".split())

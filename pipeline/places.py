@@ -390,7 +390,11 @@ def recognise(
             )
             # "twinned with Redu"; "Chipping Norton ... ditched its link" (the model's
             # person is "Norton" alone, not the whole name)
-            person = person and not ((tied or acting) and (j - i == 1 or i not in person_spans))
+            # (nor a commune's joined name: "the town's twinning with Épinay-sur-Odon")
+            person = person and not (
+                (tied or acting)
+                and (j - i == 1 or i not in person_spans or _particled(i, j, tokens))
+            )
             person = person and not described and not affix  # "Jongno District" (PERSON)
             # ("Wujiang District - Bunbury (Australia), 2011" opening a list line)
             person = person and not (first_in_line and tokens[j - 1].lower in _LINE_SUFFIXES)
@@ -1197,8 +1201,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
                 # "Salem, the state capital of Oregon": the state says which Salem
                 after_in = True
                 j += len(capital.group(0).split())
-            elif j < n and tokens[j].lower == "in" and cand.tok_end - cand.tok_start == 1:
-                # "Douroula, in Burkina Faso": a country after the comma, too
+            elif (
+                j < n
+                and tokens[j].lower == "in"
+                and (cand.tok_end - cand.tok_start == 1 or cand.cities)
+            ):
+                # "Douroula, in Burkina Faso", "Coral Gables, in Florida": a country or
+                # state after the comma, too
                 after_in = True
                 j += 1
                 while j < n and tokens[j].lower in cues()["region_words"] | {"the"}:
