@@ -480,6 +480,11 @@ def _read_header(
     if date is None:
         date_at, date = _closing_date(blocks, _adopted_date, _ADOPTED_BLOCKS)
     if date is None:
+        # An encyclopedia page's stamp of its version ("This page was last edited on 2
+        # February 2025, at 06:41 (UTC)."): the text as of that day, for a page that
+        # states no date of its own
+        date_at, date = _closing_date(blocks, _edited_date, _TRAILER_BLOCKS)
+    if date is None:
         # A wire story with the day in its dateline and the year only in the closing
         # copyright line ("BRATISLAVA, Feb 16 (Reuters) -" ... "© 2024 Thomson Reuters")
         lead = header[-1] + 1 if header else 0
@@ -605,6 +610,15 @@ def _closing_date(blocks: list[str], read, within: int) -> tuple[int | None, Dat
         if value is not None:
             return i, value
     return None, None
+
+
+_EDITED = re.compile(r"(?i)^this page was last edited on\s+")
+
+
+def _edited_date(block: str) -> DateValue | None:
+    found = _EDITED.match(block) if len(block) <= 120 else None
+    m = DATE_RE.match(block, found.end()) if found else None
+    return parse_expression(m.group(0), None, m.start(), m.end()) if m else None
 
 
 def _adopted_date(block: str) -> DateValue | None:

@@ -158,6 +158,7 @@ class _SentDate:
 _DATES_TO = re.compile(r"\b(?:dat(?:es|ed|ing)|goes|went|going)(?:\s+back)?\s+to\s*$")
 _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
+_LIFTED = frozenset("lift end scrap reverse remove rescind".split())
 _LOOKING_AHEAD = frozenset(
     "will 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
 )
@@ -843,6 +844,14 @@ class Dater:
         and anything in an "after ..." clause look further back and stay undated."""
         if self.published is None or self.published.precision == "year" or ev.subordinate:
             return None
+        trig = self.tokens[ev.trigger]
+        if (
+            ev.type == "suspended"
+            and trig.pos == "NOUN"
+            and trig.dep in ("dobj", "nsubjpass")
+            and self.tokens[trig.head].lemma in _LIFTED
+        ):
+            return None  # "Yeosu lifts 4-year freeze on sister-city ties": a pause long begun
         if not (
             self._simple_past(ev.trigger)
             or self._lede_perfect(ev)

@@ -456,6 +456,7 @@ def recognise(
                     and key not in gaz.admin1
                     and key not in gaz.demonyms
                     and key not in gaz.stop  # ("with European and American cities")
+                    and not _FEATURE_NAME.search(key)  # ("across the Korea Strait")
                 ):
                     divisions = gaz.admin1.get(key, []) if suffix else []
                     cand = _Candidate(
@@ -721,7 +722,7 @@ def recognise(
         in_focus = mentions
     focal = focal_place(doc, in_focus, parsed.text)
     mentions = _own_city(mentions, doc, tokens, parsed, focal, gaz)
-    mentions = _region_largest_city(mentions, tokens, parsed.text, focal)
+    mentions = _region_largest_city(mentions, tokens, parsed.text, focal, gaz)
     countries.sort(key=lambda c: c.tok_start)
     focal_first = next(
         (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
@@ -740,19 +741,31 @@ def recognise(
 _LARGEST_CITY = re.compile(
     r"['’]s?\s+(?:(?:second|third)[- ])?(?:largest|biggest|most\s+populous|capital|main|"
     r"principal|oldest)\s+(?:city|town|port)\b"
+    # "Florida city ends sister-city tie with Russian city" (a headline's own city; not
+    # "Kansas City", a name)
+    r"|[ \t]+(?:city|town)\b(?![ \t]+of\b)"
 )
 
 
-def _region_largest_city(mentions, tokens, text: str, focal: Place | None):
-    """ "Vermont's largest city weighs ending a frozen Russian sister-city tie": a city
-    named by its state, the story's own city when it lies there; never the state."""
+def _region_largest_city(mentions, tokens, text: str, focal: Place | None, gaz: Gazetteer):
+    """ "Vermont's largest city weighs ending a frozen Russian sister-city tie", "Florida
+    city ends sister-city tie": a city named by its state, the story's own city when it
+    lies there; never the state."""
     out = []
+    home = (focal.country, focal.admin1) if focal is not None else None
     for m in mentions:
-        said = _LARGEST_CITY.match(text, m.end) if m.place.kind == "province" else None
+        # (a state that is also a town's name: "Florida", a city in Cuba)
+        state = m.place.kind == "province" or any(
+            (d.country, d.code) == home for d in gaz.admin1.get(norm(m.text), ())
+        )
+        said = _LARGEST_CITY.match(text, m.end) if state else None
         if said is None:
             out.append(m)
             continue
-        if focal is None or (focal.country, focal.admin1) != (m.place.country, m.place.admin1):
+        if focal is None or not (
+            (m.place.country, m.place.admin1) == home
+            or any((d.country, d.code) == home for d in gaz.admin1.get(norm(m.text), ()))
+        ):
             continue  # a city the story does not name
         end = next(
             (t.i + 1 for t in tokens[m.tok_end : m.tok_end + 8] if t.end == said.end()), None
@@ -768,6 +781,10 @@ def _region_largest_city(mentions, tokens, text: str, focal: Place | None):
     return out
 
 
+# A sea's, strait's or range's name the gazetteer lacks is no town's
+_FEATURE_NAME = re.compile(
+    r" (?:strait|straits|sea|ocean|channel|gulf|river|mountains|peninsula|desert)$"
+)
 _TIE_BETWEEN = re.compile(
     r"(?i)\b(?:agreement|relationship|partnership|twinning|charter|memorandum|friendship)"
     r"\s+(?:between|with)\b"
