@@ -514,6 +514,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     subject = _first_subject_unit(anchor, tokens, su)
                     if subject is not None and subject in before:
                         before = [subject]
+                    elif subject is None and _body_subject(anchor, tokens, su):
+                        # "Timaru District Council has ended its relationship with
+                        # Weihai, but councillors refused to cut ties with Orange": the
+                        # council's city, not the partner just named
+                        own = [
+                            u for u in before if not _partner_position(su.units.units[u], tokens)
+                        ]  # fmt: skip
+                        before = own[:1] or before
                 if partners_only:
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about
@@ -2720,6 +2728,18 @@ def _institution_subject(anchor: int, tokens, su: SentenceUnits) -> bool:
         and subject.pos == "NOUN"
         and subject.lemma.lower() in _INSTITUTIONS
     )
+
+
+_BODY_SUBJECTS = frozenset(
+    "council councils councillors councilors council-members members assembly aldermen "
+    "commissioners supervisors legislators deputies".split()
+)
+
+
+def _body_subject(anchor: int, tokens, su: SentenceUnits) -> bool:
+    """The first subject above the tie noun is a council's members ("councillors")."""
+    subject = _first_subject(anchor, tokens, su)
+    return subject is not None and subject.lower in _BODY_SUBJECTS
 
 
 def _first_subject_unit(anchor: int, tokens, su: SentenceUnits) -> int | None:

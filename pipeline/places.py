@@ -107,8 +107,11 @@ def recognise(
     by_end = {t.end: t.i for t in tokens}
     ent_at: dict[int, tuple] = {}
     for ent in parsed.entities:
-        for i in range(ent.tok_start, ent.tok_end):
-            ent_at[i] = (ent.label, ent.tok_start, ent.tok_end, ent.text)
+        end = ent.tok_end
+        while end - ent.tok_start > 1 and tokens[end - 1].text in ("'s", "’s"):
+            end -= 1  # ("Kutná Hora's", a PERSON to the tagger with its "'s")
+        for i in range(ent.tok_start, end):
+            ent_at[i] = (ent.label, ent.tok_start, end, ent.text)
 
     candidates: dict[tuple[int, int], _Candidate] = {}
     countries: list[CountryMention] = []
@@ -601,6 +604,8 @@ def recognise(
             continue  # "the birthplace of the navigator Vasco da Gama": a person
         if _SAYS_HE.match(parsed.text, tokens[cand.tok_end - 1].end):
             continue  # "Nelson said he wanted ...": a candidate, whatever the town
+        if _PERSONS_HOME.match(parsed.text, tokens[cand.tok_end - 1].end):
+            continue  # "Vasco da Gama's hometown": a person's
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.discourse"
         accepted.append(cand)
