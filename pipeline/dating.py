@@ -109,7 +109,14 @@ _LATER = re.compile(
 # "At the same meeting": dated where the text named that meeting before
 _SAME_OCCASION = re.compile(
     r"(?i)\b(?:at|during|in)\s+the\s+same\s+(meeting|session|sitting|hearing|ceremony)\b"
+    # "... when Modi visited China. ... were declared sister cities during that trip"
+    r"|\b(?:during|on)\s+(?:that|the\s+same)\s+(trip|visit|tour)\b"
 )
+_OCCASION_WORDS = {
+    "trip": r"trip|visit\w*|tour",
+    "visit": r"trip|visit\w*|tour",
+    "tour": r"trip|visit\w*|tour",
+}
 # (the planner keeps the paragraph before one that opens so: its year is needed there)
 DATED_BEFORE = _LATER
 _PROGRESSION = frozenset(
@@ -293,7 +300,8 @@ class Dater:
         m = _SAME_OCCASION.match(self.parsed.text, start)
         if m is None or m.end() != end:
             return None
-        noun = re.compile(rf"(?i)\b{m.group(1)}\b")
+        said = (m.group(1) or m.group(2)).lower()
+        noun = re.compile(rf"(?i)\b(?:{_OCCASION_WORDS.get(said, said)})\b")
         text = self.parsed.text
         for k in range(s - 1, max(-1, s - 6), -1):
             sent = self.parsed.sentences[k]

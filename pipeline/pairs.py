@@ -114,6 +114,37 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
 
 
+_TWINNED = frozenset(("twinned", "twins"))
+
+
+def _couples(su: SentenceUnits, tokens, strong_words) -> list:
+    """ "Chennai and Chongqing, Hyderabad and Qingdao, and Aurangabad and Dunhuang were
+    declared sister cities": two or more couples of places, each "X and Y", listed
+    before the tie word. The couples' units, spans and the tie word's token; [] for any
+    other sentence."""
+    units = su.units.units
+    words = [tokens[u.tok_start].lower if u.kind == "W" else u.kind for u in units]
+    k = next((n for n, w in enumerate(words) if w == "P"), len(words))
+    couples = []
+    while k + 2 < len(units) and words[k] == "P" and words[k + 1] in ("and", "&"):
+        if words[k + 2] != "P":
+            return []
+        span = (tokens[units[k].tok_start].start, tokens[units[k + 2].tok_end - 1].end)
+        couples.append(((k, k + 2), span))
+        k += 3
+        while k < len(units) and words[k] in (",", "and", ";"):
+            k += 1
+    if len(couples) < 2:
+        return []
+    tie = next(
+        (n for n in range(k, min(k + 6, len(units))) if words[n] in strong_words | _TWINNED),
+        None,
+    )
+    if tie is None:
+        return []
+    return [(pair, span, units[tie].tok_start) for pair, span in couples]
+
+
 def _gloss_end(tokens: Sequence[Token], i: int, end: int) -> int | None:
     """The token after a bracketed gloss of the noun before it, in lower case: "friendship
     agreement (vänortsavtal)", "twinning (jumelage)"; None for anything else."""
@@ -788,6 +819,17 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             _kind(r_units, su.units, tokens, "sister"),
                             rule.data.get("confidence", 0.7), strong,
                         )  # fmt: skip
+        couples = _couples(su, tokens, strong_words)
+        if couples:
+            # "Chennai and Chongqing, Hyderabad and Qingdao, and Aurangabad and Dunhuang
+            # were declared sister cities": each couple a pair, no other
+            found = {k: r for k, r in found.items() if r.b is None}
+            for (ua, ub), (start, end), tie in couples:
+                ma, mb = su.mentions[su.units.units[ua].ref], su.mentions[su.units.units[ub].ref]
+                found[_pair_key(ma.place, mb.place)] = RelationMention(
+                    ma, mb, mb.place.country, s, tie, start, end, "pair.couples", "sister",
+                    0.8, True,
+                )  # fmt: skip
         out.extend(found.values())
         seen_again = set()
         for m in again:

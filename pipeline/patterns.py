@@ -53,8 +53,8 @@ _COORD_SEP = (
     # before the separator, when the next item has its own ("Kalmar, partner of Panevėžys
     # since 1991, and Pärnu, which ...": no list)
     r"(?:(?:,\|[^ ]*\|W )?(?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
-    r"(?=(?:[,;]\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?"
-    # (or "..., the Turkmen city of Mary in 2017")
+    r"(?=(?:[,;]\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?(?:of\|[^ ]*\|W )?"
+    # (or "..., the Turkmen city of Mary in 2017"; "of Nara in 1970 and of Xi'an in 1994")
     r"(?:the\|[^ ]*\|W (?:@[CD][A-Z]{2}\|[^ ]*\|[CD] )?"
     r"(?:city|town|capital|port|village)\|[^ ]*\|W (?:of\|[^ ]*\|W )?)?@P\d+\|[^ ]*\|P "
     r"(?:[^ @][^ ]*\|[^ ]*\|W |@C[A-Z]{2}\|[^ ]*\|C ){0,3}?(?:in|since)\|[^ ]*\|W \d{4}\|))?"
