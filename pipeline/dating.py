@@ -165,6 +165,7 @@ class _SentDate:
 _DATES_TO = re.compile(r"\b(?:dat(?:es|ed|ing)|goes|went|going)(?:\s+back)?\s+to\s*$")
 _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
+_INSTRUMENTS = frozenset("ordinance decree law bylaw by-law".split())
 _LIFTED = frozenset("lift end scrap reverse remove rescind".split())
 _LOOKING_AHEAD = frozenset(
     "will 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
@@ -635,6 +636,13 @@ class Dater:
                     candidates.append((-1, abs(sd.tok - ev.trigger), sd))
                 elif int(self.published.value[:4]) - int(sd.value.value[:4]) < 2:
                     candidates.append((2, abs(sd.tok - ev.trigger), sd))
+                continue
+            if named == "instrument":
+                # "rescinding the 2016 ordinance that established the tie": the act's
+                # year dates what the act did, told in its own relative clause
+                trig = self.tokens[ev.trigger]
+                if trig.dep in ("relcl", "acl") and trig.head == self.tokens[sd.tok].head:
+                    candidates.append((-1, abs(sd.tok - ev.trigger), sd))
                 continue
             if named is not None:
                 # "The 1991 agreement that made X and Y sister cities — signed ...": the
@@ -1125,6 +1133,8 @@ class Dater:
         noun = head.lower
         if noun in rel_nouns():
             return "established"
+        if noun in _INSTRUMENTS:
+            return "instrument"  # "the 2016 ordinance that established the tie"
         return "proposed" if noun in _PROPOSAL_NOUNS else None
 
     def _made_on_noun(self, d_clause: int, ev: EventMention) -> bool:

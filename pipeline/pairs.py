@@ -88,9 +88,11 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
             k = end + 1 if end < sent.tok_end and tokens[end].lower in divisions else end
             owned = place_at.get(k + 1)
             if (
-                (k > end or m.place.kind in divisions)
-                and owned is not None
+                owned is not None
                 and tokens[k].lower in ("'s", "’s")
+                # ("Seoul's Jung District", "Tokyo's Chuo Ward": the city says where the
+                # district is)
+                and (k > end or m.place.kind in divisions or _district_name(owned, tokens))
             ):
                 m, end = owned, min(max(owned.span_end_tok, owned.tok_end), sent.tok_end)
             units.append(Unit(i, end, "P", len(mentions)))
@@ -145,11 +147,28 @@ def _couples(su: SentenceUnits, tokens, strong_words) -> list:
     return [(pair, span, units[tie].tok_start) for pair, span in couples]
 
 
+_DISTRICT_HEADS = frozenset("district ward gu ku borough".split())
+
+
+def _district_name(m: PlaceMention, tokens) -> bool:
+    """A name of a city's district: "Jung District", "Chuo Ward", "Gangnam-gu"."""
+    last = tokens[m.tok_end - 1].lower
+    return last in _DISTRICT_HEADS or last.endswith(("-gu", "-ku"))
+
+
 def _gloss_end(tokens: Sequence[Token], i: int, end: int) -> int | None:
     """The token after a bracketed gloss of the noun before it, in lower case: "friendship
-    agreement (vänortsavtal)", "twinning (jumelage)"; None for anything else."""
+    agreement (vänortsavtal)", "twinning (jumelage)" (or a name's acronym before its
+    "'s"); None for anything else."""
     if tokens[i].text != "(" or i == 0 or tokens[i - 1].pos not in ("NOUN", "PROPN"):
         return None
+    if (
+        i + 3 < end
+        and tokens[i + 1].text.isupper()
+        and tokens[i + 2].text == ")"
+        and tokens[i + 3].text in ("'s", "’s")
+    ):
+        return i + 3  # "Papua New Guinea (PNG)'s East New Britain Province": an acronym
     for k in range(i + 1, min(end, i + 5)):
         if tokens[k].text == ")":
             return k + 1 if k > i + 1 else None
