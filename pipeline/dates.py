@@ -43,6 +43,7 @@ DATE_RE = re.compile(
       | {_DAY}-{_MONTH}-{_YEAR}                # 15-Sep-2023
       | {_MONTH}\s+-\s+{_DAY}\s+-\s+{_YEAR}      # Jan - 20 - 2025 (Graphic Online)
       | {_MONTH},?\s+{_YEAR}                   # May 2023 / May, 2023
+      | {_MONTH},\s+{_DAY}/{_YEAR}              # October, 17/2019 (Viet Nam News)
       | {_MONTH}\s+of\s+{_YEAR}                # March of 2022
       | {_MONTH}\s+(?:of\s+)?['’]\d\d(?![\w'’])   # March of '22, March '22 (speech)
       | {_YEAR}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])  # 2021-05-05, 2024.04.23
