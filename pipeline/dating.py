@@ -112,11 +112,7 @@ _SAME_OCCASION = re.compile(
     # "... when Modi visited China. ... were declared sister cities during that trip"
     r"|\b(?:during|on)\s+(?:that|the\s+same)\s+(trip|visit|tour)\b"
 )
-_OCCASION_WORDS = {
-    "trip": r"trip|visit\w*|tour",
-    "visit": r"trip|visit\w*|tour",
-    "tour": r"trip|visit\w*|tour",
-}
+_TRAVEL = r"trip|visit\w*|tour"  # ("during that trip" after "when Modi visited China")
 # (the planner keeps the paragraph before one that opens so: its year is needed there)
 DATED_BEFORE = _LATER
 _PROGRESSION = frozenset(
@@ -301,8 +297,7 @@ class Dater:
         m = _SAME_OCCASION.match(self.parsed.text, start)
         if m is None or m.end() != end:
             return None
-        said = (m.group(1) or m.group(2)).lower()
-        noun = re.compile(rf"(?i)\b(?:{_OCCASION_WORDS.get(said, said)})\b")
+        noun = re.compile(rf"(?i)\b(?:{m.group(1) or _TRAVEL})\b")
         text = self.parsed.text
         for k in range(s - 1, max(-1, s - 6), -1):
             sent = self.parsed.sentences[k]

@@ -175,6 +175,8 @@ def outcome_words() -> re.Pattern[str]:
     for lemma in lemmas:
         words |= _forms(lemma)
     alts = sorted(map(re.escape, words), key=len, reverse=True)
+    # ("The commission voted 4-1 against the proposal": see _modality_of)
+    alts.append(r"vot(?:e|es|ed|ing)\s+(?:\S+\s+){0,2}?against")
     # ("voted it down", "thrown out": a phrasal verb's own words)
     for lemma, entries in _phrasal_modality().items():
         for after, _, cls in entries:
@@ -4076,11 +4078,16 @@ _VOTING_BODIES = frozenset(
 
 def _against_object(vote: Token, tokens, children) -> Token | None:
     """What a body's vote went against: "The commission voted 4-1 against the proposal"
-    -> "proposal" (not one member's vote: "Park, who voted against the freeze")."""
-    if not any(
-        tokens[c].dep == "nsubj" and tokens[c].lemma in _VOTING_BODIES
-        for c in children.get(vote.i, ())
+    -> "proposal" (not one member's vote: "Park, who voted against the freeze"; nor a
+    counted few's: "Two councilors voted against the resolution")."""
+    subj = next((tokens[c] for c in children.get(vote.i, ()) if tokens[c].dep == "nsubj"), None)
+    if subj is None or subj.lemma not in _VOTING_BODIES:
+        return None
+    if any(tokens[c].dep == "nummod" for c in children.get(subj.i, ())) and not any(
+        t.sent == vote.sent and t.lower in ("favor", "favour") for t in tokens[vote.i : vote.i + 12]
     ):
+        # "Two councilors voted against the resolution": a counted few dissenting, unless
+        # the count is set against the other side's ("nine ... against and six in favor")
         return None
     for c in children.get(vote.i, ()):
         if tokens[c].lower == "against":

@@ -760,17 +760,14 @@ def _region_largest_city(mentions, tokens, text: str, focal: Place | None, gaz: 
     home = (focal.country, focal.admin1) if focal is not None else None
     for m in mentions:
         # (a state that is also a town's name: "Florida", a city in Cuba)
-        state = m.place.kind == "province" or any(
-            (d.country, d.code) == home for d in gaz.admin1.get(norm(m.text), ())
+        home_state = any((d.country, d.code) == home for d in gaz.admin1.get(norm(m.text), ()))
+        said = (
+            _LARGEST_CITY.match(text, m.end) if m.place.kind == "province" or home_state else None
         )
-        said = _LARGEST_CITY.match(text, m.end) if state else None
         if said is None:
             out.append(m)
             continue
-        if focal is None or not (
-            (m.place.country, m.place.admin1) == home
-            or any((d.country, d.code) == home for d in gaz.admin1.get(norm(m.text), ()))
-        ):
+        if focal is None or not (home_state or (m.place.country, m.place.admin1) == home):
             continue  # a city the story does not name
         end = next(
             (t.i + 1 for t in tokens[m.tok_end : m.tok_end + 8] if t.end == said.end()), None
