@@ -3016,18 +3016,14 @@ _HEADLINE_OWNS = re.compile(
 )
 
 
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
 def _headline_owner(m: PlaceMention, text: str) -> bool:
     """The name opens one of the document's first lines (its headline, under a section
     label) and the line goes on to speak of its own tie: "Thunder Bay won't drop its
     Minnesota sister city"."""
     if m.start > 300 or (m.start > 0 and text[m.start - 1] != "\n"):
         return False
-    return _HEADLINE_OWNS.match(text, m.end, _line_end(text, m.end)) is not None
+    end = text.find("\n", m.end)
+    return _HEADLINE_OWNS.match(text, m.end, len(text) if end < 0 else end) is not None
 
 
 _WITH_BEFORE = re.compile(
