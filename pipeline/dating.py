@@ -133,7 +133,11 @@ _MOTIONS = frozenset(
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 # Between a partner's name and its own date: "with Wismar in 1990", "Aberdeen since 1967"
 _PRESENT_WORDS = frozenset("today now currently nowadays presently".split())
-_RIGHT_AFTER = re.compile(r",?\s*(?:in|since)\s+", re.IGNORECASE)
+# (or past a description set off: "of Xi'an, the former Chinese capital, in 1994")
+_RIGHT_AFTER = re.compile(
+    r"(?:,\s+(?:a|an|the)\s+[^,;.()]{1,60},)?,?\s*(?:in|since)\s+", re.IGNORECASE
+)
+_IN_YEAR = re.compile(r"\s+in\s+((?:1[89]|20)\d\d)(?=[,;.)]|\s+and\b)")
 # "twinned with Dortmund in 1969, and in 1980 with Lille": the next partner's date first
 _RIGHT_BEFORE = re.compile(r",?\s*(?:with|to)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -489,6 +493,20 @@ class Dater:
                 return sd
         return None
 
+    def _year_right_after(self, b, s: int):
+        """A year right after the partner ("with Tokyo in 1964,")."""
+        if b is None or b.tok_start < 0 or self.tokens[b.tok_start].sent != s:
+            return None
+        m = _IN_YEAR.match(self.parsed.text, self.tokens[max(b.tok_end, b.span_end_tok) - 1].end)
+        if m is None:
+            return None
+        # (read here, not from the sentence's dates: "after Jakarta's first such tie,
+        # with Tokyo in 1964" lies in a clause of another time, yet dates this tie)
+        tok = self._head_token(m.start(1), m.end(1))
+        if tok is None:
+            return None
+        return _SentDate(DateValue(m.group(1), "year", m.start(1), m.end(1)), tok, False, False)
+
     def _governs(self, verb: int, i: int) -> bool:
         """Token i hangs on `verb` with no other verb between (through coordination:
         "signed ... with Aberdeen in 1967 and with Wismar in 1990")."""
@@ -604,7 +622,19 @@ class Dater:
                 and self.tokens[ev.trigger].head == sd.tok
                 and any(self.tokens[c].lower == "when" for c in self.children.get(ev.trigger, ()))
             )
-            if sd.since != (ev.rule_id == "trigger.establish.since") and not (paused or then):
+            # "have been in talks with Ayutthaya since late last year": talks going on
+            # since a date began then
+            trig = self.tokens[ev.trigger]
+            talks = (
+                sd.since
+                and ev.type == "proposed"
+                and trig.pos == "NOUN"
+                and self.tokens[trig.head].lower == "in"
+                and self.tokens[since].head == self.tokens[trig.head].head
+            )
+            if sd.since != (ev.rule_id == "trigger.establish.since") and not (
+                paused or then or talks
+            ):
                 continue
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
@@ -731,6 +761,13 @@ class Dater:
         followed = self._followed_by_date(b, s)
         if followed is not None:
             candidates = [(-2, 0, followed)]
+        elif ev.type == "established":
+            # "two decades after Jakarta's first such tie, with Tokyo in 1964": the year
+            # right after a partner begins that partner's tie, whichever verb the
+            # sentence hangs it on
+            own_year = self._year_right_after(b, s)
+            if own_year is not None and all(c[2].tok != own_year.tok for c in candidates):
+                candidates.append((-1, 0, own_year))
         if (
             len(candidates) > 1
             and b is not None

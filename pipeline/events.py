@@ -442,6 +442,15 @@ _TIE_KINDS = frozenset("friendly friendship sister twinning sister-city".split()
 _RENEWED = frozenset("renewed updated revised extended amended".split())
 
 
+def _renewed_before(tok: Token, tokens) -> bool:
+    """ "The agreement" that refers back to "a renewed sister city agreement" named
+    just before: a renewal, no beginning."""
+    for t in reversed(tokens[max(0, tok.i - 80) : tok.i]):
+        if t.lower == tok.lower:
+            return any(b.lower in _RENEWED for b in tokens[max(0, t.i - 4) : t.i])
+    return False
+
+
 def _instrument(tok: Token, children, tokens) -> bool:
     """A memorandum (of understanding), a letter of intent: a document that prepares a
     tie rather than makes it."""
@@ -862,6 +871,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             else:
                 if not group and not _refers_back(tok, tokens, children, sent):
                     continue
+                if _renewed_before(tok, tokens):
+                    continue  # "signed a renewed agreement ... The agreement was signed at"
                 target, suffix = (group[0] if group else _focus(parsed, ordered, sent)), ".focus"
                 if target is None:
                     continue
@@ -2178,6 +2189,13 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 continue
             if _denied_since(head, children, tokens):
                 continue  # "there has been no activity under the agreement since 2008"
+            if any(
+                tokens[c].lower == "in"
+                and any(tokens[g].lemma in _TALKS for g in children.get(c, ()))
+                for c in children.get(head.i, ())
+            ):
+                continue  # "have been in talks with Ayutthaya since late last year": a proposal's
+
             each = _respective_since(parsed, ordered, sent, objs[0], children)
             if each:
                 for rm, year in each:
@@ -3165,12 +3183,17 @@ def _classify(
             mods.append("propose")
             if ctok.lower in _FUTURE:
                 rule_suffix += ".future"
-    if trig.cls == "establish" and any(
-        tokens[c].dep == "dobj"
+    if (
+        trig.cls == "establish"
         and any(
-            tokens[g].dep == "amod" and tokens[g].lower in _RENEWED for g in children.get(c, ())
+            tokens[c].dep == "dobj"
+            # (on the noun or on one before it: "a renewed sister city agreement")
+            and any(
+                t.dep == "amod" and t.lower in _RENEWED and tok.i < t.i < c
+                for t in tokens[max(tok.i, c - 4) : c]
+            )
+            for c in children.get(tok.i, ())
         )
-        for c in children.get(tok.i, ())
     ):
         return []  # "sign a renewed friendship charter": a renewal is no event
     if trig.cls == "establish" and any(

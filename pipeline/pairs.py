@@ -2108,7 +2108,11 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
             )
             is not None
             # "voted to ask City Council to end ...": no other town's name before it
-            or re.search(r"(?:^|[a-z,;:]\s)(?:City|Town) Council\b", parsed.text) is not None
+            # (or "City councillors have voted ..." opening a paragraph)
+            or re.search(
+                r"(?m)(?:^|[a-z,;:]\s)(?:City|Town) (?:Council\b|[Cc]ouncill?ors\b)", parsed.text
+            )
+            is not None
         )
     )
 

@@ -105,14 +105,16 @@ _COORD_SEP = (
     # war, and with Toruń")
     r"(?:,\|[^ ]*\|W (?:a|an|one\|[^ ]*\|W of\|[^ ]*\|W the)\|[^ ]*\|W "
     r"(?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
-    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W (?:with\|[^ ]*\|W )?@P))?"
+    # (with its year: "of Obama, a port town in Fukui Prefecture, in 1977, and of Xi'an")
+    r"(?:,\|[^ ]*\|W (?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W )?"
+    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W (?:(?:with|of)\|[^ ]*\|W )?@P))?"
     # "the town of Oyama at the foot of Mount Fuji, and ...": where it lies
     r"(?:(?:at|near)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P "
     r"|@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,5}?"
     r"(?=,\|[^ ]*\|W ))?"
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
-    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W )?"
+    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?|&\|[^ ]*\|W "
     # "twinned with Dortmund in 1969, and in 1980 with Lille": the next one's year first
     # (or "..., and, since 2015, Kamaishi")

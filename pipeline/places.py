@@ -21,6 +21,7 @@ from pipeline.gazetteer import City, Gazetteer, alias_choices, capitalised, norm
 from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import (
+    MONTHS_DAYS,
     ROMANCE_PARTICLES,
     WELL_KNOWN_POPULATION,
     DocPlaces,
@@ -725,7 +726,7 @@ def recognise(
         ]  # fmt: skip
     else:
         in_focus = mentions
-    focal = focal_place(doc, in_focus, parsed.text)
+    focal = focal_place(doc, in_focus, parsed.text, _paper_masthead(parsed.text, gaz, doc))
     mentions = _own_city(mentions, doc, tokens, parsed, focal, gaz)
     mentions = _region_largest_city(mentions, tokens, parsed.text, focal, gaz)
     countries.sort(key=lambda c: c.tok_start)
@@ -2087,9 +2088,11 @@ def _cue(
     first = tokens[cand.tok_start]
     if cand.key in c["continents"]:
         return ""  # "Tauranga's ties with Asia": a continent is no partner
+    if cand.key in MONTHS_DAYS and not cand.cities:
+        return ""  # "In late January, Nauru's government ...": a month, whatever follows
     if cand.key in doc.acronyms:
         return ""  # "asked SKR to help it": the association the text abbreviated so
-    if cand.key in doc.rivers:
+    if cand.key in doc.rivers or cand.key in doc.nicknames:
         return ""  # "the Ahr valley ... pictures of the Ahr": a river, not Ahar in Iran
     if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
         return ""  # "Central Asian countries"
@@ -3010,6 +3013,10 @@ _OWNS_TIES = re.compile(
     r"(?:relationships|ties|links|partnerships|agreements)|sister cities|twin towns|"
     r"partner (?:cities|towns)|twinnings)\b"
 )
+_HEADLINE_FOR = re.compile(
+    r"(?i)\b(?:twinning|sister[- ]city|twin[- ]town|partner|partnership|link|ties?|friendship)"
+    r"\b[\w '’-]{0,20}?\bfor[ \t]+$"
+)
 _HEADLINE_OWNS = re.compile(
     r"[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:its|their)[ \t]+(?:[\w-]+[ \t]+){0,2}?"
     r"(?:sister|twin|partner|friendship)\b"
@@ -3024,6 +3031,20 @@ def _headline_owner(m: PlaceMention, text: str) -> bool:
         return False
     end = text.find("\n", m.end)
     return _HEADLINE_OWNS.match(text, m.end, len(text) if end < 0 else end) is not None
+
+
+def _headline_for(m: PlaceMention, text: str) -> bool:
+    """The name ends the headline after a tie "for" it: "Councillors back talks on new
+    twinning for Cork"."""
+    if m.start > 300:
+        return False
+    lo = text.rfind("\n", 0, m.start) + 1
+    end = text.find("\n", m.end)
+    return (
+        text[:lo].count("\n") <= 2
+        and not text[m.end : len(text) if end < 0 else end].strip()
+        and _HEADLINE_FOR.search(text, lo, m.start) is not None
+    )
 
 
 _WITH_BEFORE = re.compile(
@@ -3084,6 +3105,33 @@ _COUNCIL_MASTHEAD = re.compile(
 )
 
 
+# "Bendigo Advertiser", "The Cairns Post" as the page's first line: a local paper
+_PAPER_MASTHEAD = re.compile(
+    r"\A\s*(?:The )?([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2}) (?:Daily |Evening |Weekly )?"
+    r"(?:Advertiser|Post|Times|Herald|Star|News|Courier|Gazette|Chronicle|Examiner|Mail|Echo"
+    r"|Telegraph|Standard|Tribune|Journal|Record|Bulletin|Observer|Express|Mercury|Argus"
+    r"|Leader|Sentinel|Register|Dispatch)[ \t]*\n"
+)
+
+
+def _paper_masthead(text: str, gaz: Gazetteer, doc: DocPlaces) -> PlaceMention | None:
+    """The town of a local paper whose masthead opens the page, when the gazetteer
+    knows it as a town (not "The Irish Times", "Sydney Morning Herald" a city's)."""
+    m = _PAPER_MASTHEAD.match(text)
+    if m is None:
+        return None
+    key = norm(m.group(1))
+    cities = gaz.cities_for_key(key)
+    if not cities or key in gaz.countries or key in gaz.demonyms:
+        return None
+    place = resolve(key, cities, None, set(), None, None, doc.countries)
+    if place.geonameid is None:
+        return None
+    return PlaceMention(
+        m.start(1), m.end(1), m.group(1), place, -1, -1, -1, "place.paper_masthead"
+    )  # fmt: skip
+
+
 def _council_masthead(text: str) -> PlaceMention | None:
     """The town of the council whose site this is, named in its masthead, when the
     gazetteer lacks it (a place of no country or id, spanning its name there)."""
@@ -3124,7 +3172,10 @@ def _masthead(
 
 
 def focal_place(
-    doc: DocPlaces, parsed_mentions: Sequence[PlaceMention] = (), text: str | None = None
+    doc: DocPlaces,
+    parsed_mentions: Sequence[PlaceMention] = (),
+    text: str | None = None,
+    paper: PlaceMention | None = None,
 ) -> Place | None:
     """The place a document is about: the one it names most often (earliest on a tie).
 
@@ -3170,6 +3221,10 @@ def focal_place(
             # "Thunder Bay won't drop its Minnesota sister city over tariffs": the
             # headline's city owns the tie, however often the interview names the partner
             weight += 3
+        if text is not None and _headline_for(m, text):
+            # ("... new twinning for Cork" over a story that then says "the city" of it
+            # and names the proposed partner again and again)
+            weight += 5
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
@@ -3178,6 +3233,11 @@ def focal_place(
         first.setdefault(m.place.key, m)
         if opener is None and weight >= 1:
             opener = m
+    if paper is not None:
+        # "Bendigo Advertiser" over a story that only ever says "the city": a local
+        # paper's town, whatever partner its story names
+        counts[paper.place.key] = counts.get(paper.place.key, 0) + 6
+        first.setdefault(paper.place.key, paper)
     named_head, masthead = _masthead(pool, text)
     if named_head is not None and named_head.start > 0:
         # ("Sør-Varanger kommune" over minutes that name its Russian partners as often:
@@ -3227,6 +3287,31 @@ def focal_place(
 # "Among the city's partners are Kiel and Seattle": a place listed as the city's
 # partner is not the city
 _PAIRING_VERBS = frozenset("twin pair link partner".split())
+
+
+def _it_is_a_tie(verb: Token, tokens) -> bool:
+    """ "It became a sister city of Obama in 1977": "it" is a city when what it is or
+    becomes is a partner city."""
+    if verb.lemma not in ("be", "become", "remain"):
+        return False
+    attr = next(
+        (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "attr"), None
+    )
+    return (
+        attr is not None
+        and attr.lemma in ("city", "town", "partner", "twin")
+        # (not "It will be Cusco's second sister city": "it" is the partner there)
+        and not any(t.head == attr.i and t.dep == "poss" for t in tokens[verb.i + 1 : attr.i])
+        and (
+            attr.lemma in ("partner", "twin")
+            or any(
+                t.head == attr.i and t.lower in ("sister", "twin", "friendship", "partner")
+                for t in tokens[attr.i - 3 : attr.i]
+            )
+        )
+    )
+
+
 _LISTING_VERBS = frozenset("are were include includes included including".split())
 
 
@@ -3450,7 +3535,10 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 tok.text == "It"
                 and i == sent.tok_start
                 and tok.dep in ("nsubj", "nsubjpass")
-                and tokens[tok.head].lemma in _PAIRING_VERBS
+                and (
+                    tokens[tok.head].lemma in _PAIRING_VERBS
+                    or _it_is_a_tie(tokens[tok.head], tokens)
+                )
             ):
                 start, end = i, i + 1  # "Kendal is a market town in Cumbria. It is twinned with"
             else:

@@ -79,6 +79,7 @@ class DocPlaces:
     section_heads: tuple[tuple[int, int], ...] = ()  # lines that are a partner's name only
     acronyms: frozenset[str] = frozenset()  # an organisation's short name: "(SKR)"
     rivers: frozenset[str] = frozenset()  # "the Ahr valley": a river's name, no town
+    nicknames: frozenset[str] = frozenset()  # "Lautoka, known as the Sugar City"
 
     @property
     def focus(self) -> tuple[str, ...]:
@@ -185,6 +186,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
         k for k in _rivers(text, spans)
         if not any(norm(c.name) == k for c in gaz.cities_for_key(k))
     )  # fmt: skip
+    nicknames = _nicknames(text, spans)
     mentions = []
     for span in spans:
         if (
@@ -192,6 +194,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             or span.key in gaz.demonyms
             or span.key in acronyms
             or span.key in rivers
+            or span.key in nicknames
         ):
             continue
         cities = gaz.cities_for_key(span.key)
@@ -250,7 +253,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
     return DocPlaces(
         spans, frozenset(known - rivers), hints, countries, tuple(mentions), person_like, items,
-        heads, acronyms, rivers,
+        heads, acronyms, rivers, nicknames,
     )  # fmt: skip
 
 
@@ -267,6 +270,16 @@ def _rivers(text: str, spans: tuple[NameSpan, ...]) -> frozenset[str]:
         and text[max(0, s.start - 4) : s.start].lower() == "the "
         and _FEATURE_AFTER.match(text, s.end)
     )  # fmt: skip
+
+
+# (with "the": "formerly known as Bombay" names the town itself)
+_KNOWN_AS = re.compile(r"\b(?:known as|nicknamed|dubbed|billed as)\s+the\s+$", re.I)
+
+
+def _nicknames(text: str, spans: tuple[NameSpan, ...]) -> frozenset[str]:
+    """Names the text gives a place as its nickname ("Lautoka, known as the Sugar
+    City"): no town of their own anywhere in it ("Sugar City ties back on")."""
+    return frozenset(s.key for s in spans if _KNOWN_AS.search(text, max(0, s.start - 20), s.start))
 
 
 # "the Swedish Association of Local Authorities and Regions (SKR)": capitalised words,
@@ -608,7 +621,7 @@ _NOT_A_NAME = frozenset(
     # "Unlike Lublin, which ...": a preposition opening the sentence
     "like unlike besides after before since during under".split()
 )
-_MONTHS_DAYS = frozenset(
+MONTHS_DAYS = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
@@ -709,7 +722,7 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
             neighbours.append(m.group(1))
         for word in neighbours:
             key = norm(word)
-            if key in _NOT_A_NAME or key in _MONTHS_DAYS or gaz.is_known(key):
+            if key in _NOT_A_NAME or key in MONTHS_DAYS or gaz.is_known(key):
                 continue
             if key in gaz.demonyms or key in gaz.stop or key in gaz.weak:
                 continue
