@@ -3114,9 +3114,13 @@ _PAPER_MASTHEAD = re.compile(
 )
 
 
+_LOCAL_PAPER_TOWN = 1_000_000  # people: a city larger has papers of a whole country
+
+
 def _paper_masthead(text: str, gaz: Gazetteer, doc: DocPlaces) -> PlaceMention | None:
     """The town of a local paper whose masthead opens the page, when the gazetteer
-    knows it as a town (not "The Irish Times", "Sydney Morning Herald" a city's)."""
+    knows it as a town (not "The Irish Times"; nor a capital's or a big city's paper, which
+    reports on the whole country)."""
     m = _PAPER_MASTHEAD.match(text)
     if m is None:
         return None
@@ -3125,8 +3129,10 @@ def _paper_masthead(text: str, gaz: Gazetteer, doc: DocPlaces) -> PlaceMention |
     if not cities or key in gaz.countries or key in gaz.demonyms:
         return None
     place = resolve(key, cities, None, set(), None, None, doc.countries)
-    if place.geonameid is None:
+    if place.geonameid is None or gaz.is_capital(place):
         return None
+    if max(c.population for c in cities if c.geonameid == place.geonameid) > _LOCAL_PAPER_TOWN:
+        return None  # "Buenos Aires Times", "Bangkok Post": a national paper, not a town's
     return PlaceMention(
         m.start(1), m.end(1), m.group(1), place, -1, -1, -1, "place.paper_masthead"
     )  # fmt: skip
