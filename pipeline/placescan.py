@@ -358,7 +358,8 @@ _REL_PLURAL = (
 )
 _LIST_HEADING = re.compile(
     # "Former relationships": a list's own heading only with its qualifier
-    r"(?i)^(?:former|past|previous|ended)\s+(?:relationships|partnerships|links|ties)$|"
+    r"(?i)^(?:former|past|previous|ended|current|active|existing)\s+"
+    r"(?:relationships|partnerships|links|ties)$|"
     rf"^(?:(?:former|current|other|international|our|and)\s+){{0,4}}"
     r"(?:(?:sister|twin|partner|friendship)\s*(?:and|&|/)\s*)?"  # "Sister and friendship cities"
     rf"{_REL_PLURAL}"
@@ -370,7 +371,7 @@ _TABLE_HEADER = frozenset(
     "partners region date established relationship relation type status signed founded "
     "agreement name twinned twin sister partnership remarks comments details formed from "
     "first no no. # of classification category kind cities towns affiliation "
-    "establishment".split()
+    "establishment board".split()
 )
 _TABLE_CAPTION = re.compile(
     # ("7.2 Sister cities (city - country - year of agreement)": a report's section)
@@ -439,8 +440,9 @@ def cells(line: str) -> list[str]:
 def table_header(line: str) -> bool:
     """The header row of a text table of partners ("City | Country | Year established",
     "No.<tab>Classification<tab>City<tab>Country<tab>Date of Agreement")."""
-    found = [c.strip().lower() for c in cells(line) if c.strip()]
-    return len(found) >= 2 and all(set(c.split()) <= _TABLE_HEADER for c in found)
+    # (a bracketed note is no column's name: "Board status (2024)")
+    found = [re.sub(r"\([^()]*\)", "", c).strip().lower() for c in cells(line) if c.strip()]
+    return len(found) >= 2 and all(c and set(c.split()) <= _TABLE_HEADER for c in found)
 
 
 _NAME_HEADING = re.compile(r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}")
