@@ -35,7 +35,7 @@ from pipeline.patterns import (
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues, tie_label
-from pipeline.placescan import header_intro, name_heading, place_run, table_header
+from pipeline.placescan import header_intro, later_cell, name_heading, place_run, table_header
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -1222,6 +1222,10 @@ def _list_relations(
                     if not items and table_header(parsed.text[sent.start : sent.end]):
                         continue  # "City | Country | Year established" over the rows
                     break
+                if later_cell(parsed.text, sent.start):
+                    # "Limerick, Ireland (2002). Mayor's delegation attended ...": the
+                    # entry's notes after its first sentence name no partner of it
+                    continue
                 segments = _dot_segments(nxt.units.units, tokens)
                 line = next(parsed.text[s:e] for s, e in places.list_items if s <= sent.start < e)
                 if len(segments) == 1 and place_run(line):

@@ -28,6 +28,7 @@ from pipeline.placescan import (
     council_letterhead,
     cues,
     fuller_name,
+    later_cell,
     named_division,
     resolve,
     surname_particle_before,
@@ -313,7 +314,7 @@ def recognise(
                 (listed or any(a <= tokens[i].start < b for a, b in doc.list_items))
                 and ends
                 and _line_opener(i, sent, tokens)
-                and not _later_cell(parsed.text, tokens[i].start)
+                and not later_cell(parsed.text, tokens[i].start)
                 and not _field_label(j, sent, tokens)
             )
             # (a listed partner too: "sister cities are Nerima in Japan and Rjukan in Norway")
@@ -1084,13 +1085,6 @@ def tie_label(tokens, start: int, colon: int) -> bool:
 _LINE_SUFFIXES = frozenset("district county city town prefecture province ward".split())
 
 
-def _later_cell(text: str, start: int) -> bool:
-    """A table row's later cell, which the parser may split off as a sentence of its
-    own: "| Zhenjiang, China | 1990 | Limited |" lists no town "Limited"."""
-    prefix = text[text.rfind("\n", 0, start) + 1 : start]
-    return "|" in prefix and any(c.isalpha() for c in prefix)
-
-
 def _line_opener(i: int, sent, tokens) -> bool:
     """Nothing but bullets and punctuation before token i on its line (the sentence may
     run on over an earlier line: "These include:" / "Wujiang District - Bunbury")."""
@@ -1112,7 +1106,7 @@ def _opens_list_line(cand: _Candidate, tokens, parsed: Parsed, doc: DocPlaces) -
     return (
         any(a <= sent.start < b for a, b in doc.list_items)
         and _line_opener(cand.tok_start, sent, tokens)
-        and not _later_cell(parsed.text, tokens[cand.tok_start].start)
+        and not later_cell(parsed.text, tokens[cand.tok_start].start)
     )
 
 

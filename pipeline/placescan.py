@@ -391,10 +391,19 @@ _TIE_NOTE = re.compile(
 )
 
 
+# "Nishinomiya, Japan (1961). Spokane's first sister city and ...": an annual report's
+# entry, the name and its year a sentence of their own before notes on the year
+_ENTRY_THEN_NOTES = re.compile(
+    r"[A-Z][^.()\n]{0,50}\((?:since |from )?(?:1[89]|20)\d\d\)[.:](?:\s|$)"
+)
+
+
 def _noted_item(line: str) -> bool:
     """ "Peterhof (Russia, 1998–2022) – the partnership was put on hold ...": a short
     entry with its years, then a note (or "Trossingen, Germany – twinned since 1996;
     cooperation in music education": the note opening on the tie and its year)."""
+    if _ENTRY_THEN_NOTES.match(line):
+        return True
     head, *note = _ITEM_NOTE.split(line, maxsplit=1)
     if len(head.split()) > _MAX_ITEM_WORDS:
         return False
@@ -422,6 +431,16 @@ def _is_intro(line: str) -> bool:
 
 def _caption_row(line: str) -> bool:
     return table_row(line) and sum(1 for c in cells(line) if c.strip()) == 1
+
+
+def later_cell(text: str, start: int) -> bool:
+    """A table row's later cell, or a list entry's later sentence, which the parser
+    splits off as a sentence of its own: "| Zhenjiang, China | 1990 | Limited |" lists
+    no town "Limited", nor "Limerick, Ireland (2002). Mayor's delegation ..." "Mayor"."""
+    prefix = text[text.rfind("\n", 0, start) + 1 : start]
+    return any(c.isalpha() for c in prefix) and (
+        "|" in prefix or prefix.rstrip().endswith((".", "!", "?"))
+    )
 
 
 def table_row(line: str) -> bool:
