@@ -720,6 +720,7 @@ def recognise(
     mentions = _short_forms(mentions, counts)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
+    mentions = _capital_of_dateline(mentions, tokens, parsed.text)
     if relevant is not None:
         sentences = parsed.sentences
         in_focus = [
@@ -1349,7 +1350,6 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
 
 
 # "as Nelson's sister city": the place named before is the owner's partner
-_PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:sister|twin|partner|friendship)")
 _SHORE_WORDS = frozenset(
     "coast coastline shore shores island islands border peninsula edge outskirts bank "
     "banks delta".split()
@@ -2867,7 +2867,7 @@ def _resolve(
 
 # --- coreference ----------------------------------------------------------------------
 
-_ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
+_REGION_ANAPHOR_HEADS = ("capital", "city", "town", "port", "metropolis", "municipality")
 
 
 # words that name a kind of council, not its place ("Regional Council", "Arts Council")
@@ -2920,7 +2920,7 @@ def _region_anaphor(cand: _Candidate, tokens) -> bool:
     return (
         _anaphor_article(cand, tokens) is not None
         and after is not None
-        and after.lower in _ANAPHOR_HEADS
+        and after.lower in _REGION_ANAPHOR_HEADS
         and not named_after
     )
 
@@ -3064,7 +3064,7 @@ _WITH_BEFORE = re.compile(
 
 
 _DATELINE_AFTER = re.compile(
-    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?[—–]"
+    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?(?:[—–]|--)"
 )
 
 
@@ -3155,6 +3155,42 @@ def _council_masthead(text: str) -> PlaceMention | None:
     )  # fmt: skip
 
 
+_CAPITAL_OF_BEFORE = re.compile(r"(?i)\bthe\s+capital\s+of\s+$")
+
+
+def _capital_of_dateline(mentions: list[PlaceMention], tokens, text: str) -> list[PlaceMention]:
+    """ "MATSUYAMA -- The capital of Ehime Prefecture, ..., has signed a friendship city
+    agreement": the capital of the province the dateline's city lies in is that city."""
+    datelines = [
+        m for m in mentions
+        if m.place.kind == "city" and m.place.admin1 and m.start < 400 and _is_dateline(m, text)
+    ]  # fmt: skip
+    if not datelines:
+        return mentions
+    out = []
+    for m in mentions:
+        found = (
+            _CAPITAL_OF_BEFORE.search(text, max(0, m.start - 20), m.start)
+            if m.place.kind == "province" and m.tok_start >= 3
+            else None
+        )
+        city = next(
+            (
+                d.place for d in datelines
+                if d.place.country == m.place.country and d.place.admin1 == m.place.admin1
+            ),
+            None,
+        ) if found else None  # fmt: skip
+        if city is not None:
+            start_tok = m.tok_start - 3
+            m = replace(
+                m, start=tokens[start_tok].start, text=text[tokens[start_tok].start : m.end],
+                place=city, tok_start=start_tok, cue="coref.capital_of_dateline",
+            )  # fmt: skip
+        out.append(m)
+    return out
+
+
 def _is_dateline(m: PlaceMention, text: str) -> bool:
     """A name opening a paragraph before a dash: "KIEL, Germany (AP) —"; in title case
     only with the agency's mark, "Cairns, Queensland (AAP) —", since a paragraph may
@@ -3197,7 +3233,8 @@ def focal_place(
     scanned = {m.start for m in doc.mentions}
     extra = [
         m for m in parsed_mentions
-        if m.tok_start >= 0 and m.start not in scanned and not m.cue.startswith(("org", "coref"))
+        if m.tok_start >= 0 and m.start not in scanned
+        and (not m.cue.startswith(("org", "coref")) or m.cue == "coref.capital_of_dateline")
     ]  # fmt: skip
     pool = sorted([*doc.mentions, *extra], key=lambda m: m.start)
     opener = None
@@ -3235,6 +3272,10 @@ def focal_place(
             # ("... new twinning for Cork" over a story that then says "the city" of it
             # and names the proposed partner again and again)
             weight += 5
+        if m.cue == "coref.capital_of_dateline":
+            # ("MATSUYAMA -- The capital of Ehime Prefecture ... has signed ...": the
+            # dateline's city is the story's subject, named again)
+            weight += 3
         if text is not None and _is_dateline(m, text):
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
