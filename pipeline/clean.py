@@ -779,7 +779,8 @@ _FILLER = re.compile(
 )
 
 
-_CELL_SEP = re.compile(r"\s+[|–—•]\s+|\s+-\s+")
+# (or a run of spaces set between columns: "Tuesday, June 13, 2023     6:30 PM     Hybrid")
+_CELL_SEP = re.compile(r"\s+[|–—•]\s+|\s+-\s+| {4,}|\t")
 _EDITION = re.compile(r"\((?:[^()]{0,30})\)")
 # "Minutes of the ... Meeting held ... on <date>", or its second line on its own
 # ("held in the Council Chamber, ... on Monday 14 October 2024").
@@ -823,7 +824,9 @@ _ERA_DATE = re.compile(
 )
 # ("Meeting of Wednesday 22 June 2022, Kirkenes town hall", "Presented to the Annual
 # General Meeting, Thursday, 14 March 2024, Rathaus Tübingen")
-_MEETING_HEADING = re.compile(r"(?i)^(?:minutes|agenda|notice)\s+of\b.{0,60}\bmeeting\W*$")
+_MEETING_HEADING = re.compile(
+    r"(?i)^(?:(?:minutes|agenda|notice)\s+of|presented\s+(?:to|at))\b.{0,60}\bmeeting\W*$"
+)
 _MEETING_LABEL = re.compile(
     r"(?i)\bmeeting(?:\s+(?:held\s+)?(?:on|of))?\s*[-–—:,]?\s*"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$"
