@@ -805,9 +805,12 @@ class Dater:
         if "+anaphora" in ev.rule_id:
             # "In 1986 a member moved to end the relationship; the motion failed 2-7":
             # the fate of a proposal told in its sentence, in the proposal's year
+            # (not a year that dates another event: "ending the agreement with Chicago,
+            # signed in 1997, but that proposal was withdrawn")
             before = [
                 sd for sd in self.sentence_dates(s)
                 if not sd.since and sd.tok < ev.trigger and not sd.relative
+                and not any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed)
             ]  # fmt: skip
             if before:
                 v = before[-1].value

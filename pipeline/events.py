@@ -809,7 +809,8 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     for below in _triggers_below(i, tokens, children):
                         if below not in used:
                             add(below, own, ".sentence.below")
-            continue
+            if len({r.anchor for r in rms}) > 1:
+                continue
         anchors = {r.anchor for r in rms}
         for i in range(sent.tok_start, sent.tok_end):
             tok = tokens[i]
@@ -827,7 +828,16 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 or _definite_singular(tok, tokens, children)
                 or any(tokens[c].dep in ("relcl", "acl") for c in children.get(i, ()))
             )
-            shared = several and any(tokens[c].lower == "their" for c in children.get(i, ()))
+            # (or the plural the partners' one noun hangs on: "voted to terminate five of
+            # its twinning agreements, including links with Leeds, Nantes and Oran")
+            shared = several and (
+                any(tokens[c].lower == "their" for c in children.get(i, ()))
+                or (
+                    len(anchors) == 1
+                    and None not in anchors
+                    and any(t.i == i for t in ancestors(next(iter(anchors)), tokens, 3))
+                )
+            )
             if several and not (shared and tok.tag == "NNS"):
                 continue
             dealt = _dealings_with_partner(tok, tokens, children, parsed, ordered, sent)

@@ -1959,6 +1959,9 @@ _ACTING_BODIES = frozenset(
     "council councillor councillors councilor councilors aldermen assembly mayor "
     "municipality body board".split()
 )
+# (and the papers a body acts on: "The report had initially also recommended ending the
+# agreement with Chicago")
+_BODY_PAPERS = frozenset("report review".split())
 
 
 def _council_acts_instead(i: int, anchor: int, tokens, places: Places, parsed: Parsed) -> bool:
@@ -2017,6 +2020,8 @@ def _body_acts(anchor: int, tokens, text: str) -> bool:
             ]  # fmt: skip
             if subjects:
                 if any(t.lemma in _ACTING_BODIES for t in subjects):
+                    return True
+                if tok.lemma == "recommend" and any(t.lemma in _BODY_PAPERS for t in subjects):
                     return True
                 if any(
                     k.head == t.i and k.lemma in _ACTING_BODIES
@@ -2082,11 +2087,13 @@ def _focal_council(places: Places, parsed: Parsed) -> bool:
     # the gazetteer's spelling and the text's own ("Whakatane" / "Whakatāne")
     spellings = {places.focal.name} | {
         m.text for m in places.mentions
-        if m.place.key == places.focal.key and m.tok_start >= 0 and m.text[:1].isupper()
+        # (a capital in its first two letters: "eThekwini")
+        if m.place.key == places.focal.key and m.tok_start >= 0
+        and any(c.isupper() for c in m.text[:2])
         and not m.cue.startswith(("coref", "org"))
     }  # fmt: skip
     name = "(?:" + "|".join(sorted(map(re.escape, spellings))) + ")"
-    kind = "(?: city| town| district| shire| borough)?"
+    kind = "(?: city| town| district| shire| borough| metropolitan| municipal)?"
     # ("CITY OF SANTA FE / GOVERNING BODY": the city's own record)
     found = re.search(
         rf"(?i)(?<!\w)(?:{name}{kind} council|city of {name}|council(?:lor|or)?s (?:in|of) "
