@@ -3024,6 +3024,9 @@ _HEADLINE_FOR = re.compile(
 _HEADLINE_OWNS = re.compile(
     r"[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:its|their)[ \t]+(?:[\w-]+[ \t]+){0,2}?"
     r"(?:sister|twin|partner|friendship)\b"
+    # "Żebbuġ twins with Sicilian baroque town": the headline's city acting on its tie
+    r"|[ \t]+(?:twins|partners|is[ \t]+twinned|ends|cuts|severs|suspends|scraps|drops|axes)"
+    r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:with|ties|links?|sister|twin|twinning|partnership)\b"
 )
 
 
