@@ -35,7 +35,15 @@ from pipeline.patterns import (
     rel_nouns,
 )
 from pipeline.places import COMPASS, Places, cues, tie_label
-from pipeline.placescan import header_intro, later_cell, name_heading, place_run, table_header
+from pipeline.placescan import (
+    SECTION_LEAD,
+    council_letterhead,
+    header_intro,
+    later_cell,
+    name_heading,
+    place_run,
+    table_header,
+)
 
 _FOOTNOTE = re.compile(r"^\[?\d{1,3}\]?$")
 
@@ -616,6 +624,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         # "It is not the city's only relationship of its kind. The
                         # agreement with Donetsk ...": the paragraph just spoke of the city
                         or (doc_strong and _focal_earlier_in_paragraph(places, parsed, s))
+                        # a council's own letter or page ("Newport City Council" heading
+                        # its answer to a request): the ties it speaks of are its city's
+                        or (doc_strong and _own_council_page(places, parsed))
                         # "The link with Cosenza, in Calabria, was formalised in 2002" on
                         # a council's page: a tie as the subject, the page's city's
                         or (
@@ -1443,8 +1454,10 @@ def _opening_partner(su: SentenceUnits, parsed: Parsed, focal: Place) -> PlaceMe
         return None
     before = units[: units.index(first)]
     start = tokens[first.tok_start].start
-    numbered = bool(before) and ITEM_MARK.fullmatch(
-        parsed.text, tokens[before[0].tok_start].start, start
+    numbered = bool(before) and (
+        ITEM_MARK.fullmatch(parsed.text, tokens[before[0].tok_start].start, start)
+        # ("Fifty Years with Saint-Brieuc": a newsletter's section on one partner)
+        or SECTION_LEAD.fullmatch(parsed.text, tokens[before[0].tok_start].start, start)
     )
     if not numbered and any(tokens[u.tok_start].text[:1].isalnum() for u in before):
         return None  # the line does not open with the partner's name ("1. Jalapa")
@@ -2077,6 +2090,18 @@ _RECOMMEND = re.compile(r"(?i)\brecommend")
 
 
 _LEAD_BODY = re.compile(r"(?i)\b(?:council|committee|cabinet|board|assembly|mayor)\b")
+
+
+def _own_council_page(places: Places, parsed: Parsed) -> bool:
+    """The document's city heads it as its council's ("Newport City Council" as the
+    letterhead of a reply)."""
+    if places.focal is None:
+        return False
+    # (the letterhead's name as written there: the parse may not hold that line)
+    return any(
+        council_letterhead(parsed.text, m.start(), m.end())
+        for m in re.finditer(re.escape(places.focal.name), parsed.text[:400], re.IGNORECASE)
+    )
 
 
 def _focal_council(places: Places, parsed: Parsed) -> bool:
@@ -3207,8 +3232,18 @@ def _owned_by_other(anchor: int, tokens, su: SentenceUnits) -> bool:
     return any(
         t.head == anchor
         and t.dep == "poss"
-        # "Detroit Metro Airport's nonstop ties with Tokyo": a named institution's
-        and (t.pos == "NOUN" or (t.pos == "PROPN" and t.lower in cues()["institution_words"]))
+        # "Detroit Metro Airport's nonstop ties with Tokyo": a named institution's; "the
+        # Welsh Government's cultural memorandum with the Province of Chubut": a
+        # nation's (not "the Hamburg Government's", a city's own)
+        and (
+            t.pos == "NOUN"
+            or (t.pos == "PROPN" and t.lower in cues()["institution_words"])
+            or (
+                t.pos == "PROPN"
+                and t.lower in ("government", "ministry")
+                and not any(k in places for k in range(max(0, t.i - 4), t.i))
+            )
+        )
         and t.i not in places
         and t.lower not in _OWN_WORDS
         for t in tokens[lo:anchor]

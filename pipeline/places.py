@@ -974,7 +974,17 @@ _CALENDAR_WORDS = frozenset(
 # lowercase words inside a place's name: "Bagni di Lucca", "Southend on Sea", "Frankfurt am
 # Main"
 # ("Poggio a Caiano": the Italian "a" between two capitalised words)
-_RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur a".split())
+_RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur a im ob vor bei".split())
+
+
+def _particled_town(cand: _Candidate, tokens) -> bool:
+    """ "Kronberg im Taunus", "Frankfurt am Main": a town's full name the gazetteer
+    knows, with a particle no person's name has, whatever the tagger says."""
+    inner = [t.lower for t in tokens[cand.tok_start + 1 : cand.tok_end - 1]]
+    return bool(cand.cities) and any(w in _TOWN_PARTICLES for w in inner)
+
+
+_TOWN_PARTICLES = frozenset("am im an der ob vor bei upon sur".split())
 
 
 def _name_run(i: int, sent, tokens) -> int | None:
@@ -2105,6 +2115,8 @@ def _cue(
         # candidate by surname (a city says "it")
     if cand.cue in ("place.list_item", "place.described", "place.city_of"):
         return cand.cue
+    if _particled_town(cand, tokens) and capitalised(first.text):
+        return "place.known"  # "Twinned with Aberystwyth since 1977, Kronberg im Taunus sent"
     if _PERSONS_HOME.match(parsed.text, tokens[cand.tok_end - 1].end):
         return ""  # "a sister-city tie with Vasco da Gama's hometown": a person
     sent = parsed.sentences[first.sent]

@@ -305,6 +305,12 @@ _HEAD_TAIL = re.compile(
 )
 
 
+SECTION_LEAD = re.compile(
+    r"(?i)(?:(?:\d+|[a-z]+(?:[- ][a-z]+)?)\s+years\s+(?:of\s+(?:friendship|twinning)\s+)?with"
+    r"|farewell\s+to|welcome,?(?:\s+to)?)\s+"
+)
+
+
 _COUNTRY_DASH = re.compile(r"[\s\-–—•·*]*(?P<country>[A-Z][\w .'’-]{1,40}?)\s+[–—-]\s+")
 
 
@@ -322,7 +328,10 @@ def section_heads(text: str, spans, gaz: Gazetteer) -> tuple[tuple[int, int], ..
     for span in spans:
         s = span.start
         line = text.rfind("\n", 0, s) + 1
-        if span.weak or not (line == s or ITEM_MARK.fullmatch(text, line, s)):
+        # (or a newsletter's section on one partner: "Fifty Years with Saint-Brieuc",
+        # "Farewell to Yosano")
+        lead = SECTION_LEAD.fullmatch(text, line, s) is not None
+        if span.weak or not (line == s or lead or ITEM_MARK.fullmatch(text, line, s)):
             continue  # only a name that opens its line ("1. Jalapa, Nicaragua" numbered)
         if span.key in gaz.countries or span.key in gaz.demonyms:
             continue
