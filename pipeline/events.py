@@ -2231,9 +2231,13 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 if r.b is not None
                 and (
                     i in (r.b.tok_end, r.b.span_end_tok)
-                    # (or right before it: "since 1969 and, since 1980, with Lille")
-                    or _just_before(objs[0].i + 1, r.b.tok_start, tokens)
+                    # ("with Tempe in Arizona since 1978, with Odesa in Ukraine since 1990")
+                    or _after_where_it_lies(i, r, tokens)
                 )
+            } or {
+                # (or right before it: "since 1969 and, since 1980, with Lille")
+                _key(r): r for r in rms
+                if r.b is not None and _just_before(objs[0].i + 1, r.b.tok_start, tokens)
             }  # fmt: skip
             # ("including Jelgava in Latvia, a partner since 1994, Kristianstad ...": the
             # tie noun in apposition to a partner is that partner's, whatever follows)
@@ -2292,14 +2296,40 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 if opening and _YEARLIKE(year.text)
                 else None
             )  # "From 1997": the dater takes only "since" for a beginning
-            out.append(
-                EventMention(
-                    target, "established", i, tok.start, tok.end, s,
-                    "trigger.establish.since", round(0.8 * target.confidence ** 0.5, 3), False,
-                    own,
-                )
-            )  # fmt: skip
+            # ("twinned with Clermont-Ferrand in France and with Brixen ... since 1969":
+            # a partner joined to the dated one with no year of its own shares it)
+            shared = (
+                [r for r in rms if _joined_before(r, target, tokens)]
+                if len(right_after) == 1
+                else []
+            )
+            for each in (target, *shared):
+                out.append(
+                    EventMention(
+                        each, "established", i, tok.start, tok.end, s,
+                        "trigger.establish.since", round(0.8 * each.confidence ** 0.5, 3),
+                        False, own,
+                    )
+                )  # fmt: skip
     return out
+
+
+def _joined_before(rm: RelationMention, target: RelationMention, tokens) -> bool:
+    """ "with Clermont-Ferrand in France and with Brixen": `rm`'s partner comes right
+    before `target`'s, joined by "and (with)", with only where it lies between."""
+    if rm.b is None or target.b is None or rm is target or rm.a.place.key != target.a.place.key:
+        return False
+    k = max(rm.b.tok_end, rm.b.span_end_tok)
+    between = [t.lower for t in tokens[k : target.b.tok_start]]
+    if "and" not in between or len(between) > 6:
+        return False
+    rest = between[between.index("and") + 1 :]
+    where = between[: between.index("and")]
+    return (
+        rest in ([], ["with"])
+        and (not where or (where[0] == "in" and all(w == "the" or w.isalpha() for w in where[1:])))
+        and not any(w.isdigit() for w in where)
+    )
 
 
 def _tie_noun_subject(verb: Token, tokens, children) -> bool:
@@ -2357,6 +2387,20 @@ def _respective_since(parsed: Parsed, ordered, sent, first: Token, children):
 
 
 _IN_FORCE = frozenset("force place effect".split())
+
+
+def _after_where_it_lies(i: int, rm: RelationMention, tokens) -> bool:
+    """The "since" at `i` follows the partner and where it lies: "Tempe in Arizona since
+    1978", "Plzeň in the Czech Republic since 1993", "Brixen (Bressanone) in South
+    Tyrol since 1969"."""
+    k = max(rm.b.tok_end, rm.b.span_end_tok)
+    if k < len(tokens) and tokens[k].text == "(":
+        close = next((j for j in range(k, min(k + 6, i)) if tokens[j].text == ")"), None)
+        k = close + 1 if close is not None else k
+    if not (k < i and tokens[k].lower == "in"):
+        return False
+    between = tokens[k + 1 : i]
+    return 0 < len(between) <= 4 and all(t.lower == "the" or t.text[:1].isupper() for t in between)
 
 
 def _since_after_partner(i: int, rm: RelationMention, tokens) -> bool:

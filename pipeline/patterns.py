@@ -61,8 +61,10 @@ _COORD_SEP = (
     r"(?:\(\|[^ ]*\|W (?:[^ ]+ ){1,4}?\)\|[^ ]*\|W )?"
     # "with Vladivostok in the Russian Far East and with Lake Macquarie": where a place
     # lies, before a repeated "and with"
-    r"(?:in\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,4}?"
-    r"(?=(?:,\|[^ ]*\|W )?and\|[^ ]*\|W with\|))?"
+    # (or its year too: "with Tempe in Arizona since 1978, with Odesa in Ukraine")
+    r"(?:in\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@[CDP][A-Z\d]*\|[^ ]*\|[CDP] ){1,4}?"
+    r"(?=(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W )?"
+    r"(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W )?with\|))?"
     # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
     # before a repeated "and with"
     r"(?:(?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
