@@ -723,6 +723,7 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     headlines, is a person here, so the tagger's PERSON label is believed for it.
     """
     out = set()
+    by_neighbour: Counter = Counter()
     title_case_line = _TitleCaseLines(text)
     for span in spans:
         if span.key in gaz.countries or span.key in gaz.demonyms:
@@ -746,17 +747,24 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
         neighbours = []
         m = _NEXT_WORD.match(text, span.end)
         if m:
-            neighbours.append(m.group(1))
+            neighbours.append((m.group(1), False))
         m = _PREV_WORD.search(text, max(0, span.start - 30), span.start)
         if m and not re.search(r"[.!?:]\s*$", text[max(0, m.start() - 3) : m.start()]):
-            neighbours.append(m.group(1))
-        for word in neighbours:
+            neighbours.append((m.group(1), True))
+        for word, first_name in neighbours:
             key = norm(word)
             if key in _NOT_A_NAME or key in MONTHS_DAYS or gaz.is_known(key):
                 continue
             if key in gaz.demonyms or key in gaz.stop or key in gaz.weak:
                 continue
-            out.add(span.key)
+            if first_name:
+                out.add(span.key)  # "Ruth Ellen Kasper": a first name before it
+            by_neighbour[span.key] += 1
+            break
+    # (a word after it alone is weak: "Frascati Superiore", the wine, in a story that
+    # names the town five times as a place)
+    total = Counter(s.key for s in spans)
+    out.update(k for k, n in by_neighbour.items() if 3 * n >= total[k] or total[k] < _REPEATED)
     return frozenset(out)
 
 
