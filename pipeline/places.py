@@ -984,7 +984,8 @@ def _particled_town(cand: _Candidate, tokens) -> bool:
     return bool(cand.cities) and any(w in _TOWN_PARTICLES for w in inner)
 
 
-_TOWN_PARTICLES = frozenset("am im an der ob vor bei upon sur".split())
+# (the German and English ones: "Vasco da Gama" has a Romance particle too)
+_TOWN_PARTICLES = _RUN_PARTICLES - ROMANCE_PARTICLES - {"a", "on"}
 
 
 def _name_run(i: int, sent, tokens) -> int | None:

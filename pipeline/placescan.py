@@ -442,11 +442,16 @@ def _caption_row(line: str) -> bool:
     return table_row(line) and sum(1 for c in cells(line) if c.strip()) == 1
 
 
+_ROW_REACH = 400  # characters of a table row or list entry before a later cell
+
+
 def later_cell(text: str, start: int) -> bool:
     """A table row's later cell, or a list entry's later sentence, which the parser
     splits off as a sentence of its own: "| Zhenjiang, China | 1990 | Limited |" lists
     no town "Limited", nor "Limerick, Ireland (2002). Mayor's delegation ..." "Mayor"."""
-    prefix = text[text.rfind("\n", 0, start) + 1 : start]
+    # (within a row's reach: a line of a million characters is read once, not per name)
+    lo = max(0, start - _ROW_REACH)
+    prefix = text[text.rfind("\n", lo, start) + 1 or lo : start]
     return any(c.isalpha() for c in prefix) and (
         "|" in prefix or prefix.rstrip().endswith((".", "!", "?"))
     )
