@@ -1317,6 +1317,7 @@ class Dater:
         ):
             return False
         sent = self.parsed.sentences[ev.sentence]
+        own = self.clause_chain(tok.i)
         words = {
             t.lower for t in self.tokens[sent.tok_start : sent.tok_end]
             # (not "its sister city of 30 years": how long the tie had lasted)
@@ -1326,6 +1327,12 @@ class Dater:
                 and self.tokens[t.i - 1].tag == "CD"
                 and self.tokens[t.i - 2].lower == "of"
             )
+            # nor a relative clause's ("Karlovy Vary, the spa town that has for decades
+            # been a magnet for Russian visitors, has frozen ...")
+            and not (
+                self.tokens[self.clause_of(t.i)].dep == "relcl"
+                and self.clause_of(t.i) not in own
+            )
         }  # fmt: skip
         counted = _COUNTED_FROM_OTHER.search(self.parsed.text[sent.start : sent.end])
         if counted and counted.group("n"):
@@ -1333,7 +1340,6 @@ class Dater:
             # earlier event up to now, not back from now
             words -= {"years", "decades"}
         # A date in another clause ("the agreement signed in 1993") dates that clause.
-        own = self.clause_chain(tok.i)
         dated = any(self.clause_of(sd.tok) in own for sd in self.sentence_dates(ev.sentence))
         return not words & _LOOKS_BACK and not dated
 

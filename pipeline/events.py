@@ -1803,7 +1803,10 @@ _TWIN_VERBS = frozenset("twin pair".split())
 
 
 def _two_sides(tok: Token, tokens, children) -> bool:
-    """Both sides of a tie: "the two towns", "both cities"."""
+    """Both sides of a tie: "the two towns", "both cities" (or "The two had been
+    partners since 1998")."""
+    if tok.lower == "two" and tok.dep in ("nsubj", "nsubjpass"):
+        return any(tokens[c].lower == "the" for c in children.get(tok.i, ()))
     return tok.lower in _PAIR_NOUNS and any(
         tokens[c].lower in _BOTH for c in children.get(tok.i, ())
     )
@@ -2280,7 +2283,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 ]  # fmt: skip
                 # ("The two cities have been sister cities since 1984": one pair's tie)
                 both = any(
-                    t.lower in ("two", "both") and tokens[t.head].lower in _PAIR_HEADS
+                    (t.lower in ("two", "both") and tokens[t.head].lower in _PAIR_HEADS)
+                    or _two_sides(t, tokens, children)  # ("The two had been partners since")
                     for t in tokens[sent.tok_start : sent.tok_end]
                 )
                 if ties and all(t.tag in ("NNS", "NNPS") for t in ties) and not both:

@@ -403,7 +403,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # Heidelberg": where the unnamed side lies)
                     and not _locates_unnamed(su.units.units[u], tokens)
                 ]  # fmt: skip
-                b_units = [u for u in b_units if not _names_a_thing(su.units.units[u], tokens)]
+                b_units = [
+                    u for u in b_units
+                    if not _names_a_thing(su.units.units[u], tokens)
+                    and not _apposed_elsewhere(su, u, tokens)
+                ]  # fmt: skip
                 # "Baguio's sister cities in California and South Korea": where the
                 # partners lie, not a partner
                 # ("it also has a sister city in Timaru": a town is the partner; so are
@@ -518,7 +522,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "The English capital has no formal link with its namesake"
                 if anchor is not None and _hypothetical(anchor, tokens):
                     continue  # "A twinning with Busan could make sense one day"
-                if _names_a_thing(su.units.units[b_unit], tokens):
+                if _names_a_thing(su.units.units[b_unit], tokens) or _apposed_elsewhere(
+                    su, b_unit, tokens
+                ):
                     continue
                 before = [
                     u for u in range(su.units.unit_at(m.start()))
@@ -2720,6 +2726,21 @@ def _opening_frame(unit: Unit, tokens) -> bool:
     )
 
 
+def _apposed_elsewhere(su: SentenceUnits, u: int, tokens) -> bool:
+    """ "partnership with Russian spa town, Mariánské Lázně cuts ties": a town of
+    another country after the comma is no apposition of the noun, it opens a clause."""
+    units = su.units.units
+    if u < 3 or tokens[units[u - 1].tok_start].text != ",":
+        return False
+    country = su.mentions[units[u].ref].place.country
+    for k in range(u - 2, max(u - 6, -1), -1):
+        if units[k].kind == "P" or tokens[units[k].tok_start].text in (",", ";"):
+            return False
+        if units[k].kind == "D":
+            return units[k].ref != country
+    return False
+
+
 def _names_a_thing(unit: Unit, tokens) -> bool:
     if _dateline_place(unit, tokens):
         return True
@@ -3125,6 +3146,9 @@ def _run_in_head(parsed: Parsed, places: Places, s: int) -> PlaceMention | None:
 _OWNS_PARTNERS = re.compile(
     r"\s+(?:has|had|have)\s+(?:(?:since|also|now|so\s+far)\s+)?(?:added|signed|acquired|gained)"
     r"\s+(?:[\w-]+\s+){0,3}?(?:twin|sister|partner|friendship)[ -](?:towns|cities|states)\b"
+    # ("Karlovy Vary has an unusually international list of partners. Besides ...")
+    r"|\s+(?:has|had|have)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:list|network|family|circle)\s+of"
+    r"\s+(?:[\w-]+\s+)?(?:partners|(?:twin|sister|partner|friendship)[ -](?:towns|cities))\b"
 )
 
 

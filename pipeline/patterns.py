@@ -105,7 +105,8 @@ _COORD_SEP = (
     # Gien": a longer description set off before ", and"
     # (or "Salzgitter since 1951, one of the earliest Anglo-German twinnings after the
     # war, and with Toruń")
-    r"(?:,\|[^ ]*\|W (?:a|an|one\|[^ ]*\|W of\|[^ ]*\|W the)\|[^ ]*\|W "
+    # ("with Kusatsu in Japan, another spa town, and with Carlsbad")
+    r"(?:,\|[^ ]*\|W (?:a|an|another|one\|[^ ]*\|W of\|[^ ]*\|W the)\|[^ ]*\|W "
     r"(?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
     # (with its year: "of Obama, a port town in Fukui Prefecture, in 1977, and of Xi'an")
     r"(?:,\|[^ ]*\|W (?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W )?"

@@ -44,6 +44,7 @@ _UNLISTED_CUES = frozenset(
         "place.described", "place.discourse",
     )
 )  # fmt: skip
+_MARKED_CUES = frozenset(("place.apposition", "place.city_of", "place.qualified"))
 _ITS_BODIES = frozenset("council board mayor government assembly administration".split())
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
@@ -588,6 +589,9 @@ def recognise(
     # (a partner in a stated tie, anywhere: "twinning agreements with Severomorsk and
     # Monchegorsk. ... The Severomorsk agreement dates from 1991")
     partners = {c.key for c in accepted if c.cue == "place.relation"}
+    # (and a gazetteer town the text sets off as one, anywhere: "with Russian spa town,
+    # Mariánské Lázně" ... "In Mariánské Lázně, the town council voted")
+    partners |= {c.key for c in accepted if c.cue in _MARKED_CUES and c.cities}
     for cand in chosen:
         if cand.tok_start in qualifier_tokens or cand.cue or not cand.cities:
             continue
@@ -2517,6 +2521,12 @@ def _owns_a_tie(subj: Token, tokens: tuple[Token, ...]) -> bool:
         if t.lower in _REL_WORDS:
             return True
         if (
+            t.lower == "partners"
+            and tokens[t.i - 1].lower == "of"
+            and tokens[t.i - 2].lower in ("list", "network", "family", "circle")
+        ):
+            return True  # "Karlovy Vary has an unusually international list of partners"
+        if (
             t.lower in rel_nouns()
             and t.i + 1 < len(tokens)
             and tokens[t.i + 1].lower == "with"
@@ -4029,6 +4039,42 @@ _TOWN_KINDS = frozenset(
 )
 
 
+def _partner_named_before(cm, head, mentions, tokens, parsed):
+    """ "Klaipėda ... ended its twinning with Kaliningrad. The city had suspended all
+    contact with its Russian partner in 2014": the one partner of that country named in
+    a tie before, in the paragraph; with the anaphor's last token."""
+    if head.lower == "sister" and head.i + 1 < len(tokens):
+        head = tokens[head.i + 1]
+    if head.lower not in ("partner", "twin", "city", "town"):
+        return None
+    if head.lower in ("city", "town") and tokens[head.i - 1].lower != "sister":
+        return None
+    if head.i + 1 < len(tokens) and tokens[head.i + 1].lower in ("town", "city"):
+        head = tokens[head.i + 1]  # "its Russian partner town"
+    if head.i + 1 < len(tokens) and (
+        tokens[head.i + 1].text in ("-", "‐") or tokens[head.i + 1].pos in ("NOUN", "PROPN")
+    ):
+        return None  # "its Russian twin-town agreement": a tie, not the partner
+    sent = parsed.sentences[tokens[cm.tok_start].sent]
+    if any(
+        sent.start <= m.start < tokens[cm.tok_start].start and not m.cue.startswith("coref")
+        for m in mentions
+    ):
+        # "Savonlinna quietly ended a twinning with its Russian partner town": a town
+        # named in the sentence has its own partner, not the one named before
+        return None
+    para = sent.paragraph
+    named = [
+        m for m in mentions
+        if m.end <= tokens[cm.tok_start].start and m.place.country == cm.country
+        and m.cue == "place.relation" and m.tok_start >= 0
+        and parsed.sentences[tokens[m.tok_start].sent].paragraph == para
+    ]  # fmt: skip
+    if len({m.place.key for m in named}) != 1:
+        return None
+    return named[-1], head
+
+
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
     """ "the Czech capital" -> Prague, when Prague was named earlier in the document.
 
@@ -4052,6 +4098,18 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
             and tokens[head.i + 1].lower in _ANAPHOR_HEADS
         ):
             head = tokens[head.i + 1]  # "the English spa town", "the German port city"
+        if prev.lower in ("its", "their"):
+            partner = _partner_named_before(cm, head, mentions, tokens, parsed)
+            if partner is not None:
+                out.append(
+                    PlaceMention(
+                        start=prev.start, end=partner[1].end,
+                        text=parsed.text[prev.start : partner[1].end], place=partner[0].place,
+                        tok_start=prev.i, tok_end=partner[1].i + 1,
+                        span_end_tok=partner[1].i + 1, cue="coref.demonym_partner",
+                    )
+                )  # fmt: skip
+            continue
         if prev.lower != "the" or head.lower not in _ANAPHOR_HEADS:
             continue
         nxt = tokens[head.i + 1] if head.i + 1 < len(tokens) else None
