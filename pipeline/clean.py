@@ -690,7 +690,7 @@ _TRAILER = re.compile(
 # A press release's: "FLAGSTAFF, Ariz. — March 6, 2024 —", "Cape Coast, 4th September
 # 2023 –" (the place in capitals or capitalised, the date between dashes).
 _WIRE = re.compile(
-    r"^(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
+    r"^(?:[A-Z][A-Z.'’ /-]{1,40}|[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,2})"
     r"(?:,\s*[A-Z](?:[^\W\d_]|[.'’ -]){1,30}){0,2}(?:,|\s+[–—])\s*(?P<date>[^()]{5,30}?)"
     r"\s*(?:\([A-Za-z][\w .&/-]{1,30}\))?\s*\.?\s*[-–—]"
 )

@@ -168,7 +168,7 @@ _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
 _INSTRUMENTS = frozenset("ordinance decree law bylaw by-law".split())
 _LIFTED = frozenset("lift end scrap reverse remove rescind".split())
 _LOOKING_AHEAD = frozenset(
-    "will 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
+    "will would shall 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
 )
 _ACT_ADVERBS = frozenset("officially formally finally today yesterday ceremonially".split())
 

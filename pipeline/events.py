@@ -2302,11 +2302,16 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             )  # "From 1997": the dater takes only "since" for a beginning
             # ("twinned with Clermont-Ferrand in France and with Brixen ... since 1969":
             # a partner joined to the dated one with no year of its own shares it)
-            shared = (
-                [r for r in rms if _joined_before(r, target, tokens)]
-                if len(right_after) == 1
-                else []
-            )
+            shared: list = []
+            if len(right_after) == 1:
+                chain = [target]
+                while chain:
+                    nxt = [
+                        r for r in rms
+                        if r not in shared and _joined_before(r, chain[-1], tokens)
+                    ]  # fmt: skip
+                    shared.extend(nxt[:1])
+                    chain = nxt[:1]
             for each in (target, *shared):
                 out.append(
                     EventMention(
@@ -2325,10 +2330,13 @@ def _joined_before(rm: RelationMention, target: RelationMention, tokens) -> bool
         return False
     k = max(rm.b.tok_end, rm.b.span_end_tok)
     between = [t.lower for t in tokens[k : target.b.tok_start]]
-    if "and" not in between or len(between) > 6:
+    # (or a comma: "friendship towns in Gjøvik in Norway, Næstved in Denmark and Rauma
+    # in Finland since 1947", each joined to the next)
+    sep = "and" if "and" in between else ","
+    if sep not in between or len(between) > 6:
         return False
-    rest = between[between.index("and") + 1 :]
-    where = between[: between.index("and")]
+    rest = between[between.index(sep) + 1 :]
+    where = between[: between.index(sep)]
     return (
         rest in ([], ["with"])
         and (not where or (where[0] == "in" and all(w == "the" or w.isalpha() for w in where[1:])))

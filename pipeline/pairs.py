@@ -248,6 +248,16 @@ def _questioned(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) ->
     return is_question(parsed, s)
 
 
+def _interview_question(anchor: int, tokens: Sequence[Token], parsed: Parsed, s: int) -> bool:
+    """ "Asked by the Resident whether Lagos might look for a partner in Guinea-Bissau
+    next, the mayor said ...": a reporter's question, not a proposal (a councillor who
+    "asked whether the council could explore a link" makes one)."""
+    sent = parsed.sentences[s]
+    return tokens[sent.tok_start].lower == "asked" and any(
+        t.lower in ("whether", "if") for t in tokens[sent.tok_start : anchor]
+    )
+
+
 _DECIDING = frozenset(
     "vote votes voted voting decide decides decided deciding decision consult consulted "
     "consultation debate debated consider considering considered".split()
@@ -788,6 +798,8 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     _denied(anchor, tokens) or _denied_above(anchor, tokens)
                 ):
                     continue  # "has no plans to seek a sister city in Korea": none sought
+                if anchor is not None and _interview_question(anchor, tokens, parsed, s):
+                    continue  # "Asked whether Lagos might look for a partner in Guinea-Bissau"
                 if len(a_units) == 1 and _locator(su.units.units[a_units[0]].tok_start, tokens):
                     # "in Steinbach, southeast of Winnipeg, where a motion to end the
                     # city's agreement ...": the place that locates another is not it

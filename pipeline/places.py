@@ -367,6 +367,12 @@ def recognise(
                     or tokens[i - 2].text in _OF_TOWN_TITLED
                     # "the Bürgermeister of Metten"
                     or tokens[i - 2].lower in cues()["mayor_titles"]
+                    # "The Gradsko vijeće (Town Council) of Korčula": a gloss's council
+                    or (
+                        tokens[i - 2].text == ")"
+                        and i - 3 >= sent.tok_start
+                        and tokens[i - 3].lower in ("council", "assembly")
+                    )
                 )
                 and tie_talk
                 # a name the gazetteer knows is found by it ("the city of Matsuyama on
@@ -1825,6 +1831,14 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     with Erquy", "Hay is also twinned with Redu"."""
     if i >= 2 and tokens[i - 1].lower == "with" and tokens[i - 2].lower in _TIE_BEFORE:
         return True
+    if (
+        i >= 4
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].text.isdigit()
+        and tokens[i - 3].lower in ("since", "in")
+        and tokens[i - 4].lower in _TIE_BEFORE
+    ):
+        return True  # "has been twinned since 1996 with Ribeira Grande de Santiago"
     if i >= 3 and tokens[i - 1].lower == "with" and j - i <= 6:
         k = i - 2
         while k > max(sent.tok_start, i - 6) and tokens[k].text[:1].isupper():
@@ -2674,8 +2688,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         or before[-1] in ("city", "cities", "town", "towns")
     ):
         return True
-    if before[-1:] in (["is"], ["was"], ["remains"], ["are"], ["were"]) and any(
-        w in _REL_WORDS for w in before[-5:-1]
+    if (
+        before[-1:] in (["is"], ["was"], ["remains"], ["are"], ["were"])
+        and any(w in _REL_WORDS for w in before[-5:-1])
+    ) or (
+        # ("the municipality's only formal twin town has been Sainte-Maxime")
+        before[-2:] in (["has", "been"], ["have", "been"], ["had", "been"])
+        and any(w in _REL_WORDS for w in before[-5:-2])
     ):
         # "Wichita's oldest sister city is Orléans", "its sister cities are", "whose
         # sister city in Japan is Inagi"

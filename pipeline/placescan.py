@@ -151,7 +151,8 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     # bulletin names it five times, never as "the city of Landerneau"); people's names
     # are ruled out below by what stands next to them.
     repeated = Counter(s.key for s in spans if not s.weak)
-    person_like = _person_like(text, spans, gaz)
+    glued = _glued_names(text, spans, gaz)
+    person_like = _person_like(text, spans, gaz) | glued
     for key, n in repeated.items():
         if n >= _REPEATED and key not in person_like and gaz.cities_for_key(key):
             known.add(key)
@@ -195,6 +196,7 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
             or span.key in acronyms
             or span.key in rivers
             or span.key in nicknames
+            or span.key in glued
         ):
             continue
         cities = gaz.cities_for_key(span.key)
@@ -252,8 +254,8 @@ def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
     # ... and a section's heading in a guide to partners is a place
     known.update(s.key for s in spans if any(h == s.start for h, _ in heads))
     return DocPlaces(
-        spans, frozenset(known - rivers), hints, countries, tuple(mentions), person_like, items,
-        heads, acronyms, rivers, nicknames,
+        spans, frozenset(known - rivers - glued), hints, countries, tuple(mentions), person_like,
+        items, heads, acronyms, rivers, nicknames,
     )  # fmt: skip
 
 
@@ -770,6 +772,22 @@ def _person_like(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> froz
     # names the town five times as a place)
     total = Counter(s.key for s in spans)
     out.update(k for k, n in by_neighbour.items() if 3 * n >= total[k] or total[k] < _REPEATED)
+    return frozenset(out)
+
+
+def _glued_names(text: str, spans: tuple[NameSpan, ...], gaz: Gazetteer) -> frozenset[str]:
+    """Two known names the text always writes together, again and again: "Marco Polo"
+    (a Marco in Brazil, a Polo the alias table knows), a person's name, never a place."""
+    glued: Counter = Counter()
+    for span in spans:
+        nxt = _NEXT_WORD.match(text, span.end)
+        if nxt is not None and gaz.is_known(norm(nxt.group(1))):
+            glued[(span.key, norm(nxt.group(1)))] += 1
+    total = Counter(s.key for s in spans)
+    out: set[str] = set()
+    for (first, second), n in glued.items():
+        if n >= _REPEATED and n == total[first] and n >= total[second]:
+            out.update((first, second))
     return frozenset(out)
 
 
