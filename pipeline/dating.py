@@ -96,7 +96,9 @@ _LATER = re.compile(
     # "filed a resolution in January 1980 ... It failed the following month"
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
     r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that(?:\s+same)?|the\s+same)\s+month))|"
-    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year)|"
+    r"(?P<same>(?:in\s+)?the\s+same\s+year|later\s+that\s+year|(?:in\s+)?that\s+(?:same\s+)?year"
+    # ("voted down in April 2022 ... That same spring, Tromsø's council rejected calls")
+    r"|(?:in\s+)?(?:that|the)\s+same\s+(?:spring|summer|autumn|fall|winter))|"
     # "In 1990 Augsburg's council voted to twin ... and the mayor signed the charter that
     # November": a month of the year just told
     r"(?:later\s+)?that\s+(?P<mname>January|February|March|April|May|June|July|August|"
@@ -642,6 +644,16 @@ class Dater:
                 candidates.append((0, abs(sd.tok - ev.trigger), sd))
                 continue
             d_clause = self.clause_of(sd.tok)
+            dating = self.tokens[d_clause]
+            if (
+                dating.lemma == "date"
+                and dating.tag == "VBG"
+                and dating.dep == "advcl"
+                and self.tokens[self.tokens[sd.tok].head].lower not in ("from", "to", "back")
+            ):
+                # "put its relationship with St Petersburg, dating from 1957, on ice in
+                # March 2022": the parser hangs the main clause's date on the aside
+                d_clause = self.clause_of(dating.head)
             named = self._attributive(sd.tok)
             # "rejected a 2021 petition calling for the friendship with Tangshan to be
             # ended": the petition's year dates the call to end the tie, and the
@@ -870,6 +882,10 @@ class Dater:
             if words > 16 or block.rstrip().endswith((".", "?", "!", ":", '"', "”")):
                 continue  # prose, not a heading
             for ds, de in find_date_expressions(self.parsed.text, start, end):
+                if self.published is not None and self.published.start in (ds, de):
+                    # ("Katrin Lehto / 5 March 2024" under a commentary's standfirst):
+                    # the byline's date is the page's, no section's
+                    return None
                 value = parse_expression(self.parsed.text[ds:de], self.base, ds, de)
                 if value is not None and value.precision == "day":
                     return value
@@ -1329,8 +1345,10 @@ class Dater:
             )
             # nor a relative clause's ("Karlovy Vary, the spa town that has for decades
             # been a magnet for Russian visitors, has frozen ...")
+            # (or any clause below another word: "days before a community celebration
+            # marking 35 years since the agreement was signed in 1986")
             and not (
-                self.tokens[self.clause_of(t.i)].dep == "relcl"
+                self.tokens[self.clause_of(t.i)].dep in ("relcl", "acl", "advcl")
                 and self.clause_of(t.i) not in own
             )
         }  # fmt: skip

@@ -2499,7 +2499,7 @@ _ITEM_YEAR = re.compile(
     r"|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)[a-z]*\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
     r"|,\s+in\s+(?:(?:the\s+)?[a-z]+\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2},)?"
     r",?\s+in\s+(?:1[89]|20)\d\d\b(?!\s*(?:,|and)\s*(?:1[89]|20)\d\d)"
-    r"(?=\s*(?:[,;.]|and\b|$))"
+    r"(?=\s*(?:[,;.]|and\b|$|[-–—]\s))"
 )
 _CAME_BEFORE = re.compile(r"\b(?:came|followed by)\s+$")
 _ITEM_YEAR_RULES = frozenset(
@@ -2511,6 +2511,9 @@ _ITEM_YEAR_RULES = frozenset(
         "pair.followed_in_year_chain_first",
         "pair.signed_in_year_and",
         "pair.adding_partners",
+        "pair.pairs_were",
+        "pair.pairs_followed_by",
+        "pair.gapped_twinned_with",
     }
 )
 _YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
@@ -2783,7 +2786,7 @@ def _token_at(parsed: Parsed, offset: int) -> int:
 
 _SINCE_CONTEXT = frozenset(
     "sister twin twins twinned twinning linked paired partnered partner partners partnership "
-    "partnerships relationship relationships relations ties link links agreement friendship "
+    "partnerships relationship relationships relations ties tie link links agreement friendship "
     "friends jumelage hermanamiento gemellaggio städtepartnerschaft".split()
 )
 _SINCE_PLURALS = frozenset("cities towns partnerships agreements twinnings".split())

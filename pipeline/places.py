@@ -731,6 +731,7 @@ def recognise(
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     mentions = _capital_of_dateline(mentions, tokens, parsed.text)
+    mentions = _same_partner(mentions, tokens, parsed)
     if relevant is not None:
         sentences = parsed.sentences
         in_focus = [
@@ -755,6 +756,43 @@ def recognise(
         tuple(mentions), tuple(countries), doc.mentions, doc.focus, doc.list_items, focal,
         focal_first, doc.section_heads,
     )  # fmt: skip
+
+
+_WITH_JUST_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?$")
+
+
+def _same_partner(mentions, tokens, parsed):
+    """ "Hamburg put its relationship with St Petersburg ... on ice, and Milan suspended its
+    1967 agreement with the same city": the partner named just before in the paragraph."""
+    out = list(mentions)
+    text = parsed.text
+    for k in range(2, len(tokens) - 1):
+        if not (
+            tokens[k].lower == "same"
+            and tokens[k - 1].lower == "the"
+            and tokens[k - 2].lower == "with"
+            and tokens[k + 1].lower in ("city", "town", "municipality")
+        ):
+            continue
+        para = parsed.sentences[tokens[k].sent].paragraph
+        before = [
+            m for m in mentions
+            if m.tok_start >= 0 and m.end <= tokens[k - 1].start
+            and parsed.sentences[tokens[m.tok_start].sent].paragraph == para
+            and _WITH_JUST_BEFORE.search(text, max(0, m.start - 12), m.start)
+        ]  # fmt: skip
+        if not before:
+            continue
+        head = tokens[k + 1]
+        out.append(
+            PlaceMention(
+                start=tokens[k - 1].start, end=head.end, text=text[tokens[k - 1].start : head.end],
+                place=before[-1].place, tok_start=k - 1, tok_end=head.i + 1,
+                span_end_tok=head.i + 1, cue="coref.same_partner",
+            )
+        )  # fmt: skip
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 _LARGEST_CITY = re.compile(
@@ -1831,6 +1869,13 @@ def _tie_frames(i: int, j: int, sent, tokens) -> bool:
     with Erquy", "Hay is also twinned with Redu"."""
     if i >= 2 and tokens[i - 1].lower == "with" and tokens[i - 2].lower in _TIE_BEFORE:
         return True
+    if (
+        i >= 3
+        and tokens[i - 1].lower == "with"
+        and tokens[i - 2].text == ","
+        and tokens[i - 3].lower in _TIE_BEFORE
+    ):
+        return True  # "credited with the first formal twinning, with Poix-du-Nord"
     if (
         i >= 4
         and tokens[i - 1].lower == "with"
