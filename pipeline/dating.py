@@ -109,6 +109,7 @@ _LATER = re.compile(
     r"(?=\s*[,.;)]|\s+(?:and|but|when)\b)))\b"
 )
 # "At the same meeting": dated where the text named that meeting before
+_YEAR_SPAN = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 _SAME_OCCASION = re.compile(
     r"(?i)\b(?:at|during|in)\s+the\s+same\s+(meeting|session|sitting|hearing|ceremony)\b"
     # "... when Modi visited China. ... were declared sister cities during that trip"
@@ -255,7 +256,11 @@ class Dater:
             # last date when it has one, else from the report's
             value = None
             counted_back = _LATER.match(text, start)
-            if counted_back is not None and counted_back.group("bn"):
+            if counted_back is not None and (
+                counted_back.group("bn") or counted_back.group("mname")
+            ):
+                # ("announced in spring 2019, was shelved that August": the month of the
+                # year just told, which the date parser would put before the report)
                 value = self._later(s, start, end, out)
             if value is None:
                 value = self._same_occasion(s, start, end)
@@ -354,6 +359,13 @@ class Dater:
         if not found or (not n and not m.group("same")):
             return None
         year = int(found[-1].value.value[:4]) + n
+        last = found[-1].value
+        if m.group("same") and last.start is not None:
+            # ("severed its sister relationship with Shimane (1989-2005) ... on hold the
+            # same year": the year a span ends in, the one just told)
+            rng = _YEAR_SPAN.search(self.parsed.text, last.start, last.end + 6)
+            if rng is not None:
+                year = int(rng.group(2))
         return DateValue(f"{year:04d}", "year", start, end)
 
     def _dates_before(self, s: int, paragraph: int) -> list[_SentDate]:
@@ -378,6 +390,15 @@ class Dater:
         """ "the following month", "three months later": counted from the nearest month
         before it in its sentence or the one before; a year alone says the year."""
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
+        if not found and m.group("mname"):
+            # ("a plan ..., announced in spring 2019, was shelved that August": the year
+            # its sentence names, whatever clause the parser hangs it in)
+            bare = list(
+                _BARE_YEAR.finditer(self.parsed.text, self.parsed.sentences[s].start, start)
+            )
+            if bare:
+                month = MONTHS[m.group("mname").lower()]
+                return DateValue(f"{bare[-1].group()}-{month:02d}", "month", start, end)
         found = found or self._dates_before(s, self.parsed.sentences[s].paragraph)
         found = [d for d in found if not d.since]
         # (a date with its year written: "In March 2005, after an ordinance declaring
@@ -614,6 +635,12 @@ class Dater:
                 sd.since
                 and ev.type == "suspended"
                 and self.tokens[since].head == ev.trigger
+                # (not "put its partnership with Matsue, in place since 1999, on hold":
+                # the tie's own age)
+                and not re.search(
+                    r"\bin\s+(?:place|force|effect)\s+since\s*$",
+                    self.parsed.text[max(0, (sd.value.start or 0) - 24) : sd.value.start or 0],
+                )
                 # (not "put on hold exchanges with Fukuoka, its sister city since 2007")
                 and not tie_noun_since(since, sent.tok_start, self.tokens)
             )

@@ -2141,7 +2141,9 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
             ):
                 head = tokens[head.head]  # ... however the parser hangs "since" on "in"
             else:
-                in_place = False
+                # ("put its partnership with Matsue, in place since 1999, on hold": the
+                # parser hangs the since on the verb)
+                in_place = tokens[i - 1].lower in _IN_FORCE and tokens[i - 2].lower == "in"
             context = [
                 t for t in tokens[sent.tok_start : sent.tok_end]
                 if t.lower in _SINCE_CONTEXT
