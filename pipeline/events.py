@@ -220,8 +220,22 @@ def _trigger_for(
             continue
         if trig.cls == "terminate" and _off_the_programme(tok, tokens):
             continue
+        if (
+            trig.cls == "establish"
+            and tok.lemma in ("declare", "proclaim")
+            and any(
+                t.head == tok.i
+                and t.dep in ("dobj", "npadvmod")
+                and (t.ent_type == "DATE" or t.lemma in _PERIODS)
+                for t in tokens[tok.i + 1 : tok.i + 6]
+            )
+        ):
+            continue  # "has proclaimed September 17-23 as Sister Cities Week": a week's
         return trig
     return None
+
+
+_PERIODS = frozenset("day week month year".split())
 
 
 # What a visit, not a tie, is dropped from: "a stop in Daqing ... was dropped from the

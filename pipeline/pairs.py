@@ -2467,10 +2467,43 @@ def _body_of(tok: Token, tokens) -> bool:
     return body.lower in _BODIES and body.dep in ("nsubj", "nsubjpass")
 
 
+def _described_by_possessor(su: SentenceUnits, u: int, tokens) -> int | None:
+    """The place unit before ", a county under X's administration": X is named in a
+    description set off after that place."""
+    units = su.units.units
+    end = units[u].tok_end
+    if end >= len(tokens) or tokens[end].lower not in ("'s", "’s") or u < 1:
+        return None
+    k = u - 1
+    while k >= 0 and units[k].kind != "P":
+        k -= 1
+    if k < 0:
+        return None
+    gap = tokens[units[k].tok_end : units[u].tok_start]
+    if (
+        len(gap) < 3
+        or len(gap) > 8
+        or gap[0].text != ","
+        or gap[1].lower not in ("a", "an", "the")
+        or any(t.text in ",;:" or t.pos in ("VERB", "AUX") for t in gap[1:])
+    ):
+        return None
+    return k
+
+
 def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> list[int]:
     """The A side of a match: the clause's subject rather than the nearest name
     ("Jeonju, the capital of North Jeolla Province, suspended ... with its sister city
     Kanazawa"), unless the rule says otherwise or the name owns the tie."""
+    apposed = (
+        _described_by_possessor(su, a_units[0], tokens)
+        if len(a_units) == 1 and anchor is not None and rule.data.get("subject_a", True)
+        else None
+    )
+    if apposed is not None:
+        # "Lingshan County, a county under Qinzhou's administration ..., signed a letter
+        # of intent with ...": the place the description is of acts, not its owner
+        return [apposed]
     if (
         len(a_units) != 1
         or anchor is None

@@ -167,6 +167,19 @@ def recognise(
                     and tokens[ts - 1].lower in ("'s", "’s", "the")
                     and _tie_talk(parsed.sentences[tokens[ts].sent], tokens)
                 )
+                # "friendly province-region relations with Uzbekistan's Samarkand region":
+                # the region around the town, a side of its own
+                or (
+                    tokens[te].text in ("region", "oblast", "province")
+                    and ts > 0
+                    and tokens[ts - 1].lower in ("'s", "’s")
+                    and _PROVINCE_TIES.search(
+                        parsed.text,
+                        parsed.sentences[tokens[ts].sent].start,
+                        parsed.sentences[tokens[ts].sent].end,
+                    )
+                    is not None
+                )
             )
             and (ts, te + 1) not in candidates
             and tokens[te - 1].sent == tokens[te].sent
@@ -865,7 +878,7 @@ _PROVINCE_TIES = re.compile(
     re.IGNORECASE,
 )
 _TIE_WORDS_HERE = frozenset(
-    "sister friendship twinned twin twinning twinnings partnership sister-province "
+    "sister friendship friendly twinned twin twinning twinnings partnership sister-province "
     "sister-state".split()
 )
 
@@ -1695,6 +1708,43 @@ def _named_after_its_country(i, j, sent, tokens, text: str, gaz: Gazetteer) -> b
     )
 
 
+_COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western central northeastern "
+    "northwestern southeastern southwestern".split()
+)
+
+
+def _set_in_own_region(cand: _Candidate, tokens, gaz: Gazetteer) -> bool:
+    """ "X, a/an ... in (northwestern) <its own province or country>,": the name a
+    gazetteer town whose description locates it where that town lies."""
+    j = cand.tok_end
+    sent_end = len(tokens)
+    if j + 3 >= sent_end or tokens[j].text != "," or tokens[j + 1].lower not in ("a", "an", "the"):
+        return False
+    for k in range(j + 2, min(j + 10, sent_end - 1)):
+        t = tokens[k]
+        if t.text in ",;:" or t.pos == "AUX" or t.tag in ("VBD", "VBZ", "VBP"):
+            return False
+        if t.lower != "in":
+            continue
+        k += 1
+        if k < sent_end and tokens[k].lower == "the":
+            k += 1
+        if k < sent_end and tokens[k].lower in _COMPASS_WORDS:
+            k += 1
+        run = []
+        while k < sent_end and tokens[k].text[:1].isupper() and len(run) < 3:
+            run.append(tokens[k].text)
+            k += 1
+        if not run:
+            return False
+        key = norm(" ".join(run))
+        regions = {(d.country, d.code) for d in gaz.admin1.get(key, [])}
+        country = gaz.countries.get(key)
+        return any((c.country, c.admin1) in regions or c.country == country for c in cand.cities)
+    return False
+
+
 def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     """A name the gazetteer lacks described as a place in apposition: "Juvisy-sur-Orge,
     a commune south of Paris, put its twinning ..." (not "Ann Lee, a town councillor"),
@@ -1769,7 +1819,7 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
 
 
 _ADMIN_AFFIXES = frozenset("county district borough province prefecture state governorate".split())
-_NAMED_WITH_SUFFIX = frozenset("county province".split())
+_NAMED_WITH_SUFFIX = frozenset("county province region oblast".split())
 _AREA_MODIFIERS = frozenset(
     "municipal metropolitan rural urban local new special autonomous administrative".split()
 )
@@ -2192,6 +2242,10 @@ def _cue(
         return "place.described"  # "Napier, the city's New Zealand link", tagged ORG
     if cand.cities and _WHOSE_TOWN.match(parsed.text, tokens[cand.tok_end - 1].end):
         return "place.described"  # "his colleague from Vila Real, whose town has been"
+    if cand.cities and _set_in_own_region(cand, tokens, gaz):
+        # "Xiangyang, an automobile manufacturing base in northwestern Hubei, and Dayton"
+        # (tagged a person): a description that puts the town in its own province
+        return "place.described"
     if _opens_list_line(cand, tokens, parsed, doc):
         return "place.list_item"  # "Zaporizhzhia | Ukraine | 2023 |", whatever the tagger says
     if _heads_an_entry(cand, tokens, parsed):
@@ -3153,6 +3207,9 @@ _WITH_BEFORE = re.compile(
 )
 
 
+_THE_CITY_NEXT = re.compile(
+    r"[^\n]{0,40}?(?::|[—–]|--)\s*(?:The|This)\s+(?:city|town|municipality|council|city\s+council)\b"
+)
 _DATELINE_AFTER = re.compile(
     r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?(?:[—–]|--)"
 )
@@ -3195,7 +3252,10 @@ _COUNCIL_MASTHEAD = re.compile(
     # "TASMAN DISTRICT COUNCIL" over its minutes
     r"|(?:TOWN|CITY|BOROUGH|PARISH|COMMUNITY|DISTRICT|SHIRE) COUNCIL"
     # "Sør-Varanger kommune" over its council's English summary
-    r"|[Kk]ommune|[Kk]ommun)\b[^\n]{0,60}(?:\n|\Z)"
+    r"|[Kk]ommune|[Kk]ommun"
+    # "Changwon Special City" over its press release, "Busan Metropolitan City"
+    r"|Special City|Metropolitan City|Metropolitan Government|City Government)\b"
+    r"[^\n]{0,60}(?:\n|\Z)"
 )
 
 
@@ -3287,6 +3347,12 @@ def _is_dateline(m: PlaceMention, text: str) -> bool:
     open with a partner's name and a dash."""
     if len(m.text) <= 2 or not (m.start == 0 or text[m.start - 1] == "\n"):
         return False
+    if m.text.isupper() and text.startswith(": ", m.end):
+        # "IPOH: The city's twin-city agreement ..." (Malaysian, Indian papers), a
+        # paragraph of prose, not a heading "PSKOV: THE END OF A CHAPTER"
+        hi = text.find("\n", m.end)
+        line = text[m.end : len(text) if hi < 0 else hi]
+        return len(line) > 80 and not line.isupper()
     after = _DATELINE_AFTER.match(text, m.end)
     return after is not None and (m.text.isupper() or "(" in after.group())
 
@@ -3370,6 +3436,8 @@ def focal_place(
             # "KIEL, Germany (AP) — Lawmakers in this Baltic port ...": a local story's
             # dateline is its own city, which the story then calls "the city"
             weight += 3
+            if _THE_CITY_NEXT.match(text, m.end):
+                weight += 6  # "IPOH: The city's twin-city agreement with Foshan ..."
         counts[m.place.key] = counts.get(m.place.key, 0) + weight
         first.setdefault(m.place.key, m)
         if opener is None and weight >= 1:
@@ -3380,7 +3448,7 @@ def focal_place(
         counts[paper.place.key] = counts.get(paper.place.key, 0) + 6
         first.setdefault(paper.place.key, paper)
     named_head, masthead = _masthead(pool, text)
-    if named_head is not None and named_head.start > 0:
+    if named_head is not None:
         # ("Sør-Varanger kommune" over minutes that name its Russian partners as often:
         # the masthead the scan did not read as a mention weighs as a letterhead does)
         counts[named_head.place.key] = counts.get(named_head.place.key, 0) + 6

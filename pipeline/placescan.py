@@ -859,7 +859,8 @@ def _string_cue(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
 _LETTERHEAD = re.compile(
     r"(?:(?:City|Town|Borough|Municipality|Shire|County) Of )?(?P<name>.+?)"
     r"(?: (?:City|Town|Regional|District|Borough|Municipal|Metropolitan|Shire|County))?"
-    r"(?: Council| Municipality| City Hall| Kommune)?\s*$"
+    r"(?: Council| Municipality| City Hall| Kommune| Special City| Metropolitan City"
+    r"| Metropolitan Government| City Government| Municipal Government)?\s*$"
 )
 
 
@@ -891,7 +892,9 @@ _LETTERHEAD_REACH = 400  # three short lines and the blank ones between them
 _LETTERHEAD_KINDS = frozenset("city town district borough county".split())
 _COUNCIL_WORD = re.compile(
     r"^(?:City|Town|Borough|Municipality|Shire|County) Of |Council|"
-    r"Municipality|City Hall|Kommune"
+    r"Municipality|City Hall|Kommune|"
+    # ("Changwon Special City" over its press release, "Seoul Metropolitan Government")
+    r"Special City|Metropolitan City|Government"
 )
 
 
