@@ -2252,6 +2252,8 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                     i in (r.b.tok_end, r.b.span_end_tok)
                     # ("with Tempe in Arizona since 1978, with Odesa in Ukraine since 1990")
                     or _after_where_it_lies(i, r, tokens)
+                    # ("Saitama in Japan, with which Hamilton has been linked since 1989")
+                    or _in_its_which_clause(i, r, tokens)
                 )
             } or {
                 # (or right before it: "since 1969 and, since 1980, with Lille")
@@ -2429,6 +2431,20 @@ def _after_where_it_lies(i: int, rm: RelationMention, tokens) -> bool:
         return False
     between = tokens[k + 1 : i]
     return 0 < len(between) <= 4 and all(t.lower == "the" or t.text[:1].isupper() for t in between)
+
+
+def _in_its_which_clause(i: int, rm: RelationMention, tokens) -> bool:
+    """The "since" at `i` ends a relative clause set off right after the partner:
+    "Saitama in Japan, with which Hamilton has been linked since 1989, ..."."""
+    k = max(rm.b.tok_end, rm.b.span_end_tok)
+    if not (k + 2 < i and tokens[k].text == ","):
+        return False
+    j = k + 1
+    if tokens[j].lower in ("with", "to"):
+        j += 1
+    if tokens[j].lower != "which":
+        return False
+    return not any(t.text in ",;:" for t in tokens[j:i])
 
 
 def _since_after_partner(i: int, rm: RelationMention, tokens) -> bool:

@@ -2331,6 +2331,17 @@ def _members(
     (with `shared_possessive`, the last conjunct's "'s" is all of theirs: "Beijing and
     Shanghai's agreements")."""
     units = [u for u in _group_units(su.units, m, name) if su.units.units[u].kind == "P"]
+    # ("Seattle, with which Daejeon became a sister city in 1989, and Calgary": the owner
+    # named in a member's relative clause is no member)
+    units = [
+        u for u in units
+        if not (
+            u != units[0]
+            and su.units.units[u].tok_start >= 2
+            and tokens[su.units.units[u].tok_start - 1].lower == "which"
+            and tokens[su.units.units[u].tok_start - 2].lower in ("with", "to")
+        )
+    ]  # fmt: skip
     if len(units) < 2:
         return units
     us = su.units

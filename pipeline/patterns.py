@@ -87,7 +87,10 @@ _COORD_SEP = (
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"
     # "with Nîmes in France, with which it signed in 1955, as well as Recklinghausen": the
     # first one's own clause
-    r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,8}?(?=[,;]))?"
+    # (naming the owner too: "Seattle, with which Daejeon became a sister city in 1989,
+    # and Calgary")
+    r"(?:,\|[^ ]*\|W with\|[^ ]*\|W which\|[^ ]*\|W "
+    r"(?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P ){1,8}?(?=[,;]))?"
     # "...; Nantong in China, in 2000; and Dili": an item's year before the semicolon
     r"(?:,\|[^ ]*\|W (?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W (?=;))?"
     # "Edinburgh in the United Kingdom, a friendship city since 1985; Gyeongju": a
