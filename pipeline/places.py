@@ -1708,6 +1708,7 @@ def _named_after_its_country(i, j, sent, tokens, text: str, gaz: Gazetteer) -> b
     )
 
 
+_FEATURE_NAMES = frozenset("River Delta Estuary Basin Gorge".split())
 _COMPASS_WORDS = frozenset(
     "north south east west northern southern eastern western central northeastern "
     "northwestern southeastern southwestern".split()
@@ -2220,6 +2221,8 @@ def _cue(
         return ""  # "In late January, Nauru's government ...": a month, whatever follows
     if cand.key in doc.acronyms:
         return ""  # "asked SKR to help it": the association the text abbreviated so
+    if cand.tok_end < len(tokens) and tokens[cand.tok_end].text in _FEATURE_NAMES:
+        return ""  # "In Davenport, on the Mississippi River": a river, not the state
     if cand.key in doc.rivers or cand.key in doc.nicknames:
         return ""  # "the Ahr valley ... pictures of the Ahr": a river, not Ahar in Iran
     if cand.tok_end < len(tokens) and tokens[cand.tok_end].lower in _REGION_ADJECTIVES:
