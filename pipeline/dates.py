@@ -59,6 +59,8 @@ _DMY_DOTS = re.compile(rf"(0?[1-9]|[12][0-9]|3[01])\.(0?[1-9]|1[0-2])\.({_YEAR})
 # (a range's first year too: "in 1986-87", "1986–1987"; not a numeric date "1986-05-12")
 YEAR_RE = re.compile(rf"(?<![\w/.-]){_YEAR}(?![\w/]|\.\d)(?![-–](?!(?:\d{{2}}|\d{{4}})(?![\w/-])))")
 # "signed in '98": a year by its last two digits (not "the '90s", a decade)
+# "1953–2022", "(1989-2005)", "1990 to 2015": a span of years, its first and last
+YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 SHORT_YEAR = re.compile(r"(?<![\w'’])['’](\d\d)(?![\w'’%])")
 
 _DURATION = re.compile(

@@ -27,6 +27,7 @@ from pipeline.dates import (
     MONTHS,
     NAMED_PERIOD,
     SHORT_YEAR,
+    YEAR_RANGE,
     YEAR_RE,
     Citation,
     count,
@@ -109,7 +110,6 @@ _LATER = re.compile(
     r"(?=\s*[,.;)]|\s+(?:and|but|when)\b)))\b"
 )
 # "At the same meeting": dated where the text named that meeting before
-_YEAR_SPAN = re.compile(r"((?:1[89]|20)\d\d)\s*[-–—]\s*((?:1[89]|20)\d\d)")
 _SAME_OCCASION = re.compile(
     r"(?i)\b(?:at|during|in)\s+the\s+same\s+(meeting|session|sitting|hearing|ceremony)\b"
     # "... when Modi visited China. ... were declared sister cities during that trip"
@@ -363,7 +363,7 @@ class Dater:
         if m.group("same") and last.start is not None:
             # ("severed its sister relationship with Shimane (1989-2005) ... on hold the
             # same year": the year a span ends in, the one just told)
-            rng = _YEAR_SPAN.search(self.parsed.text, last.start, last.end + 6)
+            rng = YEAR_RANGE.search(self.parsed.text, last.start, last.end + 6)
             if rng is not None:
                 year = int(rng.group(2))
         return DateValue(f"{year:04d}", "year", start, end)

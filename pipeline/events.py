@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline import placescan
-from pipeline.dates import timeline_year
+from pipeline.dates import YEAR_RANGE, timeline_year
 from pipeline.gazetteer import demonym_countries, norm
 from pipeline.models import DateValue, Parsed, Token
 from pipeline.pairs import (
@@ -2548,7 +2548,6 @@ _ITEM_YEAR_RULES = frozenset(
         "pair.gapped_twinned_with",
     }
 )
-_YEAR_RANGE = re.compile(r"((?:1[89]|20)\d\d)\s*(?:[-–—]|\bto\b)\s*((?:1[89]|20)\d\d)")
 
 
 _LEADING_SINCE = re.compile(r"\bsince\b(?=[^,;]*,\s*$)", re.I)
@@ -2658,7 +2657,7 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             start, stop = m.start(), m.end()
         conf = round(0.8 * rm.confidence**0.5, 3)
         span = text[start:stop]
-        rng = _YEAR_RANGE.search(span)
+        rng = YEAR_RANGE.search(span)
         m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
         if m is None and stop > start:
             # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, ..."

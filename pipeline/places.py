@@ -1709,10 +1709,6 @@ def _named_after_its_country(i, j, sent, tokens, text: str, gaz: Gazetteer) -> b
 
 
 _FEATURE_NAMES = frozenset("River Delta Estuary Basin Gorge".split())
-_COMPASS_WORDS = frozenset(
-    "north south east west northern southern eastern western central northeastern "
-    "northwestern southeastern southwestern".split()
-)
 
 
 def _set_in_own_region(cand: _Candidate, tokens, gaz: Gazetteer) -> bool:
@@ -1731,7 +1727,9 @@ def _set_in_own_region(cand: _Candidate, tokens, gaz: Gazetteer) -> bool:
         k += 1
         if k < sent_end and tokens[k].lower == "the":
             k += 1
-        if k < sent_end and tokens[k].lower in _COMPASS_WORDS:
+        if k < sent_end and (
+            tokens[k].lower in _COMPASS or tokens[k].lower in ("north", "south", "east", "west")
+        ):
             k += 1
         run = []
         while k < sent_end and tokens[k].text[:1].isupper() and len(run) < 3:
