@@ -2546,8 +2546,18 @@ _ITEM_YEAR_RULES = frozenset(
         "pair.pairs_were",
         "pair.pairs_followed_by",
         "pair.gapped_twinned_with",
+        "pair.gapped_signed_with",
     }
 )
+
+
+_PARTNERS_FROM_RULES = frozenset({"pair.were_partners_from", "pair.were_partners_gapped"})
+_PARTNERS_FROM = re.compile(
+    r"[^.;]{0,40}?\b((?:from|since)\s+(?:1[89]|20)\d\d(?:\s*(?:to|[-–])\s*(?:1[89]|20)\d\d)?)"
+)
+
+
+_YEAR_BEFORE = re.compile(r"\s+(the year before|the previous year|a year earlier)\b")
 
 
 _LEADING_SINCE = re.compile(r"\bsince\b(?=[^,;]*,\s*$)", re.I)
@@ -2612,6 +2622,12 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 )
                 if year_cell is not None:
                     stop = max(stop, rm.b.end + sum(len(c) + 1 for c in cells[: year_cell + 1]))
+        if rm.rule_id in _PARTNERS_FROM_RULES:
+            # "Odesa and Saint Petersburg were partners from 1968 to 2022, and Kharkiv
+            # and Belgorod from 1998 to 2022": the span of years after each pair
+            m = _PARTNERS_FROM.match(text, rm.b.end)
+            if m is not None:
+                start, stop = m.start(1), m.end()
         if start >= stop:
             # "twinned with Charleroi in Belgium (1965) and with Curitiba (1984)": a
             # bracketed year right after a coordinated name is that name's; so is the
@@ -2631,6 +2647,24 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             ):
                 # "followed by Florence in 1965, Kyiv in 1971": each item's own year
                 m = _ITEM_YEAR.match(text, rm.b.end)
+                before = _YEAR_BEFORE.match(text, rm.b.end) if m is None else None
+                first = (
+                    list(re.finditer(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", text[rm.start : rm.b.start]))
+                    if before is not None and rm.rule_id in _ITEM_YEAR_RULES
+                    else []
+                )
+                if first:
+                    # "... with Trenčín in 2023, and Irpin with Chełm the year before": the
+                    # year before the first pair's
+                    year = str(int(first[-1].group()) - 1)
+                    out.append(
+                        EventMention(rm, "established", _token_at(parsed, before.start(1)),
+                                     before.start(1), before.end(1), rm.sentence,
+                                     "trigger.establish.list_year",
+                                     round(0.8 * rm.confidence**0.5, 3), False,
+                                     DateValue(year, "year", before.start(1), before.end(1)))
+                    )  # fmt: skip
+                    continue
             if m is None:
                 # (after the pair's noun, but not past a later partner: "Shijiazhuang in
                 # China, Umeå in Sweden and Chernivtsi in Ukraine, which joined in 2006")

@@ -2383,6 +2383,9 @@ def _members(
                 and tokens[us.units[u].tok_start - 2].text == ","
             )
         ]  # fmt: skip
+        # "Bourg-lès-Valence, a neighbour of Valence, and Rustavi": a name in an aside
+        # that describes the member before it is no member
+        units = [units[0]] + [u for u in units[1:] if not _in_described_aside(us.units[u], tokens)]
         # "... with Bukhara of Uzbekistan, and Yiyang and Ndola ... became": a conjunct
         # that is a verb's subject starts a clause of its own
         for k, u in enumerate(units[1:], 1):
@@ -2406,6 +2409,25 @@ def _members(
     if possessive and len(possessive) < len(units) and not shared_possessive:
         return possessive[-1:] if name == "A" else units
     return units
+
+
+_NAMING_NOUNS = frozenset(
+    "village town city port municipality resort district region province county "
+    "prefecture oblast commune borough".split()
+)
+
+
+def _in_described_aside(unit: Unit, tokens) -> bool:
+    """The place closes ", a neighbour of X" (not ", the town of X", which names one)."""
+    s = unit.tok_start
+    if s < 3 or tokens[s - 1].lower != "of" or tokens[s - 2].lower in _NAMING_NOUNS:
+        return False
+    for k in range(s - 2, max(s - 7, 0), -1):
+        if tokens[k].text in (",", ";", "(") or tokens[k].lower == "and":
+            return False
+        if tokens[k].lower in ("a", "an", "another") and tokens[k - 1].text == ",":
+            return True
+    return False
 
 
 def _unit_head(unit: Unit, tokens) -> Token:

@@ -102,8 +102,10 @@ _COORD_SEP = (
     r"(?:[^ @,][^ ]*\|[^ ]*\|W ){1,5}?(?=,\|[^ ]*\|W and\|))?"
     # "Kurashiki in Japan, which has been a partner since 1998, and Long Beach": a
     # relative clause naming no place, set off before ", and"
-    r"(?:,\|[^ ]*\|W (?:which|who)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,10}?"
-    r"(?=,\|[^ ]*\|W and\|))?"
+    # (or "Tashkent, whose ties with the city date back to 2017, Bishkek ...": before the
+    # next name of the list)
+    r"(?:,\|[^ ]*\|W (?:which|who|whose)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,10}?"
+    r"(?=,\|[^ ]*\|W (?:and\||@P)))?"
     # "Niebüll, a market town in Schleswig-Holstein close to the Danish border, and
     # Gien": a longer description set off before ", and"
     # (or "Salzgitter since 1951, one of the earliest Anglo-German twinnings after the
@@ -113,7 +115,11 @@ _COORD_SEP = (
     r"(?:[^ ,;][^ ]*\|[^ ]*\|[WPD] ){2,16}?"
     # (with its year: "of Obama, a port town in Fukui Prefecture, in 1977, and of Xi'an")
     r"(?:,\|[^ ]*\|W (?:in|since)\|[^ ]*\|W \d{4}\|[^ ]*\|W )?"
-    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W (?:(?:with|of)\|[^ ]*\|W )?@P))?"
+    # (or before a described one: "Bourg-lès-Valence, a neighbour of Valence, and the
+    # Georgian city of Rustavi")
+    r"(?=,\|[^ ]*\|W and\|[^ ]*\|W (?:(?:with|of)\|[^ ]*\|W )?"
+    r"(?:the\|[^ ]*\|W (?:@D[A-Z]{2}\|[^ ]*\|D )?(?:[^ @,;][^ ]*\|[^ ]*\|W )?"
+    r"(?:village|town|city|port|municipality|resort)\|[^ ]*\|W of\|[^ ]*\|W )?@P))?"
     # "the town of Oyama at the foot of Mount Fuji, and ...": where it lies
     r"(?:(?:at|near)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W |@P\d+\|[^ ]*\|P "
     r"|@[CD][A-Z]{2}\|[^ ]*\|[CD] ){1,5}?"

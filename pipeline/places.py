@@ -1829,7 +1829,8 @@ _COUNTY_BODIES = frozenset(
 )
 # Words that make a sentence talk of a tie, for names known only by their affix.
 _AFFIX_TIE_WORDS = frozenset(
-    "sister twin twinned twinning friendship friendly partnership partner relationship "
+    "sister twin twinned twinning friendship friendly partnership partner partnered partners "
+    "twins paired relationship "
     "relationships agreement agreements partnerships twinnings ties tie link links sister-city "
     "sister-county sister-province sister-state jumelage städtepartnerschaft "
     "hermanamiento gemellaggio".split()
@@ -2381,6 +2382,14 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
+    if (
+        before[-2:] == [",", "and"]
+        and nxt == "with"
+        and cand.cities
+        and _tie_talk(sent, tokens)
+        and any(tokens[k].lower == "with" for k in range(sent.tok_start, cand.tok_start))
+    ):
+        return "place.relation"  # "... with Trenčín in 2023, and Irpin with Chełm": gapped
     if _tie_talk(sent, tokens) and _acting_on_own_tie(cand.tok_start, cand.tok_end, sent, tokens):
         return "place.relation"  # "Chipping Norton, on the other hand, ditched its link with"
     if _relationship_context(cand, tokens, weak=cand.key in gaz.weak):
