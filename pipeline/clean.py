@@ -722,7 +722,7 @@ _TIME = re.compile(
 )
 # ("Answered on 10 March 2022": a parliamentary answer's record is the answer's date)
 _PUBLISHED = re.compile(
-    r"(?i)\b(?:published(?: online)?|posted|first published|dated?|answered)\b\W*$"
+    r"(?i)\b(?:published(?: online)?|posted|first published|dated?|answered|issued)\b\W*$"
 )
 _UPDATED = re.compile(r"(?i)\b(?:updated|last updated|modified|edited)\b\W*$")
 # ("| 1988 |", "| 1990 to 2015 |", "| 1996–2022 |")
@@ -780,7 +780,7 @@ _FILLER = re.compile(
 
 
 # (or a run of spaces set between columns: "Tuesday, June 13, 2023     6:30 PM     Hybrid")
-_CELL_SEP = re.compile(r"\s+[|–—•]\s+|\s+-\s+| {4,}|\t")
+_CELL_SEP = re.compile(r"\s+[|–—•·]\s+|\s+-\s+| {4,}|\t")
 _EDITION = re.compile(r"\((?:[^()]{0,30})\)")
 # "Minutes of the ... Meeting held ... on <date>", or its second line on its own
 # ("held in the Council Chamber, ... on Monday 14 October 2024").
@@ -918,11 +918,23 @@ def _dateline(block: str, meeting_above: bool = False) -> tuple[DateValue, bool]
     foreign = _foreign_month(block)
     if foreign is not None:
         return foreign, False
+    short = _SHORT_NUMERIC.match(block)
+    if short is not None:
+        # "21/02/24 13:40, Society": a two-digit year with the time of posting (day
+        # first where the first number cannot be a month, else month first)
+        a, b, yy = (int(g) for g in short.groups())
+        day, month = (a, b) if a > 12 else (b, a)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            value = f"20{yy:02d}-{month:02d}-{day:02d}"
+            return DateValue(value, "day", short.start(1), short.end(3)), False
     season = _SEASON_YEAR.search(block)
     if season is not None and len(block.split()) <= 8:
         # "Spring 2022 Newsletter": the season's year
         return DateValue(season.group(2), "year", season.start(2), season.end(2)), False
     return None
+
+
+_SHORT_NUMERIC = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d\d)\s+\d{1,2}:\d{2}\b")
 
 
 _SEGMENT_BREAK = re.compile(r"\s[•|·]\s")

@@ -2551,12 +2551,25 @@ _ITEM_YEAR_RULES = frozenset(
 )
 
 
-_PARTNERS_FROM_RULES = frozenset({"pair.were_partners_from", "pair.were_partners_gapped"})
+_PARTNERS_FROM_RULES = frozenset(
+    {
+        "pair.were_partners_from",
+        "pair.were_partners_gapped",
+        "pair.couples_first",
+        "pair.couples_second",
+    }
+)
 _PARTNERS_FROM = re.compile(
-    r"[^.;]{0,40}?\b((?:from|since)\s+(?:1[89]|20)\d\d(?:\s*(?:to|[-–])\s*(?:1[89]|20)\d\d)?)"
+    r"[^.;]{0,40}?\b((?:from|since|in)\s+(?:1[89]|20)\d\d(?:\s*(?:to|[-–])\s*(?:1[89]|20)\d\d)?)"
 )
 
 
+# "with Bergen (Norway), Gothenburg (Sweden) and Turku (Finland), all dating from 1946":
+# a year the whole list shares
+_ALL_DATING = re.compile(
+    r",\s+(?:all|each|both)\s+(?:(?:of\s+them|three|four|five)\s+)?(?:dating\s+(?:back\s+)?"
+    r"(?:from|to)|(?:signed|established|formed|twinned|concluded)\s+in)\s+(?:1[89]|20)\d\d\b"
+)
 _YEAR_BEFORE = re.compile(r"\s+(the year before|the previous year|a year earlier)\b")
 
 
@@ -2624,7 +2637,8 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     stop = max(stop, rm.b.end + sum(len(c) + 1 for c in cells[: year_cell + 1]))
         if rm.rule_id in _PARTNERS_FROM_RULES:
             # "Odesa and Saint Petersburg were partners from 1968 to 2022, and Kharkiv
-            # and Belgorod from 1998 to 2022": the span of years after each pair
+            # and Belgorod from 1998 to 2022": the span of years after each pair (or the
+            # couples' shared year: "Osaka and Shanghai, and Kyoto and Xi'an, signed in 1974")
             m = _PARTNERS_FROM.match(text, rm.b.end)
             if m is not None:
                 start, stop = m.start(1), m.end()
@@ -2672,10 +2686,14 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                     r.b is not None and r.sentence == rm.sentence and rm.b.end <= r.b.start < rm.end
                     for r in relations
                 )
-                m = _APPOSED_YEAR.match(text, rm.b.end) or (
-                    _APPOSED_YEAR.match(text, rm.end)
-                    if rm.end > rm.b.end and not later_partner
-                    else None
+                m = (
+                    _ALL_DATING.match(text, rm.end)
+                    or _APPOSED_YEAR.match(text, rm.b.end)
+                    or (
+                        _APPOSED_YEAR.match(text, rm.end)
+                        if rm.end > rm.b.end and not later_partner
+                        else None
+                    )
                 )
                 apposed = m is not None
             if m is None and (

@@ -619,8 +619,12 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # ("and Kraków, a twin since 1995": the city the sentence's earlier
                     # pairs share)
                     upto = mb.start if nearest.data.get("previous_only") else -1
+                    head = _run_in_head(parsed, places, s)
+                    # ("Rostock. The partnership with Rostock was established in 1964": a
+                    # report's entry headed by the partner, of the report's own city)
+                    partner_heading = head is not None and head.place.key == mb.place.key
                     ma = (
-                        _run_in_head(parsed, places, s)
+                        (None if partner_heading else head)
                         or _paragraph_owner(parsed, places, s)
                         or _previous_a(
                             [*out, *found.values()], mb.place, parsed, s, places.focal, upto
@@ -637,6 +641,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             and _body_acts(anchor, tokens, parsed.text)
                             and _focal_council(places, parsed)
                         )
+                        or (doc_strong and partner_heading)
                         # "It is not the city's only relationship of its kind. The
                         # agreement with Donetsk ...": the paragraph just spoke of the city
                         or (doc_strong and _focal_earlier_in_paragraph(places, parsed, s))
@@ -1729,6 +1734,20 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             and j not in ties
             and not _partner_position(units[j], tokens)
             and not _names_a_thing(units[j], tokens)
+            # (nor "Priorities are the Rostock anniversary ... and the Mykolaiv
+            # partnership": another tie's or event's name)
+            and not (
+                tokens[units[j].tok_start - 1].lower == "the"
+                and tokens[units[j].tok_end - 1].dep == "compound"
+                and tokens[units[j].tok_end - 1].head >= units[j].tok_end
+                and tokens[tokens[units[j].tok_end - 1].head].lower not in cues()["after_place"]
+            )
+            # (nor "a youth summit in Turku": where something happens, unless fronted:
+            # "In Kobe, the Tianjin relationship ...")
+            and not (
+                tokens[units[j].tok_start - 1].lower == "in"
+                and tokens[units[j].tok_start - 1].i > parsed.sentences[su.sentence].tok_start
+            )
             # (not "between Vermont and the Middle East": a stretch of the map)
             and tokens[tokens[units[j].tok_start].head].lower != "between"
             and su.mentions[units[j].ref].place.key != mb.place.key

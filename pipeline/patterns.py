@@ -68,11 +68,19 @@ _COORD_SEP = (
     # "twinned with Aberdeen since 1967 and with Wismar since 1990": each one's year,
     # before a repeated "and with"
     r"(?:(?:,\|[^ ]*\|W )?(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
+    # (past a bracketed remark: "since 1971 (there's a Flemish-style café ...) and with")
+    r"(?:\(\|[^ ]*\|W (?:[^ @()]+ ){1,30}?\)\|[^ ]*\|W (?=and\|[^ ]*\|W with\|))?"
     r"(?=(?:,\|[^ ]*\|W )?(?:and\|[^ ]*\|W (?:,\|[^ ]*\|W )?)?"
     r"(?:(?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W "
     r"(?:,\|[^ ]*\|W )?)?with\|"
     # (or before an aside: "with Salzgitter since 1951, one of the earliest ...")
-    r"|,\|[^ ]*\|W (?:a|an|one)\|))?"
+    r"|,\|[^ ]*\|W (?:a|an|one)\|"
+    # (or before the next one: "with Umeå in Sweden, since 1975, and Chernivtsi"; not
+    # a clause of its own: "..., and Niigata, which signed with Harbin", "..., and
+    # Swakopmund with the German town of Rendsburg")
+    r"|,\|[^ ]*\|W and\|[^ ]*\|W @P\d+\|[^ ]*\|P "
+    r"(?!,\|[^ ]*\|W (?:which|who|whose)\|[^ ]*\|W (?:[^ ,.;]+ ){0,6}?with\|"
+    r"|with\||(?:has|had|have|is|was|signed)\|)))?"
     # "Kochi in Japan, Ipswich in Australia and Campinas": a country after a place the
     # gazetteer knows only elsewhere (or "Trenčín in neighbouring Slovakia")
     r"(?:in\|[^ ]*\|W (?:(?:the|neighbouring|neighboring|nearby|northern|southern|eastern"

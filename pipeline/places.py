@@ -3178,6 +3178,10 @@ _HEADLINE_OWNS = re.compile(
     # "Żebbuġ twins with Sicilian baroque town": the headline's city acting on its tie
     r"|[ \t]+(?:twins|partners|is[ \t]+twinned|ends|cuts|severs|suspends|scraps|drops|axes)"
     r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:with|ties|links?|sister|twin|twinning|partnership)\b"
+    # "Vancouver council votes to end China sister city tie": its council acting on it
+    r"|[ \t]+(?:city[ \t]+|town[ \t]+)?(?:council|councillors|councilors|mayor)[ \t]+"
+    r"(?:votes?|moves?|decides?|agrees?|backs?|approves?|rejects?|considers?|debates?)[ \t]+"
+    r"(?:[\w'’-]+[ \t]+){0,6}?(?:sister|twin|twinning|partnership|ties?|links?)\b"
 )
 
 
@@ -3508,6 +3512,22 @@ def focal_place(
 _PAIRING_VERBS = frozenset("twin pair link partner".split())
 
 
+def _it_signs_a_tie(verb: Token, tokens) -> bool:
+    """ "It signed a friendship agreement with the Japanese city of Hirado": "it" is a
+    city when it signs a tie with another."""
+    if verb.lemma not in ("sign", "conclude", "ink", "seal"):
+        return False
+    obj = next(
+        (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "dobj"), None
+    )
+    return (
+        obj is not None
+        and obj.lower in ("agreement", "memorandum", "charter", "pact", "accord")
+        and any(t.lower in ("friendship", "twinning", "sister", "partnership", "sister-city")
+                for t in tokens[verb.i + 1 : obj.i])
+    )  # fmt: skip
+
+
 def _it_is_a_tie(verb: Token, tokens) -> bool:
     """ "It became a sister city of Obama in 1977": "it" is a city when what it is or
     becomes is a partner city."""
@@ -3589,6 +3609,12 @@ def _opening_subject(mentions, tokens, parsed, sent) -> Place | None:
 _PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}(?:partner|sister|twin)\b")
 
 
+_EPITHET_WORDS = frozenset(
+    "ancient historic historical medieval coastal seaside riverside lakeside heritage "
+    "industrial frontier border mountain harbour harbor".split()
+)
+
+
 def _epithet(i: int, sent, tokens, gaz: Gazetteer) -> bool:
     """ "The Baltic port", "The Hanseatic city" opening a sentence as its subject: a
     place's epithet by a sea, a region or a league that names no country (a country's
@@ -3597,9 +3623,15 @@ def _epithet(i: int, sent, tokens, gaz: Gazetteer) -> bool:
         return False
     mod, head = tokens[i + 1], tokens[i + 2]
     return (
-        mod.text[:1].isupper()
-        and mod.ent_type in ("NORP", "LOC")
-        and norm(mod.text) not in gaz.demonyms
+        (
+            (
+                mod.text[:1].isupper()
+                and mod.ent_type in ("NORP", "LOC")
+                and norm(mod.text) not in gaz.demonyms
+            )
+            # "The ancient town already has friendship ties ...": a descriptive word
+            or mod.lower in _EPITHET_WORDS
+        )
         and head.lower in ("port", "city", "town")
         and head.dep in ("nsubj", "nsubjpass")
     )
@@ -3757,6 +3789,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 and (
                     tokens[tok.head].lemma in _PAIRING_VERBS
                     or _it_is_a_tie(tokens[tok.head], tokens)
+                    or _it_signs_a_tie(tokens[tok.head], tokens)
                 )
             ):
                 start, end = i, i + 1  # "Kendal is a market town in Cumbria. It is twinned with"
