@@ -596,6 +596,16 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             u for u in before if not _partner_position(su.units.units[u], tokens)
                         ]  # fmt: skip
                         before = own[:1] or before
+                    elif subject is None:
+                        # "Cirencester's twinning with Itzehoe ... goes back to 1976, and the
+                        # link with Saint-Genis-Laval ... was added in 1980": the owner of
+                        # the tie the sentence opened on
+                        owners = [
+                            u for u in before
+                            if _possessive(su.units.units[u], tokens)
+                            and not _partner_position(su.units.units[u], tokens)
+                        ]  # fmt: skip
+                        before = owners[:1] or before
                 if partners_only:
                     # "The agreement with Donetsk ..., and ties with Estelí": partners
                     # only, of the city the story is about

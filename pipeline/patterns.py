@@ -134,7 +134,12 @@ _COORD_SEP = (
     r"(?=,\|[^ ]*\|W ))?"
     # "Otsu, Japan, the oldest; Sekondi-Takoradi, Ghana": a short note before a semicolon
     r"(?:,\|[^ ]*\|W the\|[^ ]*\|W (?:[^ @][^ ]*\|[^ ]*\|W ){1,2}?(?=;))?"
-    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?"
+    # "agreements include one with Volgograd ..., one with Denver ..., and a 2008
+    # agreement with San Antonio": each item its own "one with"
+    r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:(?:one|another)\|[^ ]*\|W with\|[^ ]*\|W "
+    r"|(?:a|an)\|[^ ]*\|W (?:\d{4}\|[^ ]*\|W )?(?:agreement|accord|pact|link|tie|partnership)"
+    r"\|[^ ]*\|W with\|[^ ]*\|W )"
+    r"|[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?|&\|[^ ]*\|W "
     # "twinned with Dortmund in 1969, and in 1980 with Lille": the next one's year first
     # (or "..., and, since 2015, Kamaishi")

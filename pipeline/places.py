@@ -491,6 +491,10 @@ def recognise(
                     cand.cue = (
                         "place.list_item" if first_in_line
                         else "place.described" if described or coordinated or acting
+                        # "with Sør-Varanger, across the border in Norway": a listed
+                        # partner set in its country
+                        # (not "... Friendship with Foreign Countries, China": a body's)
+                        or (follows and partner and tokens[end - 1].lower not in _PLURAL_PLACES)
                         else "place.city_of" if council_of or council_named or of_country else ""
                     )  # fmt: skip
                     cand.framed = tied
@@ -1198,6 +1202,15 @@ def _country_follows(j: int, sent, tokens, gaz: Gazetteer, partner: bool = False
     "with" in a tie sentence also "in Burkina Faso" ("with Douroula, in Burkina Faso")."""
     if partner and j + 1 < sent.tok_end and tokens[j].text == "," and tokens[j + 1].lower == "in":
         j += 1
+    elif (
+        partner
+        and j + 4 < sent.tok_end
+        and tokens[j].text == ","
+        and [t.lower for t in tokens[j + 1 : j + 4]]
+        in (["across", "the", "border"], ["over", "the", "border"])
+        and tokens[j + 4].lower == "in"
+    ):
+        j += 4  # "with Sør-Varanger, across the border in Norway"
     if j + 1 >= sent.tok_end:
         return False
     if not (tokens[j].text in ("(", ",", "|") or (partner and tokens[j].lower == "in")):
@@ -2382,6 +2395,14 @@ def _cue(
         and (gaz.demonyms.get(before[-2]) or before[-2] in framing)
     ):
         return "place.apposition"  # "Chinese industrial city Taiyuan"
+    if (
+        cand.cities
+        and _tie_talk(sent, tokens)
+        and _PAIR_WITH_YEARS.match(parsed.text, tokens[cand.tok_end - 1].end)
+    ):
+        # "...: Kharkiv with Belgorod (1997-2014), Chernivtsi with Saratov (1973-2014)":
+        # a pair with the years of its tie
+        return "place.relation"
     if (
         before[-2:] == [",", "and"]
         and nxt == "with"
@@ -3607,6 +3628,12 @@ def _opening_subject(mentions, tokens, parsed, sent) -> Place | None:
 
 
 _PARTNER_OF_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}(?:partner|sister|twin)\b")
+
+
+_YEARS_IN_BRACKETS = r"\s*\((?:since\s+)?(?:1[89]|20)\d\d(?:\s*[-–]\s*(?:(?:1[89]|20)\d\d)?)?\)"
+_PAIR_WITH_YEARS = re.compile(
+    rf"{_YEARS_IN_BRACKETS}|\s+with\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?{_YEARS_IN_BRACKETS}"
+)
 
 
 _EPITHET_WORDS = frozenset(
