@@ -2508,7 +2508,9 @@ _BRACKET_YEAR = re.compile(
 )
 _APPOSED_YEAR = re.compile(
     r"(?:,?\s+in\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,3}"
-    r"|,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?=,))?,\s+"  # (", New Jersey, which ...")
+    r"|,\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?=,)"  # (", New Jersey, which ...")
+    # (", a ski village in Japan's Nagano Prefecture, dating to 1993")
+    r"|,\s+(?:a|an)\s+[^,;.()\n]{3,60}?(?=,))?,\s+"
     r"(?:(?:(?:first|formally|officially|originally)\s+)?"  # (", first signed in 1964")
     r"(?:established|signed|agreed|concluded|formalised|formalized|forged|twinned|paired|"
     # "Heilongjiang Province, in northeast China, which dates back to 1984"

@@ -93,6 +93,10 @@ _COORD_SEP = (
     # (a participle's date or time, not a verb's object: "Milan, formed the network;")
     r"(?:in|on|since|at|by|from|back|to|during)\|[^ ]*\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"
+    # "Deauville in France, linked with Lexington since 1957, County Kildare ...": the
+    # item's tie with the list's owner, and its year
+    r"(?:,\|[^ ]*\|W (?:linked|twinned|paired|partnered)\|[^ ]*\|W with\|[^ ]*\|W "
+    r"@P\d+\|[^ ]*\|P (?:since|in|from)\|[^ ]*\|W \d{4}\|[^ ]*\|W (?=[,;]))?"
     # "with Nîmes in France, with which it signed in 1955, as well as Recklinghausen": the
     # first one's own clause
     # (naming the owner too: "Seattle, with which Daejeon became a sister city in 1989,

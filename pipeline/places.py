@@ -157,6 +157,13 @@ def recognise(
     #     administrative suffix is the county or district of that name.
     for (ts, te), cand in list(candidates.items()):
         if (
+            ts > 0
+            and tokens[ts - 1].pos == "PROPN"
+            and tokens[ts - 1].text[:1].isupper()
+            and parsed.sentences[tokens[ts].sent].tok_start < ts - 1
+        ):
+            continue  # "Queenstown Lakes District": the name goes on to the left
+        if (
             te < len(tokens)
             and (
                 (tokens[te].text[:1].isupper() and tokens[te].lower in _ADMIN_AFFIXES)
@@ -1225,7 +1232,7 @@ def _country_follows(j: int, sent, tokens, gaz: Gazetteer, partner: bool = False
     return False
 
 
-_LISTED_AFTER = frozenset("with are include includes included , and".split())
+_LISTED_AFTER = frozenset("with are include includes included , and :".split())
 
 _LIST_JOINERS = frozenset([",", "and", "&", "-", "–", "—", "/", "or"])
 
@@ -2397,6 +2404,15 @@ def _cue(
         return "place.apposition"  # "Chinese industrial city Taiyuan"
     if (
         cand.cities
+        and before[-1:] in ([":"], [","])
+        and nxt == "in"
+        and cand.tok_end + 1 < sent.tok_end
+        and gaz.country(tokens[cand.tok_end + 1].lower) is not None
+        and _tie_talk(sent, tokens)
+    ):
+        return "place.list_item"  # "... sister cities: Deauville in France, ...", tagged ORG
+    if (
+        cand.cities
         and _tie_talk(sent, tokens)
         and _PAIR_WITH_YEARS.match(parsed.text, tokens[cand.tok_end - 1].end)
     ):
@@ -3250,6 +3266,11 @@ _DATELINE_AFTER = re.compile(
 )
 
 
+_PLACE_DATE_LINE = re.compile(
+    r"[ \t]*[|·•][ \t]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
+    r"(?:\d{1,2}[ \t]+[A-Z][a-z]+|[A-Z][a-z]+\.?[ \t]+\d{1,2}),?[ \t]+(?:19|20)\d\d[ \t]*$",
+    re.MULTILINE,
+)
 _OFFICIAL_SITE = re.compile(r"(?i)\bofficial\s+(?:web\s*)?site\b")
 _BODY_OF = re.compile(r"(?:City|Town|Borough|Village|Municipality|Shire) of\s+$")
 
@@ -3303,6 +3324,15 @@ _PAPER_MASTHEAD = re.compile(
 )
 
 
+# (or the paper's name heading its date line under the byline: "Frankenmuth News,
+# Wednesday, June 5, 2019")
+_PAPER_DATE_LINE = re.compile(
+    r"^(?:The )?([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2}) (?:Daily |Evening |Weekly )?"
+    r"(?:Advertiser|Post|Times|Herald|Star|News|Courier|Gazette|Chronicle|Examiner|Mail|Echo"
+    r"|Telegraph|Standard|Tribune|Journal|Record|Bulletin|Observer|Express|Mercury|Argus"
+    r"|Leader|Sentinel|Register|Dispatch)[ \t]*[,|·–—-][^\n]{0,30}\b(?:19|20)\d\d\b[^\n]{0,20}$",
+    re.MULTILINE,
+)
 _LOCAL_PAPER_TOWN = 1_000_000  # people: a city larger has papers of a whole country
 
 
@@ -3310,7 +3340,7 @@ def _paper_masthead(text: str, gaz: Gazetteer, doc: DocPlaces) -> PlaceMention |
     """The town of a local paper whose masthead opens the page, when the gazetteer
     knows it as a town (not "The Irish Times"; nor a capital's or a big city's paper, which
     reports on the whole country)."""
-    m = _PAPER_MASTHEAD.match(text)
+    m = _PAPER_MASTHEAD.match(text) or _PAPER_DATE_LINE.search(text, 0, 400)
     if m is None:
         return None
     key = norm(m.group(1))
@@ -3388,6 +3418,8 @@ def _is_dateline(m: PlaceMention, text: str) -> bool:
         hi = text.find("\n", m.end)
         line = text[m.end : len(text) if hi < 0 else hi]
         return len(line) > 80 and not line.isupper()
+    if m.start < 400 and _PLACE_DATE_LINE.match(text, m.end):
+        return True  # "Queenstown | Friday, 24 March 2023": the story's place and date
     after = _DATELINE_AFTER.match(text, m.end)
     return after is not None and (m.text.isupper() or "(" in after.group())
 
