@@ -2423,6 +2423,15 @@ def _members(
                 us.units[u], tokens
             ):
                 return units[:k]
+            # "... the twin town of Szeged in 1966, and Dubrovnik's partnership with
+            # Ravenna ...": a conjunct owning a tie of its own starts a clause of its own
+            end = us.units[u].tok_end
+            if (
+                end + 1 < len(tokens)
+                and tokens[end].text in ("'s", "’s")
+                and tokens[end + 1].lower in rel_nouns()
+            ):
+                return units[:k]
             # "Curitiba approves twinning with Coimbra; São Paulo mayor vetoes ...": after
             # a semicolon, a name that modifies the next noun starts a clause of its own
             last_tok = tokens[us.units[u].tok_end - 1]
@@ -2433,6 +2442,15 @@ def _members(
                 and last_tok.head > last_tok.i
             ):
                 return units[:k]
+    if shared_possessive:
+        # "Subotica ... became the twin town of Szeged in 1966, and Dubrovnik's
+        # partnership with Ravenna": owners sharing the "'s" are joined by commas and
+        # "and" alone
+        for k in range(len(units) - 1, 0, -1):
+            lo, hi = us.units[units[k - 1]].tok_end, us.units[units[k]].tok_start
+            if any(t.lower not in (",", "and", "&") for t in tokens[lo:hi]):
+                units = units[k:]
+                break
     # A possessive conjunct ("the Czech capital's") does not coordinate with plain ones.
     possessive = [u for u in units if _possessive(us.units[u], tokens)]
     if possessive and len(possessive) < len(units) and not shared_possessive:
