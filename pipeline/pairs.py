@@ -1747,7 +1747,8 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             # (nor "Priorities are the Rostock anniversary ... and the Mykolaiv
             # partnership": another tie's or event's name)
             and not (
-                tokens[units[j].tok_start - 1].lower == "the"
+                units[j].tok_start > 0
+                and tokens[units[j].tok_start - 1].lower == "the"
                 and tokens[units[j].tok_end - 1].dep == "compound"
                 and tokens[units[j].tok_end - 1].head >= units[j].tok_end
                 and tokens[tokens[units[j].tok_end - 1].head].lower not in cues()["after_place"]
@@ -1755,8 +1756,8 @@ def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
             # (nor "a youth summit in Turku": where something happens, unless fronted:
             # "In Kobe, the Tianjin relationship ...")
             and not (
-                tokens[units[j].tok_start - 1].lower == "in"
-                and tokens[units[j].tok_start - 1].i > parsed.sentences[su.sentence].tok_start
+                units[j].tok_start > parsed.sentences[su.sentence].tok_start + 1
+                and tokens[units[j].tok_start - 1].lower == "in"
             )
             # (not "between Vermont and the Middle East": a stretch of the map)
             and tokens[tokens[units[j].tok_start].head].lower != "between"

@@ -3316,22 +3316,19 @@ _COUNCIL_MASTHEAD = re.compile(
 
 
 # "Bendigo Advertiser", "The Cairns Post" as the page's first line: a local paper
-_PAPER_MASTHEAD = re.compile(
-    r"\A\s*(?:The )?([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2}) (?:Daily |Evening |Weekly )?"
+_PAPER_NAME = (
+    r"(?:The )?([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2}) (?:Daily |Evening |Weekly )?"
     r"(?:Advertiser|Post|Times|Herald|Star|News|Courier|Gazette|Chronicle|Examiner|Mail|Echo"
     r"|Telegraph|Standard|Tribune|Journal|Record|Bulletin|Observer|Express|Mercury|Argus"
-    r"|Leader|Sentinel|Register|Dispatch)[ \t]*\n"
+    r"|Leader|Sentinel|Register|Dispatch)"
 )
+_PAPER_MASTHEAD = re.compile(rf"\A\s*{_PAPER_NAME}[ \t]*\n")
 
 
 # (or the paper's name heading its date line under the byline: "Frankenmuth News,
 # Wednesday, June 5, 2019")
 _PAPER_DATE_LINE = re.compile(
-    r"^(?:The )?([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2}) (?:Daily |Evening |Weekly )?"
-    r"(?:Advertiser|Post|Times|Herald|Star|News|Courier|Gazette|Chronicle|Examiner|Mail|Echo"
-    r"|Telegraph|Standard|Tribune|Journal|Record|Bulletin|Observer|Express|Mercury|Argus"
-    r"|Leader|Sentinel|Register|Dispatch)[ \t]*[,|·–—-][^\n]{0,30}\b(?:19|20)\d\d\b[^\n]{0,20}$",
-    re.MULTILINE,
+    rf"^{_PAPER_NAME}[ \t]*[,|·–—-][^\n]{{0,30}}\b(?:19|20)\d\d\b[^\n]{{0,20}}$", re.MULTILINE
 )
 _LOCAL_PAPER_TOWN = 1_000_000  # people: a city larger has papers of a whole country
 
