@@ -2572,6 +2572,8 @@ _ALL_DATING = re.compile(
     r",\s+(?:all|each|both)\s+(?:(?:of\s+them|three|four|five)\s+)?(?:dating\s+(?:back\s+)?"
     r"(?:from|to)|(?:signed|established|formed|twinned|concluded)\s+in)\s+(?:1[89]|20)\d\d\b"
 )
+# a four-digit year standing alone (its digits are group 1)
+_A_YEAR = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)")
 _YEAR_BEFORE = re.compile(r"\s+(the year before|the previous year|a year earlier)\b")
 
 
@@ -2665,7 +2667,7 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 m = _ITEM_YEAR.match(text, rm.b.end)
                 before = _YEAR_BEFORE.match(text, rm.b.end) if m is None else None
                 first = (
-                    list(re.finditer(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", text[rm.start : rm.b.start]))
+                    list(_A_YEAR.finditer(text, rm.start, rm.b.start))
                     if before is not None and rm.rule_id in _ITEM_YEAR_RULES
                     else []
                 )
@@ -2712,14 +2714,14 @@ def _list_years(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         conf = round(0.8 * rm.confidence**0.5, 3)
         span = text[start:stop]
         rng = YEAR_RANGE.search(span)
-        m = rng or re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
+        m = rng or _A_YEAR.search(span)
         if m is None and stop > start:
             # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, ..."
             after = _APPOSED_YEAR.match(text, stop)
             if after is not None:
                 start, stop = after.start(), after.end()
                 span = text[start:stop]
-                m = re.search(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)", span)
+                m = _A_YEAR.search(span)
         if m is None:
             short = _SINCE_SHORT_YEAR.search(span)
             if short is not None:
