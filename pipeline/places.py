@@ -156,6 +156,9 @@ def recognise(
     # 1b. "Howard County Council", "Mapo District Office": a gazetteer name with an
     #     administrative suffix is the county or district of that name.
     for (ts, te), cand in list(candidates.items()):
+        if _borough_of(te, tokens):
+            del candidates[(ts, te)]  # "the London Borough of Tower Hamlets"
+            continue
         if (
             ts > 0
             and tokens[ts - 1].pos == "PROPN"
@@ -237,6 +240,8 @@ def recognise(
         if ent.label in PLACE_LABELS:
             add(ts, te, key)
         last = tokens[te - 1].lower
+        if te - ts >= 2 and _borough_of(te - 1, tokens):
+            continue  # "the London Borough of Tower Hamlets" is Tower Hamlets
         if te - ts >= 2 and last in cues()["place_suffixes"]:
             # "Yangpu District", "Suzhou City": the suffix is part of the mention.
             k = te - 1  # "Ballina Municipal District" is Ballina's district
@@ -1581,7 +1586,7 @@ COMPASS = frozenset("north south east west northeast northwest southeast southwe
 
 # "the municipal council of Tepebaşı", "the Lithuanian spa towns of Druskininkai", "the
 # district of Machupicchu"
-_OF_TOWN_TITLED = frozenset("City Town Village Municipality".split())
+_OF_TOWN_TITLED = frozenset("City Town Village Municipality Borough".split())
 _BODY_HEADS = frozenset("Corporation Council Government".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
@@ -1904,6 +1909,17 @@ def _lower_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     if i == sent.tok_start or tokens[i - 1].lower not in ("the", "'s", "’s"):
         return None
     return "district", norm(" ".join(t.text for t in tokens[i:j]))
+
+
+def _borough_of(k: int, tokens) -> bool:
+    """Token k opens "Borough of <Name>": the borough is the name after it, not the
+    city before it ("the London Borough of Tower Hamlets" is Tower Hamlets)."""
+    return (
+        k + 2 < len(tokens)
+        and tokens[k].text == "Borough"
+        and tokens[k + 1].text == "of"
+        and tokens[k + 2].text[:1].isupper()
+    )
 
 
 def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:

@@ -88,10 +88,27 @@ class DocPlaces:
 
 _HYPHENED_WORD = re.compile(r"-([A-Z][\w']*)")
 # lowercase words inside Romance place names: "San Cristóbal de las Casas", "Bagni di Lucca"
-ROMANCE_PARTICLES = frozenset("de la las los del di da della dei degli dos das".split())
+ROMANCE_PARTICLES = frozenset("de la las los del di da della dei degli do dos das du".split())
 _PARTICLE_NAME = re.compile(
     rf" (?:{'|'.join(sorted(ROMANCE_PARTICLES, key=len, reverse=True))})(?: la| las)? [A-Z]"
 )
+
+
+# "Vila do Porto", "Bagni di Lucca": a place name's head word and a particle before a
+# known name make it the tail of a longer name (a festival's or a body's "de" is no head)
+_PARTICLE_HEAD = re.compile(
+    r"(?<![\w'’-])([A-Z][\w'’]+) (?:"
+    + "|".join(sorted(ROMANCE_PARTICLES, key=len, reverse=True))
+    + r")(?: la| las| los)? $"
+)
+
+
+def _name_tail(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
+    """ "Porto" in "Vila do Porto": a known city's name closing a longer name."""
+    if span.key in gaz.countries or span.key in gaz.demonyms:
+        return False
+    m = _PARTICLE_HEAD.search(text, max(0, span.start - 40), span.start)
+    return m is not None and m.group(1).lower() in cues()["particle_name_heads"]
 
 
 def _alias_fragment(text: str, span: NameSpan, gaz: Gazetteer) -> bool:
@@ -117,7 +134,11 @@ _RUN_IN = re.compile(r"\.[ \t]+[A-Z][^\n]{40,}")
 
 
 def scan_document(text: str, gaz: Gazetteer) -> DocPlaces:
-    spans = tuple(s for s in gaz.scan(text) if not _alias_fragment(text, s, gaz))
+    spans = tuple(
+        s
+        for s in gaz.scan(text)
+        if not _alias_fragment(text, s, gaz) and not _name_tail(text, s, gaz)
+    )
     countries: Counter = Counter()
     for span in spans:
         iso = gaz.countries.get(span.key) or gaz.demonyms.get(span.key)
