@@ -190,6 +190,21 @@ def _named_period(m: re.Match, base: date | None, start, end) -> DateValue | Non
     return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
 
 
+# "talks have been under way since the spring": the latest such season, begun by now
+# ("since the spring of 2022" has its year)
+SINCE_SEASON = re.compile(
+    r"(?i)\bsince\s+(?:the\s+)?(spring|summer|autumn|fall|winter)\b(?!\s+(?:of\s+)?\d)"
+)
+
+
+def _since_season(m: re.Match, base: date | None, start, end) -> DateValue | None:
+    if base is None:
+        return None
+    month = _SEASONS[m.group(1).lower()]
+    year = base.year if month <= base.month else base.year - 1
+    return DateValue(f"{year:04d}", "year", start, end)
+
+
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -204,6 +219,9 @@ def parse_expression(
     """
     text = " ".join(expr.split())
     text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
+    season = SINCE_SEASON.fullmatch(text)
+    if season is not None:
+        return _since_season(season, base, start, end)
     text = _LEADING.sub("", text).strip(" ,.;:()[]")
     text = _DAY_OF.sub(r"\1", text)  # "the 14th day of June, 2023"
     text = _PART_OF.sub("", text)  # "earlier this year", "the end of April": that period

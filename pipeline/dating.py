@@ -27,6 +27,7 @@ from pipeline.dates import (
     MONTHS,
     NAMED_PERIOD,
     SHORT_YEAR,
+    SINCE_SEASON,
     YEAR_RANGE,
     YEAR_RE,
     Citation,
@@ -84,6 +85,14 @@ _COUNTED_FROM_OTHER = re.compile(
 )
 # A past reporting or mandative verb over a present clause ("said they plan to", "suggested
 # that the council explore") reports news of the day.
+# "One made Ahmedabad and Guangzhou sister cities. Another set up ...": items of a count
+_ENUMERATED_ITEM = re.compile(r"\s*(?:One|Another|The\s+(?:first|second|third|other))\s+(?!of\b)")
+# "The measure, first filed in September last year by ...": a proposal's filing told
+_FILED_OPENING = re.compile(
+    r"\s*(?:The|This|That)\s+(?:measure|proposal|resolution|motion|bill|ordinance|plan)\s*,\s+"
+    r"(?:which\s+was\s+)?(?:first\s+|originally\s+)?"
+    r"(?:filed|submitted|tabled|introduced|proposed|raised|put\s+forward)\s+"
+)
 # verbs whose "that" clause takes the bare subjunctive of what is proposed
 _PROPOSING = frozenset("propose suggest recommend move urge ask request demand".split())
 _REQUEST_VERBS = frozenset("ask request invite apply approach".split())
@@ -237,6 +246,8 @@ class Dater:
             spans[m.span(1)] = None  # "in April": the month of the publication year
         for m in NAMED_PERIOD.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "last autumn", which the tagger may not call a date
+        for m in SINCE_SEASON.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "since the spring": the latest spring
         for m in _AGO.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "two years ago", inside the tagger's "Béthune two years ago"
         for m in SHORT_YEAR.finditer(text, sent.start, sent.end):
@@ -654,12 +665,19 @@ class Dater:
             # "have been in talks with Ayutthaya since late last year": talks going on
             # since a date began then
             trig = self.tokens[ev.trigger]
+            # (or "Talks on a partnership with Kecskemét have been under way since the
+            # spring")
             talks = (
                 sd.since
                 and ev.type == "proposed"
                 and trig.pos == "NOUN"
-                and self.tokens[trig.head].lower == "in"
-                and self.tokens[since].head == self.tokens[trig.head].head
+                and (
+                    (
+                        self.tokens[trig.head].lower == "in"
+                        and self.tokens[since].head == self.tokens[trig.head].head
+                    )
+                    or (trig.dep == "nsubj" and self.tokens[since].head == trig.head)
+                )
             )
             if sd.since != (ev.rule_id == "trigger.establish.since") and not (
                 paused or then or talks
@@ -854,6 +872,9 @@ class Dater:
             if before:
                 v = before[-1].value
                 return EventDate(DateValue(v.value[:4], "year", v.start, v.end), "explicit")
+        item = self._enumerated_item_date(s)
+        if item is not None:
+            return item
         for cit in self.citations(sent.paragraph):
             if cit.start >= ev.trigger_end and cit.date is not None:
                 return EventDate(cit.date, "citation")
@@ -887,9 +908,48 @@ class Dater:
             and not any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed)
         ]
         if not own:
-            return None
+            return self._filed_next(ev)
         sd = min(own, key=lambda d: abs(d.tok - ev.trigger))
         return EventDate(sd.value, "explicit")
+
+    def _enumerated_item_date(self, s: int) -> EventDate | None:
+        """ "A decade ago to the day, officials signed three agreements ... One made
+        Ahmedabad and Guangzhou sister cities": an item of the things the sentence
+        before counted is dated by that sentence's one date."""
+        sents = self.parsed.sentences
+        if s == 0 or not _ENUMERATED_ITEM.match(self.parsed.text, sents[s].start):
+            return None
+        k = s - 1
+        dates = [sd for sd in self.sentence_dates(k) if not sd.since]
+        while (
+            not dates
+            and k > max(0, s - 3)
+            and _ENUMERATED_ITEM.match(self.parsed.text, sents[k].start)
+        ):
+            k -= 1  # "... One made ... Another set up ...": the count before them both
+            dates = [sd for sd in self.sentence_dates(k) if not sd.since]
+        if len(dates) != 1:
+            return None
+        return EventDate(dates[0].value, "relative" if dates[0].relative else "explicit")
+
+    def _filed_next(self, ev: EventMention) -> EventDate | None:
+        """ "voted to shelve a proposed resolution ... The measure, first filed in
+        September last year by the committee, was sent to the archives": the next
+        sentence, opening on the proposal and when it was filed, dates the proposal."""
+        s = ev.sentence + 1
+        sents = self.parsed.sentences
+        if s >= len(sents) or sents[s].paragraph not in (
+            sents[ev.sentence].paragraph,
+            sents[ev.sentence].paragraph + 1,
+        ):
+            return None
+        m = _FILED_OPENING.match(self.parsed.text, sents[s].start)
+        if m is None:
+            return None
+        for sd in self.sentence_dates(s):
+            if m.end() <= (sd.value.start or 0) < m.end() + 40 and not sd.since:
+                return EventDate(sd.value, "relative" if sd.relative else "explicit")
+        return None
 
     def _section_date(self, paragraph: int) -> DateValue | None:
         """ "Extract from the minutes of the 2023 Annual General Meeting (held 8 March

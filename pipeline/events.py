@@ -1957,6 +1957,14 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         # (both sides named win: "The sister-city pact was signed in Prague by the Czech
         # capital's mayor and Taipei's representative", after Shanghai cut its Prague tie)
         both = [r for r in named if _names(text, r.a.place.name)]
+        if (
+            not both
+            and len({_key(r) for r in named}) > 1
+            and _key(ordered[0]) in {_key(r) for r in named}
+        ):
+            # ("Seattle also happens to be one of Gdynia's sister cities ... Gdynia's
+            # city council approved the agreement in April": the tie the story opened on)
+            return next(r for r in named if _key(r) == _key(ordered[0]))
         return (both or named)[-1]
     ps, _ = parsed.paragraphs[sent.paragraph]
     owners = {r.a.place.name for r in before}
@@ -2523,7 +2531,11 @@ _APPOSED_YEAR = re.compile(
     r"|which\s+(?:was\s+)?(?:signed|joined|twinned|established|inked|sealed|concluded)"
     r"(?:\s+on)?\s+in\s+"
     # "two sister cities: Eutin, Germany, since 1989, and Hiratsuka, Japan, since 1990"
-    r"|since\s+)"
+    r"|since\s+"
+    # "Harbin in northeastern China, whose ties with Niigata date back to 1979"
+    r"|whose\s+(?:ties|tie|links?|partnership|relationship|twinning|friendship)\s+with\s+"
+    r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:dat(?:es?|ed|ing)\s+(?:back\s+)?(?:from|to)"
+    r"|(?:go|goes|went)\s+back\s+to|began\s+in|started\s+in)\s+)"
     r"(?:1[89]|20)\d\d\b"
 )
 _ITEM_YEAR = re.compile(
@@ -2549,6 +2561,7 @@ _ITEM_YEAR_RULES = frozenset(
         "pair.pairs_followed_by",
         "pair.gapped_twinned_with",
         "pair.gapped_signed_with",
+        "pair.followed_and_with",
     }
 )
 

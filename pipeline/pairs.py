@@ -412,6 +412,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # ("an enquiry from a city in Umbria seeking a partnership with
                     # Heidelberg": where the unnamed side lies)
                     and not _locates_unnamed(su.units.units[u], tokens)
+                    # ("The Chilean city, ... 100 km west of Santiago, is the first ...
+                    # to form such ties with Ningbo": the place that locates the subject)
+                    and not (len(a_units) == 1 and _locator(su.units.units[u].tok_start, tokens))
                 ]  # fmt: skip
                 b_units = [
                     u for u in b_units
@@ -541,6 +544,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     if su.units.units[u].kind == "P"
                     and not _names_a_thing(su.units.units[u], tokens)
                     and su.mentions[su.units.units[u].ref].place.key != mb.place.key
+                    # ("The Chilean city, in the Valparaiso Region about 100 km west of
+                    # Santiago, is the first ... to form such ties with Ningbo")
+                    and not _locator(su.units.units[u].tok_start, tokens)
+                    and not _locates_unnamed(su.units.units[u], tokens)
                 ]  # fmt: skip
                 item = _list_item_start(su, m.start(), tokens)
                 if item is not None:
@@ -815,6 +822,9 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "has no plans to seek a sister city in Korea": none sought
                 if anchor is not None and _interview_question(anchor, tokens, parsed, s):
                     continue  # "Asked whether Lagos might look for a partner in Guinea-Bissau"
+                if anchor is not None and _other_bodies_hold(anchor, tokens):
+                    continue  # "European municipalities that have cut their links with
+                    # Russian cities": other towns' ties
                 if len(a_units) == 1 and _locator(su.units.units[a_units[0]].tok_start, tokens):
                     # "in Steinbach, southeast of Winnipeg, where a motion to end the
                     # city's agreement ...": the place that locates another is not it
@@ -2253,14 +2263,39 @@ def _focal_earlier_in_paragraph(places: Places, parsed: Parsed, s: int) -> bool:
     )
 
 
+_OTHER_BODIES = frozenset("municipalities cities towns councils communities countries".split())
+
+
+def _other_bodies_hold(anchor: int, tokens) -> bool:
+    """The tie's holders are other towns, unnamed: "follow the example of European
+    municipalities that have cut their links with Russian cities"."""
+    verb = tokens[tokens[anchor].head]
+    if tokens[anchor].dep != "dobj":
+        return False
+    subj = next(
+        (t for t in tokens[max(0, verb.i - 4) : verb.i] if t.head == verb.i and t.dep == "nsubj"),
+        None,
+    )
+    if subj is None:
+        return False
+    if subj.lower in ("that", "which", "who") and verb.dep == "relcl":
+        subj = tokens[verb.head]
+    return subj.lower in _OTHER_BODIES
+
+
 def _locator(i: int, tokens) -> bool:
     """The place at token i only says where another lies: "southeast of Winnipeg"."""
     return (
         i >= 3
         and tokens[i - 1].lower == "of"
         and tokens[i - 2].lower.replace("-", "") in COMPASS
-        and tokens[i - 3].text == ","
+        # (or a distance before it: "in the Valparaiso Region about 100 km west of
+        # Santiago")
+        and (tokens[i - 3].text == "," or tokens[i - 3].lower in _DISTANCE_UNITS)
     )
+
+
+_DISTANCE_UNITS = frozenset("km kilometres kilometers miles mi".split())
 
 
 def _list_owner_before(
@@ -2639,6 +2674,15 @@ _UNNAMED_HEADS = frozenset("city town village municipality port commune district
 def _locates_unnamed(unit, tokens) -> bool:
     """The name locates a place left unnamed: "a city in Umbria", "a town in Bavaria"."""
     k = unit.tok_start
+    if (
+        k >= 4
+        and tokens[k - 1].lower == "the"
+        and tokens[k - 2].lower == "in"
+        and tokens[k - 3].text == ","
+        and tokens[k - 4].lower in _UNNAMED_HEADS
+        and tokens[k - 4].dep in ("nsubj", "nsubjpass")
+    ):
+        return True  # "The Chilean city, in the Valparaiso Region ..., is the first ..."
     return (
         k >= 3
         and tokens[k - 1].lower == "in"
@@ -3595,6 +3639,9 @@ def another_partner(parsed: Parsed, rm: RelationMention) -> bool:
 _AMONG_TEXT = re.compile(r"(?:\s+[\w-]+)?,\s+(?:among|including)\b")
 
 
+_SOUGHT_TOWN = re.compile(r"\b(?:city|town|village|port|municipality)\b")
+
+
 def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[RelationMention]:
     """A one-sided mention whose partner the document names: "Bridgnorth to explore
     twinning with Ukrainian town" over a story that pairs Bridgnorth with Berezhany, its
@@ -3612,6 +3659,10 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
     out = []
     for r in relations:
         named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
+        if named is not None and _SOUGHT_TOWN.search(parsed.text, r.start, r.end):
+            # "shelves proposed sister city pact with Chinese city": a town of that
+            # country, not its province the story names as well
+            named = {k: m for k, m in named.items() if m.place.kind == "city"} or named
         if named is not None and _AMONG_TEXT.match(parsed.text, r.end):
             # "froze ties with its three Russian partner cities, among them Ivanovo": what
             # is done to them all is done to the one named, and to the others

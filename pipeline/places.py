@@ -313,12 +313,27 @@ def recognise(
         i = sent.tok_start
         while i < sent.tok_end:
             run = _name_run(i, sent, tokens)
-            if run is None or (tokens[i].lower in cues()["neighbour_words"] and run > i + 1):
-                i += 1  # ("Neighbouring Southwark": the name starts after the word)
+            if run is None or (
+                run > i + 1
+                and (
+                    tokens[i].lower in cues()["neighbour_words"] or tokens[i].lower in gaz.demonyms
+                )
+            ):
+                # ("Neighbouring Southwark", "Aktobe and Turkish Trabzon": the name starts
+                # after the word)
+                i += 1
                 continue
             j = run
+            on = next((k for k in range(i + 1, j - 1) if tokens[k].lower == "on"), None)
+            if on is not None and norm(parsed.text[tokens[on + 1].start : tokens[j - 1].end]) in (
+                gaz.admin1
+            ):
+                j = on  # "Nevelsk on Sakhalin": the island it lies on, not "Southend on Sea"
             if all(t.lower in _GENERIC_NAME_WORDS for t in tokens[i:j]):
                 i = j  # "the Metropolitan Municipality of Ankara": a body's title, no name
+                continue
+            if j - i > 1 and tokens[j - 1].lower in cues()["institution_words"]:
+                i = j  # "Kio University in Nara Prefecture": an institution, no town
                 continue
             if j - i > 1 and all(t.lower in _GENERIC_NAME_WORDS | _TIE_WORDS for t in tokens[i:j]):
                 i = j  # "Sister City: Toyama, Japan (est. 1989)": a field's label
@@ -420,6 +435,7 @@ def recognise(
                 and (
                     _listed_with_place(i, j, sent, tokens, candidates)
                     or _tie_subject_with_place(i, j, tokens, candidates)
+                    or _tie_subject_before_place(i, j, tokens, candidates)
                 )
             )
             person = bool(set(range(i, j)) & person_spans) and not (
@@ -1710,6 +1726,23 @@ def _tie_subject_with_place(i: int, j: int, tokens, candidates) -> bool:
     )
 
 
+def _tie_subject_before_place(i: int, j: int, tokens, candidates) -> bool:
+    """The same, the name first: "Lismore and Yamato-Takada have been sister cities
+    since 1963"."""
+    if j + 1 >= len(tokens) or tokens[j].lower not in ("and", "&"):
+        return False
+    known = next((c for c in candidates.values() if c.cities and c.tok_start == j + 1), None)
+    if known is None or tokens[j - 1].dep != "nsubj":
+        return False
+    verb = tokens[j - 1].head
+    return any(
+        t.head == verb
+        and t.dep in ("dobj", "attr")
+        and any(w.lower in _SUBJECT_TIES for w in tokens[max(verb + 1, t.i - 3) : t.i + 1])
+        for t in tokens[verb + 1 : verb + 6]
+    )
+
+
 def _titled_name_before(of: int, sent, tokens, c) -> bool:
     """ "Mayor Jens Johansen of": a mayor's title and name right before "of"."""
     for k in range(of - 1, max(sent.tok_start, of - 5) - 1, -1):
@@ -2806,6 +2839,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
     if before[-2:-1] and before[-2] in rel_nouns() and before[-1] == "with":
         return True  # "voted against suspending ties with Munakata"
     if (
+        before[-3:-2]
+        and before[-2] in ("paired", "partnered")
+        and before[-1] == "with"
+        and before[-3] in (",", "been", "was", "is", "were", "are")
+    ):
+        return True  # "Wakkanai in Hokkaido, paired with Nevelsk on Sakhalin since 1972,"
+    if (
         before[-2:-1]
         and before[-2] in _TALKS
         and before[-1] == "with"
@@ -3594,6 +3634,22 @@ def _it_signs_a_tie(verb: Token, tokens) -> bool:
     )  # fmt: skip
 
 
+def _it_has_ties(verb: Token, tokens) -> bool:
+    """ "It already has formal twinning relations with several foreign localities": "it"
+    is a city when it holds ties of a city's kind."""
+    if verb.lemma not in ("have", "maintain", "keep", "hold"):
+        return False
+    obj = next(
+        (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "dobj"), None
+    )
+    return (
+        obj is not None
+        and obj.lemma in ("relation", "tie", "link", "partnership", "agreement")
+        and any(t.lower in ("friendship", "twinning", "sister", "sister-city", "twin")
+                for t in tokens[verb.i + 1 : obj.i])
+    )  # fmt: skip
+
+
 def _it_is_a_tie(verb: Token, tokens) -> bool:
     """ "It became a sister city of Obama in 1977": "it" is a city when what it is or
     becomes is a partner city."""
@@ -3862,6 +3918,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                     tokens[tok.head].lemma in _PAIRING_VERBS
                     or _it_is_a_tie(tokens[tok.head], tokens)
                     or _it_signs_a_tie(tokens[tok.head], tokens)
+                    or _it_has_ties(tokens[tok.head], tokens)
                 )
             ):
                 start, end = i, i + 1  # "Kendal is a market town in Cumbria. It is twinned with"

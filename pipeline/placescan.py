@@ -63,6 +63,8 @@ _BEFORE_RELATION = re.compile(
 _BEFORE_NATIONAL = re.compile(
     r"(\b[A-Z][a-z]+)\s+(?:[a-z-]+\s+){0,2}(?:city|town|port|capital)\s+(?:of\s+)?$"
 )
+# "Chile's San Antonio": the country that owns the name
+_BEFORE_OWNER = re.compile(r"\b([A-Z][\w.]+(?: [A-Z][\w.]+)?)['’]s $")
 
 
 @dataclass(frozen=True, slots=True)
@@ -859,6 +861,11 @@ def _string_qualifier(text: str, span: NameSpan, cities: tuple[City, ...], gaz: 
     m = _BEFORE_NATIONAL.search(before)
     if m:
         iso = gaz.demonyms.get(norm(m.group(1)))
+        if iso and any(c.country == iso for c in cities):
+            return (iso, None)
+    m = _BEFORE_OWNER.search(before)
+    if m:
+        iso = gaz.countries.get(norm(m.group(1)))
         if iso and any(c.country == iso for c in cities):
             return (iso, None)
     return None
