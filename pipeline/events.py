@@ -890,6 +890,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 and not _definite_singular(tok, tokens, children)
             ):
                 continue  # "... twinning with Coimbra; São Paulo mayor vetoes sister-city bill"
+            if rms and not group and _owned_by_another_place(tok, tokens, children, rms[0]):
+                continue  # "Truro has been twinned with Morlaix since the 1970s, while
+                # Bodmin's twinning association was wound up in 2021"
             if rms and not group:
                 target, suffix = rms[0], ".sentence"
             else:
@@ -1942,6 +1945,26 @@ def _definite_singular(tok: Token, tokens, children) -> bool:
     return any(
         tokens[c].dep == "det" and tokens[c].lower in _DEFINITE for c in children.get(tok.i, ())
     )
+
+
+_TIE_BODIES = frozenset("association committee society club group trust foundation".split())
+
+
+def _owned_by_another_place(tok: Token, tokens, children, rm: RelationMention) -> bool:
+    """The body the noun names ("Bodmin's twinning association") belongs to a named
+    owner that is neither side of the sentence's tie."""
+    if tok.dep != "compound" or tokens[tok.head].lemma not in _TIE_BODIES:
+        return False
+    holders = [tok.i, tok.head]
+    sides = {rm.a.text.lower(), rm.a.place.name.lower()}
+    if rm.b is not None:
+        sides |= {rm.b.text.lower(), rm.b.place.name.lower()}
+    for h in holders:
+        for c in children.get(h, ()):
+            owner = tokens[c]
+            if owner.dep == "poss" and owner.pos == "PROPN" and owner.lower not in sides:
+                return not any(owner.lower in side.split() for side in sides)
+    return False
 
 
 def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMention | None:

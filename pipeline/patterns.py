@@ -89,7 +89,8 @@ _COORD_SEP = (
     # "with Sanremo, in Italy, and Gijón": a country set off after a place
     r"(?:,\|[^ ]*\|W in\|[^ ]*\|W @C[A-Z]{2}\|[^ ]*\|C (?=,))?"
     # "... with Hokkaido in Japan, established in 1980, and with Gangwon Province"
-    r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form)\|W "
+    r"(?:,\|[^ ]*\|W [^ @][^ ]*\|(?:establish|sign|date|agree|conclude|form|formalise|formalize"
+    r"|seal|forge)\|W "
     # (a participle's date or time, not a verb's object: "Milan, formed the network;")
     r"(?:in|on|since|at|by|from|back|to|during)\|[^ ]*\|W "
     r"(?:[^ @][^ ]*\|[^ ]*\|W ){0,2}?(?=[,;]))?"

@@ -424,6 +424,7 @@ def recognise(
                 and (
                     _bracket_partner(i, j, sent, tokens)
                     or _named_after_its_country(i, j, sent, tokens, parsed.text, gaz)
+                    or _visitors_from(i, j, tokens)
                 )
             )
             # "partnerships with Dartmouth (1972), Kilrush (1986) and Betanzos (2004)":
@@ -455,6 +456,9 @@ def recognise(
             person = person and not (coordinated and j - i == 1)
             person = person and not council_of and not council_named
             # "the neighbouring Port of Los Angeles" is a body, not a town
+            if (i, j) in candidates and described and not person and not candidates[(i, j)].cue:
+                # ("guests from Concarneau", a name the tagger called an organisation)
+                candidates[(i, j)].cue = "place.described"
             neighbour = (
                 i > 0
                 and tokens[i - 1].lower in cues()["neighbour_words"]
@@ -776,6 +780,7 @@ def recognise(
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     mentions = _capital_of_dateline(mentions, tokens, parsed.text)
+    mentions = _bare_capital(mentions, tokens, parsed, gaz)
     mentions = _same_partner(mentions, tokens, parsed)
     if relevant is not None:
         sentences = parsed.sentences
@@ -1942,6 +1947,19 @@ def _lower_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     if i == sent.tok_start or tokens[i - 1].lower not in ("the", "'s", "’s"):
         return None
     return "district", norm(" ".join(t.text for t in tokens[i:j]))
+
+
+_VISITORS = frozenset(
+    "guests visitors visitor delegation delegates residents students pupils officials".split()
+)
+
+
+def _visitors_from(i: int, j: int, tokens) -> bool:
+    """ "more than 60 guests from Concarneau arrived to celebrate the 30-year
+    partnership": in a sentence about a tie, where the visitors came from is a town."""
+    return (
+        j - i <= 3 and i >= 2 and tokens[i - 1].lower == "from" and tokens[i - 2].lower in _VISITORS
+    )
 
 
 def _borough_of(k: int, tokens) -> bool:
@@ -3261,6 +3279,15 @@ _OWNS_TIES = re.compile(
     r"(?:relationships|ties|links|partnerships|agreements)|sister cities|twin towns|"
     r"partner (?:cities|towns)|twinnings)\b"
 )
+_ACTED_ON_BEFORE = re.compile(
+    r"(?i)\b(?:cut|cuts|end|ends|sever|severs|scrap|scraps|keep|keeps|drop|drops|suspend|"
+    r"suspends|freeze|freezes|review|reviews)\s+(?:its\s+|their\s+|the\s+)?$"
+)
+_TIE_AFTER = re.compile(r"(?i)\s+(?:ties|tie|links?|twinning|partnership|relationship)\b")
+_OWNS_TIE_WITH = re.compile(
+    r"(?i)['’]s\s+(?:[\w-]+\s+){0,2}?(?:sister[- ]city|twinning|twin[- ]town|friendship)\s+"
+    r"(?:relationship|tie|link|partnership|agreement)\s+with\b"
+)
 _HEADLINE_FOR = re.compile(
     r"(?i)\b(?:twinning|sister[- ]city|twin[- ]town|partner|partnership|link|ties?|friendship)"
     r"\b[\w '’-]{0,20}?\bfor[ \t]+$"
@@ -3426,6 +3453,39 @@ def _council_masthead(text: str) -> PlaceMention | None:
 _CAPITAL_OF_BEFORE = re.compile(r"(?i)\bthe\s+capital\s+of\s+$")
 
 
+def _bare_capital(mentions: list[PlaceMention], tokens, parsed, gaz: Gazetteer):
+    """ "a similar debate in Wellington, where some councillors have questioned the
+    capital's 34-year sister city relationship with Xiamen": "the capital's" is the
+    national capital the sentence has just named."""
+    out = list(mentions)
+    for sent in parsed.sentences:
+        for i in range(sent.tok_start + 1, sent.tok_end - 1):
+            if not (
+                tokens[i].lower == "capital"
+                and tokens[i - 1].lower == "the"
+                and tokens[i + 1].lower in ("'s", "’s")
+            ):
+                continue
+            if any(m.tok_start <= i < m.tok_end for m in mentions if m.tok_start >= 0):
+                continue
+            named = [
+                m for m in mentions
+                if sent.tok_start <= m.tok_start < i - 1 and gaz.is_capital(m.place)
+            ]  # fmt: skip
+            if not named:
+                continue
+            out.append(
+                PlaceMention(
+                    start=tokens[i - 1].start, end=tokens[i].end,
+                    text=parsed.text[tokens[i - 1].start : tokens[i].end],
+                    place=named[-1].place, tok_start=i - 1, tok_end=i + 1,
+                    span_end_tok=i + 1, cue="coref.capital_named",
+                )
+            )  # fmt: skip
+    out.sort(key=lambda m: m.start)
+    return out
+
+
 def _capital_of_dateline(mentions: list[PlaceMention], tokens, text: str) -> list[PlaceMention]:
     """ "MATSUYAMA -- The capital of Ehime Prefecture, ..., has signed a friendship city
     agreement": the capital of the province the dateline's city lies in is that city."""
@@ -3521,9 +3581,17 @@ def focal_place(
             continue
         # A name right after "with" is a partner's ("end our relationship with Jinan"):
         # it counts half, so that a partner named as often loses to the city itself.
+        # (so does one that modifies the tie a verb acts on: "Bid to cut Shanghai ties")
         weight = (
             0.5
-            if text is not None and _WITH_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if text is not None
+            and (
+                _WITH_BEFORE.search(text, max(0, m.start - 40), m.start)
+                or (
+                    _ACTED_ON_BEFORE.search(text, max(0, m.start - 40), m.start)
+                    and _TIE_AFTER.match(text, m.end)
+                )
+            )
             else 1
         )
         if text is not None and _letterhead(m, text):
@@ -3540,6 +3608,10 @@ def focal_place(
             # "a review of the New Plymouth District's sister city relationships": the
             # place that holds them all
             weight += 2
+        if text is not None and _OWNS_TIE_WITH.match(text, m.end):
+            # "Dunedin's 27-year sister city relationship with Shanghai will continue":
+            # the tie's owner, however often the story names its partner
+            weight += 4
         if text is not None and _headline_owner(m, text):
             # "Thunder Bay won't drop its Minnesota sister city over tariffs": the
             # headline's city owns the tie, however often the interview names the partner
