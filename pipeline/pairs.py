@@ -1239,14 +1239,20 @@ def _list_relations(
             and words & _COUNTED
             and k + 1 < len(all_units)
             and not in_list[k + 1]
-            and _AMONG_THEM.match(
-                parsed.text[parsed.sentences[all_units[k + 1].sentence].start :][:40]
+            and (
+                among := _AMONG_THEM.match(
+                    parsed.text[parsed.sentences[all_units[k + 1].sentence].start :][:80]
+                )
             )
         ):
             # "Yekaterinburg has sister-city ties with more than a dozen cities around the
             # world. Among them are Guangzhou (China), Ho Chi Minh City (Vietnam) ..."
             nxt = all_units[k + 1]
-            items = _inline_items(nxt, list(nxt.units.units), tokens)
+            # (past an opening "In addition to Jinan,": the partner told before)
+            opened = parsed.sentences[nxt.sentence].start + among.end()
+            items = _inline_items(
+                nxt, [u for u in nxt.units.units if tokens[u.tok_start].start >= opened], tokens
+            )
             # "... The first is Takatsuki in Japan. The second is Paju in South Korea."
             for later in all_units[k + 2 : k + 6]:
                 sent = parsed.sentences[later.sentence]
@@ -1606,7 +1612,9 @@ _COUNTED = frozenset(
     "city town partner".split()
 )
 _AMONG_THEM = re.compile(
-    r"(?i)(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is)\b"
+    # ("In addition to Jinan, they include ...")
+    r"(?i)(?:(?:in\s+addition\s+to|besides|apart\s+from|as\s+well\s+as)\s+[^,.;]{1,30},\s+)?"
+    r"(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is)\b"
     # "They are Sakai and Dortmund" (not "They are working on exchanges with Sakai")
     r"|(?:they|these)\s+are(?=\s+(?-i:[A-Z]))"
     # "Ballarat has two sister cities. The first, Inagawa, ...", "The oldest is Brest"

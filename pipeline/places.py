@@ -793,6 +793,7 @@ def recognise(
     focal = focal_place(doc, in_focus, parsed.text, _paper_masthead(parsed.text, gaz, doc))
     mentions = _own_city(mentions, doc, tokens, parsed, focal, gaz)
     mentions = _region_largest_city(mentions, tokens, parsed.text, focal, gaz)
+    mentions = _capital_of_region(mentions, parsed.text)
     countries.sort(key=lambda c: c.tok_start)
     focal_first = next(
         (m for m in in_focus if focal is not None and m.place.key == focal.key and m.end > m.start),
@@ -882,6 +883,28 @@ def _region_largest_city(mentions, tokens, text: str, focal: Place | None, gaz: 
                 "coref.region_largest_city",
             )
         )  # fmt: skip
+    return out
+
+
+def _capital_of_region(mentions, text: str):
+    """ "the sister-city agreement signed with the capital of Shandong province": the city
+    of that province the story has named (Jinan), not the province."""
+    out: list[PlaceMention] = []
+    for m in mentions:
+        if (
+            m.place.kind == "province"
+            and m.place.admin1
+            and _CAPITAL_OF_BEFORE.search(text, max(0, m.start - 40), m.start)
+        ):
+            named = [
+                o for o in out
+                if o.place.kind == "city"
+                and (o.place.country, o.place.admin1) == (m.place.country, m.place.admin1)
+            ]  # fmt: skip
+            if named:
+                out.append(replace(m, place=named[-1].place, cue="coref.capital_of_region"))
+                continue
+        out.append(m)
     return out
 
 
@@ -3413,6 +3436,8 @@ _PAPER_MASTHEAD = re.compile(rf"\A\s*{_PAPER_NAME}[ \t]*\n")
 _PAPER_DATE_LINE = re.compile(
     rf"^{_PAPER_NAME}[ \t]*[,|·–—-][^\n]{{0,30}}\b(?:19|20)\d\d\b[^\n]{{0,20}}$", re.MULTILINE
 )
+# (or an online paper's one-word brand on a line of its own by the byline: "GuelphToday")
+_PAPER_BRAND = re.compile(r"^([A-Z][a-z]{2,})(?:Today|News|Now|Live)[ \t]*$", re.MULTILINE)
 _LOCAL_PAPER_TOWN = 1_000_000  # people: a city larger has papers of a whole country
 
 
@@ -3420,7 +3445,11 @@ def _paper_masthead(text: str, gaz: Gazetteer, doc: DocPlaces) -> PlaceMention |
     """The town of a local paper whose masthead opens the page, when the gazetteer
     knows it as a town (not "The Irish Times"; nor a capital's or a big city's paper, which
     reports on the whole country)."""
-    m = _PAPER_MASTHEAD.match(text) or _PAPER_DATE_LINE.search(text, 0, 400)
+    m = (
+        _PAPER_MASTHEAD.match(text)
+        or _PAPER_DATE_LINE.search(text, 0, 400)
+        or _PAPER_BRAND.search(text, 0, 500)
+    )
     if m is None:
         return None
     key = norm(m.group(1))
@@ -3450,7 +3479,9 @@ def _council_masthead(text: str) -> PlaceMention | None:
     )  # fmt: skip
 
 
-_CAPITAL_OF_BEFORE = re.compile(r"(?i)\bthe\s+capital\s+of\s+$")
+_CAPITAL_OF_BEFORE = re.compile(
+    r"(?i)\bthe\s+(?:provincial\s+|state\s+|regional\s+)?capital\s+of\s+$"
+)
 
 
 def _bare_capital(mentions: list[PlaceMention], tokens, parsed, gaz: Gazetteer):
