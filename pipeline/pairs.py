@@ -454,9 +454,11 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # the partner, not the city it belongs to.
                     # Nor is "Anshan, a steel-making city in China's Liaoning province,
                     # with which Lethbridge signed" the province's.
+                    # (nor "Zhukovsky, near Moscow, with which Gödöllő signed")
                     b_units = [
                         u for u in b_units
                         if not _where_it_lies(tokens[su.units.units[u].tok_start], tokens)
+                        and tokens[su.units.units[u].tok_start - 1].lower not in ("near", "outside")
                     ]  # fmt: skip
                 b_units = [_owned_district(su, u, tokens) for u in b_units]
                 b_units, gapped = _gapped(su, b_units, tokens)
@@ -1614,7 +1616,9 @@ _COUNTED = frozenset(
 _AMONG_THEM = re.compile(
     # ("In addition to Jinan, they include ...")
     r"(?i)(?:(?:in\s+addition\s+to|besides|apart\s+from|as\s+well\s+as)\s+[^,.;]{1,30},\s+)?"
-    r"(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is)\b"
+    r"(?:among\s+them\s+(?:are|is)|(?:they|these)\s+include|one\s+of\s+them\s+is"
+    # ("Among the oldest are Aichach in Bavaria, Bad Ischl in Austria and ...")
+    r"|among\s+the\s+(?:oldest|newest|earliest|most\s+active|best[- ]known)\s+(?:are|is))\b"
     # "They are Sakai and Dortmund" (not "They are working on exchanges with Sakai")
     r"|(?:they|these)\s+are(?=\s+(?-i:[A-Z]))"
     # "Ballarat has two sister cities. The first, Inagawa, ...", "The oldest is Brest"
@@ -2011,7 +2015,11 @@ def _where_it_lies(tok: Token, tokens) -> bool:
     "of" or "in": where something described before it lies."""
     while tok.dep in ("compound", "poss", "amod", "nmod") and tok.head != tok.i:
         tok = tokens[tok.head]
-    return tok.dep == "pobj" and tokens[tok.head].lower in ("of", "in")
+    if tok.dep != "pobj" or tokens[tok.head].lower not in ("of", "in"):
+        return False
+    # ("the Russian town of Zhukovsky, near Moscow, with which ...": the town named)
+    prep = tokens[tok.head]
+    return not (prep.lower == "of" and tokens[prep.head].lemma in _PLACE_NOUNS)
 
 
 def _denied_above(anchor: int, tokens) -> bool:
@@ -2691,6 +2699,14 @@ def _locates_unnamed(unit, tokens) -> bool:
         and tokens[k - 4].dep in ("nsubj", "nsubjpass")
     ):
         return True  # "The Chilean city, in the Valparaiso Region ..., is the first ..."
+    if (
+        k >= 3
+        and tokens[k - 1].lower in ("on", "near", "outside")
+        and tokens[k - 2].lower in _UNNAMED_HEADS
+        and tokens[k - 3].lower == "the"
+        and tokens[k - 2].dep in ("nsubj", "nsubjpass")
+    ):
+        return True  # "the town on Florence's northwestern edge has made its bond with"
     return (
         k >= 3
         and tokens[k - 1].lower == "in"

@@ -1741,9 +1741,10 @@ def _tie_subject_with_place(i: int, j: int, tokens, candidates) -> bool:
     if i < 2 or tokens[i - 1].lower not in ("and", "&"):
         return False
     known = next((c for c in candidates.values() if c.cities and c.tok_end == i - 1), None)
-    if known is None or tokens[known.tok_start].dep != "nsubj":
+    # (the name's head: "Sesto Fiorentino and Norcia to become twin towns")
+    if known is None or tokens[known.tok_end - 1].dep != "nsubj":
         return False
-    verb = tokens[known.tok_start].head
+    verb = tokens[known.tok_end - 1].head
     if tokens[j - 1].head != known.tok_end - 1 and tokens[j - 1].dep != "conj":
         return False
     return any(
