@@ -2595,6 +2595,7 @@ _PARTNERS_FROM_RULES = frozenset(
         "pair.were_partners_gapped",
         "pair.couples_first",
         "pair.couples_second",
+        "pair.followed_colon_couple",
     }
 )
 _PARTNERS_FROM = re.compile(

@@ -2010,6 +2010,11 @@ def lacked_backing(verb: Token, tokens) -> bool:
     )
 
 
+# ("the Russian town of Zhukovsky": the town's own name; not "a district of Seoul", "the
+# capital of Shandong", where the name after "of" is where it lies)
+_NAMED_TOWN_NOUNS = frozenset("town city village port municipality".split())
+
+
 def _where_it_lies(tok: Token, tokens) -> bool:
     """The place (or the noun it names: "China's Liaoning province") is the object of
     "of" or "in": where something described before it lies."""
@@ -2019,7 +2024,7 @@ def _where_it_lies(tok: Token, tokens) -> bool:
         return False
     # ("the Russian town of Zhukovsky, near Moscow, with which ...": the town named)
     prep = tokens[tok.head]
-    return not (prep.lower == "of" and tokens[prep.head].lemma in _PLACE_NOUNS)
+    return not (prep.lower == "of" and tokens[prep.head].lemma in _NAMED_TOWN_NOUNS)
 
 
 def _denied_above(anchor: int, tokens) -> bool:
