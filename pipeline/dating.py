@@ -83,8 +83,6 @@ _COUNTED_FROM_OTHER = re.compile(
     r"(?i)\b(?:(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
 )
-# A past reporting or mandative verb over a present clause ("said they plan to", "suggested
-# that the council explore") reports news of the day.
 # "One made Ahmedabad and Guangzhou sister cities. Another set up ...": items of a count
 _ENUMERATED_ITEM = re.compile(r"\s*(?:One|Another|The\s+(?:first|second|third|other))\s+(?!of\b)")
 # "The measure, first filed in September last year by ...": a proposal's filing told
@@ -93,6 +91,8 @@ _FILED_OPENING = re.compile(
     r"(?:which\s+was\s+)?(?:first\s+|originally\s+)?"
     r"(?:filed|submitted|tabled|introduced|proposed|raised|put\s+forward)\s+"
 )
+# A past reporting or mandative verb over a present clause ("said they plan to", "suggested
+# that the council explore") reports news of the day.
 # verbs whose "that" clause takes the bare subjunctive of what is proposed
 _PROPOSING = frozenset("propose suggest recommend move urge ask request demand".split())
 _REQUEST_VERBS = frozenset("ask request invite apply approach".split())

@@ -3725,33 +3725,35 @@ _PAIRING_VERBS = frozenset("twin pair link partner".split())
 def _it_signs_a_tie(verb: Token, tokens) -> bool:
     """ "It signed a friendship agreement with the Japanese city of Hirado": "it" is a
     city when it signs a tie with another."""
-    if verb.lemma not in ("sign", "conclude", "ink", "seal"):
-        return False
-    obj = next(
-        (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "dobj"), None
-    )
-    return (
-        obj is not None
-        and obj.lower in ("agreement", "memorandum", "charter", "pact", "accord")
-        and any(t.lower in ("friendship", "twinning", "sister", "partnership", "sister-city")
-                for t in tokens[verb.i + 1 : obj.i])
-    )  # fmt: skip
+    return _tie_object(verb, tokens, _SIGNING, _SIGNED_PAPERS)
 
 
 def _it_has_ties(verb: Token, tokens) -> bool:
     """ "It already has formal twinning relations with several foreign localities": "it"
     is a city when it holds ties of a city's kind."""
-    if verb.lemma not in ("have", "maintain", "keep", "hold"):
+    return _tie_object(verb, tokens, _HOLDING, _HELD_TIES)
+
+
+_SIGNING = frozenset("sign conclude ink seal".split())
+_SIGNED_PAPERS = frozenset("agreement memorandum charter pact accord".split())
+_HOLDING = frozenset("have maintain keep hold".split())
+_HELD_TIES = frozenset("relation tie link partnership agreement".split())
+_TIE_OBJECT_KINDS = frozenset("friendship twinning sister partnership sister-city twin".split())
+
+
+def _tie_object(verb: Token, tokens, verbs: frozenset, objects: frozenset) -> bool:
+    """The verb is one of `verbs` and its object one of `objects`, of a city's kind of tie
+    ("a friendship agreement", "formal twinning relations")."""
+    if verb.lemma not in verbs:
         return False
     obj = next(
         (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "dobj"), None
     )
     return (
         obj is not None
-        and obj.lemma in ("relation", "tie", "link", "partnership", "agreement")
-        and any(t.lower in ("friendship", "twinning", "sister", "sister-city", "twin")
-                for t in tokens[verb.i + 1 : obj.i])
-    )  # fmt: skip
+        and obj.lemma in objects
+        and any(t.lower in _TIE_OBJECT_KINDS for t in tokens[verb.i + 1 : obj.i])
+    )
 
 
 def _it_is_a_tie(verb: Token, tokens) -> bool:
