@@ -439,7 +439,12 @@ def _read_header(
             # "THE IRISH TIMES          Tue, Mar 4, 2025": the masthead's date, set apart
             # at the line's end, is the day the page was printed or viewed; a date line of
             # the story's own comes first
-            masthead = hit[0].start is not None and _MASTHEAD_DATE.search(blocks[i][: hit[0].start])
+            # (so is a first line's "GhanaWeb | Sunday, 14 January 2024", a site's name
+            # and the day the page was viewed)
+            masthead = hit[0].start is not None and (
+                _MASTHEAD_DATE.search(blocks[i][: hit[0].start])
+                or (i == 0 and _SITE_BAR.match(blocks[i][: hit[0].start]))
+            )
             found.append((0 if labelled else 2 if masthead else 1, i, hit[0]))
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
@@ -546,6 +551,7 @@ _JOURNAL_LINE = re.compile(
 
 _LIFE_DATE = re.compile(r"(?i)\s*(?:born|died|birth|death)\b\s*:?")
 _MASTHEAD_DATE = re.compile(r"^[^\n]*[^\s\n] {3,}$")
+_SITE_BAR = re.compile(r"^[^\s|][^|\n]{0,30}\|\s*$")
 
 
 def _issue_date(block: str) -> DateValue | None:

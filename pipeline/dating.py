@@ -79,6 +79,9 @@ _MAKERS = frozenset("agreement accord treaty pact charter memorandum protocol de
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 _DECADE = re.compile(r"(?:1[89]|20)\d0s|['’]?[1-9]0s")  # "in the 1990s": a decade, no year
+# "marking 50 years since the two cities became sister cities" (the verb close after)
+_YEARS_SINCE = re.compile(rf"(?i)\b(?P<n>{COUNT}|\d{{1,3}})\s+years\s+since\s+")
+_SINCE_REACH = 40
 _COUNTED_FROM_OTHER = re.compile(
     r"(?i)\b(?:(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:years|months|decades)\s+(?:after|later|before|earlier|afterwards)\b"
@@ -113,6 +116,9 @@ _LATER = re.compile(
     # November": a month of the year just told
     r"(?:later\s+)?that\s+(?P<mname>January|February|March|April|May|June|July|August|"
     r"September|October|November|December)|"
+    # ("rejected the proposal in November of that year")
+    r"(?P<mof>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+of\s+(?:that|the\s+same)\s+year|"
     # "... in 2021, or Prince George, which put its friendship with Jilin on hold the
     # year before": counted back
     rf"(?P<back>(?P<bn>{COUNT})\s+years?\s+earlier|the\s+(?:year\s+before|previous\s+year)"
@@ -338,7 +344,7 @@ class Dater:
         m = _LATER.match(self.parsed.text, start)
         if m is None or m.end() != end:
             return None
-        if m.group("months") or m.group("mname"):
+        if m.group("months") or m.group("mname") or m.group("mof"):
             return self._months_later(m, s, start, end, earlier)
         n = 0 if m.group("same") else count(m.group("n") or "a")
         if (m.group("unit") or "year").lower().startswith("decade"):
@@ -400,15 +406,16 @@ class Dater:
     ) -> DateValue | None:
         """ "the following month", "three months later": counted from the nearest month
         before it in its sentence or the one before; a year alone says the year."""
+        named_month = m.group("mname") or m.group("mof")
         found = [d for d in earlier if d.value.end is not None and d.value.end <= start]
-        if not found and m.group("mname"):
+        if not found and named_month:
             # ("a plan ..., announced in spring 2019, was shelved that August": the year
             # its sentence names, whatever clause the parser hangs it in)
             bare = list(
                 _BARE_YEAR.finditer(self.parsed.text, self.parsed.sentences[s].start, start)
             )
             if bare:
-                month = MONTHS[m.group("mname").lower()]
+                month = MONTHS[named_month.lower()]
                 return DateValue(f"{bare[-1].group()}-{month:02d}", "month", start, end)
         found = found or self._dates_before(s, self.parsed.sentences[s].paragraph)
         found = [d for d in found if not d.since]
@@ -419,8 +426,8 @@ class Dater:
             return None
         prev = found[-1].value
         year = int(prev.value[:4])
-        if m.group("mname"):
-            month = MONTHS[m.group("mname").lower()]
+        if named_month:
+            month = MONTHS[named_month.lower()]
             return DateValue(f"{year:04d}-{month:02d}", "month", start, end)
         n = 0 if m.group("msame") else count(m.group("mn") or "a")
         if prev.precision == "year":
@@ -677,6 +684,9 @@ class Dater:
                         and self.tokens[since].head == self.tokens[trig.head].head
                     )
                     or (trig.dep == "nsubj" and self.tokens[since].head == trig.head)
+                    # "have held talks with ... about a possible partnership since last
+                    # year": the since in the talks' own phrase
+                    or self._below(since, trig.i, 3)
                 )
             )
             if sd.since != (ev.rule_id == "trigger.establish.since") and not (
@@ -857,6 +867,9 @@ class Dater:
                 year = self.published.value[:4]
                 return EventDate(DateValue(year, "year", None, None), "publication")
             return EventDate(sd.value, "relative" if sd.relative else "explicit")
+        counted = self._years_since(ev)
+        if counted is not None:
+            return counted
         if ev.subordinate or ".needs_date" in ev.rule_id:
             return None
         if "+anaphora" in ev.rule_id:
@@ -888,6 +901,22 @@ class Dater:
         if section is not None:
             return EventDate(section, "explicit")
         return self._publication(ev)
+
+    def _years_since(self, ev: EventMention) -> EventDate | None:
+        """ "a ceremony marking 50 years since the two cities became sister cities": so
+        many years before the report."""
+        if ev.type != "established" or self.published is None:
+            return None
+        text = self.parsed.text
+        sent = self.parsed.sentences[ev.sentence]
+        for m in _YEARS_SINCE.finditer(text, sent.start, ev.trigger_start):
+            if (
+                ev.trigger_start - m.end() <= _SINCE_REACH
+                and "," not in text[m.end() : ev.trigger_start]
+            ):
+                year = str(int(self.published.value[:4]) - count(m.group("n")))
+                return EventDate(DateValue(year, "year", m.start(), m.end()), "relative")
+        return None
 
     def _proposal_own_date(self, ev: EventMention) -> EventDate | None:
         """ "withdrew a 2017 proposal for a tie with Matanzas", "Negotiations ..., which
@@ -1054,6 +1083,16 @@ class Dater:
             return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
+
+    def _below(self, i: int, top: int, steps: int) -> bool:
+        """Token `top` is among the first `steps` heads above token i."""
+        for _ in range(steps):
+            if self.tokens[i].head == i:
+                return False
+            i = self.tokens[i].head
+            if i == top:
+                return True
+        return False
 
     def _resolved(self, ev: EventMention) -> bool:
         """The event is a decision recorded under "RESOLVED that" in minutes."""
@@ -1463,11 +1502,12 @@ class Dater:
             ]
             head = self.tokens[tok.head]
             if (
-                any(a.lower in ("will", "would") for a in aux)
+                any(a.lower in ("will", "would", "should") for a in aux)
                 and tok.dep == "ccomp"
                 and head.tag == "VBD"
                 and head.lemma in _REPORTING
             ):
+                # ("a councillor suggested that the town should also seek a twinning")
                 return True  # "Mercer said he would bring a motion to end ...": today's news
             if any(
                 a.lower

@@ -1002,7 +1002,17 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 used.add(v.i)
                 continue
             head = tokens[tok.head]
-            if head.lemma not in _BEGIN_VERBS or not (
+            # "The proposal was first tabled in the Assembly in November": a proposal put
+            # before a body began then (not a tie's end proposed: see below)
+            tabled = (
+                tok.lemma in ("proposal", "initiative")
+                and tok.dep == "nsubjpass"
+                and head.lemma in _TABLING_VERBS
+                # (a bare one: not "a proposal to establish sister city relations with a
+                # city in China was filed", a proposal of its own)
+                and not any(tokens[c].dep in ("acl", "prep", "relcl") for c in children.get(i, ()))
+            )
+            if not (_begun(head, tokens, children) or tabled) or not (
                 tok.dep in ("nsubj", "nsubjpass")
                 # "The two municipalities began talks in 2019", "The two cities began
                 # talking in 2022"
@@ -1021,6 +1031,11 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             # "the Multan proposal": named for a side of the tie in focus, or for none
             named = [tokens[c] for c in children.get(i, ()) if tokens[c].dep == "compound"]
             sides = {target.a.text.lower(), target.b.text.lower()}
+            if tabled and any(
+                e.relation is target and e.type in ("termination_proposed", "terminated")
+                for e in events
+            ):
+                continue  # a proposal to end the tie in focus, no proposal of one
             if all(n.lower in sides for n in named):
                 events.append(
                     EventMention(target, "proposed", i, tok.start, tok.end, s,
@@ -1404,6 +1419,12 @@ def _partner_named_joining(parsed: Parsed, by_sentence, ordered, children):
             ]  # fmt: skip
             if len({r.b.place.key for r in named}) != 1:
                 continue
+            head = tokens[subj]
+            if not (
+                _names(head.text, named[-1].b.place.name)
+                or head.lower in ("town", "city", "village", "port", "commune", "municipality")
+            ):
+                continue  # "the Antequera Dolmens Site followed in 2016": a site, no town
             if _joined(verb, tokens, children, named[-1]):
                 yield i, named[-1]
 
@@ -2255,6 +2276,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 for c in children.get(head.i, ())
             ):
                 continue  # "have been in talks with Ayutthaya since late last year": a proposal's
+            if any(
+                tokens[c].dep == "amod" and tokens[c].lower in _UNFORMED
+                for c in children.get(head.i, ())
+            ):
+                continue  # "talks about a possible partnership since last year": none yet
 
             each = _respective_since(parsed, ordered, sent, objs[0], children)
             if each:
@@ -4719,8 +4745,22 @@ def _all_of_them(tok, tokens, children) -> bool:
     )
 
 
-_TALK_NOUNS = frozenset(("talk", "negotiation", "discussion", "proposal"))
+# a tie's modifiers that say it does not exist yet
+_UNFORMED = frozenset("possible potential proposed prospective future planned".split())
+_TALK_NOUNS = frozenset(("talk", "negotiation", "discussion", "proposal", "initiative"))
 _BEGIN_VERBS = frozenset(("begin", "start", "open", "initiate", "launch"))
+_TABLING_VERBS = frozenset("table submit file introduce present raise lodge".split())
+
+
+def _begun(verb: Token, tokens, children) -> bool:
+    """A verb of beginning talks or a proposal ("talks began", "the initiative was drawn
+    up"), not "talks drew to a close"."""
+    return verb.lemma in _BEGIN_VERBS or (
+        verb.lemma == "draw"
+        and any(
+            tokens[c].lower == "up" and tokens[c].dep == "prt" for c in children.get(verb.i, ())
+        )
+    )
 
 
 def _dedupe(events: list[EventMention]) -> list[EventMention]:

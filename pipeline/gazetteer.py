@@ -267,6 +267,14 @@ class Gazetteer:
                     if alias:
                         self.admin1[norm(alias)].append(div)
 
+        # "the Umbrian town": the region an adjective names
+        self.region_adjectives: dict[str, Admin1] = {}
+        for adjective, region in _data_rows("region_adjectives.tsv"):
+            divisions = self.admin1.get(norm(region))
+            if not divisions:
+                raise ValueError(f"region_adjectives.tsv: no region {region!r}")
+            self.region_adjectives[norm(adjective)] = divisions[0]
+
         # "Pembrokeshire, Wales", "the Arizona desert city": a state's or region's full
         # name means the division, not a small town of that name elsewhere (Wales, a
         # village in Yorkshire; Arizona, a town in Honduras). A town inside its namesake

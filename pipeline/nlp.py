@@ -104,7 +104,15 @@ def _sentence_bounds(doc):
                 tok.is_sent_start = False
         elif prev.text in _MONTH_ABBREVIATIONS and tok.text[:1].isdigit():
             tok.is_sent_start = False  # "Feb. 22"
+        elif prev.text in _NAME_PARTICLES and "\n" not in text[prev.idx : tok.idx]:
+            tok.is_sent_start = False  # "Alcalá la Real": no sentence starts inside a name
     return doc
+
+
+# lowercase particles inside place names, after which no sentence starts on its line
+_NAME_PARTICLES = frozenset(
+    "la le les de del della di da do dos das du des sur am im an der".split()
+)
 
 
 _MONTH_ABBREVIATIONS = frozenset(

@@ -22,6 +22,7 @@ from pipeline.models import Parsed, Place, PlaceMention, Token
 from pipeline.patterns import ENTRY_LINE, rel_nouns
 from pipeline.placescan import (
     MONTHS_DAYS,
+    NAMESAKE_MAX,
     ROMANCE_PARTICLES,
     WELL_KNOWN_POPULATION,
     DocPlaces,
@@ -45,7 +46,10 @@ _UNLISTED_CUES = frozenset(
     )
 )  # fmt: skip
 _MARKED_CUES = frozenset(("place.apposition", "place.city_of", "place.qualified"))
-_ITS_BODIES = frozenset("council board mayor government assembly administration".split())
+_ITS_BODIES = frozenset(
+    "council board mayor government assembly administration councillors councilors "
+    "aldermen officials".split()
+)
 _CITY_BODIES = frozenset("council councillors councilors hall government officials".split())
 
 
@@ -172,7 +176,7 @@ def recognise(
                 (tokens[te].text[:1].isupper() and tokens[te].lower in _ADMIN_AFFIXES)
                 # "Istanbul's Üsküdar district and Sarajevo's Stari Grad municipality"
                 or (
-                    tokens[te].text in ("district", "municipality")
+                    tokens[te].text in ("district", "municipality", "ward")
                     and ts > 0
                     and tokens[ts - 1].lower in ("'s", "’s", "the")
                     and _tie_talk(parsed.sentences[tokens[ts].sent], tokens)
@@ -779,6 +783,7 @@ def recognise(
     mentions = _short_forms(mentions, counts)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
+    mentions = _region_adjective_coreference(mentions, doc.mentions, tokens, parsed, gaz)
     mentions = _capital_of_dateline(mentions, tokens, parsed.text)
     mentions = _bare_capital(mentions, tokens, parsed, gaz)
     mentions = _same_partner(mentions, tokens, parsed)
@@ -1509,7 +1514,12 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
         text = " ".join(t.text for t in tokens[j:k])
         key = norm(text.replace(" .", ".").replace(" - ", "-"))
         iso = gaz.countries.get(key)
-        if iso and (not cand.cities or any(c.country == iso for c in cand.cities) or not after_in):
+        if iso and (
+            not cand.cities
+            or any(c.country == iso for c in cand.cities)
+            or not after_in
+            or _namesake_partner(cand, tokens)
+        ):
             best = (k, iso, None, None)
             break
         divisions = gaz.admin1.get(key, [])
@@ -1552,6 +1562,18 @@ def _qualifier_at(j, tokens, gaz: Gazetteer, cand: _Candidate, after_in: bool):
                     best = (k + 1, parents[0].country, None, parents[0])
                 break
     return best
+
+
+def _namesake_partner(cand: _Candidate, tokens) -> bool:
+    """ "twinned since 2009 with Antequera in Paraguay": a partner after "with", where
+    the towns the gazetteer knows by the name are all small, is a namesake in the
+    country the text gives (a big city "in" another country is where something
+    happened: "talks with Shanghai in Japan")."""
+    return (
+        cand.tok_start > 0
+        and tokens[cand.tok_start - 1].lower == "with"
+        and all(c.population < NAMESAKE_MAX for c in cand.cities)
+    )
 
 
 def _county_then_qualifier(j, tokens, gaz: Gazetteer, cand: _Candidate):
@@ -2882,6 +2904,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         return True  # "voted against suspending ties with Munakata"
     if (
         before[-3:-2]
+        and before[-3] in rel_nouns()
+        and before[-2] in ("is", "was", "are", "were")
+        and before[-1] == "with"
+    ):
+        return True  # "its only hermanamiento is with Alcalá la Real"
+    if (
+        before[-3:-2]
         and before[-2] in ("paired", "partnered")
         and before[-1] == "with"
         and before[-3] in (",", "been", "was", "is", "were", "are")
@@ -3013,8 +3042,13 @@ def _relationship_context(cand: _Candidate, tokens: tuple[Token, ...], weak: boo
         end = max(cand.tok_end, cand.qual_end)
         sent = tokens[cand.tok_start].sent
         clause = [t.lower for t in tokens[end : end + 10] if t.sent == sent]
-        if any(w in _REL_WORDS for w in clause):
-            return True  # "Corvallis, which Uzhhorod has been twinned with since 2003"
+        if any(w in _REL_WORDS for w in clause) or any(
+            a in ("twinned", "paired", "partnered", "linked") and b == "with"
+            for a, b in zip(clause, clause[1:], strict=False)
+        ):
+            # "Corvallis, which Uzhhorod has been twinned with since 2003", "Döbling,
+            # which has been linked with Tokyo's Setagaya ward since 1985"
+            return True
     return bool(after[:1] == ["and"] and any(w in _REL_WORDS for w in after[1:]))
 
 
@@ -3144,7 +3178,11 @@ def _resolve(
     if place.geonameid is None and kind == "city":
         # "České Budějovice (Budweis) ... The Budweis partnership": another name of a
         # town the text names by its own is that town, however small
-        named = [c for c in cand.cities if norm(c.name) in doc.known]
+        # (not a namesake in the country the text gives: "with Antequera in Paraguay")
+        named = [
+            c for c in cand.cities
+            if norm(c.name) in doc.known and (not qual_country or c.country == qual_country)
+        ]  # fmt: skip
         if len(named) == 1:
             (city,) = named
             return Place(city.name, city.country, city.geonameid, city.admin1, kind)
@@ -3287,7 +3325,8 @@ _OWN_PLAIN_RELATION = frozenset("agreement agreements accord".split())
 _OWN_RELATION = frozenset(
     "sister twin twinned twinning partner partners partnered paired linked partnership "
     "partnerships link links brother ties relationship relationships jumelage friendship "
-    "friendly tie arrangement arrangements pact".split()
+    "friendly tie arrangement arrangements pact twinnings jumelages hermanamiento "
+    "hermanamientos gemellaggio gemellaggi".split()
 )
 
 
@@ -3871,6 +3910,19 @@ def _epithet(i: int, sent, tokens, gaz: Gazetteer) -> bool:
     )
 
 
+def _fronted_its_tie(i: int, sent, tokens) -> bool:
+    """ "Within Spain, its only hermanamiento is with ...": "its" opening the clause
+    after a short fronted phrase, on a tie of its own, is the sentence-opening "Its"."""
+    if i - sent.tok_start < 2 or i - sent.tok_start > 5 or tokens[i - 1].text != ",":
+        return False
+    if tokens[sent.tok_start].pos not in ("ADP", "ADV") or any(
+        t.pos in ("VERB", "AUX") for t in tokens[sent.tok_start : i]
+    ):
+        return False
+    nouns = rel_nouns()
+    return any(t.lower in nouns for t in tokens[i + 1 : min(i + 4, sent.tok_end)])
+
+
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz: Gazetteer):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
@@ -4000,6 +4052,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
             elif tok.lower == "its" and (
                 i == sent.tok_start
                 or any(t.lower in _ITS_BODIES for t in tokens[i + 1 : min(i + 4, sent.tok_end)])
+                or _fronted_its_tie(i, sent, tokens)
             ):
                 # "Its link with Argentan ..." opening a sentence; "After a debate, its
                 # municipal executive board pulled the plug on the twinning with ..."
@@ -4115,7 +4168,15 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 # "Irpin Deputy Mayor Viktor Horbenko told the Kyiv Independent that the
                 # city was also in talks with ...": the speaker's city, named by the title
                 spoken = len(scene) == 1 and scene[0].cue == "place.modifier"
-                if framed or spoken:
+                # "Dundee went further: last Thursday its councillors voted to sever the
+                # city's partnership with Orenburg": the subject before the colon, which
+                # no pattern reaches across it
+                across = (
+                    len(scene) == 1
+                    and tokens[scene[0].tok_start].dep == "nsubj"
+                    and any(t.text in (":", ";") for t in tokens[scene[0].tok_end : start])
+                )
+                if framed or spoken or across:
                     antecedent = scene[0].place
                 elif earlier and twin_object:
                     antecedent = earlier[-1].place
@@ -4136,7 +4197,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         )
                     )
                 ]  # fmt: skip
-                if earlier and (twin_object or framed or spoken):
+                if earlier and (twin_object or framed or spoken or across):
                     pass  # (chosen above)
                 elif prior and not earlier:
                     antecedent = prior[0].place
@@ -4159,6 +4220,9 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         ],
                         key=lambda m: m.start,
                     )
+                    # (a partner is the place the parse reads, where it reads one: "with
+                    # Antequera in Paraguay" is the Paraguayan town, not the story's own)
+                    parse_at = {m.start: m.place for m in mentions if m.tok_start >= 0}
                     # A partner stays a partner when named again ("Motion to terminate the
                     # relationship with Yuxi" / "... notify the Yuxi Municipal Government").
                     partners = set()
@@ -4183,7 +4247,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                                 and _LIST_GAP.fullmatch(parsed.text, listed_end, m.start)
                             )
                         ):
-                            partners.add(m.place.key)
+                            partners.add(parse_at.get(m.start, m.place).key)
                             listed_end = m.end
                         else:
                             listed_end = -1
@@ -4483,6 +4547,60 @@ def _partner_named_before(cm, head, mentions, tokens, parsed):
     if len({m.place.key for m in named}) != 1:
         return None
     return named[-1], head
+
+
+_REGION_ADJECTIVE_HEADS = frozenset("town city village port municipality commune".split())
+
+
+def _region_adjective_coreference(mentions, context, tokens, parsed, gaz: Gazetteer):
+    """ "approved a twinning with the Umbrian town": the latest town of that region the
+    text named before (Norcia), when the parse has no place there of its own."""
+    out = list(mentions)
+    taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.tok_end)}
+    for sent in parsed.sentences:
+        for i in range(sent.tok_start + 1, sent.tok_end - 1):
+            tok = tokens[i]
+            region = gaz.region_adjectives.get(tok.lower)
+            if region is None or tokens[i - 1].lower != "the" or not tok.text[:1].isupper():
+                continue
+            head = i + 1
+            if (
+                tokens[head].lower not in _REGION_ADJECTIVE_HEADS
+                and head + 1 < sent.tok_end
+                and tokens[head].pos == "ADJ"
+            ):
+                head += 1  # "the Umbrian hilltop town"
+            if tokens[head].lower not in _REGION_ADJECTIVE_HEADS or i in taken:
+                continue
+            if head + 1 < sent.tok_end and tokens[head + 1].lower in _REGION_ADJECTIVE_HEADS:
+                head += 1  # "the Sicilian port town"
+            nxt = tokens[head + 1] if head + 1 < sent.tok_end else None
+            if nxt is not None and (nxt.lower in ("of", "city") or nxt.pos == "PROPN"):
+                continue  # "the Tuscan town of Lucca": not anaphoric
+            before = [
+                m for m in (*context, *mentions)
+                if m.end <= tokens[i - 1].start and m.place.kind == "city"
+                and m.place.country in (region.country, None)
+            ]  # fmt: skip
+            earlier = [m for m in before if m.place.admin1 == region.code]
+            if not earlier:
+                # a town too small for the gazetteer, whose region (and maybe country) it
+                # cannot say
+                earlier = [m for m in before if m.place.geonameid is None]
+            if not earlier:
+                continue
+            place = max(earlier, key=lambda m: m.end).place
+            out.append(
+                PlaceMention(
+                    start=tokens[i - 1].start, end=tokens[head].end,
+                    text=parsed.text[tokens[i - 1].start : tokens[head].end], place=place,
+                    tok_start=i - 1, tok_end=head + 1, span_end_tok=head + 1,
+                    cue="coref.region_adjective",
+                )
+            )  # fmt: skip
+            taken.update(range(i - 1, head + 1))
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):

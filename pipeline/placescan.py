@@ -936,6 +936,11 @@ def _own_name_only_when_qualified(key, cities, hint, countries) -> bool:
     return norm(bare.name) != key and norm(pinned.name) == key
 
 
+# A listed city this big, qualified by another country, is more likely the place of an
+# event ("met the mayor of Shanghai in Japan") than an unlisted namesake.
+NAMESAKE_MAX = 500_000
+
+
 def resolve(
     key: str,
     cities: tuple[City, ...],
@@ -981,6 +986,11 @@ def resolve(
         return s
 
     best = max(cities, key=lambda c: (score(c), -c.geonameid))
+    if qual_country and best.country != qual_country and best.population < NAMESAKE_MAX:
+        # "twinned with Antequera in Paraguay": the text says the country, and no town of
+        # the name the gazetteer knows lies in it; a namesake too small to be listed
+        name = surface if surface and norm(surface) == key else title(key)
+        return Place(name, qual_country, None, None, kind)
     bare = re.sub(r"\s+(?:city|town)$", "", key)  # "Galway City" is Galway
     own = norm(best.name)
     named = (
