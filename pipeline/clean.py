@@ -551,6 +551,10 @@ _JOURNAL_LINE = re.compile(
 
 _LIFE_DATE = re.compile(r"(?i)\s*(?:born|died|birth|death)\b\s*:?")
 _MASTHEAD_DATE = re.compile(r"^[^\n]*[^\s\n] {3,}$")
+# minutes' outcome lines, repeated under every motion and each telling its own
+_OUTCOME_LINES = frozenset(
+    ("carried", "carried unanimously", "defeated", "lost", "motion carried", "motion defeated")
+)
 _SITE_BAR = re.compile(r"^[^\s|][^|\n]{0,30}\|\s*$")
 
 
@@ -1045,7 +1049,7 @@ def _clean_plain(text: str) -> Extracted:
         key = " ".join(_PAGE_MARK.sub(" ", block).split()).casefold()
         if not key and _PAGE_MARK.search(block):
             continue  # "Packet Pg. 58", "Page 1 of 1": a page's number alone
-        if len(key) <= 80 and not _PROSE_END.search(block):
+        if len(key) <= 80 and not _PROSE_END.search(block) and key not in _OUTCOME_LINES:
             if key in seen_short:
                 continue  # a running header or footer repeated on every page
             seen_short.add(key)

@@ -79,6 +79,9 @@ _MAKERS = frozenset("agreement accord treaty pact charter memorandum protocol de
 _TO_TENSE = frozenset("xcomp dobj".split())
 _VAGUELY_BACK = frozenset("ago decade decades".split())
 _DECADE = re.compile(r"(?:1[89]|20)\d0s|['’]?[1-9]0s")  # "in the 1990s": a decade, no year
+# minutes: a motion's wording ("THAT ...", "AND THAT ...") and its outcome line
+_MOTION_LINE = re.compile(r"(?:AND\s+)?THAT\s")
+_CARRIED = re.compile(r"(?m)^\s*CARRIED\b")
 # "marking 50 years since the two cities became sister cities" (the verb close after)
 _YEARS_SINCE = re.compile(rf"(?i)\b(?P<n>{COUNT}|\d{{1,3}})\s+years\s+since\s+")
 _SINCE_REACH = 40
@@ -1056,6 +1059,9 @@ class Dater:
             # ... and what the meeting resolved: "RESOLVED that: ... (2) the Twinning
             # Agreement ... be suspended until further notice"
             or self._resolved(ev)
+            # ... or carried: "AND THAT the Mayor and City Clerk be authorized to sign the
+            # Agreement;" over "CARRIED"
+            or self._carried(ev)
             # a report's recommendation: "3. Formally conclude the friendship
             # relationships with Kalamata and Wenzhou"
             or (ev.type.endswith("proposed") and self._imperative(ev))
@@ -1104,6 +1110,23 @@ class Dater:
             if _RESOLVED.match(text, start):
                 return True
             if not _ITEM_MARK.match(text, start):
+                return False
+        return False
+
+    def _carried(self, ev: EventMention) -> bool:
+        """The event is in the wording of a motion that the minutes record as carried."""
+        para = self.parsed.sentences[ev.sentence].paragraph
+        text = self.parsed.text
+        start, end = self.parsed.paragraphs[para]
+        line = text.rfind("\n", start, ev.trigger_start) + 1
+        if not _MOTION_LINE.match(text, max(start, line)):
+            return False
+        # (past the other clauses and a recorded vote, up to the next motion)
+        for k in range(para, min(len(self.parsed.paragraphs), para + 8)):
+            k_start, k_end = self.parsed.paragraphs[k]
+            if _CARRIED.search(text, k_start, k_end):
+                return True
+            if k > para and text.startswith("MOVED", k_start):
                 return False
         return False
 

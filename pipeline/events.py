@@ -45,7 +45,7 @@ _UP_MODALITY = frozenset(
     "prt".split()  # (prt: "voted down a proposal", the object misparsed under the particle)
 )
 _ANAPHORS = frozenset(
-    "decision move motion vote plan proposal bid attempt effort measure resolution step it "
+    "decision move motion vote plan proposal bid attempt effort measure resolution step it project "
     "this that idea push call initiative suspension freeze pause ban request demand "
     "petition amendment recommendation".split()
 )
@@ -370,8 +370,8 @@ def _names_another(verb: int, rm: RelationMention, tokens) -> bool:
     sides = [m for m in (rm.a, rm.b) if m is not None]
     heads = {verb, *(t.i for t in tokens[verb + 1 : verb + 20] if t.head == verb)}
     for t in tokens[max(0, verb - 8) : min(len(tokens), verb + 8)]:
-        if t.pos != "PROPN" or t.head not in heads:
-            continue
+        if t.pos != "PROPN" or t.head not in heads or t.lower in _RELATIONSHIP_NOUNS:
+            continue  # ("approved the Städtepartnerschaft": the tie's own word, capitalised)
         head = tokens[t.head]
         small_clause = t.dep == "nsubj" and head.dep in ("ccomp", "oprd")
         if (t.dep == "dobj" or small_clause) and not any(
@@ -452,6 +452,7 @@ def _instruments() -> frozenset[str]:
     return frozenset(rec["lemmas"])
 
 
+_SIGNING = frozenset("sign ink conclude".split())
 _TIE_KINDS = frozenset("friendly friendship sister twinning sister-city".split())
 _RENEWED = frozenset("renewed updated revised extended amended".split())
 
@@ -665,6 +666,8 @@ def _concluded_tie(verb: Token, tokens, children) -> bool:
     """The verb's object is a tie it already has: "the/its/this relationship"."""
     for c in children.get(verb.i, ()):
         obj = tokens[c]
+        if obj.dep == "dobj" and obj.lower not in _ENDED_OBJECTS:
+            return False  # "concluded a friendship agreement on Wednesday, the first tie ..."
         if obj.dep == "dobj" and obj.lower in _ENDED_OBJECTS:
             # (not "has concluded its own friendship relationship with Hubei": one made)
             return not any(tokens[d].lower == "own" for d in children.get(c, ())) and any(
@@ -774,6 +777,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
         for trig_tok in _triggers_below(rm.anchor, tokens, children):
             if _set_off_for_another(rm, trig_tok, relations, tokens):
                 continue
+            if tokens[trig_tok].lemma in _SIGNING and _instrument(anchor, children, tokens):
+                continue  # "A letter of intent on cooperation with Uman, signed last year":
+                # a step towards the tie (the letter itself tells the proposal)
             add(trig_tok, rm, ".below")
 
     # The partner's own clause: "Ulyanovsk, which dated back to 1993", "Tianjin, with
@@ -2992,7 +2998,11 @@ _RELATIONSHIP_NOUNS = frozenset(
     "relations twinning link links pact accord arrangement city cities town towns twin tie-up "
     # (a twinning's founding document: "The charter was signed in Pwllheli in 1977")
     "charter".split()
+) | frozenset(
+    # the twinning in the local language: "The Stadtrat approved the Städtepartnerschaft"
+    "jumelage hermanamiento gemellaggio städtepartnerschaft stedenband".split()
 )
+_LOCAL_TWINNINGS = ("jumelage", "hermanamiento", "gemellaggio", "städtepartnerschaft", "stedenband")
 _WEAK_ALONE = frozenset(
     "agreement relationship partnership ties tie relations twinning link pact accord "
     "arrangement twin charter tie-up".split()
@@ -3010,7 +3020,7 @@ def _is_relationship_noun(
         word = tokens[tok.i - 2].lower + "-up"  # "The tie-up was first proposed ..."
     if word not in _RELATIONSHIP_NOUNS:
         return False
-    if word in ("twinning", "twin"):
+    if word in ("twinning", "twin", *_LOCAL_TWINNINGS):
         return True
     if tok.lower == "charter" and (
         tok.dep == "compound" or tokens[max(0, tok.i - 1)].lower in _OTHER_CHARTERS

@@ -784,6 +784,7 @@ def recognise(
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
     mentions = _region_adjective_coreference(mentions, doc.mentions, tokens, parsed, gaz)
+    mentions = _council_acronyms(mentions, doc.mentions, tokens, parsed)
     mentions = _capital_of_dateline(mentions, tokens, parsed.text)
     mentions = _bare_capital(mentions, tokens, parsed, gaz)
     mentions = _same_partner(mentions, tokens, parsed)
@@ -3767,6 +3768,22 @@ def _it_signs_a_tie(verb: Token, tokens) -> bool:
     return _tie_object(verb, tokens, _SIGNING, _SIGNED_PAPERS)
 
 
+def _we_signed_with(verb: Token, tokens) -> bool:
+    """'"We signed the agreement with Kahramanmaraş only earlier this year"': the
+    speaker's city signed a paper with a partner."""
+    if verb.lemma not in _SIGNING:
+        return False
+    obj = next(
+        (t for t in tokens[verb.i + 1 : verb.i + 6] if t.head == verb.i and t.dep == "dobj"), None
+    )
+    return (
+        obj is not None
+        and obj.lemma in _SIGNED_PAPERS
+        and obj.i + 1 < len(tokens)
+        and tokens[obj.i + 1].lower == "with"
+    )
+
+
 def _it_has_ties(verb: Token, tokens) -> bool:
     """ "It already has formal twinning relations with several foreign localities": "it"
     is a city when it holds ties of a city's kind."""
@@ -3971,6 +3988,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         for t in tokens[i + 1 : min(sent.tok_end, i + 4)]
                     )
                 )
+                and not (tok.text == "We" and _we_signed_with(tokens[tok.head], tokens))
             ):
                 continue
             if tok.lower == "the" and i + 1 < sent.tok_end:
@@ -4081,6 +4099,13 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 )
             ):
                 start, end = i, i + 1  # "Kendal is a market town in Cumbria. It is twinned with"
+            elif (
+                tok.text == "We"
+                and tok.dep == "nsubj"
+                and _we_signed_with(tokens[tok.head], tokens)
+                and parsed.text.count('"', sent.start, tok.start) % 2 == 1
+            ):
+                start, end = i, i + 1  # a mayor quoted: '"We signed the agreement with X ...'
             else:
                 continue
             # A place the sentence names before, not as a partner ("Councillors in Dundee
@@ -4354,6 +4379,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                     )
                 )
                 for m in mentions if m.tok_start >= 0 and tokens[m.tok_start].sent == tok.sent
+                and m.cue != "coref.council_initials"
             ):  # fmt: skip
                 # ("to twin the town with Saint-Ismier", "the city's partners are Kiel
                 # and Seattle": not the partner itself)
@@ -4547,6 +4573,46 @@ def _partner_named_before(cm, head, mentions, tokens, parsed):
     if len({m.place.key for m in named}) != 1:
         return None
     return named[-1], head
+
+
+# "Shah Alam City Council (MBSA)": a council's initials in brackets after its name
+_COUNCIL_INITIALS = re.compile(
+    r"\s+(?:City|Municipal|Town|District|Metropolitan|Borough)?\s*"
+    r"(?:Council|Corporation|Assembly|Government)\s*\(([A-Z]{3,6})\)"
+)
+
+
+def _council_acronyms(mentions, context, tokens, parsed):
+    """ "Shah Alam City Council (MBSA) ... MBSA had also been in discussions with Konya":
+    the council's initials stand for its city wherever the text uses them."""
+    text = parsed.text
+    initials: dict[str, Place] = {}
+    for m in (*context, *mentions):
+        hit = _COUNCIL_INITIALS.match(text, m.end)
+        if hit is not None and m.place.kind == "city":
+            initials.setdefault(hit.group(1), m.place)
+    if not initials:
+        return mentions
+    out = []
+    at = {m.tok_start: m for m in mentions if m.tok_start >= 0}
+    replaced = set()
+    for tok in tokens:
+        place = initials.get(tok.text)
+        if place is None or (tok.i > 0 and tokens[tok.i - 1].text == "("):
+            continue
+        old = at.get(tok.i)
+        if old is not None and old.tok_end != tok.i + 1:
+            continue
+        replaced.add(tok.i)
+        out.append(
+            PlaceMention(
+                start=tok.start, end=tok.end, text=tok.text, place=place, tok_start=tok.i,
+                tok_end=tok.i + 1, span_end_tok=tok.i + 1, cue="coref.council_initials",
+            )
+        )  # fmt: skip
+    out.extend(m for m in mentions if m.tok_start not in replaced)
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 _REGION_ADJECTIVE_HEADS = frozenset("town city village port municipality commune".split())
