@@ -197,6 +197,14 @@ SINCE_SEASON = re.compile(
 )
 
 
+# "The idea took shape in the autumn": told in the past, the latest such season begun by
+# the report (a season to come is told with a year or "next")
+IN_SEASON = re.compile(
+    r"(?i)\b(?:in|during|over)\s+the\s+(spring|summer|autumn|fall|winter)\b"
+    r"(?!\s+(?:of\s+)?(?:\d|last|this|next))"
+)
+
+
 def _since_season(m: re.Match, base: date | None, start, end) -> DateValue | None:
     if base is None:
         return None
@@ -219,7 +227,7 @@ def parse_expression(
     """
     text = " ".join(expr.split())
     text = re.sub(r"['’]s$", "", text)  # "last Tuesday's meeting"
-    season = SINCE_SEASON.fullmatch(text)
+    season = SINCE_SEASON.fullmatch(text) or IN_SEASON.fullmatch(text)
     if season is not None:
         return _since_season(season, base, start, end)
     text = _LEADING.sub("", text).strip(" ,.;:()[]")

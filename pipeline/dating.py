@@ -24,6 +24,7 @@ from datetime import date
 
 from pipeline.dates import (
     COUNT,
+    IN_SEASON,
     MONTHS,
     NAMED_PERIOD,
     SHORT_YEAR,
@@ -257,6 +258,8 @@ class Dater:
             spans[m.span()] = None  # "last autumn", which the tagger may not call a date
         for m in SINCE_SEASON.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "since the spring": the latest spring
+        for m in IN_SEASON.finditer(text, sent.start, sent.end):
+            spans[m.span()] = None  # "in the autumn", told in the past: the latest autumn
         for m in _AGO.finditer(text, sent.start, sent.end):
             spans[m.span()] = None  # "two years ago", inside the tagger's "Béthune two years ago"
         for m in SHORT_YEAR.finditer(text, sent.start, sent.end):

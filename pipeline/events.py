@@ -565,6 +565,15 @@ def _modality_of(tok: Token, tokens=None) -> str | None:
             after = tokens[tok.i + 1 : tok.i + 1 + within]
             if any(t.lower in words and t.head == tok.i for t in after):
                 return cls
+    if (
+        tok.lemma == "stop"
+        and tokens is not None
+        and any(
+            t.head == tok.i and t.dep == "prep" and t.lower in ("in", "at", "by", "over")
+            for t in tokens[tok.i + 1 : tok.i + 3]
+        )
+    ):
+        return None  # "a delegation touring shipyards stopped in Ulsan": a visit
     if tok.lemma in ("put", "place") and tokens is not None:
         # "A proposal to twin X with Y ... was put on hold": the proposal is stalled
         after = tokens[tok.i + 1 : tok.i + 8]
@@ -1215,8 +1224,26 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
     events.extend(_proposed_if_blocked(events))
     events = _restorations(events, tokens)
     events = _revivals_of_breaks(parsed, events)
+    events = _exchanges_of_ended_ties(events, tokens)
     events.sort(key=lambda e: (e.trigger_start, e.relation.start))
     return _dedupe(events)
+
+
+def _exchanges_of_ended_ties(events: list[EventMention], tokens) -> list[EventMention]:
+    """ "was ending its relationship with Prague ... and suspending all official exchanges
+    with the Czech capital": exchanges suspended in the sentence that ends the tie are
+    part of the ending, no pause of their own."""
+    ended = {(_key(e.relation), e.sentence) for e in events if e.type == "terminated"}
+    return [
+        e for e in events
+        if not (
+            e.type == "suspended"
+            and (_key(e.relation), e.sentence) in ended
+            and any(
+                t.lower in ("exchanges", "contacts") for t in tokens[e.trigger + 1 : e.trigger + 5]
+            )
+        )
+    ]  # fmt: skip
 
 
 def _restorations(events: list[EventMention], tokens) -> list[EventMention]:

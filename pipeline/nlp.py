@@ -71,8 +71,9 @@ _SENTENCE_BOUNDS = "sistercities_sentence_bounds"
 # A wire dateline ("MOMBASA, Kenya, March 6 (Xinhua) --") is no part of the sentence
 # after it; read as one, its city becomes the subject of the story's first verb.
 # (no dash before the one that ends it: "SEOUL, May 3 (Yonhap) -- Seoul's Jung District,
-# home to the Myeong-dong shopping area" has its dateline already)
-_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{2,}(?:,[^\n\-–—]{0,60})?\s*$")
+# home to the Myeong-dong shopping area" has its dateline already; "TAIPEI (Taiwan News) -"
+# names its agency in brackets)
+_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{2,}(?:,[^\n\-–—]{0,60})?(?:\s*\([^()\n]{1,40}\))?\s*$")
 _DATELINE_DASHES = frozenset(("--", "—", "–", "-"))
 
 

@@ -784,6 +784,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if "N2" in m.re.groupindex:
                     n_units += _group_units(su.units, m, "N2")  # "Russian and Belarusian cities"
                 focal_side = None
+                if rule.data.get("a_division") and not all(
+                    su.mentions[su.units.units[u].ref].place.kind == "province" for u in a_units
+                ):
+                    continue  # (a province's tie with a province: not a city's)
                 if rule.data.get("focal_a"):
                     # a sentence naming no place of its own ("the board would look into a
                     # partnership with a city in Ukraine") speaks for the document's city

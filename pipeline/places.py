@@ -46,6 +46,7 @@ _UNLISTED_CUES = frozenset(
     )
 )  # fmt: skip
 _MARKED_CUES = frozenset(("place.apposition", "place.city_of", "place.qualified"))
+_OFFICES_AFTER_NAME = frozenset(("governor", "mayor"))
 _ITS_BODIES = frozenset(
     "council board mayor government assembly administration councillors councilors "
     "aldermen officials".split()
@@ -328,6 +329,11 @@ def recognise(
                 i += 1
                 continue
             j = run
+            while j - i > 1 and tokens[j - 1].lower in _OFFICES_AFTER_NAME:
+                j -= 1  # "Albay Governor and Kagoshima Governor signed": the office's place
+            if tokens[i].lower in _OFFICES_AFTER_NAME:
+                i += 1  # (the office itself names no place)
+                continue
             on = next((k for k in range(i + 1, j - 1) if tokens[k].lower == "on"), None)
             if on is not None and norm(parsed.text[tokens[on + 1].start : tokens[j - 1].end]) in (
                 gaz.admin1
@@ -626,6 +632,10 @@ def recognise(
                 cand.divisions = [d for d in cand.divisions if d.country == country] or (
                     cand.divisions
                 )
+        if cand.divisions and cand.cities and not cand.suffix_kind and _governed(cand, tokens):
+            # "Kagoshima Governor", "the Governor of Albay": a governor's is the province
+            cand.cities = ()
+            cand.suffix_kind = "province"
         if cand.divisions and not cand.cities and not cand.suffix_kind:
             if not _province_context(cand, tokens, parsed, province_talk):
                 continue  # a state or province on its own is a qualifier, not a city
@@ -1102,6 +1112,18 @@ _CALENDAR_WORDS = frozenset(
 # Main"
 # ("Poggio a Caiano": the Italian "a" between two capitalised words)
 _RUN_PARTICLES = ROMANCE_PARTICLES | frozenset("upon on am an der sur a im ob vor bei".split())
+
+
+def _governed(cand: _Candidate, tokens) -> bool:
+    """The name is a governor's: "Kagoshima Governor", "the Governor of Kagoshima"."""
+    k = cand.tok_end
+    after = k < len(tokens) and tokens[k].text == "Governor"
+    before = (
+        cand.tok_start >= 2
+        and tokens[cand.tok_start - 1].lower == "of"
+        and tokens[cand.tok_start - 2].text == "Governor"
+    )
+    return after or before
 
 
 def _particled_town(cand: _Candidate, tokens) -> bool:
@@ -4326,6 +4348,14 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         earlier_only = in_para and all(
                             m.start < p_start for m in own_kind or named_kind
                         )
+                        if earlier_only and any(
+                            f"{norm(p.text)} {kind}" == norm(k.place.name)
+                            for p in in_para
+                            for k in own_kind or named_kind
+                        ):
+                            # ("For Nantou, the memorandum is the first ... The county
+                            # signed": the paragraph names the county by its bare name)
+                            earlier_only = False
                         if (own_kind or named_kind) and not earlier_only:
                             antecedent = (own_kind or named_kind)[-1].place
                             home = _home_province(
