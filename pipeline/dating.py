@@ -1278,6 +1278,14 @@ class Dater:
         for _ in range(4):
             if tok.tag in ("VBZ", "VBP"):
                 return True
+            if (
+                tok.tag == "VBN"
+                and tok.head == tok.i
+                and not any(
+                    self.tokens[c].dep in ("aux", "auxpass") for c in self.children.get(tok.i, ())
+                )
+            ):
+                return True  # "Okhtyrka and Valmiera become partner cities": the tagger's VBN
             if noun_with_object(tok, self.tokens):
                 return True  # "Mysuru, Japan's Matsue sign sister-city pact": a verb misread
             if tok.head == tok.i or tok.dep not in ("xcomp", "acl", "dobj", "advcl", "relcl"):

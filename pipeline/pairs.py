@@ -2674,6 +2674,11 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
         return earlier[-1:]
     if subj is None or subj in b_units:
         return a_units
+    lo, hi = sorted((su.units.units[subj].tok_start, su.units.units[a_units[0]].tok_start))
+    if any(t.text == ";" for t in tokens[lo:hi]):
+        # "A and B become partner cities; C and D sign twinning agreement": a headline's
+        # second clause has its own subject, however the parser joins them
+        return a_units
     # A subject that is the partner itself comes from a misparse ("..., whose own twin,
     # Schongau, is also twinned with Abingdon" read as one more verb of "Its link ... was
     # sealed"): keep the named side.
