@@ -3793,17 +3793,8 @@ def _it_signs_a_tie(verb: Token, tokens) -> bool:
 def _we_signed_with(verb: Token, tokens) -> bool:
     """'"We signed the agreement with Kahramanmaraş only earlier this year"': the
     speaker's city signed a paper with a partner."""
-    if verb.lemma not in _SIGNING:
-        return False
-    obj = next(
-        (t for t in tokens[verb.i + 1 : verb.i + 6] if t.head == verb.i and t.dep == "dobj"), None
-    )
-    return (
-        obj is not None
-        and obj.lemma in _SIGNED_PAPERS
-        and obj.i + 1 < len(tokens)
-        and tokens[obj.i + 1].lower == "with"
-    )
+    obj = _verb_and_object(verb, tokens, _SIGNING, _SIGNED_PAPERS, 6)
+    return obj is not None and obj.i + 1 < len(tokens) and tokens[obj.i + 1].lower == "with"
 
 
 def _it_has_ties(verb: Token, tokens) -> bool:
@@ -3819,19 +3810,25 @@ _HELD_TIES = frozenset("relation tie link partnership agreement".split())
 _TIE_OBJECT_KINDS = frozenset("friendship twinning sister partnership sister-city twin".split())
 
 
+def _verb_and_object(
+    verb: Token, tokens, verbs: frozenset, objects: frozenset, reach: int = 8
+) -> Token | None:
+    """The verb's direct object (within `reach` tokens) when the verb is one of `verbs`
+    and the object one of `objects`."""
+    if verb.lemma not in verbs:
+        return None
+    obj = next(
+        (t for t in tokens[verb.i + 1 : verb.i + reach] if t.head == verb.i and t.dep == "dobj"),
+        None,
+    )
+    return obj if obj is not None and obj.lemma in objects else None
+
+
 def _tie_object(verb: Token, tokens, verbs: frozenset, objects: frozenset) -> bool:
     """The verb is one of `verbs` and its object one of `objects`, of a city's kind of tie
     ("a friendship agreement", "formal twinning relations")."""
-    if verb.lemma not in verbs:
-        return False
-    obj = next(
-        (t for t in tokens[verb.i + 1 : verb.i + 8] if t.head == verb.i and t.dep == "dobj"), None
-    )
-    return (
-        obj is not None
-        and obj.lemma in objects
-        and any(t.lower in _TIE_OBJECT_KINDS for t in tokens[verb.i + 1 : obj.i])
-    )
+    obj = _verb_and_object(verb, tokens, verbs, objects)
+    return obj is not None and any(t.lower in _TIE_OBJECT_KINDS for t in tokens[verb.i + 1 : obj.i])
 
 
 def _it_is_a_tie(verb: Token, tokens) -> bool:
