@@ -692,7 +692,7 @@ class Dater:
                     or (trig.dep == "nsubj" and self.tokens[since].head == trig.head)
                     # "have held talks with ... about a possible partnership since last
                     # year": the since in the talks' own phrase
-                    or self._below(since, trig.i, 3)
+                    or self._under(since, trig.i)
                 )
             )
             if sd.since != (ev.rule_id == "trigger.establish.since") and not (
@@ -1092,16 +1092,6 @@ class Dater:
             return None
         year = self.published.value[:4]
         return EventDate(DateValue(year, "year", None, None), "publication")
-
-    def _below(self, i: int, top: int, steps: int) -> bool:
-        """Token `top` is among the first `steps` heads above token i."""
-        for _ in range(steps):
-            if self.tokens[i].head == i:
-                return False
-            i = self.tokens[i].head
-            if i == top:
-                return True
-        return False
 
     def _resolved(self, ev: EventMention) -> bool:
         """The event is a decision recorded under "RESOLVED that" in minutes."""
