@@ -110,6 +110,9 @@ _LOOKS_BACK = frozenset("since years ever already recent recently past decade de
 _LATER = re.compile(
     rf"(?i)\b(?:(?P<n>{COUNT})\s+"
     r"(?P<unit>years?|decades?)\s+(?:later|afterwards?)|the\s+(?:following|next)\s+year|"
+    # ("asked in 1988 ..., but the ministry turned the proposal down the following
+    # spring": the season after a year told without its month)
+    r"the\s+(?:following|next)\s+(?P<season>spring|summer|autumn|fall|winter)|"
     # "filed a resolution in January 1980 ... It failed the following month"
     rf"(?P<months>the\s+(?:following|next)\s+month|(?P<mn>{COUNT})\s+months?\s+"
     r"(?:later|afterwards?)|(?P<msame>later\s+that\s+month|(?:in\s+)?(?:that(?:\s+same)?|the\s+same)\s+month))|"
@@ -383,6 +386,8 @@ class Dater:
             return None
         year = int(found[-1].value.value[:4]) + n
         last = found[-1].value
+        if m.group("season") and last.precision != "year":
+            return None  # ("in March 1988 ... the following autumn": maybe the same year)
         if m.group("same") and last.start is not None:
             # ("severed its sister relationship with Shimane (1989-2005) ... on hold the
             # same year": the year a span ends in, the one just told)
@@ -683,12 +688,15 @@ class Dater:
             talks = (
                 sd.since
                 and ev.type == "proposed"
-                and trig.pos == "NOUN"
+                # ("which had been negotiating a sister-city agreement with Chengdu since
+                # 2019": the talking verb's own since)
+                and (trig.pos == "NOUN" or self.tokens[since].head == trig.i)
                 and (
                     (
                         self.tokens[trig.head].lower == "in"
                         and self.tokens[since].head == self.tokens[trig.head].head
                     )
+                    or self.tokens[since].head == trig.i
                     or (trig.dep == "nsubj" and self.tokens[since].head == trig.head)
                     # "have held talks with ... about a possible partnership since last
                     # year": the since in the talks' own phrase

@@ -221,6 +221,15 @@ def _trigger_for(
         if trig.cls == "terminate" and _off_the_programme(tok, tokens):
             continue
         if (
+            tok.lemma == "memorandum"
+            and tokens[tok.head].pos == "VERB"
+            and _on_relations(tok, _local_children(tok, tokens), tokens)
+        ):
+            # "signed a memorandum on sister-city relations": the tie, no plan (a
+            # headline's "sign memorandum on sister-city ties", its verb read as a noun,
+            # may shorten "on establishing" and stays a step)
+            continue
+        if (
             trig.cls == "establish"
             and tok.lemma in ("declare", "proclaim")
             and any(
@@ -466,6 +475,55 @@ def _renewed_before(tok: Token, tokens) -> bool:
     return False
 
 
+_RELATIONS = frozenset("relations relationship ties".split())
+
+
+def _local_children(tok: Token, tokens, width: int = 10) -> dict[int, list[int]]:
+    """Dependents of the words just after tok (those a phrase hanging on it can use)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for t in tokens[tok.i + 1 : min(len(tokens), tok.i + width)]:
+        if t.sent == tok.sent and t.head != t.i:
+            out[t.head].append(t.i)
+    return out
+
+
+def _on_relations(tok: Token, children, tokens) -> bool:
+    """ "a memorandum on sister-city relations", "the Memorandum of Understanding on
+    Friendship City Relations": a document of the relations themselves (not "on
+    establishing sister-city relations", nor "on the intention to establish")."""
+    for c in children.get(tok.i, ()):
+        if tokens[c].dep == "prep" and tokens[c].lower == "of":
+            # ("of understanding on ...": the preposition may hang on "understanding")
+            for g in children.get(c, ()):
+                if tokens[g].lower == "understanding" and _on_relations(
+                    tokens[g], children, tokens
+                ):
+                    return True
+        if tokens[c].dep != "prep" or tokens[c].lower != "on":
+            continue
+        for g in children.get(c, ()):
+            obj = tokens[g]
+            if (
+                tokens[g].dep == "pobj"
+                and obj.lower in _RELATIONS
+                and any(t.lower in _TIE_KINDS or t.lower == "city" for t in tokens[c + 1 : g])
+            ):
+                return not _formal_one_ahead(g, tokens)
+    return False
+
+
+def _formal_one_ahead(i: int, tokens) -> bool:
+    """A formal agreement still to come, told right after ("signed a memorandum on
+    friendly city relations. The two sides will work toward the signing of a formal
+    agreement"): the memorandum was a step."""
+    ahead = tokens[i + 1 : i + 60]
+    return any(
+        t.lower in ("formal", "full-fledged", "fully-fledged")
+        and any(w.lower in ("agreement", "twinning", "accord") for w in ahead[k + 1 : k + 5])
+        for k, t in enumerate(ahead)
+    )
+
+
 def _instrument(tok: Token, children, tokens) -> bool:
     """A memorandum (of understanding), a letter of intent: a document that prepares a
     tie rather than makes it."""
@@ -474,6 +532,8 @@ def _instrument(tok: Token, children, tokens) -> bool:
         for k in range(max(0, tok.i - 3), tok.i)
     ):
         return False  # "signed friendly exchange memorandums with Batumi": the tie itself
+    if tok.lemma == "memorandum" and _on_relations(tok, children, tokens):
+        return False  # "signed a memorandum on sister-city relations": the tie itself
     if tok.lemma in _instruments() or tok.lower in _instruments():
         return True
     return tok.pos == "NOUN" and _of_modality(tok, children, tokens) == "propose"
@@ -487,6 +547,22 @@ _MOVERS = frozenset(
     # (a council's groups: "The Left group moved to end the partnership")
     "group faction caucus bloc opposition".split()
 )
+
+
+def _but_failed(verb: Token, tokens, children) -> int | None:
+    """A verb joined to this one by "but", sharing its subject, that says it failed or
+    was blocked ("was moved ... but was defeated")."""
+    for c in children.get(verb.i, ()):
+        later = tokens[c]
+        if (
+            later.dep == "conj"
+            and later.i > verb.i
+            and any(tokens[k].lower == "but" for k in range(verb.i + 1, later.i))
+            and not any(tokens[k].dep in ("nsubj", "nsubjpass") for k in children.get(c, ()))
+            and _modality_of(later, tokens) in ("fail", "block")
+        ):
+            return c
+    return None
 
 
 def _one_voter(vote: Token, tokens, children) -> bool:
@@ -2043,6 +2119,11 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
             # city council approved the agreement in April": the tie the story opened on)
             return next(r for r in named if _key(r) == _key(ordered[0]))
         return (both or named)[-1]
+    owned = [r for r in before if r.b is not None and _names(text, r.a.place.name)]
+    if len({_key(r) for r in owned}) == 1:
+        # ("In Saarlouis, the 1986 agreement is on display", in a story of many pairs:
+        # the one tie of the town the sentence names)
+        return owned[-1]
     ps, _ = parsed.paragraphs[sent.paragraph]
     owners = {r.a.place.name for r in before}
     opened = {
@@ -2309,6 +2390,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 for c in children.get(head.i, ())
             ):
                 continue  # "have been in talks with Ayutthaya since late last year": a proposal's
+            if head.pos == "VERB" and any(
+                t.cls == "propose" for _, t in _triggers().get(head.lemma, ())
+            ):
+                continue  # "had been negotiating a sister-city agreement with Chengdu since
+                # 2019": how long the talks have run
             if any(
                 tokens[c].dep == "amod" and tokens[c].lower in _UNFORMED
                 for c in children.get(head.i, ())
@@ -3692,6 +3778,13 @@ def _classify(
             mods.append(m)
             if m in ("block", "fail") and outcome is None and "propose" in mods:
                 outcome = head.i
+        if m == "realize" and "propose" in mods and outcome is None:
+            later = _but_failed(head, tokens, children)
+            if later is not None:
+                # "a motion to end the relationship was moved in July 2020 but was
+                # defeated": the motion's fate, told by its second verb
+                mods.append(_modality_of(tokens[later], tokens))
+                outcome = later
         if _negated(head, children, tokens):
             if m == "propose" and head.pos == "NOUN":
                 return []  # "There are no plans to end the relationship": nothing proposed
@@ -4555,6 +4648,11 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             if proposal_object and prev.type in ("terminated", "suspended"):
                 continue  # "shelved the proposal" after a suspension is another story's
+            if undone is None and _other_call_between(prev, i, parsed):
+                # "In 1989 she persuaded the association to seek a second twin town in
+                # Bavaria, but the council turned the idea down": the idea is the one
+                # told since, which names no tie of ours
+                continue
             if trig is _CARRY_WORD and (
                 any(tokens[c].lower == "amended" for a in args for c in children.get(a.i, ()))
                 or _key(prev.relation) in paused_instead
@@ -4582,6 +4680,18 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
 
 
 _PROPOSING_VERBS = frozenset("propose suggest float moot table submit".split())
+_CALLS = frozenset("seek call propose suggest request urge petition demand".split())
+
+
+def _other_call_between(prev: EventMention, i: int, parsed: Parsed) -> bool:
+    """A call or search told after the sentence of `prev`, before token i, that gave no
+    event of its own ("called for the dormant twinning to be dissolved. The governorate
+    turned down the request")."""
+    tokens = parsed.tokens
+    start = parsed.sentences[prev.sentence].tok_end
+    return any(t.pos == "VERB" and t.lemma in _CALLS for t in tokens[start:i])
+
+
 _RESTATED = _ANAPHORS | frozenset("memorandum agreement link partnership twinning".split())
 
 

@@ -365,6 +365,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 if rule.data.get("subjects", False) and any(
                     tokens[su.units.units[u].tok_start].dep in ("dobj", "pobj")
                     and not _body_of(tokens[su.units.units[u].tok_start], tokens)
+                    and not _kinds_subject(tokens[su.units.units[u].tok_start], tokens)
                     for u in a_units
                 ):
                     continue  # "which covers both Abingdon and Wantage, has no twinning"
@@ -2598,6 +2599,21 @@ def _children_in_sentence(tok: Token, tokens) -> list[int]:
     return [k for k in range(lo, hi + 1) if tokens[k].head == tok.i and k != tok.i]
 
 
+_KIND_HEADS = frozenset("state province prefecture city town municipality region".split())
+
+
+def _kinds_subject(tok: Token, tokens) -> bool:
+    """ "the states of Gujarat and Guangdong signed ...": the places, named after the
+    kind of place that is the subject."""
+    of = tokens[tok.head]
+    if of.lower != "of" or of.head == of.i:
+        return False
+    kind = tokens[of.head]
+    # (or a conjunct, as the parser may read a second clause's subject: "... became
+    # sister cities and the states of Gujarat and Guangdong signed ...")
+    return kind.lemma in _KIND_HEADS and kind.dep in ("nsubj", "nsubjpass", "conj")
+
+
 def _body_of(tok: Token, tokens) -> bool:
     """ "The Provincial Municipality of Cusco and the Spanish city of Santiago de
     Compostela signed ...": the place of a governing body that is the subject acts."""
@@ -2652,6 +2668,8 @@ def _acting_side(su: SentenceUnits, a_units, b_units, anchor, rule, tokens) -> l
         # "the Council ... decision to end Kidderminster's twinning with Husum": the
         # possessor owns the tie, whoever acts on it
         or _owns_tie(su.units.units[a_units[0]], anchor, tokens)
+        # ("the states of Gujarat and Guangdong signed": the named kinds are the subject)
+        or _kinds_subject(tokens[su.units.units[a_units[0]].tok_start], tokens)
     ):
         return a_units
     subj = _subject_place(anchor, tokens, su)
@@ -3567,7 +3585,9 @@ _NOT_CIVIC = frozenset(
     "university school hospital sporting football commercial industrial transatlantic "
     "transpacific aviation airline airlines cargo container maritime flights "
     # ("Honiara's own security pact with Beijing": a state's policy, no twinning)
-    "security defence defense military policing police intelligence fisheries".split()
+    "security defence defense military policing police intelligence fisheries "
+    # ("the political relationship between New Delhi and Beijing": two governments')
+    "political diplomatic strategic".split()
 )
 _KIND_WORDS = (
     ("twin", ("twin", "twins", "twinned", "twinning", "twin-town", "twin-city")),

@@ -2418,6 +2418,14 @@ def _cue(
         and tokens[cand.tok_end].lower in _PEOPLES_PLACE
     ):
         return ""  # "the Kazakh city of Turkistan": a people's city, not Petropavl
+    if (
+        cand.container
+        and cand.tok_end + 1 < len(tokens)
+        and tokens[cand.tok_end].lower in _COUNCIL_ABBREVIATIONS
+        and cand.container_text.endswith(tokens[cand.tok_end].text)
+        and cand.cities
+    ):
+        return "place.modifier"  # "Kandy MC approves ...": the town's municipal council
     if cand.container:
         # ("the United Kingdom and Elyria": a country's "United" is no football club's)
         words = set(_UNITED_COUNTRY.sub(" ", norm(cand.container_text)).replace("-", " ").split())
@@ -2689,12 +2697,24 @@ def _cue(
     # partnership with Pskov")
     # (also after auxiliaries, "Tartu has paused its partnership", or an opening phrase,
     # "Following the invasion, Tartu suspended ...")
+    # (or after an opening date, "That year Neunkirchen, to which Wiebelskirchen
+    # belongs, signed a partnership with Lübben": past an aside set off by commas)
     opening_subject = (
-        (cand.tok_start == sent.tok_start or tokens[cand.tok_start - 1].text == ",")
+        (
+            cand.tok_start == sent.tok_start
+            or tokens[cand.tok_start - 1].text == ","
+            or all(
+                t.ent_type == "DATE" or t.lower in ("in", "on")
+                for t in tokens[sent.tok_start : cand.tok_start]
+            )
+        )
         and head.dep in ("advmod", "npadvmod")
         and tokens[head.head].pos == "VERB"
         and head.head >= cand.tok_end
-        and all(t.dep in ("aux", "neg") for t in tokens[cand.tok_end : head.head])
+        and all(
+            t.dep in ("aux", "neg")
+            for t in tokens[_past_aside(cand.tok_end, head.head, tokens) : head.head]
+        )
         and (
             tokens[head.head].tag in ("VBD", "VBZ")
             or (tokens[head.head].tag == "VBN" and head.head > cand.tok_end)
@@ -2729,6 +2749,20 @@ def _cue(
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
     return ""
+
+
+def _past_aside(i: int, end: int, tokens) -> int:
+    """Past an aside set off by commas right at i (", to which Wiebelskirchen belongs,"),
+    before end; else i."""
+    if i < end and tokens[i].text == ",":
+        close = next((k for k in range(i + 1, end) if tokens[k].text == ","), None)
+        if close is not None:
+            return close + 1
+    return i
+
+
+# a council's initials after its town's name ("Kandy MC", "Galle MC", "Nuwara Eliya UC")
+_COUNCIL_ABBREVIATIONS = frozenset("mc mcc uc".split())
 
 
 def _titled(before: Token) -> bool:
@@ -2782,7 +2816,9 @@ def _governmental(text: str) -> bool:
     )  # fmt: skip
 
 
-_PAIRED_AUX = frozenset("been is was are were formally officially also long".split())
+_PAIRED_AUX = frozenset(
+    "be been is was are were formally officially also long".split()
+)  # "to be paired with"
 _REL_WORDS = frozenset(
     "sister twin twinned twinning twinnings partner friendship counterpart".split()
 )
