@@ -133,7 +133,8 @@ _LATER = re.compile(
 )
 # "At the same meeting": dated where the text named that meeting before
 _SAME_OCCASION = re.compile(
-    r"(?i)\b(?:at|during|in)\s+the\s+same\s+(meeting|session|sitting|hearing|ceremony)\b"
+    r"(?i)\b(?:at|during|in)\s+the\s+same\s+"
+    r"(meeting|session|sitting|hearing|ceremony|forum|summit|conference)\b"
     # "... when Modi visited China. ... were declared sister cities during that trip"
     r"|\b(?:during|on)\s+(?:that|the\s+same)\s+(trip|visit|tour)\b"
 )
@@ -395,6 +396,21 @@ class Dater:
             if rng is not None:
                 year = int(rng.group(2))
         return DateValue(f"{year:04d}", "year", start, end)
+
+    def _opens_next_clause(self, tok: int, trigger: int) -> bool:
+        """The date at tok opens a clause after ", and" with a subject of its own ("...,
+        and in February this year councillors voted"), whatever the parser hung it on."""
+        tokens = self.tokens
+        prep = tokens[tok].head
+        if tokens[prep].lower not in ("in", "on", "by") or prep < 2 or prep <= trigger:
+            return False
+        if not (tokens[prep - 1].lower == "and" and tokens[prep - 2].text == ","):
+            return False
+        sent_end = self.parsed.sentences[tokens[tok].sent].tok_end
+        return any(
+            t.dep == "nsubj" and t.head != trigger and tokens[t.head].pos == "VERB"
+            for t in tokens[tok + 1 : min(tok + 6, sent_end)]
+        )
 
     def _dates_before(self, s: int, paragraph: int) -> list[_SentDate]:
         """The dates of the nearest sentence before s that has any, in its paragraph or,
@@ -709,6 +725,9 @@ class Dater:
                 continue
             if any(sd.value.start < e and s0 < sd.value.end for s0, e in self.claimed):
                 continue  # "the agreement, concluded in 1994," dates its own event only
+            if sd.tok > ev.trigger and self._opens_next_clause(sd.tok, ev.trigger):
+                continue  # "suspended all contact with Pskov, and in February this year
+                # councillors voted to end the twinning": the next clause's date
             if then:
                 candidates.append((0, abs(sd.tok - ev.trigger), sd))
                 continue

@@ -124,17 +124,27 @@ def sentence_units(parsed: Parsed, places: Places, sent_index: int) -> SentenceU
     return SentenceUnits(sent_index, encode(units, tokens), tuple(mentions))
 
 
-_TWINNED = frozenset(("twinned", "twins"))
+_TWINNED = frozenset(("twinned", "twins", "paired", "partnered"))
+# "... and Erlangen and Jena all concluded agreements": a tie verb with its document
+_COUPLES_SIGNED = frozenset("concluded signed sealed formed forged inked".split())
+_COUPLES_DOCUMENTS = frozenset(
+    "agreements partnerships twinnings charters pacts accords ties links".split()
+)
 
 
 def _couples(su: SentenceUnits, tokens, strong_words) -> list:
     """ "Chennai and Chongqing, Hyderabad and Qingdao, and Aurangabad and Dunhuang were
-    declared sister cities": two or more couples of places, each "X and Y", listed
-    before the tie word. The couples' units, spans and the tie word's token; [] for any
-    other sentence."""
+    declared sister cities", "Wuppertal and Schwerin, Hamburg and Dresden, ... all
+    concluded agreements": two or more couples of places, each "X and Y", listed before
+    the tie word. The couples' units, spans and the tie word's token; [] for any other
+    sentence."""
     units = su.units.units
     words = [tokens[u.tok_start].lower if u.kind == "W" else u.kind for u in units]
-    k = next((n for n, w in enumerate(words) if w == "P"), len(words))
+    # (the run may follow an opening: "... produced a second batch: Chennai and ...")
+    k = next(
+        (n for n in range(len(words) - 2) if words[n] == "P" and words[n + 1] in ("and", "&")),
+        len(words),
+    )
     couples = []
     while k + 2 < len(units) and words[k] == "P" and words[k + 1] in ("and", "&"):
         if words[k + 2] != "P":
@@ -151,7 +161,23 @@ def _couples(su: SentenceUnits, tokens, strong_words) -> list:
         None,
     )
     if tie is None:
+        signed = next(
+            (n for n in range(k, min(k + 4, len(units))) if words[n] in _COUPLES_SIGNED), None
+        )
+        if signed is not None:
+            tie = next(
+                (
+                    n
+                    for n in range(signed + 1, min(signed + 4, len(units)))
+                    if words[n] in _COUPLES_DOCUMENTS
+                ),
+                None,
+            )
+            tie = signed if tie is not None else None
+    if tie is None:
         return []
+    if {"all", "others"} <= set(words[tie : tie + 8]):
+        return []  # "... have each been twinned with all of the others": one group
     return [(pair, span, units[tie].tok_start) for pair, span in couples]
 
 
@@ -711,6 +737,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue
                 ua = before[-1]
                 ma = None
+                subj = None
                 if anchor is not None:
                     subj = _subject_place(anchor, tokens, su)
                     if subj is not None and subj != b_unit:
@@ -726,6 +753,21 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                             continue
                 if ma is None:
                     ma = su.mentions[su.units.units[ua].ref]
+                    if (
+                        anchor is not None
+                        and subj is None
+                        and tokens[anchor].dep in ("nsubj", "nsubjpass")
+                        and _joined_partner(tokens[ma.tok_start], tokens)
+                    ):
+                        # "Bydgoszcz in Poland was added in 1998, ..., and the link with
+                        # Haikou was formalised in 2009": a partner just added is no side
+                        # of the next tie told as its own clause's subject; the city the
+                        # story's pairs share is
+                        ma = _previous_a(
+                            [*out, *found.values()], ma.place, parsed, s, places.focal
+                        ) or _named_focal(places, su, parsed)
+                        if ma is None or ma.place.key == mb.place.key:
+                            continue
                 if anchor is not None and any(
                     t.head == anchor
                     and (
@@ -903,7 +945,15 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
         if couples:
             # "Chennai and Chongqing, Hyderabad and Qingdao, and Aurangabad and Dunhuang
             # were declared sister cities": each couple a pair, no other
-            found = {k: r for k, r in found.items() if r.b is None}
+            # (a later clause's own pair stays: "..., and Karnataka and Sichuan became
+            # sister states")
+            coupled = {
+                su.mentions[su.units.units[u].ref].start for pair, _, _ in couples for u in pair
+            }
+            found = {
+                k: r for k, r in found.items()
+                if r.b is None or (r.a.start not in coupled and r.b.start not in coupled)
+            }  # fmt: skip
             for (ua, ub), (start, end), tie in couples:
                 ma, mb = su.mentions[su.units.units[ua].ref], su.mentions[su.units.units[ub].ref]
                 found[_pair_key(ma.place, mb.place)] = RelationMention(
@@ -3009,6 +3059,14 @@ def _respectively(su: SentenceUnits, b_units: list[int], tokens) -> bool:
         words.append(t.lower)
     text = " ".join(words)
     return "respectively" in words or "in that order" in text or "in the same order" in text
+
+
+_JOINING = frozenset("add join follow come".split())
+
+
+def _joined_partner(tok: Token, tokens) -> bool:
+    """The subject of "was added", "joined", "followed": a partner joining a list."""
+    return tok.dep in ("nsubj", "nsubjpass") and tokens[tok.head].lemma in _JOINING
 
 
 def _owner_of_partner(found: dict, m: PlaceMention) -> PlaceMention:
