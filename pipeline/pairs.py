@@ -2360,7 +2360,10 @@ def _other_bodies_hold(anchor: int, tokens) -> bool:
 
 
 def _locator(i: int, tokens) -> bool:
-    """The place at token i only says where another lies: "southeast of Winnipeg"."""
+    """The place at token i only says where another lies: "southeast of Winnipeg", "the
+    Japanese city near Nagoya"."""
+    if i >= 2 and tokens[i - 1].lower in ("near", "outside") and tokens[i - 2].lower in _NEAR_HEADS:
+        return True
     return (
         i >= 3
         and tokens[i - 1].lower == "of"
@@ -2369,6 +2372,9 @@ def _locator(i: int, tokens) -> bool:
         # Santiago")
         and (tokens[i - 3].text == "," or tokens[i - 3].lower in _DISTANCE_UNITS)
     )
+
+
+_NEAR_HEADS = frozenset("city town village port municipality suburb".split())
 
 
 _DISTANCE_UNITS = frozenset("km kilometres kilometers miles mi".split())

@@ -147,7 +147,11 @@ def recognise(
             countries.append(
                 CountryMention(span.start, span.end, ts, te, iso, span.key not in gaz.countries)
             )
-            if span.key in gaz.countries and span.key not in ("georgia",):
+            if (
+                span.key in gaz.countries
+                and span.key not in ("georgia",)
+                and not _country_namesake(span, parsed.text, gaz)
+            ):
                 continue
         key = span.key
         if key.endswith(" city") and te < len(tokens) and tokens[te].lower in _CITY_BODIES:
@@ -2763,6 +2767,23 @@ def _past_aside(i: int, end: int, tokens) -> int:
 
 # a council's initials after its town's name ("Kandy MC", "Galle MC", "Nuwara Eliya UC")
 _COUNCIL_ABBREVIATIONS = frozenset("mc mcc uc".split())
+
+
+_OWNER_BEFORE = re.compile(r"([A-Z][\w]*(?: [A-Z][\w]*)?)(?:'s|’s) $")
+_COUNTRY_AFTER = re.compile(r"(?:,\s*|\s+in\s+)([A-Z][\w]*(?: [A-Z][\w]*)?)")
+
+
+def _country_namesake(span, text: str, gaz: Gazetteer) -> bool:
+    """A country's name that is a town's in the country the text puts it in: "Colombia's
+    Armenia", "the city of Armenia in Colombia"."""
+    own = gaz.countries[span.key]
+    towns = {c.country for c in gaz.cities_for_key(span.key) if c.country != own}
+    if not towns:
+        return False
+    before = _OWNER_BEFORE.search(text, max(0, span.start - 30), span.start)
+    after = _COUNTRY_AFTER.match(text, span.end)
+    said = [m.group(1) for m in (before, after) if m is not None]
+    return any(gaz.country(norm(name)) in towns for name in said)
 
 
 def _titled(before: Token) -> bool:

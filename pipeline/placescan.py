@@ -432,6 +432,9 @@ _ENTRY_THEN_NOTES = re.compile(
 )
 
 
+_TIE_NOTE_OPENING = re.compile(r"(?i)(?:an?\s+|the\s+)?(?:twinning|partnership|friendship)\b")
+
+
 def _noted_item(line: str) -> bool:
     """ "Peterhof (Russia, 1998–2022) – the partnership was put on hold ...": a short
     entry with its years, then a note (or "Trossingen, Germany – twinned since 1996;
@@ -442,7 +445,11 @@ def _noted_item(line: str) -> bool:
     if len(head.split()) > _MAX_ITEM_WORDS:
         return False
     return _BRACKET_YEAR.search(head) is not None or (
-        len(head.split()) <= 6 and bool(note) and _TIE_NOTE.match(note[0]) is not None
+        len(head.split()) <= 6
+        and bool(note)
+        # ("Nowy Targ County, Poland – a partnership with the Polish district (powiat)
+        # rather than a single town, signed in 2005")
+        and (_TIE_NOTE.match(note[0]) is not None or _TIE_NOTE_OPENING.match(note[0]) is not None)
     )
 
 
