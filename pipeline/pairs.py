@@ -577,6 +577,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     # Santiago, is the first ... to form such ties with Ningbo")
                     and not _locator(su.units.units[u].tok_start, tokens)
                     and not _locates_unnamed(su.units.units[u], tokens)
+                    and not _apposed_possessor(su, u, tokens)
                 ]  # fmt: skip
                 item = _list_item_start(su, m.start(), tokens)
                 if item is not None:
@@ -2580,6 +2581,21 @@ _NAMING_NOUNS = frozenset(
     "village town city port municipality resort district region province county "
     "prefecture oblast commune borough".split()
 )
+
+
+def _apposed_possessor(su: SentenceUnits, u: int, tokens) -> bool:
+    """ "Mariana, Ouro Preto's smaller neighbour, ...": the possessor in a description set
+    off after another place, which only says what that place is."""
+    unit = su.units.units[u]
+    s, e = unit.tok_start, unit.tok_end
+    if (
+        s < 2
+        or e >= len(tokens)
+        or tokens[s - 1].text != ","
+        or tokens[e].lower not in ("'s", "’s")
+    ):
+        return False
+    return u >= 2 and su.units.units[u - 2].kind == "P" and su.units.units[u - 2].tok_end == s - 1
 
 
 def _in_described_aside(unit: Unit, tokens) -> bool:

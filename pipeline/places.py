@@ -636,7 +636,25 @@ def recognise(
                 cand.divisions = [d for d in cand.divisions if d.country == country] or (
                     cand.divisions
                 )
-        if cand.divisions and cand.cities and not cand.suffix_kind and _governed(cand, tokens):
+        if (
+            cand.divisions
+            and cand.cities
+            and not cand.suffix_kind
+            and (
+                _governed(cand, tokens)
+                # "Penang, North Sumatra ink sister-state pact": a state's own name, which
+                # is only another name of its capital (George Town), in a story of states
+                or (
+                    all(norm(c.name) != cand.key for c in cand.cities)
+                    and _PROVINCE_TIES.search(
+                        parsed.text,
+                        parsed.sentences[tokens[cand.tok_start].sent].start,
+                        parsed.sentences[tokens[cand.tok_start].sent].end,
+                    )
+                    is not None
+                )
+            )
+        ):
             # "Kagoshima Governor", "the Governor of Albay": a governor's is the province
             cand.cities = ()
             cand.suffix_kind = "province"
@@ -793,7 +811,7 @@ def recognise(
         def counts(m: PlaceMention) -> bool:
             return True
 
-    mentions = _one_place_per_name(mentions, counts)
+    mentions = _one_place_per_name(mentions, counts, parsed.text)
     mentions = _short_forms(mentions, counts)
     mentions = _coreference(mentions, doc.mentions, countries, tokens, parsed, gaz)
     mentions = _region_coreference(mentions, doc.mentions, region_anaphors, tokens, parsed)
@@ -1026,7 +1044,12 @@ def _string_countries(name: str, text: str, gaz: Gazetteer) -> set[str]:
     return out
 
 
-def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMention]:
+_CITY_BODY_AFTER = re.compile(
+    r"(?i)\s+(?:island\s+)?(?:city\s+|town\s+|municipal\s+)?(?:council|mayor|corporation)\b"
+)
+
+
+def _one_place_per_name(mentions: list[PlaceMention], counts, text: str) -> list[PlaceMention]:
     """A name pinned down once ("Horodok, Lviv Oblast, Ukraine") and bare elsewhere, where
     the bare mention found another place of that name in the same country, is the pinned
     one throughout (not across countries: "Christchurch, England" in a story about
@@ -1047,6 +1070,9 @@ def _one_place_per_name(mentions: list[PlaceMention], counts) -> list[PlaceMenti
             and len(choice) == 1
             and m.place.geonameid is not None
             and m.place not in choice
+            # (the state "Penang" says nothing of "Penang council votes ...", "The Penang
+            # Island City Council": the city's own body)
+            and not (next(iter(choice)).kind == "province" and _CITY_BODY_AFTER.match(text, m.end))
         ):
             out[k] = replace(m, place=next(iter(choice)))
     return out
@@ -1444,6 +1470,13 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
         if matched is None:
             break
         stop, country, admin1, parent = matched
+        if (
+            not cand.cities
+            and cand.divisions
+            and country
+            and all(d.country != country for d in cand.divisions)
+        ):
+            break  # "Penang, North Sumatra ink sister-state pact": a state beside a state
         if (
             country
             and admin1 is None
@@ -1921,6 +1954,16 @@ def _described_as_place(i: int, j: int, sent, tokens) -> bool:
     ):
         return True  # "Saint-Jean-de-Braye, near Orléans in France, which ..."
     # "Gien, the riverside town on the Loire" too
+    if tokens[j + 1].text[:1].isupper() and j + 3 < sent.tok_end:
+        # "Mariana, Ouro Preto's smaller neighbour": described by the place it neighbours
+        k = j + 2
+        while k < min(j + 4, sent.tok_end - 1) and tokens[k].pos == "PROPN":
+            k += 1
+        if tokens[k].lower in ("'s", "’s"):
+            k += 1
+            while k < sent.tok_end - 1 and tokens[k].pos == "ADJ":
+                k += 1
+            return k < sent.tok_end and tokens[k].lower in ("neighbour", "neighbor")
     if tokens[j + 1].lower not in ("a", "an", "the"):
         return False
     hyphened = 0
@@ -4375,9 +4418,13 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                         antecedent = focal
                         if focal is None or focal.key in set_off:
                             continue
+                    # (or the subject after an opening phrase: "Antigua is no stranger to
+                    # twinning. According to the municipality's website, the city counts
+                    # more than a dozen sister cities")
                     opener = (
                         _opening_subject(mentions, tokens, parsed, sent)
-                        if start == sent.tok_start and tok.lower == "the"
+                        if tok.lower == "the"
+                        and (start == sent.tok_start or tokens[end - 1].dep == "nsubj")
                         else None
                     )
                     if opener is not None and opener.key in partners:

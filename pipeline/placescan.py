@@ -435,6 +435,9 @@ _ENTRY_THEN_NOTES = re.compile(
 _TIE_NOTE_OPENING = re.compile(r"(?i)(?:an?\s+|the\s+)?(?:twinning|partnership|friendship)\b")
 
 
+_BULLET_ENTRY = re.compile(r"[-•*–]\s*[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}(?:,|\s+in\s|\s*\()")
+
+
 def _noted_item(line: str) -> bool:
     """ "Peterhof (Russia, 1998–2022) – the partnership was put on hold ...": a short
     entry with its years, then a note (or "Trossingen, Germany – twinned since 1996;
@@ -614,6 +617,11 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
                     j += 1
                     continue
                 limit = _MAX_ROW_WORDS if table_row(line) else _MAX_ITEM_WORDS
+                if style == "bullet" and _BULLET_ENTRY.match(line):
+                    # ("- Maui County in Hawaii, United States, since 1997, a relationship
+                    # with a county rather than a single city": a bullet among bullets,
+                    # opening on a name and where it lies, may carry a note)
+                    limit = _MAX_ROW_WORDS
                 if not line or _is_intro(line):
                     break
                 if len(line.split()) > limit and not _noted_item(line) and not place_run(line):
