@@ -311,6 +311,18 @@ class Dater:
                 and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
             ):
                 tok = self.tokens[tok].head
+            opening = self._head_token(value.start, value.start + 1)
+            if (
+                tok is not None
+                and opening
+                and self.tokens[tok].dep == "poss"
+                and tok + 2 < len(self.tokens)
+                and self.tokens[tok + 2].lower in _OCCASIONS | {"agm", "egm"}
+                and self.tokens[opening - 1].lower in ("at", "on", "during")
+            ):
+                # "At last November's AGM members voted": the meeting's date, whatever the
+                # parser hangs the possessive on
+                tok = opening - 1
             if tok is None or self._in_other_time(tok):
                 continue
             if (

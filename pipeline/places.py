@@ -433,6 +433,12 @@ def recognise(
                 # Tuesday" is no longer name)
                 and not any(a < j and i < b for a, b in candidates)
             )
+            # "the mayors of Llandeilo and Le Conquet": the second of two the plural names
+            council_of = council_of or (
+                tie_talk
+                and _second_of_plural(i, sent, tokens)
+                and not any(a < j and i < b for a, b in candidates)
+            )
             described = _described_as_place(i, j, sent, tokens) or (
                 tie_talk
                 and (
@@ -1716,7 +1722,7 @@ _OF_TOWN_TITLED = frozenset("City Town Village Municipality Borough".split())
 _BODY_HEADS = frozenset("Corporation Council Government".split())
 _OF_TOWN = frozenset(
     "council municipality mayor mayors towns cities villages municipalities communes "
-    "city town village district commune".split()
+    "city town village district commune parish".split()
 )
 
 
@@ -2115,6 +2121,25 @@ def _admin_affix(i: int, j: int, sent, tokens) -> tuple[str, str] | None:
     if any(not t.text[:1].isupper() and t.text not in ("-", "'") for t in name[:1]):
         return None
     return kind, norm(" ".join(t.text for t in name))
+
+
+_OF_TOWNS = frozenset("mayors towns cities villages municipalities communes councils".split())
+
+
+def _second_of_plural(i: int, sent, tokens) -> bool:
+    """A name after "and" ending "<the mayors / towns> of X and ...": the second of the two
+    places the plural names."""
+    if i - 3 < sent.tok_start or tokens[i - 1].lower != "and":
+        return False
+    k = i - 2
+    while k > max(sent.tok_start, i - 7) and tokens[k].text[:1].isupper():
+        k -= 1
+    return (
+        k < i - 2
+        and tokens[k].lower == "of"
+        and k - 1 >= sent.tok_start
+        and tokens[k - 1].lower in _OF_TOWNS
+    )
 
 
 def _tie_frames(i: int, j: int, sent, tokens) -> bool:
@@ -3403,6 +3428,9 @@ def _region_coreference(mentions, context, anaphors, tokens, parsed):
                     if lo <= m.start and m.end <= start and m.place.geonameid is None
                     and m.place.kind == "city" and m.tok_start >= 0 and not m.in_org
                     and not m.cue.startswith("coref")
+                    # (not a town placed in another country: "the Lower Saxony town" is
+                    # no Breton one)
+                    and m.place.country in (None, *(d.country for d in cand.divisions))
                 ]  # fmt: skip
         else:
             # a region the gazetteer lacks: the town the paragraph has just named
@@ -3579,7 +3607,9 @@ _COUNCIL_MASTHEAD = re.compile(
     # "Sør-Varanger kommune" over its council's English summary
     r"|[Kk]ommune|[Kk]ommun"
     # "Changwon Special City" over its press release, "Busan Metropolitan City"
-    r"|Special City|Metropolitan City|Metropolitan Government|City Government)\b"
+    r"|Special City|Metropolitan City|Metropolitan Government|City Government"
+    # "Llandeilo Twinning Association" over its newsletter: the town it twins
+    r"|Twinning (?:Association|Committee|Society)|Town Twinning (?:Association|Committee))\b"
     r"[^\n]{0,60}(?:\n|\Z)"
 )
 
@@ -3834,10 +3864,12 @@ def focal_place(
         counts[paper.place.key] = counts.get(paper.place.key, 0) + 6
         first.setdefault(paper.place.key, paper)
     named_head, masthead = _masthead(pool, text)
+    headed = 0
     if named_head is not None:
         # ("Sør-Varanger kommune" over minutes that name its Russian partners as often:
         # the masthead the scan did not read as a mention weighs as a letterhead does)
-        counts[named_head.place.key] = counts.get(named_head.place.key, 0) + 6
+        headed = 6
+        counts[named_head.place.key] = counts.get(named_head.place.key, 0) + headed
         first.setdefault(named_head.place.key, named_head)
     if masthead is not None:
         # A town too small for the gazetteer is still the one whose council's site this
@@ -3853,6 +3885,8 @@ def focal_place(
         for key, m in first.items():
             if key not in scanned_keys:
                 named = len(re.findall(rf"(?<!\w){re.escape(m.text)}(?!\w)", text))
+                if named_head is not None and key == named_head.place.key:
+                    named += headed  # ("Llandeilo Twinning Association" over its newsletter)
                 counts[key] = max(counts[key], named)
     # The place a document opens with (its title, its council's letterhead) counts once
     # more: a staff report about a new partner is still its own city's. A partner the
