@@ -58,6 +58,7 @@ _OCCASIONS = frozenset(
     "congress forum convention ceremony".split()
 )
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
+_SEASONS = frozenset("spring summer autumn fall winter".split())  # ("in spring 2022")
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
 # time, like a relative clause.
@@ -308,7 +309,7 @@ class Dater:
             while (
                 tok is not None
                 and self.tokens[tok].dep in _NOUN_MODIFIER
-                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS
+                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS | _SEASONS
             ):
                 tok = self.tokens[tok].head
             opening = self._head_token(value.start, value.start + 1)
