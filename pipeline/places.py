@@ -3558,8 +3558,10 @@ _WITH_BEFORE = re.compile(
 _THE_CITY_NEXT = re.compile(
     r"[^\n]{0,40}?(?::|[—–]|--)\s*(?:The|This)\s+(?:city|town|municipality|council|city\s+council)\b"
 )
+# (", June 9 (BTA) - ": a wire's date before its mark, and a plain hyphen as the dash)
 _DATELINE_AFTER = re.compile(
-    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?(?:[—–]|--)"
+    r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}(?:\s\d{1,2})?)?\s*(?:\([A-Za-z. ]{2,12}\)\s*)?"
+    r"(?:[—–]|--|-(?=\s))"
 )
 
 
