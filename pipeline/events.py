@@ -4684,9 +4684,9 @@ _CALLS = frozenset("seek call propose suggest request urge petition demand".spli
 
 
 def _other_call_between(prev: EventMention, i: int, parsed: Parsed) -> bool:
-    """A call or search told after the sentence of `prev`, before token i, that gave no
-    event of its own ("called for the dormant twinning to be dissolved. The governorate
-    turned down the request")."""
+    """A call or search told after the sentence of `prev`, before token i: what an
+    anaphor there refers to ("called for the dormant twinning to be dissolved. The
+    governorate turned down the request")."""
     tokens = parsed.tokens
     start = parsed.sentences[prev.sentence].tok_end
     return any(t.pos == "VERB" and t.lemma in _CALLS for t in tokens[start:i])

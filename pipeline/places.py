@@ -2905,9 +2905,8 @@ def _governmental(text: str) -> bool:
     )  # fmt: skip
 
 
-_PAIRED_AUX = frozenset(
-    "be been is was are were formally officially also long".split()
-)  # "to be paired with"
+# (with "be": "asked in 1988 to be paired with Wittenberg")
+_PAIRED_AUX = frozenset("be been is was are were formally officially also long".split())
 _REL_WORDS = frozenset(
     "sister twin twinned twinning twinnings partner friendship counterpart".split()
 )
