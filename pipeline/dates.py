@@ -162,7 +162,7 @@ def _format(d: date, precision: str) -> str:
     return d.isoformat()
 
 
-_SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 NAMED_PERIOD = re.compile(
     # ("this may take years": the modal is no month)
     r"(?i)\b(last|this|past|next)\s+(january|february|march|april|(?-i:May)|june|july|"
@@ -178,7 +178,7 @@ def _named_period(m: re.Match, base: date | None, start, end) -> DateValue | Non
     which, name = m.group(1).lower(), m.group(2).lower()
     if which == "next":
         return None  # a plan, not yet an event
-    if name in _SEASONS:
+    if name in SEASONS:
         year = base.year - (1 if which in ("last", "past") else 0)
         if name == "winter" and which in ("last", "past") and base.month <= 3:
             year = base.year  # "last winter" said in February: the winter just gone
@@ -208,7 +208,7 @@ IN_SEASON = re.compile(
 def _since_season(m: re.Match, base: date | None, start, end) -> DateValue | None:
     if base is None:
         return None
-    month = _SEASONS[m.group(1).lower()]
+    month = SEASONS[m.group(1).lower()]
     year = base.year if month <= base.month else base.year - 1
     return DateValue(f"{year:04d}", "year", start, end)
 

@@ -27,6 +27,7 @@ from pipeline.dates import (
     IN_SEASON,
     MONTHS,
     NAMED_PERIOD,
+    SEASONS,
     SHORT_YEAR,
     SINCE_SEASON,
     YEAR_RANGE,
@@ -58,7 +59,6 @@ _OCCASIONS = frozenset(
     "congress forum convention ceremony".split()
 )
 _TIME_WORDS = frozenset("night morning afternoon evening day week weekend".split())
-_SEASONS = frozenset("spring summer autumn fall winter".split())  # ("in spring 2022")
 _NOUN_MODIFIER = frozenset("amod compound nummod poss nmod".split())
 # A participle clause on a noun ("its agreement with Jinan, signed in 1994") has its own
 # time, like a relative clause.
@@ -309,7 +309,9 @@ class Dater:
             while (
                 tok is not None
                 and self.tokens[tok].dep in _NOUN_MODIFIER
-                and self.tokens[self.tokens[tok].head].lemma in _TIME_WORDS | _OCCASIONS | _SEASONS
+                # ("in spring 2022": the season's year dates the verb)
+                and self.tokens[self.tokens[tok].head].lemma
+                in _TIME_WORDS | _OCCASIONS | SEASONS.keys()
             ):
                 tok = self.tokens[tok].head
             opening = self._head_token(value.start, value.start + 1)
