@@ -445,7 +445,12 @@ def _read_header(
                 _MASTHEAD_DATE.search(blocks[i][: hit[0].start])
                 or (i == 0 and _SITE_BAR.match(blocks[i][: hit[0].start]))
             )
-            found.append((0 if labelled else 2 if masthead else 1, i, hit[0]))
+            # (a date labelled as the publication's beats a meeting's: "Draft minutes,
+            # published 16 November 2023" under the minutes of the 13 November meeting)
+            published = labelled and _PUBLISHED.search(
+                _FILLER.sub(" ", _TIME.sub(" ", blocks[i][: hit[0].start]))
+            )
+            found.append((-1 if published else 0 if labelled else 2 if masthead else 1, i, hit[0]))
         if found:
             _, date_at, date = min(found, key=lambda f: (f[0], f[1]))
     if date is None:
@@ -947,7 +952,8 @@ def _dateline(block: str, meeting_above: bool = False) -> tuple[DateValue, bool]
 _SHORT_NUMERIC = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d\d)\s+\d{1,2}:\d{2}\b")
 
 
-_SEGMENT_BREAK = re.compile(r"\s[•|·]\s")
+# (or a sentence's end: "Draft minutes, published 16 November 2023. Subject to ...")
+_SEGMENT_BREAK = re.compile(r"\s[•|·]\s|\.\s+(?=[A-Z])")
 
 
 def _own_segment_short(block: str, start: int, end: int) -> bool:

@@ -1673,7 +1673,10 @@ class Dater:
             and self.published is not None
             and first.value.value[:4] < self.published.value[:4]
         )
-        if len(lead) > 4 and "+anaphora" in ev.rule_id:
+        # (the sentence before must tell the proposal itself, not a speech against it:
+        # "Several Members spoke against the motion, noting the flood-relief collection
+        # made in 1997. ... the motion was LOST")
+        if len(lead) > 4 and "+anaphora" in ev.rule_id and (s - 1) in event_sentences:
             # "The relationship hit a bump in 2017, when a councillor moved to end it.
             # The motion failed 9-2": a proposal's fate shares the one year its
             # sentence gives, wherever it stands there

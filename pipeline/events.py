@@ -989,6 +989,9 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
             else:
                 if not group and not _refers_back(tok, tokens, children, sent):
                     continue
+                if any(tokens[c].lower == "own" for c in children.get(i, ())):
+                    continue  # "Transport companies on both sides signed their own
+                    # agreement": another party's paper, not the tie in focus
                 if _renewed_before(tok, tokens):
                     continue  # "signed a renewed agreement ... The agreement was signed at"
                 target, suffix = (group[0] if group else _focus(parsed, ordered, sent)), ".focus"
@@ -1308,13 +1311,19 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
 def _exchanges_of_ended_ties(events: list[EventMention], tokens) -> list[EventMention]:
     """ "was ending its relationship with Prague ... and suspending all official exchanges
     with the Czech capital": exchanges suspended in the sentence that ends the tie are
-    part of the ending, no pause of their own."""
-    ended = {(_key(e.relation), e.sentence) for e in events if e.type == "terminated"}
+    part of the ending, no pause of their own (a freeze told before the ending is its
+    own step: "froze all contacts with St Petersburg in March 2022, and last autumn the
+    city council formally annulled the cooperation agreement")."""
+    ended: dict[tuple, int] = {}
+    for e in events:
+        if e.type == "terminated":
+            k = (_key(e.relation), e.sentence)
+            ended[k] = min(ended.get(k, e.trigger), e.trigger)
     return [
         e for e in events
         if not (
             e.type == "suspended"
-            and (_key(e.relation), e.sentence) in ended
+            and ended.get((_key(e.relation), e.sentence), e.trigger) < e.trigger
             and any(
                 t.lower in ("exchanges", "contacts") for t in tokens[e.trigger + 1 : e.trigger + 5]
             )
@@ -1524,13 +1533,13 @@ def _partner_named_joining(parsed: Parsed, by_sentence, ordered, children):
             before = parsed.text[words[0].start : words[-1].end]
             named = [
                 r for r in ordered
-                if r.end <= sent.start and r.b is not None and _names(before, r.b.place.name)
+                if r.end <= sent.start and r.b is not None and _says(before, r.b)
             ]  # fmt: skip
             if len({r.b.place.key for r in named}) != 1:
                 continue
             head = tokens[subj]
             if not (
-                _names(head.text, named[-1].b.place.name)
+                _says(head.text, named[-1].b)
                 or head.lower in ("town", "city", "village", "port", "commune", "municipality")
             ):
                 continue  # "the Antequera Dolmens Site followed in 2016": a site, no town
@@ -2105,11 +2114,11 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
     if not before:
         return None
     text = parsed.text[sent.start : sent.end]
-    named = [r for r in before if r.b is not None and _names(text, r.b.place.name)]
+    named = [r for r in before if r.b is not None and _says(text, r.b)]
     if named:
         # (both sides named win: "The sister-city pact was signed in Prague by the Czech
         # capital's mayor and Taipei's representative", after Shanghai cut its Prague tie)
-        both = [r for r in named if _names(text, r.a.place.name)]
+        both = [r for r in named if _says(text, r.a)]
         if (
             not both
             and len({_key(r) for r in named}) > 1
@@ -2119,7 +2128,7 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
             # city council approved the agreement in April": the tie the story opened on)
             return next(r for r in named if _key(r) == _key(ordered[0]))
         return (both or named)[-1]
-    owned = [r for r in before if r.b is not None and _names(text, r.a.place.name)]
+    owned = [r for r in before if r.b is not None and _says(text, r.a)]
     if len({_key(r) for r in owned}) == 1:
         # ("In Saarlouis, the 1986 agreement is on display", in a story of many pairs:
         # the one tie of the town the sentence names)
@@ -2130,7 +2139,7 @@ def _focus(parsed: Parsed, ordered: list[RelationMention], sent) -> RelationMent
         r.b.place.key: r for r in before
         if r.b is not None
         and r.b.place.name not in owners  # ("Athens, Ohio", the namesake of its partner)
-        and _names(parsed.text[ps : sent.start], r.b.place.name)
+        and _says(parsed.text[ps : sent.start], r.b)
     }  # fmt: skip
     if len(opened) == 1:
         # "Magadan was the odd one out. The friendship agreement was signed in 1991":
@@ -2187,6 +2196,12 @@ def _dealings_with_partner(tok: Token, tokens, children, parsed: Parsed, ordered
         if r.b is not None and r.end <= sent.start and name in (r.b.text, r.b.place.name)
     ]  # fmt: skip
     return known[-1] if known else None
+
+
+def _says(text: str, mention) -> bool:
+    """Whether `text` names the place of `mention`, by its gazetteer name or as the
+    document spells it ("Arkhangelsk" for the gazetteer's "Arkhangel’sk")."""
+    return _names(text, mention.place.name) or _names(text, mention.text)
 
 
 def _names(text: str, name: str) -> bool:

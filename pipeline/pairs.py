@@ -41,6 +41,7 @@ from pipeline.placescan import (
     header_intro,
     later_cell,
     name_heading,
+    note_line,
     place_run,
     table_header,
 )
@@ -673,6 +674,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     ma = (
                         (None if partner_heading else head)
                         or _paragraph_owner(parsed, places, s)
+                        or _owner_just_named(parsed, places, s, [*out, *found.values()], mb.place)
                         or _previous_a(
                             [*out, *found.values()], mb.place, parsed, s, places.focal, upto
                         )
@@ -1266,7 +1268,14 @@ def _list_relations(
         intro_places = [su.mentions[u.ref] for u in intro if u.kind == "P"]
         items: list[tuple[PlaceMention, int, int, str]] = []  # partner, start, end, rule
         dashed: list[RelationMention] = []  # lines naming both sides
-        if colon is not None and any(u.kind == "P" for u in rest):
+        if (
+            colon is not None
+            and any(u.kind == "P" for u in rest)
+            and _clause_after_colon(rest, tokens)
+        ):
+            pass  # "... its neighbour across the gulf: Tallinn and Helsinki have been twin
+            # cities since 1993": a clause of its own, no list of the intro's partners
+        elif colon is not None and any(u.kind == "P" for u in rest):
             first_start = tokens[rest[0].tok_start].start
             both = (
                 _dashed_pair(su, rest, tokens, first_start, _line_end(parsed.text, first_start))
@@ -1290,7 +1299,8 @@ def _list_relations(
             # "Hakodate also has two friendship cities: Tianjin, China, with which ...":
             # the parser ends the sentence at the colon; the list runs on after it.
             nxt = all_units[k + 1]
-            items = _inline_items(nxt, list(nxt.units.units), tokens)
+            if not _clause_after_colon(list(nxt.units.units), tokens):
+                items = _inline_items(nxt, list(nxt.units.units), tokens)
         elif (
             colon is None
             and intro_places
@@ -1339,6 +1349,8 @@ def _list_relations(
                 if not listed:
                     if not items and table_header(parsed.text[sent.start : sent.end]):
                         continue  # "City | Country | Year established" over the rows
+                    if not items and note_line(parsed.text[sent.start : sent.end]):
+                        continue  # "(year of agreement in brackets)" over the lines
                     break
                 if later_cell(parsed.text, sent.start):
                     # "Limerick, Ireland (2002). Mayor's delegation attended ...": the
@@ -1685,6 +1697,17 @@ _THE_NEXT_ONE = re.compile(
     r"(?i)the\s+(?:second|third|fourth|fifth|other|last|latest|newest|most\s+recent)"
     r"(?:\s+one)?(?:\s+is\b|\s*,)"
 )
+
+
+def _clause_after_colon(rest: list[Unit], tokens) -> bool:
+    """What follows a colon opens on "X and Y" and goes on with their verb: a sentence
+    whose subjects they are, not a list."""
+    kinds = [u.kind for u in rest[:4]]
+    return (
+        kinds == ["P", "W", "P", "W"]
+        and tokens[rest[1].tok_start].lower in ("and", "&")
+        and tokens[rest[3].tok_start].pos in ("AUX", "VERB")
+    )
 
 
 def _fragment_list(su: SentenceUnits, parsed: Parsed, tokens) -> bool:
@@ -3471,6 +3494,35 @@ def _paragraph_owner(parsed: Parsed, places: Places, s: int) -> PlaceMention | N
     if opener is None or parsed.text[head.start : opener.start].strip():
         return None
     return opener if _OWNS_PARTNERS.match(parsed.text, opener.end) else None
+
+
+def _owner_just_named(
+    parsed: Parsed, places: Places, s: int, out, partner: Place
+) -> PlaceMention | None:
+    """ "Not every proposal has found support in Žabovřesky. Last year, two councillors
+    proposed a partnership with the Shevchenkivskyi district of Lviv": the one place the
+    sentence before (in the paragraph) names, when it holds a tie of its own already."""
+    if s == 0 or parsed.sentences[s - 1].paragraph != parsed.sentences[s].paragraph:
+        return None
+    here = parsed.sentences[s]
+    first = min(
+        (m.start for m in places.mentions
+         if m.place.key == partner.key and here.start <= m.start < here.end),
+        default=here.end,
+    )  # fmt: skip
+    if any(
+        t.pos == "PROPN" and t.start < first for t in parsed.tokens[here.tok_start : here.tok_end]
+    ):
+        return None  # (the sentence names someone or somewhere of its own first)
+    prev = parsed.sentences[s - 1]
+    named = [
+        m for m in places.mentions
+        if prev.start <= m.start < prev.end and m.tok_start >= 0 and not m.in_org
+    ]  # fmt: skip
+    if len({m.place.key for m in named}) != 1 or named[0].place.key == partner.key:
+        return None
+    owners = {rm.a.place.key for rm in out if rm.b is not None}
+    return named[0] if named[0].place.key in owners else None
 
 
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None, before: int = -1):

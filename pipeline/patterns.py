@@ -119,6 +119,11 @@ _COORD_SEP = (
     # next name of the list)
     r"(?:,\|[^ ]*\|W (?:which|who|whose)\|[^ ]*\|W (?:[^ @,;][^ ]*\|[^ ]*\|W ){1,10}?"
     r"(?=,\|[^ ]*\|W (?:and\||@P)))?"
+    # "with Zittau, its neighbour across the border in Saxony, with Augsburg": an aside
+    # on the item, before the next one's own "with"
+    r"(?:,\|[^ ]*\|W (?:its|their)\|[^ ]*\|W "
+    r"(?:[^ @,;][^ ]*\|[^ ]*\|W |@[CDP][A-Z\d]*\|[^ ]*\|[CDP] ){1,10}?"
+    r"(?=,\|[^ ]*\|W (?:and\|[^ ]*\|W )?with\|))?"
     # "Niebüll, a market town in Schleswig-Holstein close to the Danish border, and
     # Gien": a longer description set off before ", and"
     # (or "Salzgitter since 1951, one of the earliest Anglo-German twinnings after the

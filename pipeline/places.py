@@ -1528,7 +1528,8 @@ def _qualify(cand: _Candidate, tokens: tuple[Token, ...], gaz: Gazetteer, candid
             if inner is not None and inner[2] is not None and inner[1] == country:
                 cand.qual_admin1.add(inner[2])
                 i = inner[0]
-                if i < n and tokens[i].lower in cues()["divisions"]:
+                # (and its word: "Jiangsu province", "Canada's Yukon Territory")
+                if i < n and tokens[i].lower in cues()["divisions"] | {"territory"}:
                     i += 1
             else:
                 # "Pinhel in Portugal's Guarda district": a division of the country the
@@ -2737,8 +2738,10 @@ def _cue(
     ):
         return "place.known_person_tag"  # "Glasgow", "Kyiv" tagged PERSON by the model
     if (
-        # (or a people: "as well as Yaroslavl", NORP)
+        # (or a people: "as well as Yaroslavl", NORP; not a people's own name, "the
+        # Thai Ambassador", which is also a town's alternate name)
         cand.ner in ("", "ORG", "PRODUCT", "WORK_OF_ART", "NORP")
+        and not (cand.ner == "NORP" and cand.key in gaz.demonyms)
         and not cand.container
         and first.pos == "PROPN"
     ):
@@ -3505,6 +3508,15 @@ _HEADLINE_FOR = re.compile(
     r"(?i)\b(?:twinning|sister[- ]city|twin[- ]town|partner|partnership|link|ties?|friendship)"
     r"\b[\w '’-]{0,20}?\bfor[ \t]+$"
 )
+_COUNCIL_ACTS = (
+    r"[ \t]+(?:city[ \t]+|town[ \t]+|municipal[ \t]+)?"
+    r"(?:council|councillors|councilors|mayor|MC)[ \t]+"
+    r"(?:votes?|moves?|decides?|agrees?|backs?|approves?|rejects?|considers?|debates?)[ \t]+"
+    r"(?:[\w'’-]+[ \t]+){0,6}?(?:sister|twin|twinning|partnership|ties?|links?)"
+)
+# ("Kandy MC approves sister-city ties with Thailand's Ayutthaya": the council whose
+# vote the story reports is the home city's, however often it names the partner)
+_HEADLINE_COUNCIL_ACTS = re.compile(_COUNCIL_ACTS)
 _HEADLINE_OWNS = re.compile(
     r"[ \t]+(?:[\w'’-]+[ \t]+){0,3}?(?:its|their)[ \t]+(?:[\w-]+[ \t]+){0,2}?"
     r"(?:sister|twin|partner|friendship)\b"
@@ -3512,9 +3524,7 @@ _HEADLINE_OWNS = re.compile(
     r"|[ \t]+(?:twins|partners|is[ \t]+twinned|ends|cuts|severs|suspends|scraps|drops|axes)"
     r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:with|ties|links?|sister|twin|twinning|partnership)\b"
     # "Vancouver council votes to end China sister city tie": its council acting on it
-    r"|[ \t]+(?:city[ \t]+|town[ \t]+)?(?:council|councillors|councilors|mayor)[ \t]+"
-    r"(?:votes?|moves?|decides?|agrees?|backs?|approves?|rejects?|considers?|debates?)[ \t]+"
-    r"(?:[\w'’-]+[ \t]+){0,6}?(?:sister|twin|twinning|partnership|ties?|links?)\b"
+    r"|" + _COUNCIL_ACTS + r"\b"
 )
 
 
@@ -3601,8 +3611,11 @@ _OWN_BODY = re.compile(
 # "Llandovery Town Council | Cyngor Tref Llanymddyfri" heading the page: the council's
 # own site (a county's or district's council speaks for no one town)
 _COUNCIL_MASTHEAD = re.compile(
-    r"\A\s*([A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) "
+    # (a name may open in lower case: "eThekwini Municipality")
+    r"\A\s*((?:[A-Z]|[a-z](?=[A-Z]))[\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}) "
     r"(?:(?:Town|City|Borough|Parish|Community|District|Shire) Council"
+    # "eThekwini Municipality – Office of the Mayor" over a mayor's briefing
+    r"|(?:Metropolitan |Local |City )?Municipality|Municipal Council"
     # "TASMAN DISTRICT COUNCIL" over its minutes
     r"|(?:TOWN|CITY|BOROUGH|PARISH|COMMUNITY|DISTRICT|SHIRE) COUNCIL"
     # "Sør-Varanger kommune" over its council's English summary
@@ -3841,6 +3854,8 @@ def focal_place(
             # "Thunder Bay won't drop its Minnesota sister city over tariffs": the
             # headline's city owns the tie, however often the interview names the partner
             weight += 3
+            if _HEADLINE_COUNCIL_ACTS.match(text, m.end):
+                weight += 3  # (its council's vote: the story is the council's city's)
         if text is not None and _headline_for(m, text):
             # ("... new twinning for Cork" over a story that then says "the city" of it
             # and names the proposed partner again and again)

@@ -566,6 +566,15 @@ def place_run(line: str) -> bool:
     )
 
 
+_NOTE_LINE = re.compile(r"\s*\([^()\n]{1,80}\)\s*")
+
+
+def note_line(line: str) -> bool:
+    """A line that is a note in brackets ("(year of agreement in brackets)"), as printed
+    between a list's heading and its lines."""
+    return _NOTE_LINE.fullmatch(line) is not None
+
+
 def list_items(text: str) -> tuple[tuple[int, int], ...]:
     """Lines listing partners after an intro line or heading.
 
@@ -611,9 +620,10 @@ def list_items(text: str) -> tuple[tuple[int, int], ...]:
             while j < len(lines):
                 ls, le = lines[j]
                 line = text[ls:le].strip()
-                if table_header(line) or (not found and _caption_row(line)):
+                if table_header(line) or (not found and (_caption_row(line) or note_line(line))):
                     # (and a caption printed as the table's first row: "| City of
-                    # Greater Bendigo international relationships | | | |")
+                    # Greater Bendigo international relationships | | | |", or a note
+                    # in brackets: "(year of agreement in brackets)")
                     j += 1
                     continue
                 limit = _MAX_ROW_WORDS if table_row(line) else _MAX_ITEM_WORDS
