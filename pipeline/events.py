@@ -4614,6 +4614,21 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 earlier = [e for e in earlier if e.sentence == s]
             if undone is not None:
                 earlier = [undone]
+            numbered = _numbered_label(args, tokens, children, parsed.text)
+            read_out: list[EventMention] = []
+            if numbered is not None:
+                # "Resolution 2024-05 is adopted": the proposal read out under that
+                # number, whatever was proposed in the debate since
+                # (however far back: the debate on it may run over many paragraphs)
+                read_out = [
+                    e for e in all_events + out
+                    if e.trigger_start < tok.start
+                    and e.type in _REVERSIBLE
+                    and numbered in parsed.text[
+                        parsed.sentences[e.sentence].start : parsed.sentences[e.sentence].end
+                    ]
+                ]  # fmt: skip
+                earlier = read_out or earlier
             if not earlier:
                 continue
             prev = earlier[-1]
@@ -4663,7 +4678,7 @@ def _anaphoric(parsed: Parsed, events: list[EventMention], children) -> list[Eve
                 continue
             if proposal_object and prev.type in ("terminated", "suspended"):
                 continue  # "shelved the proposal" after a suspension is another story's
-            if undone is None and _other_call_between(prev, i, parsed):
+            if undone is None and not read_out and _other_call_between(prev, i, parsed):
                 # "In 1989 she persuaded the association to seek a second twin town in
                 # Bavaria, but the council turned the idea down": the idea is the one
                 # told since, which names no tie of ours
@@ -4842,6 +4857,12 @@ def _anaphor(tok: Token, tokens, children) -> bool:
         return False
     if any(k.dep == "det" and k.lower in _DEFINITE for k in kids):
         return True
+    if (
+        tok.lemma in ("motion", "resolution", "ordinance", "bill")
+        and tok.text[:1].isupper()
+        and any(k.dep == "nummod" for k in kids)
+    ):
+        return True  # minutes: "Resolution 2024-05 is adopted", the one read out before
     # minutes: "Main motion carried 5-1", "Amendment failed 2-4"
     lead = tokens[tok.i - 1] if tok.i > 0 and tokens[tok.i - 1].sent == tok.sent else None
     return (
@@ -4852,6 +4873,15 @@ def _anaphor(tok: Token, tokens, children) -> bool:
             or (lead is not None and lead.lower in _MAIN_MOTION and lead.head == tok.i)
         )
     )
+
+
+def _numbered_label(args, tokens, children, text: str) -> str | None:
+    """The text of a numbered proposal among `args` ("Resolution 2024-05")."""
+    for a in args:
+        nums = [tokens[c] for c in children.get(a.i, ()) if tokens[c].dep == "nummod"]
+        if a.lemma in ("motion", "resolution", "ordinance", "bill") and nums:
+            return text[a.start : max(n.end for n in nums)]
+    return None
 
 
 # "Main motion carried": the motion first put, not the amendment debated since

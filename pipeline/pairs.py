@@ -434,6 +434,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     continue  # "The agreement with Donetsk ..., and ties with Estelí"
                 # "a Jingdezhen porcelain enterprise ... with a Limoges retailer": a place
                 # after "a" naming something else is where a business is, not a partner.
+                a_units_all = a_units
+                located = len(a_units) == 1 and _locator(
+                    su.units.units[a_units[0]].tok_start, tokens
+                )
                 a_units = [
                     u for u in a_units
                     if not _names_a_thing(su.units.units[u], tokens)
@@ -442,8 +446,18 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     and not _locates_unnamed(su.units.units[u], tokens)
                     # ("The Chilean city, ... 100 km west of Santiago, is the first ...
                     # to form such ties with Ningbo": the place that locates the subject)
-                    and not (len(a_units) == 1 and _locator(su.units.units[u].tok_start, tokens))
+                    and not located
                 ]  # fmt: skip
+                loc_at = su.units.units[a_units_all[0]].tok_start if located else 0
+                if located and tokens[loc_at - 3].lower in _NEAR_HEADS:
+                    # "Uji, the tea-growing city south of Kyoto that has been twinned with
+                    # Kamloops": the place the description is of
+                    placed = [
+                        u for u in range(a_units_all[0])
+                        if su.units.units[u].kind == "P"
+                        and any(t.text == "," for t in tokens[su.units.units[u].tok_end : loc_at])
+                    ]  # fmt: skip
+                    a_units = placed[-1:]
                 b_units = [
                     u for u in b_units
                     if not _names_a_thing(su.units.units[u], tokens)
@@ -2340,10 +2354,11 @@ def _focal_named_near(places: Places, parsed: Parsed, s: int) -> bool:
 
 
 def _heading(text: str) -> bool:
-    """A short line without a sentence's end: "Luoyang", "What comes next"."""
+    """A short line without a sentence's end: "Luoyang", "What comes next" (or a
+    roundup's item heading: "TUESDAY — Sister-city proposal stalls")."""
     text = text.strip()
     return (
-        len(text.split()) <= 4
+        len([w for w in text.split() if w not in ("—", "–", "-", "|")]) <= 4 + (":" not in text)
         and not any(c.isdigit() for c in text)  # "CARRIED 13–1": a vote, no heading
         and not text.endswith((".", "!", "?", ":", '"', "”"))
     )
@@ -2393,8 +2408,12 @@ def _locator(i: int, tokens) -> bool:
         and tokens[i - 1].lower == "of"
         and tokens[i - 2].lower.replace("-", "") in COMPASS
         # (or a distance before it: "in the Valparaiso Region about 100 km west of
-        # Santiago")
-        and (tokens[i - 3].text == "," or tokens[i - 3].lower in _DISTANCE_UNITS)
+        # Santiago"; or the town it places: "Uji, the tea-growing city south of Kyoto")
+        and (
+            tokens[i - 3].text == ","
+            or tokens[i - 3].lower in _DISTANCE_UNITS
+            or tokens[i - 3].lower in _NEAR_HEADS
+        )
     )
 
 

@@ -3500,6 +3500,11 @@ _ACTED_ON_BEFORE = re.compile(
     r"suspends|freeze|freezes|review|reviews)\s+(?:its\s+|their\s+|the\s+)?$"
 )
 _TIE_AFTER = re.compile(r"(?i)\s+(?:ties|tie|links?|twinning|partnership|relationship)\b")
+# "Poltava idea stalls", "Kaliningrad twinning plan": a place naming a proposed tie
+_PROPOSAL_AFTER = re.compile(
+    r"(?i)\s+(?:(?:sister[- ]city|twinning|twin[- ]town|partnership)\s+)?"
+    r"(?:idea|proposal|plan|bid)\b"
+)
 _OWNS_TIE_WITH = re.compile(
     r"(?i)['’]s\s+(?:[\w-]+\s+){0,2}?(?:sister[- ]city|twinning|twin[- ]town|friendship)\s+"
     r"(?:relationship|tie|link|partnership|agreement)\s+with\b"
@@ -3829,6 +3834,7 @@ def focal_place(
                     _ACTED_ON_BEFORE.search(text, max(0, m.start - 40), m.start)
                     and _TIE_AFTER.match(text, m.end)
                 )
+                or _PROPOSAL_AFTER.match(text, m.end)
             )
             else 1
         )
