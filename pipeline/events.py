@@ -2313,6 +2313,12 @@ def _denied_since(head: Token, children, tokens) -> bool:
     )
 
 
+# What else may be "sister" to its like: ports, schools, universities
+_INSTITUTION_TIES = frozenset(
+    "port school university college hospital club church zoo airport orchestra".split()
+)
+
+
 def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMention]:
     """ "Exeter's twin town since 1965", "twinned since 1962": established then."""
     tokens = parsed.tokens
@@ -2394,6 +2400,11 @@ def _since(parsed: Parsed, by_sentence, ordered, children, used) -> list[EventMe
                 or (in_place and _tie_noun_subject(head, tokens, children))
             ):
                 continue
+            if head.lemma in _INSTITUTION_TIES or any(
+                tokens[c].dep == "attr" and tokens[c].lemma in _INSTITUTION_TIES
+                for c in children.get(head.i, ())
+            ):
+                continue  # "have been sister ports since 1986": the ports', not the towns'
             misattached = tie_since and head.lower not in lexicon()["strong_heads"]
             if not misattached and not in_place and _since_a_state(head, tokens, children):
                 continue

@@ -1105,7 +1105,18 @@ def _the_two_cities(
             if head is None:
                 continue
             tie_noun = None
-            if tokens[head].dep == "appos" and tokens[tokens[head].head].lower in rel_nouns():
+            told = (
+                # "the friendship-city relationship the two port cities established in
+                # 1979": a tie noun, then the two and their verb, however parsed
+                head + 1 < sent.tok_end
+                and tokens[i - 1].lower in rel_nouns()
+                and tokens[head + 1].head == head
+                and tokens[head + 1].dep in ("acl", "relcl")
+                and tokens[head + 1].tag in ("VBN", "VBD")
+            )
+            if told:
+                verb, tie_noun = head + 1, i - 1
+            elif tokens[head].dep == "appos" and tokens[tokens[head].head].lower in rel_nouns():
                 # "the friendship agreement the two cities signed in 2006", parsed as an
                 # apposition with its own participle
                 acl = next(
@@ -1177,6 +1188,8 @@ def _the_two_cities(
                 continue
             ma, mb = named
             anchor = ties[-1]
+            if (told or tokens[head].dep == "appos") and tie_noun is not None:
+                anchor = verb  # ("the relationship the two cities established": its verb)
             out.append(
                 RelationMention(
                     ma, mb, mb.place.country, s, anchor,
