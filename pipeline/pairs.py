@@ -3554,7 +3554,17 @@ def _owner_just_named(
     if len({m.place.key for m in named}) != 1 or named[0].place.key == partner.key:
         return None
     owners = {rm.a.place.key for rm in out if rm.b is not None}
-    return named[0] if named[0].place.key in owners else None
+    # (or the sentence's subject, opening it: "Vadsø chose a middle path. Kandalaksha,
+    # its partner on the Kola Peninsula since 1992, is not being dropped")
+    # (not a partner joining a chain: "Opole in southern Poland followed the same year.
+    # Florianópolis ... joined in 1996")
+    partners = {rm.b.place.key for rm in out if rm.b is not None}
+    opening = (
+        named[0].tok_start == prev.tok_start
+        and parsed.tokens[named[0].tok_start].dep in ("nsubj", "nsubjpass")
+        and named[0].place.key not in partners
+    )
+    return named[0] if named[0].place.key in owners or opening else None
 
 
 def _previous_a(out, partner: Place, parsed: Parsed, s: int, focal: Place | None, before: int = -1):

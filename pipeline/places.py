@@ -2823,7 +2823,21 @@ def _cue(
     if cand.container == "ORG" and first.pos == "PROPN" and cand.cities:
         # "the Kunming Municipal Government": a body of the city, the city is real.
         return "place.in_government" if _governmental(cand.container_text) else ""
+    if (
+        cand.cities
+        and not cand.container
+        and cand.tok_start == parsed.sentences[first.sent].tok_start
+        and _ITS_COUNCIL_NEXT.match(parsed.text, parsed.sentences[first.sent].end)
+    ):
+        # "Tromsø went furthest. The city council on Wednesday voted to cut all links
+        # with Arkhangelsk": a town opening the sentence before its council acts
+        return "place.council_next"
     return ""
+
+
+_ITS_COUNCIL_NEXT = re.compile(
+    r"\s*(?:The|Its)\s+(?:city\s+|town\s+|municipal\s+)?(?:council|assembly|municipality)\b"
+)
 
 
 def _past_aside(i: int, end: int, tokens) -> int:
@@ -4897,11 +4911,23 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
         if nxt is not None and (nxt.lower in ("of", "city") or nxt.pos == "PROPN"):
             continue  # "the Czech capital of ..." / "the German city Kiel": not anaphoric
         demonym = norm(parsed.text[tokens[cm.tok_start].start : tokens[cm.tok_end - 1].end])
-        earlier = [
-            m for m in context
-            if m.end <= prev.start and m.place.country == cm.country
-            and not _COUNTY_BEFORE.search(parsed.text, max(0, m.start - 8), m.start)
-        ]  # fmt: skip
+        # (the string pass's places, and those the parse recognised in the same
+        # sentence: "Kandalaksha, its partner on the Kola Peninsula ... froze all
+        # official contacts with the Russian town")
+        earlier = sorted(
+            (
+                m for m in (
+                    *context,
+                    *(
+                        m for m in mentions
+                        if m.tok_start >= 0 and tokens[m.tok_start].sent == prev.sent
+                    ),
+                )
+                if m.end <= prev.start and m.place.country == cm.country
+                and not _COUNTY_BEFORE.search(parsed.text, max(0, m.start - 8), m.start)
+            ),
+            key=lambda m: m.start,
+        )  # fmt: skip
         if head.lower != "capital":
             # "Kariya, in Japan's Aichi prefecture ... the Japanese city": a town, not
             # the prefecture that locates it
