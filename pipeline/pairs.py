@@ -984,6 +984,7 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                 seen_again.add((_pair_key(m.a.place, m.b.place), m.anchor))
                 out.append(m)
     out.extend(_the_two_cities(parsed, places, all_units, out, tokens, strong_words, doc_strong))
+    out.extend(_paragraph_partner(parsed, places, all_units, out, tokens, doc_strong))
     out = [r for r in out if r.b is None or not _denied_next(parsed, r.sentence)]
     denied = _denied_pairs(parsed, places)
     out = [r for r in out if r.b is None or _pair_key(r.a.place, r.b.place) not in denied]
@@ -1199,6 +1200,81 @@ def _the_two_cities(
                 )
             )  # fmt: skip
             break
+    return out
+
+
+_BARE_TIES = frozenset("partnership tie twinning link relationship".split())
+
+
+def _paragraph_partner(
+    parsed: Parsed, places: Places, all_units, found: list[RelationMention], tokens, doc_strong
+) -> list[RelationMention]:
+    """ "Jelgava, in Latvia, received a reprieve. The council's finance committee had
+    recommended that the partnership be wound up ...": a paragraph that opens on a town as
+    its subject, in a story about the document's own city's ties, and then speaks of "the
+    partnership" naming no place, speaks of the tie of that city and the town."""
+    if not doc_strong or places.focal is None:
+        return []
+    out: list[RelationMention] = []
+    paired = {_pair_key(r.a.place, r.b.place) for r in found if r.b is not None}
+    sides = {r.a.place.key for r in found} | {r.b.place.key for r in found if r.b is not None}
+    told = {r.sentence for r in found}
+    opened: dict[int, PlaceMention] = {}  # paragraph -> the town opening it
+    for s, sent in enumerate(parsed.sentences):
+        para = sent.paragraph
+        if s == 0 or parsed.sentences[s - 1].paragraph != para:
+            units = all_units[s].units.units
+            first = units[0] if units else None
+            if (
+                first is not None
+                and first.kind == "P"
+                and s not in told
+                and tokens[first.tok_start].dep in ("nsubj", "nsubjpass")
+                and sum(u.kind == "P" for u in units) == 1
+            ):
+                m = all_units[s].mentions[first.ref]
+                if (
+                    m.place.key != places.focal.key
+                    and m.place.key not in sides
+                    # (a town abroad: "Gainesville is the clearest example", in a story
+                    # on American cities, is another owner, no partner)
+                    and m.place.country != places.focal.country
+                ):
+                    opened[para] = m
+            continue
+        partner = opened.get(para)
+        su = all_units[s]
+        if (
+            partner is None
+            or s in told
+            # ("The council's finance committee ...": the city itself may be named)
+            or any(
+                u.kind == "P"
+                and su.mentions[u.ref].place.key != places.focal.key
+                and su.mentions[u.ref].cue != "coref.own_city"
+                for u in su.units.units
+            )
+        ):
+            continue
+        tie = next(
+            (
+                i for i in range(sent.tok_start + 1, sent.tok_end)
+                if tokens[i].lower in _BARE_TIES and tokens[i - 1].lower == "the"
+            ),
+            None,
+        )  # fmt: skip
+        if tie is None:
+            continue
+        own = _named_focal(places, all_units[s], parsed)
+        if own is None or _pair_key(own.place, partner.place) in paired:
+            continue
+        paired.add(_pair_key(own.place, partner.place))
+        out.append(
+            RelationMention(
+                own, partner, partner.place.country, s, tie, tokens[tie].start,
+                tokens[tie].end, "pair.paragraph_partner", "partner", 0.55, False,
+            )
+        )  # fmt: skip
     return out
 
 
