@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline import placescan
 from pipeline.dates import YEAR_RANGE, timeline_year
 from pipeline.gazetteer import demonym_countries, norm
-from pipeline.models import DateValue, Parsed, Token
+from pipeline.models import DateValue, Parsed, PlaceMention, Token
 from pipeline.pairs import (
     NEVER_HAPPENED,
     RelationMention,
@@ -2198,7 +2198,7 @@ def _dealings_with_partner(tok: Token, tokens, children, parsed: Parsed, ordered
     return known[-1] if known else None
 
 
-def _says(text: str, mention) -> bool:
+def _says(text: str, mention: PlaceMention) -> bool:
     """Whether `text` names the place of `mention`, by its gazetteer name or as the
     document spells it ("Arkhangelsk" for the gazetteer's "Arkhangel’sk")."""
     return _names(text, mention.place.name) or _names(text, mention.text)
@@ -4869,7 +4869,7 @@ def _anaphor(tok: Token, tokens, children) -> bool:
     if any(k.dep == "det" and k.lower in _DEFINITE for k in kids):
         return True
     if (
-        tok.lemma in ("motion", "resolution", "ordinance", "bill")
+        tok.lemma in _NUMBERED_PROPOSALS
         and tok.text[:1].isupper()
         and any(k.dep == "nummod" for k in kids)
     ):
@@ -4886,11 +4886,15 @@ def _anaphor(tok: Token, tokens, children) -> bool:
     )
 
 
+# What minutes number and read out: "Resolution 2024-05", "Motion 7", "Ordinance 23-14"
+_NUMBERED_PROPOSALS = frozenset("motion resolution ordinance bill".split())
+
+
 def _numbered_label(args, tokens, children, text: str) -> str | None:
     """The text of a numbered proposal among `args` ("Resolution 2024-05")."""
     for a in args:
         nums = [tokens[c] for c in children.get(a.i, ()) if tokens[c].dep == "nummod"]
-        if a.lemma in ("motion", "resolution", "ordinance", "bill") and nums:
+        if a.lemma in _NUMBERED_PROPOSALS and nums:
             return text[a.start : max(n.end for n in nums)]
     return None
 

@@ -1265,7 +1265,7 @@ def _paragraph_partner(
         )  # fmt: skip
         if tie is None:
             continue
-        own = _named_focal(places, all_units[s], parsed)
+        own = _named_focal(places, su, parsed)
         if own is None or _pair_key(own.place, partner.place) in paired:
             continue
         paired.add(_pair_key(own.place, partner.place))
