@@ -194,6 +194,9 @@ _DATE_LIST_GAP = re.compile(r"\s*(?:,|;|,?\s*and|&)\s*(?:in\s+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bin (?:that|the same) order\b")
 _INSTRUMENTS = frozenset("ordinance decree law bylaw by-law".split())
 _LIFTED = frozenset("lift end scrap reverse remove rescind".split())
+_THE_SEASON = re.compile(
+    r"(?i)(?:(?:in|during|over)\s+)?the\s+(?:spring|summer|autumn|fall|winter)"
+)
 _LOOKING_AHEAD = frozenset(
     "will would shall 'll ’ll expected scheduled due set plans intends aims hopes wants".split()
 )
@@ -1247,7 +1250,13 @@ class Dater:
         """A year-less month or day in a clause that looks ahead ("is expected to sign ...
         in September", "will sign in March") that would fall before the report."""
         # (or a year-less day: "will be debated at the next meeting on March 10")
-        if self.published is None or sd.value.precision not in ("month", "day"):
+        if self.published is None:
+            return False
+        season = (
+            sd.value.start is not None
+            and _THE_SEASON.fullmatch(self.parsed.text, sd.value.start, sd.value.end) is not None
+        )  # ("are expected to sign ... in the autumn": the autumn to come)
+        if sd.value.precision not in ("month", "day") and not season:
             return False
         if sd.value.value >= self.published.value[: len(sd.value.value)]:
             return False

@@ -379,7 +379,12 @@ def _names_another(verb: int, rm: RelationMention, tokens) -> bool:
     sides = [m for m in (rm.a, rm.b) if m is not None]
     heads = {verb, *(t.i for t in tokens[verb + 1 : verb + 20] if t.head == verb)}
     for t in tokens[max(0, verb - 8) : min(len(tokens), verb + 8)]:
-        if t.pos != "PROPN" or t.head not in heads or t.lower in _RELATIONSHIP_NOUNS:
+        if (
+            t.pos != "PROPN"
+            or not t.text[:1].isupper()  # ("the municipal council froze ...": no name)
+            or t.head not in heads
+            or t.lower in _RELATIONSHIP_NOUNS
+        ):
             continue  # ("approved the Städtepartnerschaft": the tie's own word, capitalised)
         head = tokens[t.head]
         small_clause = t.dep == "nsubj" and head.dep in ("ccomp", "oprd")
@@ -1096,11 +1101,22 @@ def find_events(parsed: Parsed, relations: list[RelationMention]) -> list[EventM
                 used.add(v.i)
                 continue
             head = tokens[tok.head]
+            if tok.dep == "nsubj" and tok.lemma in _RAISED_NOUNS:
+                # "The idea came from local manufacturers and was first raised at a
+                # committee last fall": the passive verb its subject shares
+                head = next(
+                    (
+                        tokens[c] for c in children.get(head.i, ())
+                        if tokens[c].dep == "conj" and tokens[c].lemma in _TABLING_VERBS
+                        and any(tokens[a].dep == "auxpass" for a in children.get(c, ()))
+                    ),
+                    head,
+                )  # fmt: skip
             # "The proposal was first tabled in the Assembly in November": a proposal put
             # before a body began then (not a tie's end proposed: see below)
             tabled = (
-                tok.lemma in ("proposal", "initiative")
-                and tok.dep == "nsubjpass"
+                tok.lemma in _RAISED_NOUNS
+                and (tok.dep == "nsubjpass" or head.i != tok.head)
                 and head.lemma in _TABLING_VERBS
                 # (a bare one: not "a proposal to establish sister city relations with a
                 # city in China was filed", a proposal of its own)
@@ -3526,12 +3542,13 @@ def _classify(
         and tok.lemma in _BEGIN_VERBS
         and any(
             tokens[c].dep in ("nsubj", "nsubjpass", "dobj")
-            and (tokens[c].lemma in _TALKS or tokens[c].lemma == "work")
+            and (tokens[c].lemma in _TALKS or tokens[c].lemma in _FIRST_STEPS)
             for c in children.get(tok.i, ())
         )
     ):
         # "Binzhou, with which talks began in January", "Ripon began talks with ...",
-        # "Seville and Cartagena began work last year on a twinning agreement": no tie yet
+        # "Seville and Cartagena began work last year on a twinning agreement", "voted to
+        # start the procedure for a twinning agreement with Tiraspol": no tie yet
         mods.append("propose")
     if trig.cls == "establish" and any(
         tokens[c].dep == "advmod" and _modality_of(tokens[c]) == "former"
@@ -4954,9 +4971,15 @@ def _all_of_them(tok, tokens, children) -> bool:
 
 # a tie's modifiers that say it does not exist yet
 _UNFORMED = frozenset("possible potential proposed prospective future planned".split())
-_TALK_NOUNS = frozenset(("talk", "negotiation", "discussion", "proposal", "initiative"))
+_TALK_NOUNS = frozenset(
+    ("talk", "negotiation", "discussion", "proposal", "initiative", "idea", "suggestion")
+)
+_RAISED_NOUNS = frozenset(("proposal", "initiative", "idea", "suggestion"))
 _BEGIN_VERBS = frozenset(("begin", "start", "open", "initiate", "launch"))
-_TABLING_VERBS = frozenset("table submit file introduce present raise lodge".split())
+_FIRST_STEPS = frozenset(("work", "process", "procedure", "proceeding", "proceedings"))
+_TABLING_VERBS = frozenset(
+    "table submit file introduce present raise lodge moot float broach".split()
+)
 
 
 def _begun(verb: Token, tokens, children) -> bool:

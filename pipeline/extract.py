@@ -122,6 +122,9 @@ def plan(doc: CleanDocument, gaz: gazetteer.Gazetteer, prefilter: bool = True) -
                 and _PROPOSED_WORD.search(chunk)
                 and _YEAR_WORD.search(chunk)
             )
+            # ("The idea came from traders and was first raised at a committee last
+            # fall": the proposal of the tie above, however it is dated)
+            or (strong and k - last <= 2 and _RAISED_IDEA.search(chunk))
         ):
             if ENTRY_LINE.match(chunk) and k > 0 and (not selected or selected[-1] != k - 1):
                 selected.append(k - 1)  # the partner's name on the line above
@@ -213,6 +216,10 @@ _ONE_WITH = re.compile(r"(?i)\b(?:the\s+one|those)\s+with\b")
 _DASHED_YEAR = re.compile(r"\w\s?[–—-]\s?[A-Z][^()\n]{0,40}\((?:1[89]|20)\d\d\)")
 _PROPOSED_WORD = re.compile(r"(?i)\b(?:proposed|suggested|floated|mooted|tabled|submitted)\b")
 _YEAR_WORD = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_RAISED_IDEA = re.compile(
+    r"(?i)\b(?:idea|suggestion|proposal|initiative)\b[^.]{0,120}?\b"
+    r"(?:raised|mooted|floated|broached|tabled|submitted|lodged|filed|presented|introduced)\b"
+)
 
 _KEYWORDS = keyword_res()
 

@@ -3619,9 +3619,11 @@ def _owner_just_named(
         default=here.end,
     )  # fmt: skip
     if any(
-        t.pos == "PROPN" and t.start < first for t in parsed.tokens[here.tok_start : here.tok_end]
+        t.pos == "PROPN" and t.start < first and t.ent_type not in ("DATE", "TIME")
+        for t in parsed.tokens[here.tok_start : here.tok_end]
     ):
-        return None  # (the sentence names someone or somewhere of its own first)
+        return None  # (the sentence names someone or somewhere of its own first; not
+        # a day: "At Tuesday's session, the assembly decided that its partnership ...")
     prev = parsed.sentences[s - 1]
     named = [
         m for m in places.mentions
@@ -3957,6 +3959,9 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
     none) it stays one-sided; so does one said to be another ("talks ... with a second,
     smaller Czech town")."""
     partners: dict[tuple[str, str], dict[str, PlaceMention]] = {}
+    # (partners of unknown country: "Beaminster ends its French link" over a story
+    # pairing Beaminster with Saint-James, a commune the gazetteer lacks)
+    unplaced: dict[str, dict[str, PlaceMention]] = {}
     for r in relations:
         if r.b is None:
             continue
@@ -3964,9 +3969,14 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
             if other.place.country:
                 key = (own.place.key, other.place.country)
                 partners.setdefault(key, {}).setdefault(other.place.key, other)
+            else:
+                unplaced.setdefault(own.place.key, {}).setdefault(other.place.key, other)
     out = []
     for r in relations:
         named = partners.get((r.a.place.key, r.country_b)) if r.b is None else None
+        if named is None and r.b is None and r.country_b:
+            named = unplaced.get(r.a.place.key)
+            named = named if named is not None and len(named) == 1 else None
         if named is not None and _SOUGHT_TOWN.search(parsed.text, r.start, r.end):
             # "shelves proposed sister city pact with Chinese city": a town of that
             # country, not its province the story names as well
@@ -3988,7 +3998,8 @@ def fold_partials(parsed: Parsed, relations: list[RelationMention]) -> list[Rela
             and not another_partner(parsed, r)
         ):
             out.extend(
-                replace(r, b=partner, country_b=partner.place.country) for partner in named.values()
+                replace(r, b=partner, country_b=partner.place.country or r.country_b)
+                for partner in named.values()
             )
         else:
             out.append(r)

@@ -135,6 +135,12 @@ def recognise(
 
     # 1. Names found by the string scan, aligned to tokens.
     parsed_ranges = [parsed.paragraphs[p] for p in parsed.parsed]
+    # a country's name that the text shows once to be its namesake town is that town
+    # throughout ("The Guanacaste capital of Liberia ... Liberia's municipal building")
+    namesakes = {
+        span.key for span in scan
+        if span.key in gaz.countries and _country_namesake(span, parsed.text, gaz)
+    }  # fmt: skip
     for span in scan:
         if not any(s <= span.start and span.end <= e for s, e in parsed_ranges):
             continue
@@ -150,7 +156,7 @@ def recognise(
             if (
                 span.key in gaz.countries
                 and span.key not in ("georgia",)
-                and not _country_namesake(span, parsed.text, gaz)
+                and span.key not in namesakes
             ):
                 continue
         key = span.key
@@ -982,8 +988,8 @@ _PROVINCE_TIES = re.compile(
     re.IGNORECASE,
 )
 _TIE_WORDS_HERE = frozenset(
-    "sister friendship friendly twinned twin twinning twinnings partnership sister-province "
-    "sister-state".split()
+    "sister friendship friendly twinned twin twinning twinnings partnership partner "
+    "sister-province sister-state".split()
 )
 
 
@@ -1129,7 +1135,13 @@ def _province_context(cand: _Candidate, tokens, parsed: Parsed, province_talk: b
     ):
         return True  # "its twinning with a village in Normandy": where the partner lies
     ties = bool(words & _TIE_WORDS_HERE)
+    if ties and tokens[cand.tok_end - 1].lower in _DIVISION_NAME_TAILS:
+        return True  # "twinned with Primorsky Krai": a name that says it is a region
     return ties and (province_talk or bool(words & _PROVINCE_WORDS))
+
+
+# the last word of a region's own name ("Primorsky Krai", "Zakarpattia Oblast")
+_DIVISION_NAME_TAILS = frozenset("krai oblast voivodeship prefecture governorate".split())
 
 
 _HYPHEN_PARTICLES = frozenset(
@@ -1239,7 +1251,10 @@ def _fragment(cand: _Candidate, tokens) -> bool:
 
 
 def _particled(i: int, j: int, tokens) -> bool:
-    """A commune's name joined by hyphens around a particle: "Magny-en-Vexin"."""
+    """A commune's name joined by hyphens around a particle: "Magny-en-Vexin"; or a
+    saint's: "Saint-James" (a person's name keeps the space: "Saint James")."""
+    if j - i >= 3 and tokens[i].text in ("Saint", "Sainte") and tokens[i + 1].text == "-":
+        return True
     return any(
         tokens[k].text == "-" and tokens[k + 1].lower in _HYPHEN_PARTICLES
         for k in range(i + 1, j - 1)
@@ -1677,7 +1692,9 @@ def _listed_next(k: int, tokens, gaz: Gazetteer) -> bool:
     return key not in gaz.countries and key not in gaz.admin1 and bool(gaz.cities_for_key(key))
 
 
-_NEAR = re.compile(r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of) ")
+_NEAR_WORDS = r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of)"
+_NEAR = re.compile(_NEAR_WORDS + " ")
+_LANDMARK_BEFORE = re.compile(r"\b" + _NEAR_WORDS + r"\s+$", re.IGNORECASE)
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _WHOSE_TIES = frozenset("bond link links ties twinning partnership friendship".split())
 _WHOSE_TWIN = frozenset("partner twin sister town city twin-town sister-city".split())
@@ -2856,6 +2873,15 @@ _COUNCIL_ABBREVIATIONS = frozenset("mc mcc uc".split())
 
 _OWNER_BEFORE = re.compile(r"([A-Z][\w]*(?: [A-Z][\w]*)?)(?:'s|’s) $")
 _COUNTRY_AFTER = re.compile(r"(?:,\s*|\s+in\s+)([A-Z][\w]*(?: [A-Z][\w]*)?)")
+_MUNICIPAL_BEFORE = re.compile(
+    r"(?:\b(?:[Mm]ayors?|[Tt]he (?:city|town|municipality)) of "
+    r"|\b([A-Z]\w+(?: [A-Z]\w+)?) capital of )$"
+)
+# (not "Lebanon's city of Tripoli", "Poland's municipal authorities": a country's)
+_MUNICIPAL_AFTER = re.compile(
+    r"(?:'s|’s) (?:municipal (?:building|council|offices)\b|mayor\b"
+    r"|(?:city|town) (?:council|hall)\b)"
+)
 
 
 def _country_namesake(span, text: str, gaz: Gazetteer) -> bool:
@@ -2868,7 +2894,15 @@ def _country_namesake(span, text: str, gaz: Gazetteer) -> bool:
     before = _OWNER_BEFORE.search(text, max(0, span.start - 30), span.start)
     after = _COUNTRY_AFTER.match(text, span.end)
     said = [m.group(1) for m in (before, after) if m is not None]
-    return any(gaz.country(norm(name)) in towns for name in said)
+    if any(gaz.country(norm(name)) in towns for name in said):
+        return True
+    # "the mayor of Liberia", "Liberia's municipal building", "The Guanacaste capital of
+    # Liberia": a country has no mayor or town hall, and no province's capital is one
+    municipal = _MUNICIPAL_BEFORE.search(text, max(0, span.start - 30), span.start)
+    if municipal is not None:
+        region = municipal.group(1)
+        return region is None or any(d.country in towns for d in gaz.admin1.get(norm(region), ()))
+    return _MUNICIPAL_AFTER.match(text, span.end) is not None
 
 
 def _titled(before: Token) -> bool:
@@ -4116,6 +4150,21 @@ def _epithet(i: int, sent, tokens, gaz: Gazetteer) -> bool:
     )
 
 
+def _described_twin_object(i: int, sent, tokens, taken) -> int | None:
+    """ "proposed twinning the Black Sea city with Sevastopol": the head of a town's
+    capitalised description (one to three words, no place) that is the object of "twin";
+    its town is the one the sentence or the passage names."""
+    k = i + 1
+    while k < min(i + 4, sent.tok_end) and tokens[k].text[:1].isupper() and k not in taken:
+        k += 1
+    if k == i + 1 or k >= sent.tok_end:
+        return None
+    head = tokens[k]
+    if head.lower not in ("city", "town", "port") or head.dep != "dobj":
+        return None
+    return k if tokens[head.head].lemma in ("twin", "pair", "link") else None
+
+
 def _fronted_its_tie(i: int, sent, tokens) -> bool:
     """ "Within Spain, its only hermanamiento is with ...": "its" opening the clause
     after a short fronted phrase, on a tie of its own, is the sentence-opening "Its"."""
@@ -4198,6 +4247,8 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                     j += 1
                 elif _epithet(i, sent, tokens, gaz):
                     j += 1  # "Gdańsk has chosen ... The Baltic port has been twinned"
+                elif (k := _described_twin_object(i, sent, tokens, taken)) is not None:
+                    j = k  # "councillors in Constanța proposed twinning the Black Sea city"
                 elif (
                     tokens[j].lower in _TOWN_KINDS
                     and j + 1 < sent.tok_end
@@ -4931,9 +4982,12 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
         if head.lower != "capital":
             # "Kariya, in Japan's Aichi prefecture ... the Japanese city": a town, not
             # the prefecture that locates it
+            # ("In Suresnes, near Paris, ... called on the French town": the town, not
+            # the landmark that places it)
             earlier = [
                 m for m in earlier
                 if m.place.kind != "province" and not _DIVISION_AFTER.match(parsed.text, m.end)
+                and not _LANDMARK_BEFORE.search(parsed.text, max(0, m.start - 24), m.start)
             ]  # fmt: skip
         if head.lower == "capital" and demonym not in regional:
             cap = gaz.capital(cm.country)
