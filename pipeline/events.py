@@ -563,7 +563,12 @@ def _but_failed(verb: Token, tokens, children) -> int | None:
             later.dep == "conj"
             and later.i > verb.i
             and any(tokens[k].lower == "but" for k in range(verb.i + 1, later.i))
-            and not any(tokens[k].dep in ("nsubj", "nsubjpass") for k in children.get(c, ()))
+            # (its own subject only the pronoun for the first's: "... was discussed in
+            # 2016, but it stalled the following year")
+            and not any(
+                tokens[k].dep in ("nsubj", "nsubjpass") and tokens[k].lower not in ("it", "this")
+                for k in children.get(c, ())
+            )
             and _modality_of(later, tokens) in ("fail", "block")
         ):
             return c
@@ -3821,8 +3826,20 @@ def _classify(
             mods.append(m)
             if m in ("block", "fail") and outcome is None and "propose" in mods:
                 outcome = head.i
-        if m == "realize" and "propose" in mods and outcome is None:
+        if (
+            (m == "realize" or (m in (None, "propose") and head.pos == "VERB"))
+            and "propose" in mods
+            and outcome is None
+        ):
+            # ("A proposal to link Sylhet with Oldham was discussed in 2016, but it
+            # stalled the following year")
             later = _but_failed(head, tokens, children)
+            if (
+                later is not None
+                and m != "realize"
+                and not any(tokens[k].dep == "nsubj" for k in children.get(later, ()))
+            ):
+                later = None  # (past a verb of talk, only "but it stalled" tells its fate)
             if later is not None:
                 # "a motion to end the relationship was moved in July 2020 but was
                 # defeated": the motion's fate, told by its second verb

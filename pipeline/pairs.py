@@ -371,12 +371,21 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     u for u in a_units if not _opening_frame(su.units.units[u], tokens)
                 ] or a_units
                 b_units = _members(su, m, "B", tokens)
+                if (rule.id.startswith("pair.coordinated") or rule.id == "pair.with") and a_units:
+                    k = su.units.units[a_units[0]].tok_start
+                    if k >= 2 and tokens[k - 1].text == "," and tokens[k - 2].lower in _LISTED_TIES:
+                        # "Napier's other sister cities, Victoria ... and Tomakomai ...,
+                        # have remained active": partners listed, no pair of their own
+                        continue
                 r_units = _group_units(su.units, m, "R") if "R" in m.re.groupindex else []
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
                     continue  # "partnership" alone only counts in a sister-city text
                 if _not_civic(r_units, su.units, tokens, strong_words):
                     continue  # "Direct flight ties between Tromsø and Murmansk"
+                if anchor is not None and _BETWEEN_THEM.match(parsed.text, tokens[anchor].end):
+                    continue  # "Birgu, Senglea and Cospicua ... have 14 twinnings between
+                    # them": a count of their ties, none with each other
                 if "V" in m.re.groupindex and m.group("V") is not None:
                     # The verb that carries the event, where the parser may not hang the
                     # noun on it ("A proposal to add Lagos, Portugal, as the city's
@@ -869,7 +878,10 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                         for u in named
                     ):
                         continue
-                    if any(k[0] == "partial" for k in found):
+                    # (another partial of the sentence's is another side's; one more of
+                    # the city's own may follow: "... once the arrangement with the
+                    # Japanese partner", after "a similar agreement with a city in France")
+                    if any(k[0] == "partial" and k[1] != places.focal.key for k in found):
                         continue
                     focal_side = _its_place(su, parsed, places) or _named_focal(places, su, parsed)
                     if focal_side is None:
@@ -1882,6 +1894,9 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
             after = tokens[u.tok_end].lower if u.tok_end < len(tokens) else ""
             if after in _AREA_WORDS:
                 continue  # "in the Ternopil region": where the town is
+            if _SEAT_OF_MISSION.search(parsed.text, max(0, tokens[u.tok_start].start - 24),
+                                       tokens[u.tok_start].start):  # fmt: skip
+                continue  # "the Chinese Embassy in Dublin ... between the two cities"
             m = su.mentions[u.ref]
             if all(m.place.key != n.place.key for n in named):
                 named.append(m)
@@ -1903,6 +1918,7 @@ def _between_the_two(su: SentenceUnits, parsed: Parsed, places: Places, tokens, 
 
 
 _NAMED_TIE_DETS = frozenset("the its our their this that".split())
+_SEAT_OF_MISSION = re.compile(r"\b(?:Embassy|Consulate|Consulate-General|High Commission) in $")
 
 
 def _named_ties(su: SentenceUnits, parsed: Parsed, places: Places, tokens, out):
@@ -3170,10 +3186,15 @@ def _apposed_elsewhere(su: SentenceUnits, u: int, tokens) -> bool:
     return False
 
 
+_PLURAL_TOWNS = frozenset("cities towns municipalities villages ports communes".split())
+
+
 def _names_a_thing(unit: Unit, tokens) -> bool:
     if _dateline_place(unit, tokens):
         return True
     first, last = tokens[unit.tok_start], tokens[unit.tok_end - 1]
+    if last.i + 1 < len(tokens) and tokens[last.i + 1].lower in _PLURAL_TOWNS:
+        return True  # "agreements with three Sakhalin cities, ...": where the towns lie
     if last.lower in _REGION_WORDS and _unnamed_town_in(first.i, tokens):
         return True  # "a city in Ghana's Ashanti Region": where an unnamed town lies
     if (
@@ -3399,6 +3420,19 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
                 subject.pos == "PRON" and subject.lower in ("they", "it", "we")
             ):
                 found = _place_in_phrase(subject, tokens, unit_of)
+                k = units[found].tok_start if found is not None else -1
+                if k >= 2 and tokens[k - 1].text == "," and tokens[k - 2].lower in _LISTED_TIES:
+                    # "Napier's other sister cities, Victoria ... and Tomakomai ..., have
+                    # remained active, and the council also maintains ...": the owner
+                    # of the partners listed
+                    owner = next(
+                        (
+                            unit_of[t.i - 1] for t in tokens[max(0, k - 7) : k - 2]
+                            if t.lower in ("'s", "’s") and t.i - 1 in unit_of
+                        ),
+                        None,
+                    )  # fmt: skip
+                    return owner
                 if found is None and tok.dep == "conj" and _city_anaphor(subject, tokens):
                     # "Ballarat has been twinned with Inagawa since 1988, and the city is
                     # now seeking an agreement with Yakima": the first clause's city
@@ -3793,6 +3827,10 @@ def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
         rm.anchor == anchor and rm.b is not None and place.key in (rm.a.place.key, rm.b.place.key)
         for rm in found.values()
     )
+
+
+_LISTED_TIES = frozenset("cities towns partners twins municipalities".split())
+_BETWEEN_THEM = re.compile(r"\s+between (?:them|themselves)\b")
 
 
 def _not_civic(r_units: list[int], us: UnitString, tokens, strong_words) -> bool:

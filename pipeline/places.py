@@ -217,7 +217,9 @@ def recognise(
     # 2. Names the parser tagged that the scan skipped ("Reading" is a weak name), and
     #    tagged names with a place suffix ("Yangpu District", "Suzhou City").
     for ent in parsed.entities:
-        if ent.label not in PLACE_LABELS + ("PERSON", "ORG", "NORP"):
+        # ("the Magallanes regional government", whatever the tagger calls the name)
+        regional_body = _acting_region(ent.tok_end, tokens)
+        if ent.label not in PLACE_LABELS + ("PERSON", "ORG", "NORP") and not regional_body:
             continue
         ts, te = ent.tok_start, ent.tok_end
         while ts < te and tokens[ts].lower in ("the", "a", "an"):
@@ -252,7 +254,7 @@ def recognise(
                     )
                 )
             continue
-        if ent.label in PLACE_LABELS:
+        if ent.label in PLACE_LABELS or (regional_body and key in gaz.admin1):
             add(ts, te, key)
         last = tokens[te - 1].lower
         if te - ts >= 2 and _borough_of(te - 1, tokens):
@@ -648,6 +650,10 @@ def recognise(
                 cand.divisions = [d for d in cand.divisions if d.country == country] or (
                     cand.divisions
                 )
+        if cand.divisions and _acting_region(cand.tok_end, tokens):
+            # "the Magallanes regional government": the region's, not a town's
+            cand.cities = ()
+            cand.suffix_kind = cand.suffix_kind or "province"
         if (
             cand.divisions
             and cand.cities
@@ -678,6 +684,8 @@ def recognise(
         _qualify(cand, tokens, gaz, candidates)
         qualifier_tokens.update(range(cand.tok_end, cand.qual_end))
         cue = _cue(cand, tokens, parsed, gaz, doc)
+        if not cue and cand.suffix_kind == "province" and _acting_region(cand.tok_end, tokens):
+            cue = "place.body_of"  # "the Magallanes regional government is negotiating"
         if cue:
             cand.cue = cue
             accepted.append(cand)
@@ -751,7 +759,9 @@ def recognise(
     # (or with its qualifier, where the parser hangs the next name: "Clermont-Ferrand in
     # France and Narbonne")
     at_qualified = {i: c for c in accepted for i in range(c.tok_start, max(c.tok_end, c.qual_end))}
-    for cand in chosen:
+    # (both ways along a list: "with three Sakhalin cities, Korsakov, Nevelsk and
+    # Yuzhno-Sakhalinsk", each name the parser's head of the next)
+    for cand in [*chosen, *reversed(chosen)]:
         if cand.cue or not cand.cities or cand.tok_start in qualifier_tokens:
             continue
         first = tokens[cand.tok_start]
@@ -776,6 +786,10 @@ def recognise(
         _qualify(cand, tokens, gaz, candidates)
         cand.cue = "place.coordinated"
         accepted.append(cand)
+        at.update((i, cand) for i in range(cand.tok_start, cand.tok_end))
+        at_qualified.update(
+            (i, cand) for i in range(cand.tok_start, max(cand.tok_end, cand.qual_end))
+        )
     accepted.sort(key=lambda c: c.tok_start)
 
     # 4. Resolve each accepted name to a place.
@@ -1117,6 +1131,18 @@ def _short_forms(mentions: list[PlaceMention], counts) -> list[PlaceMention]:
 
 
 _TOWN_WORDS = frozenset("village town city commune community municipality port".split())
+
+
+def _acting_region(k: int, tokens) -> bool:
+    """ "regional government", "provincial council" from token `k`, acting as the
+    clause's subject: a region's body ("the Magallanes regional government is
+    negotiating"; not "a memorandum with the Syunik provincial administration")."""
+    return (
+        k + 1 < len(tokens)
+        and tokens[k].lower in ("regional", "provincial", "prefectural")
+        and tokens[k + 1].lower in _ITS_BODIES
+        and tokens[k + 1].dep in ("nsubj", "nsubjpass")
+    )
 
 
 def _province_context(cand: _Candidate, tokens, parsed: Parsed, province_talk: bool) -> bool:
@@ -4178,6 +4204,9 @@ def _fronted_its_tie(i: int, sent, tokens) -> bool:
     return any(t.lower in nouns for t in tokens[i + 1 : min(i + 4, sent.tok_end)])
 
 
+_CITY_CORPORATION = re.compile(r"\b(?:City|Municipal|Metropolitan) Corporation\b")
+
+
 def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz: Gazetteer):
     """ "the city's ties with its Slovak partner", "The city is also a sister city of
     Eureka", "the Council voted to end ...", "Its link with Argentan": the city the
@@ -4189,6 +4218,7 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
     """
     out = list(mentions)
     taken = {i for m in mentions if m.tok_start >= 0 for i in range(m.tok_start, m.span_end_tok)}
+    corporation_story = _CITY_CORPORATION.search(parsed.text) is not None
     for sent in parsed.sentences:
         span = range(sent.tok_start, sent.tok_end)
         words = {tokens[i].lower for i in span}
@@ -4258,7 +4288,11 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 head = tokens[j]
                 nxt = tokens[j + 1].lower if j + 1 < sent.tok_end else ""
                 # ("assembly" only as "the Municipal Assembly", never a bare "the assembly")
-                municipal_assembly = head.lower == "assembly" and j == i + 2
+                municipal_assembly = (head.lower == "assembly" and j == i + 2) or (
+                    # ("The corporation had first mooted a tie-up with Kyoto" in a story
+                    # of the Mysuru City Corporation: the city's)
+                    head.lower == "corporation" and corporation_story
+                )
                 if (
                     head.lower not in _OWN_HEADS
                     and not municipal_assembly
@@ -4328,8 +4362,12 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
             ):
                 start, end = i, i + 1  # a city speaking: "our partner city Kaliningrad"
             elif (
-                tok.text == "It"
-                and i == sent.tok_start
+                # (or after a colon: "Curitiba has its own link with the prefecture: it
+                # has been a sister city of Himeji since 1984")
+                (
+                    (tok.text == "It" and i == sent.tok_start)
+                    or (tok.text == "it" and i > sent.tok_start and tokens[i - 1].text == ":")
+                )
                 and tok.dep in ("nsubj", "nsubjpass")
                 and (
                     tokens[tok.head].lemma in _PAIRING_VERBS
@@ -4436,13 +4474,18 @@ def _own_city(mentions, doc: DocPlaces, tokens, parsed, focal: Place | None, gaz
                 # "Dundee went further: last Thursday its councillors voted to sever the
                 # city's partnership with Orenburg": the subject before the colon, which
                 # no pattern reaches across it
+                # (the one subject, whatever its apposition names: "Curitiba, the
+                # capital of Paraná, has its own link ...: it has been a sister city")
+                subjects = [m for m in scene if tokens[m.tok_start].dep == "nsubj"]
                 across = (
-                    len(scene) == 1
-                    and tokens[scene[0].tok_start].dep == "nsubj"
-                    and any(t.text in (":", ";") for t in tokens[scene[0].tok_end : start])
+                    len(subjects) == 1
+                    and (len(scene) == 1 or tok.lower == "it")
+                    and any(t.text in (":", ";") for t in tokens[subjects[0].tok_end : start])
                 )
-                if framed or spoken or across:
+                if framed or spoken:
                     antecedent = scene[0].place
+                elif across:
+                    antecedent = subjects[0].place
                 elif earlier and twin_object:
                     antecedent = earlier[-1].place
                 elif earlier and not became and not apposed and not partner_side:
