@@ -149,7 +149,9 @@ _COORD_SEP = (
     r"(?:[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:(?:one|another)\|[^ ]*\|W with\|[^ ]*\|W "
     r"|(?:a|an)\|[^ ]*\|W (?:\d{4}\|[^ ]*\|W )?(?:agreement|accord|pact|link|tie|partnership)"
     r"\|[^ ]*\|W with\|[^ ]*\|W )"
-    r"|[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W )?(?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?"
+    # (", and also with Minsk")
+    r"|[,;]\|[^ ]*\|W (?:and\|[^ ]*\|W (?:also\|[^ ]*\|W )?)?"
+    r"(?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?"
     r"|and\|[^ ]*\|W (?:with\|[^ ]*\|W |of\|[^ ]*\|W (?=@P))?|&\|[^ ]*\|W "
     # "twinned with Dortmund in 1969, and in 1980 with Lille": the next one's year first
     # (or "..., and, since 2015, Kamaishi")

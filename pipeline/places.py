@@ -986,8 +986,8 @@ _DESCRIBED = frozenset(
     "township commune prefecture".split()
 )
 _PROVINCE_WORDS = frozenset(
-    "province provinces provincial state states prefecture prefectures region regions "
-    "sister-province sister-state".split()
+    "province provinces provincial state states prefecture prefectures prefectural region "
+    "regions oblast krai sister-province sister-state".split()
 )
 
 
@@ -4964,6 +4964,9 @@ def _region_adjective_coreference(mentions, context, tokens, parsed, gaz: Gazett
     return out
 
 
+_SEA_EPITHETS = frozenset("Pacific Atlantic Baltic Arctic Adriatic Caspian Mediterranean".split())
+
+
 def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
     """ "the Czech capital" -> Prague, when Prague was named earlier in the document.
 
@@ -4982,7 +4985,11 @@ def _coreference(mentions, context, countries, tokens, parsed, gaz: Gazetteer):
             prev = tokens[cm.tok_start - 2]  # "the southern Russian city"
         head = tokens[cm.tok_end]
         if (
-            head.lower in _TOWN_KINDS
+            (
+                head.lower in _TOWN_KINDS
+                # (or a sea's or a coast's name: "the Russian Pacific port")
+                or (head.text in _SEA_EPITHETS and prev.lower == "the")
+            )
             and head.i + 1 < len(tokens)
             and tokens[head.i + 1].lower in _ANAPHOR_HEADS
         ):
