@@ -1718,9 +1718,9 @@ def _listed_next(k: int, tokens, gaz: Gazetteer) -> bool:
     return key not in gaz.countries and key not in gaz.admin1 and bool(gaz.cities_for_key(key))
 
 
-_NEAR_WORDS = r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of)"
-_NEAR = re.compile(_NEAR_WORDS + " ")
-_LANDMARK_BEFORE = re.compile(r"\b" + _NEAR_WORDS + r"\s+$", re.IGNORECASE)
+_NEAR_PHRASES = r"(?:near|outside|just outside|close to|on the edge of|on the outskirts of)"
+_NEAR = re.compile(_NEAR_PHRASES + " ")
+_LANDMARK_BEFORE = re.compile(r"\b" + _NEAR_PHRASES + r"\s+$", re.IGNORECASE)
 _TIE_BEFORE = frozenset("twinning twinned twinnings jumelage".split())
 _WHOSE_TIES = frozenset("bond link links ties twinning partnership friendship".split())
 _WHOSE_TWIN = frozenset("partner twin sister town city twin-town sister-city".split())
