@@ -371,12 +371,14 @@ def find_relations(parsed: Parsed, places: Places, doc_strong: bool) -> list[Rel
                     u for u in a_units if not _opening_frame(su.units.units[u], tokens)
                 ] or a_units
                 b_units = _members(su, m, "B", tokens)
-                if (rule.id.startswith("pair.coordinated") or rule.id == "pair.with") and a_units:
-                    k = su.units.units[a_units[0]].tok_start
-                    if k >= 2 and tokens[k - 1].text == "," and tokens[k - 2].lower in _LISTED_TIES:
-                        # "Napier's other sister cities, Victoria ... and Tomakomai ...,
-                        # have remained active": partners listed, no pair of their own
-                        continue
+                if (
+                    (rule.id.startswith("pair.coordinated") or rule.id == "pair.with")
+                    and a_units
+                    and _listed_partner(su.units.units[a_units[0]].tok_start, tokens)
+                ):
+                    # "Napier's other sister cities, Victoria ... and Tomakomai ..., have
+                    # remained active": partners listed, no pair of their own
+                    continue
                 r_units = _group_units(su.units, m, "R") if "R" in m.re.groupindex else []
                 strong, anchor = _anchor(r_units, su.units, tokens, strong_words)
                 if not strong and not doc_strong:
@@ -3421,7 +3423,7 @@ def _subject_place(anchor: int, tokens, su: SentenceUnits) -> int | None:
             ):
                 found = _place_in_phrase(subject, tokens, unit_of)
                 k = units[found].tok_start if found is not None else -1
-                if k >= 2 and tokens[k - 1].text == "," and tokens[k - 2].lower in _LISTED_TIES:
+                if k >= 0 and _listed_partner(k, tokens):
                     # "Napier's other sister cities, Victoria ... and Tomakomai ..., have
                     # remained active, and the council also maintains ...": the owner
                     # of the partners listed
@@ -3830,6 +3832,14 @@ def _already_paired_with(found: dict, place: Place, anchor: int | None) -> bool:
 
 
 _LISTED_TIES = frozenset("cities towns partners twins municipalities".split())
+
+
+def _listed_partner(k: int, tokens) -> bool:
+    """The name at token `k` is set off after a town's partners ("Napier's other sister
+    cities, Victoria ..."): one of those partners, no owner of a tie."""
+    return k >= 2 and tokens[k - 1].text == "," and tokens[k - 2].lower in _LISTED_TIES
+
+
 _BETWEEN_THEM = re.compile(r"\s+between (?:them|themselves)\b")
 
 
